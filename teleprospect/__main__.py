@@ -1,0 +1,3 @@
+from teleprospect.cli import main
+
+raise SystemExit(main())

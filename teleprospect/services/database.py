@@ -1,0 +1,49 @@
+"""Opening the database for the app and the CLI: connect, then migrate to the newest schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from teleprospect.store.database import Database, DatabaseError, first_line
+from teleprospect.store.migrate import UpgradeResult, upgrade_to_head
+from teleprospect.store.models import Lead
+
+
+@dataclass(frozen=True)
+class OpenedDatabase:
+    db: Database
+    upgrade: UpgradeResult
+
+
+def open_database(url: str, *, upgrade: bool = True) -> OpenedDatabase:
+    """Open ``url`` and bring its schema up to date (backing up a SQLite file first).
+
+    Raises :class:`DatabaseError` with one sentence a user can act on.
+    """
+    db = Database(url)
+    db.check_connection()
+    if not upgrade:
+        return OpenedDatabase(db, UpgradeResult(None, "", None))
+    try:
+        result = upgrade_to_head(db)
+    except (OperationalError, ProgrammingError) as exc:
+        db.dispose()
+        raise DatabaseError(
+            f"Could not update the database {db.describe()} to this version of Teleprospect: "
+            f"{first_line(exc.orig)}"
+        ) from exc
+    return OpenedDatabase(db, result)
+
+
+def count_leads(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count(Lead.id))) or 0
+
+
+def is_empty(db: Database) -> bool:
+    """True when the database holds no lead yet (the app then offers demo data)."""
+    with db.read() as session:
+        return session.scalar(select(Lead.id).limit(1)) is None

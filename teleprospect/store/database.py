@@ -1,0 +1,215 @@
+"""Opening the database: one function builds the engine from a URL.
+
+SQLite (one person, a file) and PostgreSQL (a team, a server) are both first-class.
+SQLite connections get WAL, foreign keys, a busy timeout and ``synchronous=NORMAL``;
+write transactions start with ``BEGIN IMMEDIATE`` so that two writers queue on the
+busy timeout instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+#: How long a SQLite writer waits for another one before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: Filesystem types on which SQLite's locking (and WAL) is unsafe.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "ncpfs", "9p",
+        "fuse.sshfs", "sshfs", "ceph", "glusterfs", "fuse.glusterfs", "davfs",
+        "fuse.davfs2", "lustre", "gpfs", "fuse.rclone", "fuse.s3fs",
+    }
+)
+
+
+class DatabaseError(Exception):
+    """A database problem explained in one sentence a user can act on."""
+
+
+class NetworkShareError(DatabaseError):
+    """A SQLite file on a network filesystem."""
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the filesystem holding ``path`` ("ext4", "nfs4", "cifs", …), if known."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(str(path.resolve()))[0]
+        if drive.startswith("\\\\"):
+            return "smb"
+        drive_remote = 4
+        return "smb" if ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == drive_remote else None
+    try:
+        mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    best, best_type = "", None
+    target = str(path.resolve())
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def check_not_on_network_share(path: Path) -> None:
+    fs_type = filesystem_type(path.parent if not path.exists() else path)
+    if fs_type and fs_type.lower() in NETWORK_FILESYSTEMS:
+        raise NetworkShareError(
+            f"The database file {path} is on a network share ({fs_type}). SQLite cannot lock "
+            "files reliably there and its write-ahead log does not work over a network, so "
+            "the file could be corrupted. Keep the file on a local disk, or let your team "
+            "share a PostgreSQL server: start with --db postgresql://USER@HOST/DBNAME "
+            "(or set TELEPROSPECT_DB)."
+        )
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event decide how each transaction starts
+        # (SQLAlchemy's documented recipe for SQLite transaction control).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get("sqlite_write", True):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def parse_url(url: str) -> URL:
+    """Read a database URL; a plain file path means a SQLite file."""
+    url = url.strip()
+    if "://" not in url:
+        return make_url("sqlite://").set(database=str(Path(url).expanduser().resolve()))
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            f"{url!r} is not a database URL. Use a file path, sqlite:///PATH or "
+            "postgresql://USER@HOST/DBNAME."
+        ) from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"Teleprospect works with SQLite or PostgreSQL, not {parsed.get_backend_name()!r}."
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_database_engine(url: str, *, echo: bool = False) -> Engine:
+    """Build the engine for ``url`` with the settings Teleprospect relies on."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            raise DatabaseError("Teleprospect needs a database file, not an in-memory database.")
+        path = Path(database).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
+        check_not_on_network_share(path)
+        engine = create_engine(
+            parsed.set(database=str(path)),
+            echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _install_sqlite_pragmas(engine)
+        return engine
+    return create_engine(
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": "teleprospect"},
+    )
+
+
+class Database:
+    """The open database: an engine plus sessions for reading and for writing.
+
+    ``read()`` sessions start a plain (deferred) transaction; ``write()`` sessions
+    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = parse_url(url)
+        self.engine = create_database_engine(url, echo=echo)
+        self._reading = sessionmaker(
+            self.engine.execution_options(sqlite_write=False), expire_on_commit=False
+        )
+        self._writing = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        return Path(self.url.database) if self.is_sqlite and self.url.database else None
+
+    def describe(self) -> str:
+        """Where the data lives, for a status bar: a file path or a server (never a password)."""
+        if self.is_sqlite:
+            return str(self.sqlite_path)
+        host = self.url.host or "localhost"
+        port = f":{self.url.port}" if self.url.port else ""
+        user = f"{self.url.username}@" if self.url.username else ""
+        return f"PostgreSQL {user}{host}{port}/{self.url.database or ''}"
+
+    def check_connection(self) -> None:
+        """Connect once, turning driver errors into one clear sentence."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            raise DatabaseError(
+                f"Cannot open the database {self.describe()}: {first_line(exc.orig)}"
+            ) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reading() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one transaction: committed at the end of the block, rolled back on error."""
+        with self._writing() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def first_line(error: object) -> str:
+    text_ = str(error).strip()
+    return text_.splitlines()[0] if text_ else type(error).__name__

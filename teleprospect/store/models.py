@@ -1,0 +1,213 @@
+"""The database schema as typed SQLAlchemy 2 models.
+
+Later features add tables through new Alembic migrations; the names follow the
+domain language of DESIGN.md §1.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from teleprospect.core.domain import CampaignChannel, Disposition, HistoryKind, UserRole
+from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.store.types import UTCDateTime, utcnow
+
+# Named constraints keep migrations (and SQLite's batch mode) deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def str_enum(enum_cls: type[StrEnum], length: int = 24) -> Enum:
+    """A portable enum column: stored as its string value, checked on both databases."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+        name=enum_cls.__name__.lower(),
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(str_enum(UserRole), default=UserRole.TELEPROSPECTOR)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"User({self.login!r}, {self.role.value})"
+
+
+class Campaign(Base):
+    """Where leads came from: a webinar series, a white paper, a trade show…"""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[CampaignChannel] = mapped_column(
+        str_enum(CampaignChannel), default=CampaignChannel.OTHER
+    )
+    #: What the campaign offered, in words a caller can use ("our paper on …").
+    offer: Mapped[str] = mapped_column(Text, default="")
+    #: ISO 3166 region used to read phone numbers written without a country code.
+    default_region: Mapped[str] = mapped_column(String(2), default="US")
+    starts_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    leads: Mapped[list[Lead]] = relationship(back_populates="campaign")
+
+
+class Lead(Base):
+    __tablename__ = "lead"
+    __table_args__ = (
+        Index("ix_lead_status_next_action_at", "status", "next_action_at"),
+        Index("ix_lead_owner_id_status", "owner_id", "status"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    company: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    industry: Mapped[str] = mapped_column(String(100), default="")
+    company_size: Mapped[int | None] = mapped_column(Integer)
+    #: ISO 3166 alpha-2 code.
+    country: Mapped[str | None] = mapped_column(String(2))
+
+    phone_raw: Mapped[str] = mapped_column(String(64), default="")
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    phone_extension: Mapped[str | None] = mapped_column(String(16))
+    phone_valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone_type: Mapped[str | None] = mapped_column(String(24))
+    #: IANA zone names, space-separated; a number may map to several.
+    phone_time_zones: Mapped[str] = mapped_column(String(400), default="")
+
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[LeadStatus] = mapped_column(str_enum(LeadStatus), default=LeadStatus.NEW)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    next_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    do_not_call: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Optimistic concurrency: an UPDATE that finds another version raises StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    campaign: Mapped[Campaign | None] = relationship(back_populates="leads")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    calls: Mapped[list[Call]] = relationship(back_populates="lead", order_by="Call.started_at")
+    history: Mapped[list[LeadHistory]] = relationship(
+        back_populates="lead", order_by="LeadHistory.at"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def time_zones(self) -> tuple[str, ...]:
+        return tuple(self.phone_time_zones.split())
+
+    def __repr__(self) -> str:
+        return f"Lead({self.id}, {self.full_name!r}, {self.status.value})"
+
+
+class Call(Base):
+    """One dial: who made it, when, how it ended."""
+
+    __tablename__ = "call"
+    __table_args__ = (
+        Index("ix_call_lead_id_started_at", "lead_id", "started_at"),
+        Index("ix_call_user_id_started_at", "user_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Empty while the call is still being made.
+    disposition: Mapped[Disposition | None] = mapped_column(str_enum(Disposition))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    lead: Mapped[Lead] = relationship(back_populates="calls")
+    user: Mapped[User] = relationship()
+
+
+class LeadHistory(Base):
+    """Every status change and reassignment of a lead: who, when, from, to, why."""
+
+    __tablename__ = "lead_history"
+    __table_args__ = (Index("ix_lead_history_lead_id_at", "lead_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    #: Empty when the system made the change (an import, an expired claim).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[HistoryKind] = mapped_column(str_enum(HistoryKind))
+    from_value: Mapped[str | None] = mapped_column(String(100))
+    to_value: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    lead: Mapped[Lead] = relationship(back_populates="history")
+    user: Mapped[User | None] = relationship()
+
+
+class DoNotCallEntry(Base):
+    """A permanent suppression of a phone number or an email address."""
+
+    __tablename__ = "do_not_call"
+    __table_args__ = (
+        CheckConstraint(
+            "phone_e164 IS NOT NULL OR email IS NOT NULL", name="phone_or_email"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,89 @@
+"""Shared fixtures: a throwaway data directory, and databases on SQLite and PostgreSQL.
+
+Tests that take ``db`` or ``db_url`` run twice, once per backend. The PostgreSQL
+runs use a server started from the local binaries (see tests/pg_server.py); with
+no binaries they skip with the reason, except under CI, where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from teleprospect.store.database import Database  # noqa: E402
+from teleprospect.store.migrate import upgrade_to_head  # noqa: E402
+from tests.pg_server import start_server  # noqa: E402
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Never touch the user's real data or settings, whatever the test does."""
+    home = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("TELEPROSPECT_DATA_DIR", str(home))
+    monkeypatch.delenv("TELEPROSPECT_DB", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    server = start_server()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests, but no PostgreSQL binaries were found")
+        pytest.skip(
+            "no PostgreSQL server: install PostgreSQL's server binaries (initdb, pg_ctl) "
+            "or set TELEPROSPECT_TEST_PG_URL"
+        )
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    import psycopg
+
+    admin = pg_server.replace("postgresql+psycopg://", "postgresql://")
+    name = f"tp_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = pg_server.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'teleprospect.sqlite3'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A database at the newest schema, once on SQLite and once on PostgreSQL."""
+    database = Database(db_url)
+    upgrade_to_head(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    database = Database(sqlite_url)
+    upgrade_to_head(database)
+    yield database
+    database.dispose()
