@@ -8,7 +8,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from teleprospect.store.database import Database, DatabaseError, first_line
-from teleprospect.store.migrate import UpgradeResult, upgrade_to_head
+
+__all__ = ["DatabaseError", "OpenedDatabase", "open_database", "schema_status"]
+from teleprospect.store.migrate import (
+    UpgradeResult,
+    current_revision,
+    head_revision,
+    upgrade_to_head,
+)
 from teleprospect.store.models import Lead
 
 
@@ -47,3 +54,17 @@ def is_empty(db: Database) -> bool:
     """True when the database holds no lead yet (the app then offers demo data)."""
     with db.read() as session:
         return session.scalar(select(Lead.id).limit(1)) is None
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def schema_status(db: Database) -> SchemaStatus:
+    return SchemaStatus(current_revision(db), head_revision())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
@@ -105,6 +105,8 @@ def parse_url(url: str) -> URL:
     url = url.strip()
     if "://" not in url:
         return make_url("sqlite://").set(database=str(Path(url).expanduser().resolve()))
+    if url.startswith("postgres://"):  # the short form many hosting providers hand out
+        url = "postgresql://" + url.removeprefix("postgres://")
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -190,7 +192,7 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-        except OperationalError as exc:
+        except DBAPIError as exc:
             raise DatabaseError(
                 f"Cannot open the database {self.describe()}: {first_line(exc.orig)}"
             ) from exc
