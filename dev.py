@@ -37,7 +37,9 @@ def wanted_stamp() -> str:
 
 def set_up() -> None:
     if sys.version_info < (3, 11):
-        sys.exit(f"dev.py: Teleprospect needs Python 3.11 or newer, this is {sys.version.split()[0]}")
+        sys.exit(
+            f"dev.py: Teleprospect needs Python 3.11 or newer, this is {sys.version.split()[0]}"
+        )
     if not PYTHON.exists():
         say(f"creating a virtual environment in {VENV}")
         try:

@@ -53,12 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="show the database, its schema version and the newest")
 
     demo = commands.add_parser("demo", help="fill the database with realistic demo data")
-    demo.add_argument("--leads", type=positive_int, default=2000, metavar="N",
-                      help="how many leads (default 2000; up to millions for benchmarks)")
-    demo.add_argument("--seed", type=int, default=1, metavar="S",
-                      help="random seed: the same seed gives the same data (default 1)")
-    demo.add_argument("--append", action="store_true",
-                      help="add demo data even when the database already holds leads")
+    demo.add_argument(
+        "--leads",
+        type=positive_int,
+        default=2000,
+        metavar="N",
+        help="how many leads (default 2000; up to millions for benchmarks)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed: the same seed gives the same data (default 1)",
+    )
+    demo.add_argument(
+        "--append",
+        action="store_true",
+        help="add demo data even when the database already holds leads",
+    )
     return parser
 
 
@@ -119,8 +132,9 @@ def run_db(args: argparse.Namespace) -> int:
             if not result.changed:
                 print(f"{db.describe()}: already at the newest schema ({result.after}).")
             else:
-                print(f"{db.describe()}: upgraded from {result.before or 'empty'} "
-                      f"to {result.after}.")
+                print(
+                    f"{db.describe()}: upgraded from {result.before or 'empty'} to {result.after}."
+                )
                 if result.backup:
                     print(f"Backup of the previous file: {result.backup}")
             return EXIT_OK

@@ -75,22 +75,43 @@ def start_server() -> PostgresServer | None:
     port = _free_port()
     kwargs = {"user": user, "check": True, "capture_output": True, "text": True}
     subprocess.run(
-        [str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
-         "--encoding=UTF8", "--no-sync", "--no-instructions"],
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+            "--no-instructions",
+        ],
         **kwargs,
     )
     options = f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off"
     options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     subprocess.run(
-        [str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
-         str(workdir / "server.log"), "-w", "-t", "60", "start"],
+        [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            options,
+            "-l",
+            str(workdir / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
         **kwargs,
     )
 
     def stop() -> None:
         subprocess.run(
             [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
-            user=user, capture_output=True,
+            user=user,
+            capture_output=True,
         )
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -44,13 +44,28 @@ def test_nothing_below_ui_imports_qt() -> None:
 
 
 def test_core_imports_nothing_of_ours_and_no_storage() -> None:
-    assert offenders("core", ("teleprospect.store", "teleprospect.services",
-                              "teleprospect.ui", "teleprospect.cli", "teleprospect.config",
-                              "sqlalchemy", "alembic", "psycopg")) == []
+    assert (
+        offenders(
+            "core",
+            (
+                "teleprospect.store",
+                "teleprospect.services",
+                "teleprospect.ui",
+                "teleprospect.cli",
+                "teleprospect.config",
+                "sqlalchemy",
+                "alembic",
+                "psycopg",
+            ),
+        )
+        == []
+    )
 
 
 def test_store_does_not_reach_up() -> None:
-    assert offenders("store", ("teleprospect.services", "teleprospect.ui", "teleprospect.cli")) == []
+    assert (
+        offenders("store", ("teleprospect.services", "teleprospect.ui", "teleprospect.cli")) == []
+    )
 
 
 def test_services_do_not_reach_up() -> None:

@@ -51,3 +51,42 @@ class HistoryKind(StrEnum):
     STATUS = "status"
     OWNER = "owner"
     DO_NOT_CALL = "do_not_call"
+
+
+class EngagementKind(StrEnum):
+    """What a lead did, as marketing tools report it."""
+
+    SITE_VISIT = "site_visit"
+    DOWNLOAD = "download"
+    EMAIL_OPEN = "email_open"
+    EMAIL_CLICK = "email_click"
+    EMAIL_REPLY = "email_reply"
+    FORM_SUBMIT = "form_submit"
+    WEBINAR_REGISTERED = "webinar_registered"
+    WEBINAR_ATTENDED = "webinar_attended"
+    EVENT_VISIT = "event_visit"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ImportKind(StrEnum):
+    LEADS = "leads"
+    ACTIVITY = "activity"
+
+
+class ImportStatus(StrEnum):
+    COMMITTED = "committed"
+    DRY_RUN = "dry_run"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class DuplicatePolicy(StrEnum):
+    """What an import does with a row that matches an existing lead."""
+
+    SKIP = "skip"
+    UPDATE = "update"
+    MARK = "mark"

@@ -25,9 +25,26 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Filesystem types on which SQLite's locking (and WAL) is unsafe.
 NETWORK_FILESYSTEMS = frozenset(
     {
-        "nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "ncpfs", "9p",
-        "fuse.sshfs", "sshfs", "ceph", "glusterfs", "fuse.glusterfs", "davfs",
-        "fuse.davfs2", "lustre", "gpfs", "fuse.rclone", "fuse.s3fs",
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smbfs",
+        "smb3",
+        "afs",
+        "ncpfs",
+        "9p",
+        "fuse.sshfs",
+        "sshfs",
+        "ceph",
+        "glusterfs",
+        "fuse.glusterfs",
+        "davfs",
+        "fuse.davfs2",
+        "lustre",
+        "gpfs",
+        "fuse.rclone",
+        "fuse.s3fs",
     }
 )
 

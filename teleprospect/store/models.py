@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Enum,
@@ -22,7 +23,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from teleprospect.core.domain import CampaignChannel, Disposition, HistoryKind, UserRole
+from teleprospect.core.domain import (
+    CampaignChannel,
+    Disposition,
+    EngagementKind,
+    HistoryKind,
+    ImportKind,
+    ImportStatus,
+    UserRole,
+)
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.store.types import UTCDateTime, utcnow
 
@@ -126,6 +135,14 @@ class Lead(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     do_not_call: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    #: Where marketing said the lead came from ("Lead Source" in most CRMs).
+    lead_source: Mapped[str] = mapped_column(String(200), default="")
+    #: Columns of an imported file that map to no field, kept rather than thrown away.
+    extra: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    #: Set when an import found this lead alike to another and was told to keep both.
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"))
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: Optimistic concurrency: an UPDATE that finds another version raises StaleDataError.
@@ -139,6 +156,9 @@ class Lead(Base):
     calls: Mapped[list[Call]] = relationship(back_populates="lead", order_by="Call.started_at")
     history: Mapped[list[LeadHistory]] = relationship(
         back_populates="lead", order_by="LeadHistory.at"
+    )
+    phones: Mapped[list[LeadPhone]] = relationship(
+        back_populates="lead", order_by="LeadPhone.position", cascade="all, delete-orphan"
     )
 
     @property
@@ -200,9 +220,7 @@ class DoNotCallEntry(Base):
 
     __tablename__ = "do_not_call"
     __table_args__ = (
-        CheckConstraint(
-            "phone_e164 IS NOT NULL OR email IS NOT NULL", name="phone_or_email"
-        ),
+        CheckConstraint("phone_e164 IS NOT NULL OR email IS NOT NULL", name="phone_or_email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,3 +229,88 @@ class DoNotCallEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LeadPhone(Base):
+    """Every number a lead has (work, mobile, …); the first callable one is also on the lead."""
+
+    __tablename__ = "lead_phone"
+    __table_args__ = (
+        Index("ix_lead_phone_lead_id_position", "lead_id", "position"),
+        # Named by hand: the convention's name would clash with lead.phone_e164's index.
+        Index("ix_lead_phone_number_e164", "e164"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(40), default="")
+    raw: Mapped[str] = mapped_column(String(64), default="")
+    e164: Mapped[str | None] = mapped_column(String(20))
+    extension: Mapped[str | None] = mapped_column(String(16))
+    valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    number_type: Mapped[str | None] = mapped_column(String(24))
+    time_zones: Mapped[str] = mapped_column(String(400), default="")
+
+    lead: Mapped[Lead] = relationship(back_populates="phones")
+
+
+class ImportBatch(Base):
+    """One import of one file: who, when, how it was read, and what came of every row."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind), default=ImportKind.LEADS)
+    status: Mapped[ImportStatus] = mapped_column(
+        str_enum(ImportStatus), default=ImportStatus.COMMITTED
+    )
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: The operating-system login that ran it, also when it is no registered user.
+    login: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    encoding: Mapped[str] = mapped_column(String(32), default="")
+    delimiter: Mapped[str] = mapped_column(String(4), default="")
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    default_region: Mapped[str] = mapped_column(String(2), default="")
+    on_duplicate: Mapped[str] = mapped_column(String(16), default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    invalid_phones: Mapped[int] = mapped_column(Integer, default=0)
+    dnc: Mapped[int] = mapped_column(Integer, default=0)
+    reject_file: Mapped[str] = mapped_column(String(1000), default="")
+    #: Why a failed or cancelled import changed nothing.
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class SavedMapping(Base):
+    """A column mapping saved under a name for the next file of the same kind."""
+
+    __tablename__ = "saved_mapping"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind), default=ImportKind.LEADS)
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class EngagementEvent(Base):
+    """Something a lead did: a site visit, a download, an email reply, a webinar attended."""
+
+    __tablename__ = "engagement_event"
+    __table_args__ = (Index("ix_engagement_event_lead_id_occurred_at", "lead_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    kind: Mapped[EngagementKind] = mapped_column(str_enum(EngagementKind))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))

@@ -114,6 +114,8 @@ def test_the_installed_command_runs_without_qt_for_scriptable_commands(sqlite_ur
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, "--db", sqlite_url, "db", "upgrade"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr

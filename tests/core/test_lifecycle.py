@@ -40,7 +40,7 @@ def test_the_allowed_moves_are_exactly_the_designed_ones() -> None:
 
 
 def test_accepted_and_disqualified_are_final() -> None:
-    assert FINAL_STATES == {S.ACCEPTED, S.DISQUALIFIED}
+    assert {S.ACCEPTED, S.DISQUALIFIED} == FINAL_STATES
 
 
 def test_illegal_move_says_what_is_allowed() -> None:

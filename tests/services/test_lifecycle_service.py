@@ -26,8 +26,11 @@ def history(db: Database, lead_id: int) -> list[tuple[str | None, str | None, in
         rows = session.scalars(
             select(LeadHistory).where(LeadHistory.lead_id == lead_id).order_by(LeadHistory.id)
         )
-        return [(h.from_value, h.to_value, h.user_id, h.reason) for h in rows if
-                h.kind is HistoryKind.STATUS]
+        return [
+            (h.from_value, h.to_value, h.user_id, h.reason)
+            for h in rows
+            if h.kind is HistoryKind.STATUS
+        ]
 
 
 def test_each_change_writes_who_from_to_and_why(db: Database, lead_and_rep) -> None:

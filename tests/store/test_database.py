@@ -148,7 +148,11 @@ def test_server_description_never_shows_the_password(url: str, expected: str) ->
 
 @pytest.mark.parametrize(
     ("url", "fragment"),
-    [("mysql://x@y/z", "SQLite or PostgreSQL"), ("sqlite://", "file"), ("://nowhere", "not a database URL")],
+    [
+        ("mysql://x@y/z", "SQLite or PostgreSQL"),
+        ("sqlite://", "file"),
+        ("://nowhere", "not a database URL"),
+    ],
 )
 def test_bad_urls_get_one_clear_sentence(url: str, fragment: str) -> None:
     with pytest.raises(DatabaseError, match=fragment):

@@ -76,3 +76,36 @@ def test_backup_is_taken_before_an_upgrade(sqlite_url: str, tmp_path) -> None:
         migrate.command.upgrade = real_upgrade
     assert seen_revision_in_backup == ["older"]
     assert result.backup is not None and result.backup.exists()
+
+
+def test_upgrading_keeps_existing_leads(db_url: str) -> None:
+    """A database made by the first release keeps its leads through every later migration."""
+    from alembic import command
+
+    from teleprospect.store.migrate import alembic_config
+
+    db = Database(db_url)
+    config = alembic_config(db)
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO lead (first_name, last_name, email, company, title, industry, phone_raw,"
+            " phone_valid, phone_time_zones, status, score, attempts, do_not_call, created_at,"
+            " updated_at, version) VALUES ('Lena', 'Vogel', 'lena@example.de', 'Vogel AG', 'CTO',"
+            " 'Retail', '030 901820', false, '', 'new', 40, 0, false, '2026-01-01 00:00:00',"
+            " '2026-01-01 00:00:00', 1)"
+        )
+    upgrade_to_head(db)
+    from teleprospect.store.models import Lead
+
+    with db.read() as session:
+        lead = session.query(Lead).one()
+        assert (lead.email, lead.score, lead.extra, lead.lead_source) == (
+            "lena@example.de",
+            40,
+            {},
+            "",
+        )
+    db.dispose()
