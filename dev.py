@@ -36,7 +36,7 @@ def wanted_stamp() -> str:
 
 
 def set_up() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit(
             f"dev.py: Teleprospect needs Python 3.11 or newer, this is {sys.version.split()[0]}"
         )

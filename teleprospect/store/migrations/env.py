@@ -9,7 +9,7 @@ from teleprospect.store.types import UTCDateTime
 
 
 def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
-    """Write our own column types as plain SQLAlchemy types, so migrations import nothing of ours."""
+    """Write our column types as plain SQLAlchemy ones: migrations import nothing of ours."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
