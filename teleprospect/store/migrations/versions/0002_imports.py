@@ -174,8 +174,12 @@ def upgrade() -> None:
             sa.Column("lead_source", sa.String(length=200), nullable=False, server_default="")
         )
         batch_op.add_column(sa.Column("extra", sa.JSON(), nullable=False, server_default="{}"))
+        batch_op.add_column(
+            sa.Column("person_key", sa.String(length=200), nullable=False, server_default="")
+        )
         batch_op.add_column(sa.Column("import_batch_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("possible_duplicate_of_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_lead_person_key"), ["person_key"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_lead_possible_duplicate_of_id_lead"),
             "lead",
@@ -198,6 +202,8 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_lead_possible_duplicate_of_id_lead"), type_="foreignkey"
         )
+        batch_op.drop_index(batch_op.f("ix_lead_person_key"))
+        batch_op.drop_column("person_key")
         batch_op.drop_column("possible_duplicate_of_id")
         batch_op.drop_column("import_batch_id")
         batch_op.drop_column("extra")
