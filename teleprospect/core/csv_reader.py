@@ -1,0 +1,422 @@
+"""Read the CSV files users bring: whatever tool wrote them, however large they are.
+
+:func:`sniff` looks at the head of a file only (:data:`SAMPLE_SIZE` bytes) and says how to
+read it: the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "Unicode
+text" writes it, Windows-1252/Latin-1), the delimiter (comma, semicolon as European Excel
+writes it, tab) and the column names. :func:`read_rows` then streams the records one at a
+time, so a million-row file costs no more memory than a ten-row one.
+
+Nothing is silently lost: rows shorter or longer than the header are kept and say what
+was done to them, and bytes that are not valid in the detected encoding are read as
+Windows-1252 rather than dropped (files that were UTF-8 at the top and had rows added by
+an older tool further down are common). A file that is not a CSV at all gets one
+:class:`CsvError` with one sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = [
+    "DELIMITERS",
+    "SAMPLE_SIZE",
+    "CsvDialect",
+    "CsvError",
+    "CsvRow",
+    "CsvSource",
+    "read_rows",
+    "sniff",
+]
+
+#: How much of the file's head is read to detect encoding, delimiter and header.
+SAMPLE_SIZE = 64 * 1024
+#: The delimiters detected on their own, in order of preference on a tie. Any other
+#: single character can still be given explicitly.
+DELIMITERS = (",", ";", "\t")
+
+#: A path, or the file's bytes (a dropped clipboard, a test).
+CsvSource = str | os.PathLike[str] | bytes
+
+_DETECTION_RECORDS = 200
+_WITHOUT_DELIMITERS = str.maketrans("", "", "".join(DELIMITERS))
+_NO_PROBLEMS: tuple[str, ...] = ()
+
+# Signatures of the files users pick by mistake instead of their CSV export.
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "an image"),
+    (b"\xff\xd8\xff", "an image"),
+    (b"GIF8", "an image"),
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Bytes Windows-1252 leaves undefined: a file holding them is Latin-1.
+_UNDEFINED_IN_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# Control characters no text file holds (tab, line breaks and form feed are fine).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+# Undecodable bytes in a UTF-8 or Windows-1252 file are read as Windows-1252 (Latin-1 for
+# the five bytes it leaves undefined): "é" instead of "�".
+_LEGACY_FALLBACK = "teleprospect.csv_reader.cp1252_fallback"
+_BYTE_AS_CP1252 = tuple(
+    chr(b) if b in _UNDEFINED_IN_CP1252 else bytes([b]).decode("cp1252") for b in range(256)
+)
+_FALLBACK_CODECS = frozenset({"utf-8", "utf-8-sig", "cp1252", "latin-1", "iso8859-1"})
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(_BYTE_AS_CP1252[b] for b in bad), error.end
+
+
+codecs.register_error(_LEGACY_FALLBACK, _cp1252_fallback)
+
+
+class CsvError(ValueError):
+    """The file cannot be read as a CSV; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class CsvDialect:
+    """How to read one file, as detected by :func:`sniff` (or chosen by the user).
+
+    ``encoding`` is the Python codec that reads the file, BOM included (``utf-8-sig``,
+    ``utf-16``, ``utf-8``, ``cp1252``, ``latin-1``). ``header`` holds the column names,
+    trimmed and made unique, in file order: the keys of every :attr:`CsvRow.values`.
+    """
+
+    encoding: str
+    delimiter: str
+    has_bom: bool
+    header: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        """For the import preview: "UTF-8 with BOM, semicolon-separated"."""
+        names = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252"}
+        encoding = names.get(self.encoding, self.encoding.upper())
+        bom = " with BOM" if self.has_bom else ""
+        separator = {",": "comma", ";": "semicolon", "\t": "tab"}.get(
+            self.delimiter, repr(self.delimiter)
+        )
+        return f"{encoding}{bom}, {separator}-separated"
+
+
+@dataclass(slots=True)
+class CsvRow:
+    """One record of the file.
+
+    ``row_number`` is the line of the file the record starts on, counting from 1 with the
+    header on its line: the number a user looks for in an editor or, when no cell spans
+    several lines, in a spreadsheet. ``cells`` are aligned with the header (short rows are
+    padded with ""), followed by any values beyond the header. Values are as written:
+    not trimmed, never interpreted (``=HYPERLINK(...)`` is just text).
+    """
+
+    row_number: int
+    cells: list[str]
+    header: tuple[str, ...] = field(repr=False)
+    problems: tuple[str, ...] = _NO_PROBLEMS
+
+    @property
+    def values(self) -> dict[str, str]:
+        """Column name → value; values beyond the header are ``extra_1``, ``extra_2``…"""
+        values = dict(zip(self.header, self.cells, strict=False))
+        width = len(self.header)
+        for position in range(width, len(self.cells)):
+            values[f"extra_{position - width + 1}"] = self.cells[position]
+        return values
+
+
+def sniff(
+    source: CsvSource, *, encoding: str | None = None, delimiter: str | None = None
+) -> CsvDialect:
+    """Detect how to read ``source`` from its first :data:`SAMPLE_SIZE` bytes.
+
+    ``encoding`` and ``delimiter`` override detection (the user corrected them in the
+    import preview); the header is then read with them. Raises :class:`CsvError` for a
+    file that is empty, not text, has no header row, or has a header and no rows.
+    """
+    name = _display_name(source)
+    with _open(source) as stream:
+        sample = stream.read(SAMPLE_SIZE + 1)
+    whole = len(sample) <= SAMPLE_SIZE
+    sample = sample[:SAMPLE_SIZE]
+
+    if not sample:
+        raise CsvError(f"{name} is empty.")
+    bom_codec = next((codec for bom, codec in _BOMS if sample.startswith(bom)), None)
+    for signature, what in _SIGNATURES:
+        if sample.startswith(signature):
+            raise CsvError(
+                f"{name} is not a CSV file but {what}: save it as CSV from the program "
+                "that made it, then import that."
+            )
+    codec = _reading_codec(encoding, bom_codec) if encoding else bom_codec
+    if codec is None:
+        codec = _guess_codec(sample, whole, name)
+    text = _decode_sample(sample, codec, whole, name)
+    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > max(1, len(text) // 100):
+        raise CsvError(f"{name} is not a CSV file: it holds binary data, not text.")
+    if not text.translate(_WITHOUT_DELIMITERS).strip():
+        raise CsvError(f"{name} is empty.")  # blank lines, or rows of empty cells
+
+    text, excel_delimiter = _strip_excel_separator_line(text)
+    if delimiter is not None:
+        _check_delimiter(delimiter)
+    else:
+        delimiter = excel_delimiter or _detect_delimiter(text)
+    records = _non_blank_records(text, delimiter, _DETECTION_RECORDS)
+    if not records:
+        raise CsvError(f"{name} is empty.")
+    header = _unique_header(records[0])
+    if _looks_like_data(records[0]):
+        raise CsvError(
+            f"{name} has no header row: the first row holds data, but the first row must "
+            "name the columns (First Name, Email, Phone…)."
+        )
+    if whole and len(records) == 1:
+        raise CsvError(f"{name} has a header row but no rows of data.")
+    return CsvDialect(
+        encoding=codec, delimiter=delimiter, has_bom=bom_codec is not None, header=header
+    )
+
+
+def read_rows(source: CsvSource, dialect: CsvDialect | None = None) -> Iterator[CsvRow]:
+    """The data records of ``source``, one at a time, blank lines skipped.
+
+    Reads with ``dialect`` (from :func:`sniff`; detected when not given). Memory stays
+    constant whatever the file's size. Raises :class:`CsvError` at once for a file
+    :func:`sniff` rejects, and while iterating when the file changed since it was sniffed
+    or a value is malformed beyond repair (an unclosed quote swallowing the whole file).
+    """
+    if dialect is None:
+        dialect = sniff(source)
+    else:
+        _check_delimiter(dialect.delimiter)
+        _reading_codec(dialect.encoding, None)
+    return _records(source, dialect)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _records(source: CsvSource, dialect: CsvDialect) -> Iterator[CsvRow]:
+    name = _display_name(source)
+    codec = codecs.lookup(dialect.encoding).name
+    errors = _LEGACY_FALLBACK if codec in _FALLBACK_CODECS else "replace"
+    with _open(source) as stream:
+        text = io.TextIOWrapper(stream, encoding=dialect.encoding, errors=errors, newline="")
+        reader = csv.reader(text, delimiter=dialect.delimiter, quotechar='"', strict=False)
+        try:
+            header = _read_header(reader, dialect.delimiter)
+            if not header:
+                raise CsvError(f"{name} is empty.")
+            if dialect.header and header != dialect.header:
+                raise CsvError(f"{name} changed since it was opened: open it again to import it.")
+            width = len(header)
+            line = reader.line_num
+            for cells in reader:
+                start = line + 1
+                line = reader.line_num
+                # Fast path first: almost every row has a value in its first column.
+                if (not cells or not cells[0] or cells[0].isspace()) and _is_blank(cells):
+                    continue
+                if len(cells) == width:
+                    yield CsvRow(start, cells, header)
+                else:
+                    yield _irregular_row(start, cells, header)
+        except csv.Error as error:
+            raise CsvError(
+                f"{name} cannot be read past line {reader.line_num}: {error} "
+                "(is a quote never closed?)."
+            ) from error
+
+
+def _read_header(reader: Iterator[list[str]], delimiter: str) -> tuple[str, ...]:
+    first = True
+    for cells in reader:
+        if _is_blank(cells):
+            continue
+        if first and _is_excel_separator_line(cells, delimiter):
+            first = False
+            continue
+        return _unique_header(cells)
+    return ()
+
+
+def _irregular_row(row_number: int, cells: list[str], header: tuple[str, ...]) -> CsvRow:
+    width = len(header)
+    count = len(cells)
+    while len(cells) > width and not cells[-1]:
+        cells.pop()  # Excel pads rows with empty cells past the last column: nothing lost
+    if len(cells) < width:
+        cells.extend([""] * (width - len(cells)))
+        if count >= width:
+            return CsvRow(row_number, cells, header)
+        problem = f"row has {count} fields, header has {width}: missing values left empty"
+        return CsvRow(row_number, cells, header, (problem,))
+    if len(cells) == width:
+        return CsvRow(row_number, cells, header)
+    extras = len(cells) - width
+    names = ", ".join(f"extra_{n}" for n in range(1, min(extras, 3) + 1))
+    if extras > 3:
+        names = f"extra_1 … extra_{extras}"
+    problem = f"row has {count} fields, header has {width}: extra values kept as {names}"
+    return CsvRow(row_number, cells, header, (problem,))
+
+
+def _is_blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+def _is_excel_separator_line(cells: list[str], delimiter: str) -> bool:
+    # Excel's "sep=;" first line names the delimiter; it is not the header.
+    return delimiter.join(cells).strip().lower() == f"sep={delimiter}"
+
+
+# --- detection ---------------------------------------------------------------------------
+
+
+def _open(source: CsvSource) -> BinaryIO:
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    try:
+        return open(source, "rb")  # noqa: SIM115 — closed by the caller's with-block
+    except IsADirectoryError as error:
+        raise CsvError(f"{_display_name(source)} is a folder, not a file.") from error
+
+
+def _display_name(source: CsvSource) -> str:
+    if isinstance(source, bytes | bytearray):
+        return "The data"
+    return f'"{Path(source).name}"'
+
+
+def _reading_codec(requested: str, bom_codec: str | None) -> str:
+    try:
+        codec = codecs.lookup(requested).name
+    except LookupError as error:
+        raise CsvError(f'"{requested}" is not an encoding this program knows.') from error
+    # The BOM-aware codec reads the same text and drops the BOM rather than making it
+    # part of the first column's name.
+    if bom_codec == "utf-8-sig" and codec == "utf-8":
+        return "utf-8-sig"
+    if bom_codec == "utf-16" and codec.startswith("utf-16"):
+        return "utf-16"
+    return codec
+
+
+def _guess_codec(sample: bytes, whole: bool, name: str) -> str:
+    if b"\x00" in sample:
+        # UTF-16 without a BOM has a zero in every other byte of ASCII text.
+        head = sample[:4096]
+        half = max(1, len(head) // 2)
+        zeros_even = head[0::2].count(0) / half
+        zeros_odd = head[1::2].count(0) / half
+        if zeros_odd > 0.4 and zeros_even < 0.05:
+            return "utf-16-le"
+        if zeros_even > 0.4 and zeros_odd < 0.05:
+            return "utf-16-be"
+        raise CsvError(f"{name} is not a CSV file: it holds binary data, not text.")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole)
+    except UnicodeDecodeError:
+        return "latin-1" if not _UNDEFINED_IN_CP1252.isdisjoint(sample) else "cp1252"
+    return "utf-8"
+
+
+def _decode_sample(sample: bytes, codec: str, whole: bool, name: str) -> str:
+    try:
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    except LookupError as error:
+        raise CsvError(f'"{codec}" is not an encoding this program knows.') from error
+    text = decoder.decode(sample, final=whole)
+    if not whole and "\n" in text:
+        text = text[: text.rindex("\n") + 1]  # the last line may be cut short
+    return text
+
+
+def _strip_excel_separator_line(text: str) -> tuple[str, str | None]:
+    first, newline, rest = text.partition("\n")
+    first = first.strip()
+    if len(first) == 5 and first[:4].lower() == "sep=":
+        return rest, first[4]
+    return text, None
+
+
+def _check_delimiter(delimiter: str) -> None:
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise CsvError(f"{delimiter!r} cannot separate values: choose one character.")
+
+
+def _detect_delimiter(text: str) -> str:
+    """The candidate that splits the header into most columns and the rows into as many."""
+    best = DELIMITERS[0]
+    best_score: tuple[bool, float, int] | None = None
+    for delimiter in DELIMITERS:
+        records = _non_blank_records(text, delimiter, _DETECTION_RECORDS)
+        if not records:
+            continue
+        width = len(records[0])
+        rows = records[1:]
+        regular = sum(len(row) == width for row in rows) / len(rows) if rows else 1.0
+        score = (width > 1, regular, width)
+        if best_score is None or score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _non_blank_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    records: list[list[str]] = []
+    try:
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if not _is_blank(cells):
+                records.append(cells)
+                if len(records) >= limit:
+                    break
+    except csv.Error:
+        pass  # a malformed tail of the sample: what was read is enough to decide
+    return records
+
+
+def _unique_header(cells: list[str]) -> tuple[str, ...]:
+    names = [" ".join(cell.replace("\ufeff", "").split()) for cell in cells]
+    names = [name or f"Column {position}" for position, name in enumerate(names, start=1)]
+    taken = set(names)
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name in seen:
+            copy = 2
+            while f"{name} ({copy})" in taken:
+                copy += 1
+            name = f"{name} ({copy})"
+            taken.add(name)
+        seen.add(name)
+        unique.append(name)
+    return tuple(unique)
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """Column names are words; a first row of email addresses or numbers is a record."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    if any("@" in cell and "." in cell.partition("@")[2] for cell in filled):
+        return True
+    numeric = sum(cell.lstrip("+-(").replace(" ", "").replace(".", "").isdigit() for cell in filled)
+    return numeric * 2 > len(filled)
