@@ -7,11 +7,14 @@ clear line on stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from teleprospect import APP_NAME, __version__
-from teleprospect.config import DB_ENV_VAR, resolve_db_url
+from teleprospect.config import DB_ENV_VAR, data_dir, resolve_db_url
+from teleprospect.core.domain import DuplicatePolicy
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -72,7 +75,53 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add demo data even when the database already holds leads",
     )
+    add_import_commands(commands)
     return parser
+
+
+def add_import_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    imp = commands.add_parser(
+        "import",
+        help="import leads from a CSV file (any CRM or marketing export)",
+        description="Import leads from a CSV file. Encoding and delimiter are detected, "
+        "columns are mapped from their names, phones normalised, duplicates found and "
+        "do-not-call numbers and emails kept out of the queue. All or nothing.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--campaign",
+        metavar="NAME",
+        help="campaign the leads came from (created if it does not exist)",
+    )
+    imp.add_argument(
+        "--region",
+        metavar="CC",
+        help="country for numbers written without +code (default: the campaign's)",
+    )
+    imp.add_argument("--mapping", metavar="NAME", help="use a saved column mapping")
+    imp.add_argument(
+        "--save-mapping",
+        metavar="NAME",
+        help="save the mapping used under this name for the next file",
+    )
+    imp.add_argument(
+        "--on-duplicate",
+        choices=[p.value for p in DuplicatePolicy],
+        default=DuplicatePolicy.SKIP.value,
+        help="skip duplicates (default), update the existing lead with the "
+        "file's non-empty values, or import and mark as possible duplicate",
+    )
+    imp.add_argument("--encoding", help="read with this encoding instead of detecting it")
+    imp.add_argument("--delimiter", help="column separator instead of detecting it ('\\t' = tab)")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="read and check everything, report, but save nothing"
+    )
+    imp.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file that was imported before (same checksum)",
+    )
+    imp.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
 
 def positive_int(text: str) -> int:
@@ -93,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gui": run_gui,
         "db": run_db,
         "demo": run_demo,
+        "import": run_import,
     }
     try:
         return handlers[args.command](args)
@@ -189,3 +239,76 @@ class TerminalProgress:
     def finish(self) -> None:
         if self.shown:
             print(file=sys.stderr)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from teleprospect.core.csv_reader import CsvError
+    from teleprospect.services.current_user import os_login
+    from teleprospect.services.importing import (
+        ImportError_,
+        LeadImportRequest,
+        find_or_create_campaign,
+        import_leads,
+        load_mapping,
+        save_mapping,
+    )
+
+    opened = open_db(args)
+    db = opened.db
+    progress = TerminalProgress(f"Importing {args.file.name}")
+    delimiter = "\t" if args.delimiter in ("\\t", "tab", "TAB") else args.delimiter
+    try:
+        campaign = (
+            find_or_create_campaign(db, args.campaign, args.region) if args.campaign else None
+        )
+        mapping = load_mapping(db, args.mapping) if args.mapping else None
+        request = LeadImportRequest(
+            path=args.file,
+            mapping=mapping,
+            encoding=args.encoding,
+            delimiter=delimiter,
+            campaign_id=campaign.id if campaign else None,
+            default_region=args.region,
+            on_duplicate=DuplicatePolicy(args.on_duplicate),
+            dry_run=args.dry_run,
+            allow_reimport=args.again,
+            report_dir=data_dir() / "imports",
+            login=os_login(),
+        )
+        summary = import_leads(db, request, progress=progress)
+        if args.save_mapping:
+            from teleprospect.services.importing import preview_file
+
+            used = (
+                mapping
+                or preview_file(
+                    db, args.file, encoding=args.encoding, delimiter=delimiter
+                ).suggested
+            )
+            save_mapping(db, args.save_mapping, used)
+    except (ImportError_, CsvError, ValueError) as exc:
+        hint = " Add --again to import it anyway." if "already imported" in str(exc) else ""
+        raise CommandError(f"{exc}{hint}") from None
+    finally:
+        progress.finish()
+        db.dispose()
+    if args.json:
+        payload = summary.as_json()
+        payload["campaign"] = campaign.name if campaign else None
+        payload["campaign_created"] = bool(campaign and campaign.created)
+        print(json.dumps(payload))
+        return EXIT_OK
+    if campaign and campaign.created:
+        print(f"Created the campaign {campaign.name!r} (phone region {campaign.default_region}).")
+    verb = "Would import" if summary.dry_run else "Imported"
+    print(
+        f"{verb} {summary.imported:,} new leads from {summary.rows:,} rows of {args.file.name} "
+        f"({summary.dialect}): {summary.updated:,} updated, {summary.duplicates:,} duplicates, "
+        f"{summary.rejected:,} rejected, {summary.invalid_phones:,} without a valid phone, "
+        f"{summary.dnc:,} do-not-call."
+    )
+    if summary.reject_file:
+        print(f"Rejected rows: {summary.reject_file}")
+    if summary.summary_file:
+        print(f"Summary: {summary.summary_file}")
+    return EXIT_OK
