@@ -123,6 +123,30 @@ def add_import_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     )
     imp.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
+    act = commands.add_parser(
+        "import-activity",
+        help="import engagement events (visits, downloads, email replies, webinars) from a CSV",
+        description="Import an activity export: each row names a lead by email, what they "
+        "did and when. Rows matching no lead are listed in the reject file.",
+    )
+    act.add_argument("file", type=Path, metavar="FILE")
+    act.add_argument(
+        "--time-zone",
+        default="UTC",
+        metavar="ZONE",
+        help="zone of times written without one, e.g. Europe/Paris (default UTC)",
+    )
+    act.add_argument(
+        "--day-first",
+        action="store_true",
+        help="read 03/04/2026 as 3 April (default: month first, as in the US)",
+    )
+    act.add_argument("--encoding", help="read with this encoding instead of detecting it")
+    act.add_argument("--delimiter", help="column separator instead of detecting it")
+    act.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+    act.add_argument("--again", action="store_true", help="import a file imported before")
+    act.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+
 
 def positive_int(text: str) -> int:
     try:
@@ -143,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": run_db,
         "demo": run_demo,
         "import": run_import,
+        "import-activity": run_import_activity,
     }
     try:
         return handlers[args.command](args)
@@ -311,4 +336,47 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"Rejected rows: {summary.reject_file}")
     if summary.summary_file:
         print(f"Summary: {summary.summary_file}")
+    return EXIT_OK
+
+
+def run_import_activity(args: argparse.Namespace) -> int:
+    from teleprospect.core.csv_reader import CsvError
+    from teleprospect.services.activity_import import ActivityImportRequest, import_activity
+    from teleprospect.services.current_user import os_login
+    from teleprospect.services.importing import ImportError_
+
+    opened = open_db(args)
+    db = opened.db
+    delimiter = "\t" if args.delimiter in ("\\t", "tab", "TAB") else args.delimiter
+    try:
+        summary = import_activity(
+            db,
+            ActivityImportRequest(
+                path=args.file,
+                encoding=args.encoding,
+                delimiter=delimiter,
+                day_first=args.day_first,
+                time_zone=args.time_zone,
+                dry_run=args.dry_run,
+                allow_reimport=args.again,
+                report_dir=data_dir() / "imports",
+                login=os_login(),
+            ),
+        )
+    except (ImportError_, CsvError) as exc:
+        hint = " Add --again to import it anyway." if "already imported" in str(exc) else ""
+        raise CommandError(f"{exc}{hint}") from None
+    finally:
+        db.dispose()
+    if args.json:
+        print(json.dumps(summary.as_json()))
+        return EXIT_OK
+    verb = "Would store" if summary.dry_run else "Stored"
+    print(
+        f"{verb} {summary.imported:,} engagement events for {summary.leads_touched:,} leads from "
+        f"{summary.rows:,} rows of {args.file.name}: {summary.already_known:,} already known, "
+        f"{summary.unmatched:,} matching no lead, {summary.rejected:,} rejected in all."
+    )
+    if summary.reject_file:
+        print(f"Rejected rows: {summary.reject_file}")
     return EXIT_OK
