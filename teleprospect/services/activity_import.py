@@ -275,8 +275,7 @@ class _ActivityReports(ImportReports):
 
     def finish_activity(self, summary: ActivitySummary) -> tuple[Path | None, Path | None]:
         reject_path = self._reject_path
-        if self._reject_stream is not None:
-            self._reject_stream.close()
+        self._close()
         if self.directory is None:
             return None, None
         self.directory.mkdir(parents=True, exist_ok=True)

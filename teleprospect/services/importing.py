@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import time
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,14 +25,21 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from teleprospect.core.column_mapping import ColumnMapping, MappedLead, suggest_mapping
 from teleprospect.core.csv_reader import CsvDialect, CsvError, CsvRow, read_rows, sniff
-from teleprospect.core.dedupe_keys import email_key, person_key, same_company
+from teleprospect.core.dedupe_keys import (
+    COMPANY_MATCH_THRESHOLD,
+    company_key,
+    email_key,
+    person_key,
+    same_company,
+)
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind, ImportKind, ImportStatus
-from teleprospect.core.phones import PhoneInfo, parse_phone
+from teleprospect.core.phones import PhoneInfo, parse_phone, parse_phone_tuples
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     Campaign,
@@ -47,9 +57,16 @@ from teleprospect.store.types import utcnow
 ROWS_PER_CHUNK = 2_000
 #: From this many rows on, phone numbers are parsed in worker processes.
 PARALLEL_FROM_ROWS = 20_000
-PHONE_WORKERS = 2
+#: Worker processes for phone parsing: one per core. More than a few cannot help, as the
+#: main process writes to the database one chunk at a time.
+PHONE_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 #: How many rows a preview shows.
 PREVIEW_ROWS = 20
+#: How many duplicates the summary keeps in memory to show; the report file has them all.
+DUPLICATES_LISTED = 500
+#: About how many leads of the file are remembered by key for finding later duplicates;
+#: older ones are found through the database, so memory stays flat on any file size.
+FILE_KEYS_KEPT = 100_000
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -134,8 +151,11 @@ class ImportSummary:
     seconds: float = 0.0
     reject_file: Path | None = None
     summary_file: Path | None = None
+    duplicates_file: Path | None = None
+    #: The first DUPLICATES_LISTED duplicates; all of them are in ``duplicates_file``.
     duplicate_list: list[DuplicateFound] = field(default_factory=list)
-    imported_lead_ids: list[int] = field(default_factory=list)
+    #: Ids of the new leads, compactly (a million-row file stays small in memory).
+    imported_lead_ids: array[int] = field(default_factory=lambda: array("q"))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -154,6 +174,7 @@ class ImportSummary:
             "seconds": round(self.seconds, 3),
             "reject_file": str(self.reject_file) if self.reject_file else None,
             "summary_file": str(self.summary_file) if self.summary_file else None,
+            "duplicates_file": str(self.duplicates_file) if self.duplicates_file else None,
         }
 
 
@@ -313,7 +334,7 @@ def import_leads(
                 raise _DryRunDone()
     except _DryRunDone:
         summary.batch_id = None
-        summary.imported_lead_ids.clear()
+        del summary.imported_lead_ids[:]
     except ImportCancelled:
         reports.discard()
         _record_unfinished(db, batch_values, summary, ImportStatus.CANCELLED, "cancelled")
@@ -330,6 +351,7 @@ def import_leads(
         ) from exc
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish(summary)
+    summary.duplicates_file = reports.duplicates_path
     if summary.batch_id is not None and (summary.reject_file or summary.summary_file):
         with db.write() as session:
             batch = session.get(ImportBatch, summary.batch_id)
@@ -439,17 +461,19 @@ def _parsed_chunks(
         return
     lookahead = PHONE_WORKERS * 2
     with ProcessPoolExecutor(PHONE_WORKERS, mp_context=get_context("spawn")) as pool:
-        pending: list[tuple[list[CsvRow], list[MappedLead], Future[list[PhoneInfo]]]] = []
+        # Workers send back plain tuples: far cheaper to pickle than PhoneInfo objects.
+        pending: deque[tuple[list[CsvRow], list[MappedLead], Future[list[tuple]]]] = deque()
         try:
             for chunk in _chunks(rows, ROWS_PER_CHUNK):
                 mapped = [apply(row.cells) for row in chunk]
-                future = pool.submit(parse_phone_batch, _phone_requests(mapped, region))
+                future = pool.submit(parse_phone_tuples, _phone_requests(mapped, region))
                 pending.append((chunk, mapped, future))
                 if len(pending) > lookahead:
-                    chunk0, mapped0, future0 = pending.pop(0)
-                    yield chunk0, mapped0, future0.result()
-            for chunk0, mapped0, future0 in pending:
-                yield chunk0, mapped0, future0.result()
+                    chunk0, mapped0, future0 = pending.popleft()
+                    yield chunk0, mapped0, [PhoneInfo(*f) for f in future0.result()]
+            while pending:
+                chunk0, mapped0, future0 = pending.popleft()
+                yield chunk0, mapped0, [PhoneInfo(*f) for f in future0.result()]
         finally:
             for _, _, future in pending:
                 future.cancel()
@@ -464,13 +488,55 @@ _TEXT_FIELDS = ("first_name", "last_name", "email", "company", "title", "industr
 _UPDATABLE = (*_TEXT_FIELDS, "company_size", "country")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seen:
     """Leads already known by key: from the database or from earlier rows of the file."""
 
     lead_id: int  # 0 while the row's lead waits to be inserted
     name: str
     company: str
+    this_file: bool = True
+
+    @property
+    def where(self) -> str:
+        return "an earlier row of this file" if self.this_file else "an existing lead"
+
+
+class _Recent(dict):  # type: ignore[type-arg]
+    """Keys of about the last ``size`` entries: two generations, the older one dropped
+    when the newer one is full. ``dropped`` tells that something was forgotten."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+        self.older: dict[Any, Any] = {}
+        self.dropped = False
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key)
+        return value if value is not None else self.older.get(key, default)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        value = self.get(key)
+        if value is not None:
+            return value
+        if len(self) >= self.size:
+            self.dropped = self.dropped or bool(self.older)
+            self.older = dict(self)
+            self.clear()
+        self[key] = default
+        return default
+
+
+#: A new lead waiting to be inserted: values, phone rows, key holder, on DNC, and the
+#: lead it may duplicate (its id may not be known yet either).
+_Pending = tuple[dict[str, Any], list[dict[str, Any]], _Seen, bool, "_Seen | None"]
+_Existing = tuple[dict[str, _Seen], dict[str, _Seen], dict[str, list[_Seen]]]
+_NOTHING_EXISTING: _Existing = ({}, {}, {})
+#: Bound of the person-key cache (it is emptied when full: memory stays flat).
+_PERSON_KEYS_KEPT = 200_000
+#: From this many companies for one person key on, they are compared in one call.
+_COMPANIES_IN_ONE_CALL = 12
 
 
 class _LeadWriter:
@@ -490,12 +556,45 @@ class _LeadWriter:
         self.summary = summary
         self.reports = reports
         self.now = utcnow()
+        self.connection = session.connection()
+        self.is_sqlite = self.connection.dialect.name == "sqlite"
         # Keys of leads this file created, so a later row can match an earlier one.
-        self.file_emails: dict[str, _Seen] = {}
-        self.file_phones: dict[str, _Seen] = {}
-        self.file_people: dict[str, list[_Seen]] = {}
-        #: New leads of this chunk not inserted yet: values, phones, key holder, on DNC.
-        self.pending: list[tuple[dict[str, Any], list[dict[str, Any]], _Seen, bool]] = []
+        self.file_emails: _Recent = _Recent(FILE_KEYS_KEPT)
+        self.file_phones: _Recent = _Recent(FILE_KEYS_KEPT)
+        # Person key → company key → the first lead of the file with that company key.
+        # same_company() depends on the company keys alone, so a later lead with a company
+        # key already there can never be the first match: one entry per company key.
+        self.file_people: _Recent = _Recent(FILE_KEYS_KEPT)
+        self.person_keys: dict[tuple[str, str], str] = {}
+        self.pending: list[_Pending] = []
+        #: Duplicates of this chunk, recorded once the leads they point at have ids.
+        self.found: list[tuple[int, _Seen, str, str]] = []
+        # Leads created by this import are found through the file_* keys above, so the
+        # database is asked only about the others. Under "update" the leads of this file
+        # change as it goes, so the database is asked about every lead, as it stands.
+        self.update_policy = request.on_duplicate is DuplicatePolicy.UPDATE
+        # SQLite: the write transaction holds the database (BEGIN IMMEDIATE), so what is
+        # empty now stays empty until this import adds to it. PostgreSQL: others may
+        # commit meanwhile, so the database is asked for every chunk.
+        self.query_leads = self.update_policy or not self.is_sqlite or self._has(Lead.id)
+        self.query_dnc = not self.is_sqlite or self._has(DoNotCallEntry.id)
+
+    @property
+    def forgot_some(self) -> bool:
+        """True once leads of this file dropped out of the in-memory keys."""
+        return self.file_emails.dropped or self.file_phones.dropped or self.file_people.dropped
+
+    def _person_key(self, first: str, last: str) -> str:
+        """person_key(), remembered: first and last names repeat a lot across a file."""
+        key = self.person_keys.get((first, last))
+        if key is None:
+            if len(self.person_keys) >= _PERSON_KEYS_KEPT:
+                self.person_keys.clear()
+            key = self.person_keys[first, last] = person_key(first, last)
+        return key
+
+    def _has(self, column: Any) -> bool:
+        return self.session.scalar(select(column).limit(1)) is not None
 
     def write_chunk(
         self, rows: list[CsvRow], mapped: list[MappedLead], phones: list[PhoneInfo]
@@ -503,82 +602,117 @@ class _LeadWriter:
         per_row: list[list[PhoneInfo]] = []
         position = 0
         for lead in mapped:
-            per_row.append(phones[position : position + len(lead.phones)])
-            position += len(lead.phones)
+            count = len(lead.phones)
+            per_row.append(phones[position : position + count] if count else [])
+            position += count
+        keys = [(email_key(m.email), self._person_key(m.first_name, m.last_name)) for m in mapped]
 
-        # Both as written and as keys: stored emails are lower-cased but may keep a +tag.
-        emails = {e for m in mapped for e in (m.email, email_key(m.email)) if e}
-        numbers = {p.e164 for row in per_row for p in row if p.e164}
-        people = {k for m in mapped if (k := person_key(m.first_name, m.last_name))}
-        db_emails, db_phones, db_people = self._existing(emails, numbers, people)
-        dnc_emails, dnc_phones = self._do_not_call(emails, numbers)
+        existing = _NOTHING_EXISTING
+        dnc_emails: set[str] = set()
+        dnc_phones: set[str] = set()
+        if self.forgot_some and not self.query_leads:
+            self.query_leads = True  # earlier rows of this file are now found in the database
+        if self.query_leads or self.query_dnc:
+            # Both as written and as keys: stored emails are lower-cased but may keep a +tag.
+            emails = {m.email for m in mapped if m.email}
+            emails.update(k for k, _ in keys if k)
+            numbers = {p.e164 for row in per_row for p in row if p.e164}
+            if self.query_leads:
+                existing = self._existing(emails, numbers, {p for _, p in keys if p})
+            if self.query_dnc:
+                dnc_emails, dnc_phones = self._do_not_call(emails, numbers)
 
-        for row, lead, infos in zip(rows, mapped, per_row, strict=True):
-            self.summary.rows += 1
+        summary = self.summary
+        policy = self.request.on_duplicate
+        for row, lead, infos, (key_email, key_person) in zip(
+            rows, mapped, per_row, keys, strict=True
+        ):
+            summary.rows += 1
             problems = [*row.problems, *lead.problems]
             if not (lead.first_name or lead.last_name or lead.email or lead.company or infos):
-                self.summary.rejected += 1
+                summary.rejected += 1
                 reason = "the row holds no name, email, company or phone number"
                 self.reports.reject(row, reason)
                 continue
             if infos and not any(p.valid for p in infos):
-                self.summary.invalid_phones += 1
+                summary.invalid_phones += 1
                 problems.extend(f"phone {p.raw!r}: {p.problem}" for p in infos if p.problem)
-            key_email = email_key(lead.email)
-            key_person = person_key(lead.first_name, lead.last_name)
-            match = self._match(
-                lead,
-                key_email,
-                key_person,
-                infos,
-                (db_emails, db_phones, db_people),
-            )
-            if match is not None and match[0].lead_id == 0:
-                self._insert_pending()  # the matched row is still waiting for its id
+            match = self._match(lead, key_email, key_person, infos, existing)
             on_dnc = bool(
                 (key_email and (key_email in dnc_emails or lead.email in dnc_emails))
-                or any(p.e164 in dnc_phones for p in infos if p.e164)
+                or (dnc_phones and any(p.e164 in dnc_phones for p in infos if p.e164))
             )
             if match is not None:
                 seen, reason = match
-                self.summary.duplicates += 1
-                policy = self.request.on_duplicate
+                summary.duplicates += 1
                 if policy is DuplicatePolicy.SKIP:
-                    self._duplicate(row, seen, reason, "skipped")
+                    self.found.append((row.row_number, seen, reason, "skipped"))
                     continue
                 if policy is DuplicatePolicy.UPDATE:
+                    if seen.lead_id == 0:
+                        self._insert_pending()  # the matched row is still waiting for its id
                     self._update(seen.lead_id, lead, infos, on_dnc)
-                    self.summary.updated += 1
-                    self._duplicate(row, seen, reason, "updated")
+                    summary.updated += 1
+                    self.found.append((row.row_number, seen, reason, "updated"))
                     continue
-                self._duplicate(row, seen, reason, "marked as possible duplicate")
+                self.found.append((row.row_number, seen, reason, "marked as possible duplicate"))
             if problems:
-                self.summary.flagged += 1
+                summary.flagged += 1
             if on_dnc:
-                self.summary.dnc += 1
-            values = self._lead_values(lead, infos, problems, on_dnc)
-            values["possible_duplicate_of_id"] = match[0].lead_id if match else None
+                summary.dnc += 1
+            values = self._lead_values(lead, infos, problems, on_dnc, key_person)
             phone_list = _phone_rows(lead, infos)
             seen = _Seen(0, f"{lead.first_name} {lead.last_name}".strip(), lead.company)
             self._remember(seen, values, phone_list)
-            self.pending.append((values, phone_list, seen, on_dnc))
+            self.pending.append((values, phone_list, seen, on_dnc, match[0] if match else None))
         self._insert_pending()
+        for number, seen, reason, action in self.found:
+            found = DuplicateFound(number, seen.lead_id, seen.name, reason, action)
+            self.reports.duplicate(found)
+            if len(summary.duplicate_list) < DUPLICATES_LISTED:
+                summary.duplicate_list.append(found)
+        self.found.clear()
+
+    def _new_lead_ids(self, count: int) -> list[int]:
+        """Ids for the next ``count`` leads, in order, known before they are inserted.
+
+        SQLite: the write transaction began with BEGIN IMMEDIATE, so nobody else inserts
+        meanwhile and SQLite would give the next ids after the largest one itself.
+        PostgreSQL: taken from the column's sequence, as an INSERT would.
+        """
+        if self.is_sqlite:
+            last = self.connection.scalar(select(func.coalesce(func.max(Lead.id), 0)))
+            return list(range(last + 1, last + 1 + count))
+        return sorted(
+            self.connection.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('lead', 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
 
     def _insert_pending(self) -> None:
         """Insert the new leads waiting in ``pending``, with their phones and DNC history."""
         if not self.pending:
             return
-        ids = self.session.scalars(
-            insert(Lead).returning(Lead.id, sort_by_parameter_order=True),
-            [values for values, _, _, _ in self.pending],
-        ).all()
+        ids = self._new_lead_ids(len(self.pending))
+        lead_rows = []
         phone_rows = []
         history_rows = []
-        for lead_id, (_, phone_list, seen, on_dnc) in zip(ids, self.pending, strict=True):
+        summary = self.summary
+        for lead_id, (values, phone_list, seen, on_dnc, duplicate_of) in zip(
+            ids, self.pending, strict=True
+        ):
             seen.lead_id = lead_id
-            self.summary.imported += 1
-            self.summary.imported_lead_ids.append(lead_id)
-            phone_rows.extend({**phone, "lead_id": lead_id} for phone in phone_list)
+            values["id"] = lead_id
+            # An earlier lead: inserted before, or earlier in this very list.
+            values["possible_duplicate_of_id"] = duplicate_of.lead_id if duplicate_of else None
+            lead_rows.append(values)
+            for phone in phone_list:
+                phone["lead_id"] = lead_id
+            phone_rows.extend(phone_list)
             if on_dnc:
                 history_rows.append(
                     {
@@ -591,17 +725,19 @@ class _LeadWriter:
                         "user_id": None,
                     }
                 )
+        summary.imported += len(ids)
+        summary.imported_lead_ids.extend(ids)
         self.pending.clear()
+        # Core executemany: every row has the same keys, so one statement for them all.
+        self.connection.execute(insert(Lead.__table__), lead_rows)
         if phone_rows:
-            self.session.execute(insert(LeadPhone), phone_rows)
+            self.connection.execute(insert(LeadPhone.__table__), phone_rows)
         if history_rows:
-            self.session.execute(insert(LeadHistory), history_rows)
+            self.connection.execute(insert(LeadHistory.__table__), history_rows)
 
     # -- duplicates
 
-    def _existing(
-        self, emails: set[str], numbers: set[str], people: set[str]
-    ) -> tuple[dict[str, _Seen], dict[str, _Seen], dict[str, list[_Seen]]]:
+    def _existing(self, emails: set[str], numbers: set[str], people: set[str]) -> _Existing:
         columns = (
             Lead.id,
             Lead.first_name,
@@ -610,29 +746,39 @@ class _LeadWriter:
             Lead.email,
             Lead.phone_e164,
             Lead.person_key,
+            Lead.import_batch_id,
+        )
+        # Leads of this import are known by the file_* keys (except under "update", and
+        # once the oldest of them were forgotten to keep memory flat).
+        others = (
+            ()
+            if self.update_policy or self.forgot_some
+            else (or_(Lead.import_batch_id.is_(None), Lead.import_batch_id != self.batch_id),)
         )
         by_email: dict[str, _Seen] = {}
         by_phone: dict[str, _Seen] = {}
         by_person: dict[str, list[_Seen]] = {}
 
         def seen_of(row: Any) -> _Seen:
-            return _Seen(row.id, f"{row.first_name} {row.last_name}".strip(), row.company)
+            name = f"{row.first_name} {row.last_name}".strip()
+            return _Seen(row.id, name, row.company, row.import_batch_id == self.batch_id)
 
+        execute = self.connection.execute
         if emails:
-            for row in self.session.execute(select(*columns).where(Lead.email.in_(emails))):
+            for row in execute(select(*columns).where(Lead.email.in_(emails), *others)):
                 by_email.setdefault(email_key(row.email) or "", seen_of(row))
         if numbers:
             query = (
                 select(*columns)
                 .outerjoin(LeadPhone, LeadPhone.lead_id == Lead.id)
-                .where(or_(Lead.phone_e164.in_(numbers), LeadPhone.e164.in_(numbers)))
+                .where(or_(Lead.phone_e164.in_(numbers), LeadPhone.e164.in_(numbers)), *others)
             )
-            for row in self.session.execute(query.add_columns(LeadPhone.e164.label("other"))):
+            for row in execute(query.add_columns(LeadPhone.e164.label("other"))):
                 for number in (row.phone_e164, row.other):
                     if number in numbers:
                         by_phone.setdefault(number, seen_of(row))
         if people:
-            for row in self.session.execute(select(*columns).where(Lead.person_key.in_(people))):
+            for row in execute(select(*columns).where(Lead.person_key.in_(people), *others)):
                 by_person.setdefault(row.person_key, []).append(seen_of(row))
         return by_email, by_phone, by_person
 
@@ -642,43 +788,50 @@ class _LeadWriter:
         key_email: str | None,
         key_person: str,
         infos: list[PhoneInfo],
-        existing: tuple[dict[str, _Seen], dict[str, _Seen], dict[str, list[_Seen]]],
+        existing: _Existing,
     ) -> tuple[_Seen, str] | None:
         db_emails, db_phones, db_people = existing
-        for emails, where in ((db_emails, "an existing lead"), (self.file_emails, "row")):
-            if key_email and key_email in emails:
-                return emails[key_email], f"same email {key_email} as {self._as(where)}"
-        for number in (p.e164 for p in infos if p.e164):
-            for phones, where in ((db_phones, "an existing lead"), (self.file_phones, "row")):
-                if number in phones:
-                    return phones[number], f"same phone {number} as {self._as(where)}"
+        if key_email:
+            seen = db_emails.get(key_email)
+            if seen is not None:
+                return seen, f"same email {key_email} as {seen.where}"
+            seen = self.file_emails.get(key_email)
+            if seen is not None:
+                return seen, f"same email {key_email} as an earlier row of this file"
+        for info in infos:
+            number = info.e164
+            if not number:
+                continue
+            seen = db_phones.get(number)
+            if seen is not None:
+                return seen, f"same phone {number} as {seen.where}"
+            seen = self.file_phones.get(number)
+            if seen is not None:
+                return seen, f"same phone {number} as an earlier row of this file"
         if key_person and lead.company:
-            for people, where in ((db_people, "an existing lead"), (self.file_people, "row")):
-                for seen in people.get(key_person, ()):
-                    if same_company(seen.company, lead.company):
-                        return seen, (
-                            f"same person at the same company ({seen.name}, {seen.company}) "
-                            f"as {self._as(where)}"
-                        )
+            company = lead.company
+            for seen in db_people.get(key_person, ()):
+                if same_company(seen.company, company):
+                    return seen, _same_person(seen, seen.where)
+            by_company = self.file_people.get(key_person)
+            if by_company:
+                key = company_key(company)
+                if key:
+                    seen = _first_same_company(by_company, key)
+                    if seen is not None:
+                        return seen, _same_person(seen, "an earlier row of this file")
         return None
 
-    @staticmethod
-    def _as(where: str) -> str:
-        return "an earlier row of this file" if where == "row" else where
-
     def _remember(self, seen: _Seen, values: dict[str, Any], phones: list[dict]) -> None:
-        if values.get("email"):
+        if values["email"]:
             self.file_emails.setdefault(email_key(values["email"]) or "", seen)
         for phone in phones:
             if phone["e164"]:
                 self.file_phones.setdefault(phone["e164"], seen)
         if values["person_key"]:
-            self.file_people.setdefault(values["person_key"], []).append(seen)
-
-    def _duplicate(self, row: CsvRow, seen: _Seen, reason: str, action: str) -> None:
-        self.summary.duplicate_list.append(
-            DuplicateFound(row.row_number, seen.lead_id, seen.name, reason, action)
-        )
+            key = company_key(seen.company)
+            if key:  # an empty company key matches nothing
+                self.file_people.setdefault(values["person_key"], {}).setdefault(key, seen)
 
     def _do_not_call(self, emails: set[str], numbers: set[str]) -> tuple[set[str], set[str]]:
         if not emails and not numbers:
@@ -688,7 +841,7 @@ class _LeadWriter:
             conditions.append(DoNotCallEntry.email.in_(emails))
         if numbers:
             conditions.append(DoNotCallEntry.phone_e164.in_(numbers))
-        rows = self.session.execute(
+        rows = self.connection.execute(
             select(DoNotCallEntry.email, DoNotCallEntry.phone_e164).where(or_(*conditions))
         ).all()
         return {r.email for r in rows if r.email}, {r.phone_e164 for r in rows if r.phone_e164}
@@ -696,7 +849,12 @@ class _LeadWriter:
     # -- values
 
     def _lead_values(
-        self, lead: MappedLead, infos: list[PhoneInfo], problems: list[str], on_dnc: bool
+        self,
+        lead: MappedLead,
+        infos: list[PhoneInfo],
+        problems: list[str],
+        on_dnc: bool,
+        key_person: str,
     ) -> dict[str, Any]:
         primary = next((p for p in infos if p.is_callable), infos[0] if infos else None)
         extras = dict(lead.extras)
@@ -721,7 +879,7 @@ class _LeadWriter:
         if problems:
             extras["Import problems"] = "; ".join(problems)
         values.update(
-            person_key=person_key(lead.first_name, lead.last_name),
+            person_key=key_person,
             phone_raw=(primary.raw if primary else "")[: _LENGTHS["phone_raw"]],
             phone_e164=primary.e164 if primary else None,
             phone_extension=primary.extension if primary else None,
@@ -773,6 +931,33 @@ class _LeadWriter:
         self.session.flush()
 
 
+def _same_person(seen: _Seen, where: str) -> str:
+    return f"same person at the same company ({seen.name}, {seen.company}) as {where}"
+
+
+def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
+    """The first lead (in file order) whose company key is the same company as ``key``, as
+    same_company() decides: equal keys, or token_sort_ratio from the threshold on."""
+    if len(by_company) < _COMPANIES_IN_ONE_CALL:
+        for other, seen in by_company.items():
+            if other == key or fuzz.token_sort_ratio(other, key) >= COMPANY_MATCH_THRESHOLD:
+                return seen
+        return None
+    # Common names gather many companies: let rapidfuzz compare them all in one call.
+    # Equal keys score 100, so they are among the matches too.
+    found = process.extract(
+        key,
+        list(by_company),
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=COMPANY_MATCH_THRESHOLD,
+        limit=None,
+    )
+    if not found:
+        return None
+    first = min(index for _, _, index in found)
+    return list(by_company.values())[first]
+
+
 def _phone_fields(label: str, info: PhoneInfo) -> dict[str, Any]:
     return {
         "label": str(label),
@@ -803,10 +988,35 @@ class ImportReports:
         self.header = list(header)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.stem = f"{source.stem}-{stamp}"
-        self._rejects: list[tuple[int, str, list[str]]] = []
         self._reject_path: Path | None = None
         self._reject_stream: Any = None
         self._reject_writer: Any = None
+        self.duplicates_path: Path | None = None
+        self._duplicates_stream: Any = None
+        self._duplicates_writer: Any = None
+
+    def duplicate(self, found: DuplicateFound) -> None:
+        """Every duplicate, streamed to a CSV file beside the summary."""
+        if self.directory is None:
+            return
+        if self._duplicates_writer is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.duplicates_path = self.directory / f"{self.stem}-duplicates.csv"
+            self._duplicates_stream = open(  # noqa: SIM115 - closed in finish()/discard()
+                self.duplicates_path, "w", encoding="utf-8-sig", newline=""
+            )
+            self._duplicates_writer = csv.writer(self._duplicates_stream)
+            self._duplicates_writer.writerow(
+                ["Row", "Matched lead id", "Matched lead", "Why", "What was done"]
+            )
+        self._duplicates_writer.writerow(
+            [found.row_number, found.lead_id, found.lead_name, found.reason, found.action]
+        )
+
+    def _close(self) -> None:
+        for stream in (self._reject_stream, self._duplicates_stream):
+            if stream is not None:
+                stream.close()
 
     def reject(self, row: CsvRow, reason: str) -> None:
         if self.directory is None:
@@ -822,23 +1032,26 @@ class ImportReports:
         self._reject_writer.writerow([row.row_number, reason, *row.cells])
 
     def finish(self, summary: ImportSummary) -> tuple[Path | None, Path | None]:
-        if self._reject_stream is not None:
-            self._reject_stream.close()
+        self._close()
         if self.directory is None:
             return None, None
         self.directory.mkdir(parents=True, exist_ok=True)
         summary_path = self.directory / f"{self.stem}-summary.txt"
-        summary_path.write_text(summary_text(summary, self._reject_path), encoding="utf-8")
+        text = summary_text(summary, self._reject_path, self.duplicates_path)
+        summary_path.write_text(text, encoding="utf-8")
         return self._reject_path, summary_path
 
     def discard(self) -> None:
-        if self._reject_stream is not None:
-            self._reject_stream.close()
-        if self._reject_path is not None:
-            self._reject_path.unlink(missing_ok=True)
+        self._close()
+        for path in (self._reject_path, self.duplicates_path):
+            if path is not None:
+                path.unlink(missing_ok=True)
+        self.duplicates_path = None
 
 
-def summary_text(summary: ImportSummary, reject_file: Path | None) -> str:
+def summary_text(
+    summary: ImportSummary, reject_file: Path | None, duplicates_file: Path | None = None
+) -> str:
     lines = [
         f"Import of {summary.file_name}"
         + (
@@ -857,8 +1070,14 @@ def summary_text(summary: ImportSummary, reject_file: Path | None) -> str:
     ]
     if reject_file:
         lines += ["", f"Rejected rows, each with its row number and reason: {reject_file}"]
+    if duplicates_file:
+        lines += ["", f"Every duplicate, with the lead it matched and why: {duplicates_file}"]
     if summary.duplicate_list:
-        lines += ["", "Duplicates (row: matched lead — why — what was done):"]
+        shown = len(summary.duplicate_list)
+        first = (
+            f"the first {shown} of {summary.duplicates:,}" if shown < summary.duplicates else "all"
+        )
+        lines += ["", f"Duplicates, {first} (row: matched lead — why — what was done):"]
         lines += [
             f"  row {d.row_number}: lead #{d.lead_id} {d.lead_name} — {d.reason} — {d.action}"
             for d in summary.duplicate_list

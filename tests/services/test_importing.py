@@ -298,3 +298,29 @@ def test_saved_mappings_round_trip(db: Database, tmp_path) -> None:
     save_mapping(db, "Webinar tool", mapping)
     save_mapping(db, "Webinar tool", mapping)  # saving again replaces
     assert load_mapping(db, "Webinar tool") == mapping
+
+
+def test_duplicates_are_all_in_a_report_and_memory_forgets_old_keys(
+    db: Database, tmp_path, monkeypatch
+) -> None:
+    """Past FILE_KEYS_KEPT leads, earlier rows are found through the database instead."""
+    monkeypatch.setattr(importing, "FILE_KEYS_KEPT", 3)
+    monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 4)
+    monkeypatch.setattr(importing, "DUPLICATES_LISTED", 1)
+    rows = [[f"P{i}", "Person", f"Co {i}", f"p{i}@co.example", "", "", "US", ""] for i in range(20)]
+    rows += [
+        ["Again", "First", "", "p0@co.example", "", "", "", ""],
+        ["Again", "Second", "", "p1@co.example", "", "", "", ""],
+    ]
+    summary = import_leads(
+        db, request(write_csv(tmp_path / "a.csv", rows), report_dir=tmp_path / "r")
+    )
+    assert (summary.imported, summary.duplicates) == (20, 2)
+    assert len(summary.duplicate_list) == 1
+    with open(summary.duplicates_file, encoding="utf-8-sig", newline="") as stream:
+        listed = list(csv.DictReader(stream))
+    assert [(d["Row"], d["Why"]) for d in listed] == [
+        ("22", "same email p0@co.example as an earlier row of this file"),
+        ("23", "same email p1@co.example as an earlier row of this file"),
+    ]
+    assert "Every duplicate" in summary.summary_file.read_text()
