@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from teleprospect.core.dedupe_keys import person_key
 from teleprospect.core.demo_people import (
     BRAND_HEADS,
     BRAND_TAILS,
@@ -51,7 +52,6 @@ from teleprospect.core.demo_people import (
     pick_seniority,
     pick_title,
 )
-from teleprospect.core.dedupe_keys import person_key
 from teleprospect.core.domain import CampaignChannel, Disposition, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone
