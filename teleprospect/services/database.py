@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from teleprospect.store.database import Database, DatabaseError, first_line
@@ -43,11 +43,6 @@ def open_database(url: str, *, upgrade: bool = True) -> OpenedDatabase:
             f"{first_line(exc.orig)}"
         ) from exc
     return OpenedDatabase(db, result)
-
-
-def count_leads(db: Database) -> int:
-    with db.read() as session:
-        return session.scalar(select(func.count(Lead.id))) or 0
 
 
 def is_empty(db: Database) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from teleprospect.core.lifecycle import LeadStatus
@@ -57,7 +57,9 @@ _PAGE_COLUMNS = (
 )
 
 
-def lead_page_query(*, after_id: int | None, limit: int) -> Select:
+def lead_page_query(
+    *, after_id: int | None, limit: int, import_batch_id: int | None = None
+) -> Select:
     """The SELECT behind :func:`lead_page` (tests read its query plan)."""
     query = (
         select(*_PAGE_COLUMNS)
@@ -68,17 +70,22 @@ def lead_page_query(*, after_id: int | None, limit: int) -> Select:
     )
     if after_id is not None:
         query = query.where(Lead.id > after_id)
+    if import_batch_id is not None:
+        query = query.where(Lead.import_batch_id == import_batch_id)
     return query
 
 
-def lead_page(db: Database, *, after_id: int | None, limit: int) -> list[LeadRow]:
+def lead_page(
+    db: Database, *, after_id: int | None, limit: int, import_batch_id: int | None = None
+) -> list[LeadRow]:
     """Up to ``limit`` leads with an id above ``after_id`` (``None``: from the start), by id.
 
-    Pass the last row's id as ``after_id`` to read the next page.
+    Pass the last row's id as ``after_id`` to read the next page. ``import_batch_id``
+    keeps only the leads one import created.
     """
     if limit <= 0:
         return []
-    query = lead_page_query(after_id=after_id, limit=limit)
+    query = lead_page_query(after_id=after_id, limit=limit, import_batch_id=import_batch_id)
     with db.read() as session:
         return [_lead_row(row) for row in session.execute(query)]
 
@@ -99,3 +106,12 @@ def _lead_row(row) -> LeadRow:  # type: ignore[no-untyped-def]
         owner=row.owner_name or "",
         created_at=row.created_at,
     )
+
+
+def count_leads(db: Database, *, import_batch_id: int | None = None) -> int:
+    """How many leads the list holds (all, or those one import created)."""
+    query = select(func.count(Lead.id))
+    if import_batch_id is not None:
+        query = query.where(Lead.import_batch_id == import_batch_id)
+    with db.read() as session:
+        return session.scalar(query) or 0

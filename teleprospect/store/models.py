@@ -102,6 +102,8 @@ class Lead(Base):
     __table_args__ = (
         Index("ix_lead_status_next_action_at", "status", "next_action_at"),
         Index("ix_lead_owner_id_status", "owner_id", "status"),
+        # "Show the leads of this import", a page at a time.
+        Index("ix_lead_import_batch_id_id", "import_batch_id", "id"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 

@@ -117,6 +117,8 @@ class LeadTableModel(QAbstractTableModel):
         self._total: int | None = None
         # Bumped by reload(): answers to requests made before it are dropped.
         self._generation = 0
+        #: Show only the leads of this import (None: every lead).
+        self._import_batch_id: int | None = None
 
     # -- state ----------------------------------------------------------------------------
 
@@ -140,6 +142,15 @@ class LeadTableModel(QAbstractTableModel):
         self._db = db
         self.reload()
 
+    @property
+    def import_batch_id(self) -> int | None:
+        return self._import_batch_id
+
+    def show_import(self, import_batch_id: int | None) -> None:
+        """List only the leads one import created (None: every lead again)."""
+        self._import_batch_id = import_batch_id
+        self.reload()
+
     def reload(self) -> None:
         """Forget every row and read the list again from the start."""
         self._generation += 1
@@ -159,10 +170,12 @@ class LeadTableModel(QAbstractTableModel):
         if db is None:
             return
 
-        def count() -> int:
-            from teleprospect.services.database import count_leads
+        batch = self._import_batch_id
 
-            return count_leads(db)
+        def count() -> int:
+            from teleprospect.services.lead_list import count_leads
+
+            return count_leads(db, import_batch_id=batch)
 
         def counted(total: int) -> None:
             if generation == self._generation:
@@ -188,11 +201,12 @@ class LeadTableModel(QAbstractTableModel):
         generation = self._generation
         after_id = self._rows[-1].id if self._rows else None
         limit = self.ROWS_TO_LOAD
+        batch = self._import_batch_id
 
         def read_page() -> list[LeadRow]:
             from teleprospect.services.lead_list import lead_page
 
-            return lead_page(db, after_id=after_id, limit=limit)
+            return lead_page(db, after_id=after_id, limit=limit, import_batch_id=batch)
 
         self._loading = True
         emit(self.loading_changed, True)

@@ -15,15 +15,32 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QSizePolicy, QWidget
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 import teleprospect
 from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resources
 from teleprospect.ui.background import run_in_background
+from teleprospect.ui.drop import csv_paths_from_mime
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.lead_table_model import COLUMNS, LeadTableModel
 from teleprospect.ui.signals import emit
@@ -33,6 +50,7 @@ if TYPE_CHECKING:
 
     from teleprospect.services.current_user import CurrentUser
     from teleprospect.services.demo import DemoSummary
+    from teleprospect.services.importing import ImportSummary
     from teleprospect.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -109,11 +127,14 @@ class MainWindow(QMainWindow):
         self._started = False
         self._demo_cancel: threading.Event | None = None
         self._demo_progress: QProgressDialog | None = None
+        self._last_import: int | None = None
 
         self.setup_form()
         self.setup_window()
         self.setup_actions()
         self.setup_lead_table()
+        self.setup_filter_bar()
+        self.setup_drop()
         self.setup_status_bar()
         self.restore_window_state()
         if db is not None:
@@ -138,6 +159,9 @@ class MainWindow(QMainWindow):
         # The shortcuts are set in the form too; the window keeps them even if it changes.
         ui.actionQuit.setShortcut("Ctrl+Q")
         ui.actionRefresh.setShortcut("F5")
+        ui.actionImportLeads.triggered.connect(lambda: self.open_import())
+        ui.actionShowAllLeads.triggered.connect(lambda: self.show_import_batch(None))
+        ui.actionShowAllLeads.setEnabled(False)
         ui.actionLoadDemo.triggered.connect(self.on_load_demo_requested)
         ui.actionQuit.triggered.connect(self.close)
         ui.actionRefresh.triggered.connect(self.refresh)
@@ -145,6 +169,7 @@ class MainWindow(QMainWindow):
         # Until the database is open there is nothing to refresh or load into.
         ui.actionLoadDemo.setEnabled(False)
         ui.actionRefresh.setEnabled(False)
+        ui.actionImportLeads.setEnabled(False)
 
     def setup_lead_table(self) -> None:
         self.lead_model = LeadTableModel(None, self)
@@ -166,6 +191,24 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
         self.apply_default_column_widths()
+
+    def setup_filter_bar(self) -> None:
+        """A bar above the list while it shows only the leads of one import."""
+        self.filter_bar = QWidget(self)
+        self.filter_bar.setObjectName("filterBar")
+        layout = QHBoxLayout(self.filter_bar)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.filter_label = QLabel(self.filter_bar)
+        show_all = QPushButton("Show &all leads", self.filter_bar)
+        show_all.clicked.connect(lambda: self.show_import_batch(None))
+        layout.addWidget(self.filter_label, 1)
+        layout.addWidget(show_all)
+        self.ui.centralLayout.insertWidget(0, self.filter_bar)
+        self.filter_bar.hide()
+
+    def setup_drop(self) -> None:
+        # Dropping a CSV file on the window starts an import of it.
+        self.setAcceptDrops(True)
 
     def apply_default_column_widths(self) -> None:
         table = self.ui.leadTable
@@ -215,6 +258,7 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"Database: {db.describe()}")
         self.ui.actionLoadDemo.setEnabled(True)
         self.ui.actionRefresh.setEnabled(True)
+        self.ui.actionImportLeads.setEnabled(True)
         self.lead_model.set_database(db)
         self.total_label.setText("Reading leads…")
         self._start_when_ready()
@@ -260,7 +304,50 @@ class MainWindow(QMainWindow):
         self.save_window_state()
         super().closeEvent(event)
 
+    # -- drag and drop ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.db is not None and csv_paths_from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = csv_paths_from_mime(event.mimeData())
+        if self.db is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # One file per import: the first; the others can be dropped afterwards.
+        self.open_import(paths[0])
+
     # -- actions -----------------------------------------------------------------------
+
+    def open_import(self, path: Path | None = None) -> None:
+        """The import wizard (Ctrl+I, or a CSV file dropped on the window)."""
+        if self.db is None:
+            return
+        from teleprospect.ui.import_wizard import open_import_wizard
+
+        wizard = open_import_wizard(self, self.db, path)
+        wizard.import_finished.connect(self.on_import_finished)
+        wizard.show_leads.connect(lambda _ids: self.show_import_batch(self._last_import))
+        self.import_wizard = wizard
+
+    def on_import_finished(self, summary: ImportSummary) -> None:
+        self._last_import = summary.batch_id
+        if summary.batch_id is not None:
+            self.refresh()
+
+    def show_import_batch(self, batch_id: int | None) -> None:
+        """List only the leads of import ``batch_id``, or every lead again (None)."""
+        self.lead_model.show_import(batch_id)
+        self.ui.actionShowAllLeads.setEnabled(batch_id is not None)
+        self.filter_bar.setVisible(batch_id is not None)
+        if batch_id is not None:
+            self.filter_label.setText(f"Showing the leads of import #{batch_id}.")
+        self.total_label.setText("Reading leads…")
+        self.lead_model.count_total()
 
     def refresh(self) -> None:
         """Read the list, the count and the user again (F5)."""
@@ -300,6 +387,11 @@ class MainWindow(QMainWindow):
     def show_total(self, total: int) -> None:
         noun = "lead" if total == 1 else "leads"
         self.total_label.setText(f"{QLocale().toString(total)} {noun}")
+        batch = self.lead_model.import_batch_id
+        if batch is not None:
+            self.filter_label.setText(
+                f"Showing the {QLocale().toString(total)} {noun} of import #{batch}."
+            )
 
     def show_about(self) -> None:
         from html import escape

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from teleprospect.cli import main
-from teleprospect.services.database import count_leads, open_database
+from teleprospect.services.database import open_database
+from teleprospect.services.lead_list import count_leads
 from teleprospect.store.migrate import head_revision
 
 

@@ -106,7 +106,9 @@ def test_menu_actions_have_their_shortcuts(open_window, filled_db) -> None:
     ui = open_window(filled_db).ui
     assert ui.actionRefresh.shortcut().toString() == "F5"
     assert ui.actionQuit.shortcut().toString() == "Ctrl+Q"
+    assert ui.actionImportLeads.shortcut().toString() == "Ctrl+I"
     assert [a.text() for a in ui.menuFile.actions() if not a.isSeparator()] == [
+        "&Import leads…",
         "Load &demo data…",
         "&Quit",
     ]
