@@ -121,3 +121,20 @@ def same_company(a: str, b: str) -> bool:
     if key_a == key_b:
         return True
     return fuzz.token_sort_ratio(key_a, key_b) >= COMPANY_MATCH_THRESHOLD
+
+
+def match_key(person: str, company: str) -> str:
+    """The key under which a stored lead is looked up as "same person, same company".
+
+    ``person`` is a :func:`person_key`. Fuzzy company comparison cannot use an index, so
+    candidates are narrowed first ("blocking", as record linkage calls it): the same
+    person key and the same first two letters of the company key's sorted words. Two
+    spellings that differ there are too far apart for :func:`same_company` in practice.
+    Empty when there is no name or no company: such a lead is matched by email or phone.
+    """
+    if not person:
+        return ""
+    key = company_key(company)
+    if not key:
+        return ""
+    return f"{person}|{''.join(sorted(key.split()))[:2]}"

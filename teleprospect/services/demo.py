@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from teleprospect.core.dedupe_keys import person_key
+from teleprospect.core.dedupe_keys import match_key, person_key
 from teleprospect.core.demo_people import (
     BRAND_HEADS,
     BRAND_TAILS,
@@ -634,7 +634,7 @@ class DemoLeadFactory:
         row: dict[str, Any] = {
             "first_name": first,
             "last_name": last,
-            "person_key": person_key(first, last),
+            "match_key": match_key(person_key(first, last), company.name),
             "email": email,
             "company": company.name,
             "title": title,

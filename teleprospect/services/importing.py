@@ -35,6 +35,7 @@ from teleprospect.core.dedupe_keys import (
     COMPANY_MATCH_THRESHOLD,
     company_key,
     email_key,
+    match_key,
     person_key,
     same_company,
 )
@@ -606,6 +607,9 @@ class _LeadWriter:
             per_row.append(phones[position : position + count] if count else [])
             position += count
         keys = [(email_key(m.email), self._person_key(m.first_name, m.last_name)) for m in mapped]
+        matches = [
+            match_key(person, m.company) for (_, person), m in zip(keys, mapped, strict=True)
+        ]
 
         existing = _NOTHING_EXISTING
         dnc_emails: set[str] = set()
@@ -618,14 +622,14 @@ class _LeadWriter:
             emails.update(k for k, _ in keys if k)
             numbers = {p.e164 for row in per_row for p in row if p.e164}
             if self.query_leads:
-                existing = self._existing(emails, numbers, {p for _, p in keys if p})
+                existing = self._existing(emails, numbers, {k for k in matches if k})
             if self.query_dnc:
                 dnc_emails, dnc_phones = self._do_not_call(emails, numbers)
 
         summary = self.summary
         policy = self.request.on_duplicate
-        for row, lead, infos, (key_email, key_person) in zip(
-            rows, mapped, per_row, keys, strict=True
+        for row, lead, infos, (key_email, key_person), key_match in zip(
+            rows, mapped, per_row, keys, matches, strict=True
         ):
             summary.rows += 1
             problems = [*row.problems, *lead.problems]
@@ -637,7 +641,7 @@ class _LeadWriter:
             if infos and not any(p.valid for p in infos):
                 summary.invalid_phones += 1
                 problems.extend(f"phone {p.raw!r}: {p.problem}" for p in infos if p.problem)
-            match = self._match(lead, key_email, key_person, infos, existing)
+            match = self._match(lead, key_email, key_person, key_match, infos, existing)
             on_dnc = bool(
                 (key_email and (key_email in dnc_emails or lead.email in dnc_emails))
                 or (dnc_phones and any(p.e164 in dnc_phones for p in infos if p.e164))
@@ -660,10 +664,10 @@ class _LeadWriter:
                 summary.flagged += 1
             if on_dnc:
                 summary.dnc += 1
-            values = self._lead_values(lead, infos, problems, on_dnc, key_person)
+            values = self._lead_values(lead, infos, problems, on_dnc, key_match)
             phone_list = _phone_rows(lead, infos)
             seen = _Seen(0, f"{lead.first_name} {lead.last_name}".strip(), lead.company)
-            self._remember(seen, values, phone_list)
+            self._remember(seen, values, phone_list, key_person)
             self.pending.append((values, phone_list, seen, on_dnc, match[0] if match else None))
         self._insert_pending()
         for number, seen, reason, action in self.found:
@@ -745,7 +749,7 @@ class _LeadWriter:
             Lead.company,
             Lead.email,
             Lead.phone_e164,
-            Lead.person_key,
+            Lead.match_key,
             Lead.import_batch_id,
         )
         # Leads of this import are known by the file_* keys (except under "update", and
@@ -778,8 +782,8 @@ class _LeadWriter:
                     if number in numbers:
                         by_phone.setdefault(number, seen_of(row))
         if people:
-            for row in execute(select(*columns).where(Lead.person_key.in_(people), *others)):
-                by_person.setdefault(row.person_key, []).append(seen_of(row))
+            for row in execute(select(*columns).where(Lead.match_key.in_(people), *others)):
+                by_person.setdefault(row.match_key, []).append(seen_of(row))
         return by_email, by_phone, by_person
 
     def _match(
@@ -787,6 +791,7 @@ class _LeadWriter:
         lead: MappedLead,
         key_email: str | None,
         key_person: str,
+        key_match: str,
         infos: list[PhoneInfo],
         existing: _Existing,
     ) -> tuple[_Seen, str] | None:
@@ -810,7 +815,7 @@ class _LeadWriter:
                 return seen, f"same phone {number} as an earlier row of this file"
         if key_person and lead.company:
             company = lead.company
-            for seen in db_people.get(key_person, ()):
+            for seen in db_people.get(key_match, ()):
                 if same_company(seen.company, company):
                     return seen, _same_person(seen, seen.where)
             by_company = self.file_people.get(key_person)
@@ -822,16 +827,18 @@ class _LeadWriter:
                         return seen, _same_person(seen, "an earlier row of this file")
         return None
 
-    def _remember(self, seen: _Seen, values: dict[str, Any], phones: list[dict]) -> None:
+    def _remember(
+        self, seen: _Seen, values: dict[str, Any], phones: list[dict], key_person: str
+    ) -> None:
         if values["email"]:
             self.file_emails.setdefault(email_key(values["email"]) or "", seen)
         for phone in phones:
             if phone["e164"]:
                 self.file_phones.setdefault(phone["e164"], seen)
-        if values["person_key"]:
+        if key_person:
             key = company_key(seen.company)
             if key:  # an empty company key matches nothing
-                self.file_people.setdefault(values["person_key"], {}).setdefault(key, seen)
+                self.file_people.setdefault(key_person, {}).setdefault(key, seen)
 
     def _do_not_call(self, emails: set[str], numbers: set[str]) -> tuple[set[str], set[str]]:
         if not emails and not numbers:
@@ -854,7 +861,7 @@ class _LeadWriter:
         infos: list[PhoneInfo],
         problems: list[str],
         on_dnc: bool,
-        key_person: str,
+        key_match: str,
     ) -> dict[str, Any]:
         primary = next((p for p in infos if p.is_callable), infos[0] if infos else None)
         extras = dict(lead.extras)
@@ -879,7 +886,7 @@ class _LeadWriter:
         if problems:
             extras["Import problems"] = "; ".join(problems)
         values.update(
-            person_key=key_person,
+            match_key=key_match,
             phone_raw=(primary.raw if primary else "")[: _LENGTHS["phone_raw"]],
             phone_e164=primary.e164 if primary else None,
             phone_extension=primary.extension if primary else None,
@@ -911,7 +918,9 @@ class _LeadWriter:
         if lead.extras:
             existing.extra = {**(existing.extra or {}), **lead.extras}
         if lead.first_name or lead.last_name:
-            existing.person_key = person_key(existing.first_name, existing.last_name)
+            existing.match_key = match_key(
+                person_key(existing.first_name, existing.last_name), existing.company
+            )
         known = {p.e164 for p in existing.phones} | {existing.phone_e164}
         position = len(existing.phones)
         for info, raw in zip(infos, lead.phones, strict=True):

@@ -142,8 +142,8 @@ class Lead(Base):
     #: Columns of an imported file that map to no field, kept rather than thrown away.
     extra: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
-    #: The person's name folded for duplicate detection (see core.dedupe_keys.person_key).
-    person_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    #: Person and company folded for duplicate detection (core.dedupe_keys.match_key).
+    match_key: Mapped[str] = mapped_column(String(210), default="", index=True)
     #: Set when an import found this lead alike to another and was told to keep both.
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"))
 

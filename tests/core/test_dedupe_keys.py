@@ -125,3 +125,14 @@ def test_same_company_is_symmetric_and_reflexive(a: str, b: str) -> None:
 @given(st.text(max_size=30))
 def test_company_key_is_stable(name: str) -> None:
     assert company_key(company_key(name)) == company_key(name)
+
+
+def test_match_key_blocks_on_person_and_the_start_of_the_company() -> None:
+    from teleprospect.core.dedupe_keys import match_key
+
+    john = person_key("John", "Doe")
+    assert match_key(john, "Acme Inc") == match_key(john, "ACME, Inc.") == match_key(
+        person_key("doe", "JOHN"), "The Acme Corporation"
+    )
+    assert match_key(john, "Acme Inc") != match_key(john, "Northwind")
+    assert match_key(john, "") == "" and match_key("", "Acme") == ""

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from teleprospect.core.dedupe_keys import match_key
 from teleprospect.core.domain import DuplicatePolicy, ImportStatus
 from teleprospect.services import importing
 from teleprospect.services.importing import (
@@ -122,7 +123,7 @@ def existing_john(db: Database) -> int:
             company="ACME Corporation",
             email="john@acme.com",
             title="",
-            person_key="doe john",
+            match_key=match_key("doe john", "ACME Corporation"),
         )
         session.add(lead)
     return lead.id

@@ -175,11 +175,11 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("extra", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.add_column(
-            sa.Column("person_key", sa.String(length=200), nullable=False, server_default="")
+            sa.Column("match_key", sa.String(length=210), nullable=False, server_default="")
         )
         batch_op.add_column(sa.Column("import_batch_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("possible_duplicate_of_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_lead_person_key"), ["person_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_lead_match_key"), ["match_key"], unique=False)
         batch_op.create_index("ix_lead_import_batch_id_id", ["import_batch_id", "id"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_lead_possible_duplicate_of_id_lead"),
@@ -204,8 +204,8 @@ def downgrade() -> None:
             batch_op.f("fk_lead_possible_duplicate_of_id_lead"), type_="foreignkey"
         )
         batch_op.drop_index("ix_lead_import_batch_id_id")
-        batch_op.drop_index(batch_op.f("ix_lead_person_key"))
-        batch_op.drop_column("person_key")
+        batch_op.drop_index(batch_op.f("ix_lead_match_key"))
+        batch_op.drop_column("match_key")
         batch_op.drop_column("possible_duplicate_of_id")
         batch_op.drop_column("import_batch_id")
         batch_op.drop_column("extra")
