@@ -266,6 +266,18 @@ class TerminalProgress:
             print(file=sys.stderr)
 
 
+def delimiter_arg(text: str | None) -> str | None:
+    """A tab is hard to type on a command line: accept \\t and "tab" for it."""
+    return "\t" if text in ("\\t", "tab", "TAB") else text
+
+
+def import_error(error: Exception) -> CommandError:
+    from teleprospect.services.importing import AlreadyImported
+
+    hint = " Add --again to import it anyway." if isinstance(error, AlreadyImported) else ""
+    return CommandError(f"{error}{hint}")
+
+
 def run_import(args: argparse.Namespace) -> int:
     from teleprospect.core.csv_reader import CsvError
     from teleprospect.services.current_user import os_login
@@ -281,7 +293,7 @@ def run_import(args: argparse.Namespace) -> int:
     opened = open_db(args)
     db = opened.db
     progress = TerminalProgress(f"Importing {args.file.name}")
-    delimiter = "\t" if args.delimiter in ("\\t", "tab", "TAB") else args.delimiter
+    delimiter = delimiter_arg(args.delimiter)
     try:
         campaign = (
             find_or_create_campaign(db, args.campaign, args.region) if args.campaign else None
@@ -312,8 +324,7 @@ def run_import(args: argparse.Namespace) -> int:
             )
             save_mapping(db, args.save_mapping, used)
     except (ImportError_, CsvError, ValueError) as exc:
-        hint = " Add --again to import it anyway." if "already imported" in str(exc) else ""
-        raise CommandError(f"{exc}{hint}") from None
+        raise import_error(exc) from None
     finally:
         progress.finish()
         db.dispose()
@@ -347,7 +358,7 @@ def run_import_activity(args: argparse.Namespace) -> int:
 
     opened = open_db(args)
     db = opened.db
-    delimiter = "\t" if args.delimiter in ("\\t", "tab", "TAB") else args.delimiter
+    delimiter = delimiter_arg(args.delimiter)
     try:
         summary = import_activity(
             db,
@@ -364,8 +375,7 @@ def run_import_activity(args: argparse.Namespace) -> int:
             ),
         )
     except (ImportError_, CsvError) as exc:
-        hint = " Add --again to import it anyway." if "already imported" in str(exc) else ""
-        raise CommandError(f"{exc}{hint}") from None
+        raise import_error(exc) from None
     finally:
         db.dispose()
     if args.json:

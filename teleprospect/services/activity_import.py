@@ -29,18 +29,20 @@ from teleprospect.core.dedupe_keys import email_key
 from teleprospect.core.domain import ImportKind, ImportStatus
 from teleprospect.services.importing import (
     ROWS_PER_CHUNK,
-    AlreadyImported,
     CancelCheck,
+    DryRunDone,
     ImportCancelled,
     ImportError_,
     ImportFailed,
     ImportReports,
     ProgressCallback,
-    file_checksum,
-    previous_import,
+    checked_source,
+    failure_message,
+    record_unfinished,
+    user_id_of,
 )
 from teleprospect.store.database import Database
-from teleprospect.store.models import EngagementEvent, ImportBatch, Lead, User
+from teleprospect.store.models import EngagementEvent, ImportBatch, Lead
 from teleprospect.store.types import utcnow
 
 
@@ -96,10 +98,6 @@ class ActivitySummary:
         }
 
 
-class _DryRunDone(Exception):
-    pass
-
-
 def import_activity(
     db: Database,
     request: ActivityImportRequest,
@@ -108,20 +106,13 @@ def import_activity(
     should_cancel: CancelCheck | None = None,
 ) -> ActivitySummary:
     started = time.perf_counter()
-    path = Path(request.path)
-    if not path.is_file():
-        raise ImportError_(f"{path} does not exist or is not a file.")
+    path, sha = checked_source(
+        db, request.path, ImportKind.ACTIVITY, again=request.allow_reimport or request.dry_run
+    )
     try:
         assume = ZoneInfo(request.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ImportError_(f"{request.time_zone!r} is not a time zone name.") from None
-    sha = file_checksum(path)
-    if not request.allow_reimport and not request.dry_run:
-        previous = previous_import(db, sha, ImportKind.ACTIVITY)
-        if previous is not None:
-            raise AlreadyImported(
-                previous.id, previous.file_name, previous.started_at, previous.login
-            )
     dialect = sniff(path, encoding=request.encoding, delimiter=request.delimiter)
     columns = request.columns or suggest_activity_columns(dialect.header)
     if not columns.get(EMAIL) or not columns.get(OCCURRED_AT):
@@ -142,12 +133,7 @@ def import_activity(
     }
     try:
         with db.write() as session:
-            user_id = (
-                session.scalar(select(User.id).where(User.login == request.login))
-                if request.login
-                else None
-            )
-            batch = ImportBatch(**batch_values, user_id=user_id)
+            batch = ImportBatch(**batch_values, user_id=user_id_of(session, request.login))
             session.add(batch)
             session.flush()
             chunk: list[tuple[CsvRow, ActivityRow]] = []
@@ -175,17 +161,32 @@ def import_activity(
             batch.finished_at = utcnow()
             summary.batch_id = batch.id
             if request.dry_run:
-                raise _DryRunDone()
-    except _DryRunDone:
+                raise DryRunDone()
+    except DryRunDone:
         summary.batch_id = None
     except ImportCancelled:
         reports.discard()
-        _record(db, batch_values, summary, ImportStatus.CANCELLED, "cancelled")
+        record_unfinished(
+            db,
+            batch_values,
+            ImportStatus.CANCELLED,
+            "cancelled",
+            rows=summary.rows,
+            rejected=summary.rejected,
+        )
         raise
     except Exception as exc:
         reports.discard()
-        _record(db, batch_values, summary, ImportStatus.FAILED, str(exc))
-        raise ImportFailed(f"{exc} Nothing was imported.") from exc
+        message = failure_message(exc, summary.rows + 1)
+        record_unfinished(
+            db,
+            batch_values,
+            ImportStatus.FAILED,
+            message,
+            rows=summary.rows,
+            rejected=summary.rejected,
+        )
+        raise ImportFailed(message) from exc
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish_activity(summary)
     return summary
@@ -223,7 +224,9 @@ def _store(
     wanted = {(lead_id, a.occurred_at) for lead_id, a in matched}
     stored = session.execute(
         select(
-            EngagementEvent.lead_id, EngagementEvent.kind, EngagementEvent.occurred_at,
+            EngagementEvent.lead_id,
+            EngagementEvent.kind,
+            EngagementEvent.occurred_at,
             EngagementEvent.detail,
         ).where(tuple_(EngagementEvent.lead_id, EngagementEvent.occurred_at).in_(wanted))
     )
@@ -248,26 +251,6 @@ def _store(
     if new_rows:
         session.execute(insert(EngagementEvent), new_rows)
         summary.imported += len(new_rows)
-
-
-def _record(
-    db: Database,
-    values: dict[str, Any],
-    summary: ActivitySummary,
-    status: ImportStatus,
-    message: str,
-) -> None:
-    with db.write() as session:
-        session.add(
-            ImportBatch(
-                **values,
-                status=status,
-                message=message,
-                rows=summary.rows,
-                rejected=summary.rejected,
-                finished_at=utcnow(),
-            )
-        )
 
 
 class _ActivityReports(ImportReports):

@@ -279,16 +279,9 @@ def import_leads(
 ) -> ImportSummary:
     """Import one CSV file of leads. Raises :class:`ImportError_` subclasses or CsvError."""
     started = time.perf_counter()
-    path = Path(request.path)
-    if not path.is_file():
-        raise ImportError_(f"{path} does not exist or is not a file.")
-    sha = file_checksum(path)
-    if not request.allow_reimport and not request.dry_run:
-        previous = previous_import(db, sha, ImportKind.LEADS)
-        if previous is not None:
-            raise AlreadyImported(
-                previous.id, previous.file_name, previous.started_at, previous.login
-            )
+    path, sha = checked_source(
+        db, request.path, ImportKind.LEADS, again=request.allow_reimport or request.dry_run
+    )
     dialect = sniff(path, encoding=request.encoding, delimiter=request.delimiter)
     mapping = request.mapping or suggest_mapping(dialect.header)
     summary = ImportSummary(file_name=path.name, dialect=dialect.description)
@@ -308,7 +301,7 @@ def import_leads(
     }
     try:
         with db.write() as session:
-            user_id = _user_id(session, request.login)
+            user_id = user_id_of(session, request.login)
             region = _default_region(session, request)
             batch = ImportBatch(**batch_values, user_id=user_id, default_region=region)
             session.add(batch)
@@ -332,24 +325,19 @@ def import_leads(
             summary.batch_id = batch.id
             if request.dry_run:
                 batch.status = ImportStatus.DRY_RUN
-                raise _DryRunDone()
-    except _DryRunDone:
+                raise DryRunDone()
+    except DryRunDone:
         summary.batch_id = None
         del summary.imported_lead_ids[:]
     except ImportCancelled:
         reports.discard()
         _record_unfinished(db, batch_values, summary, ImportStatus.CANCELLED, "cancelled")
         raise
-    except CsvError as exc:
-        reports.discard()
-        _record_unfinished(db, batch_values, summary, ImportStatus.FAILED, str(exc))
-        raise ImportFailed(f"{exc} Nothing was imported.") from exc
     except Exception as exc:
         reports.discard()
-        _record_unfinished(db, batch_values, summary, ImportStatus.FAILED, repr(exc))
-        raise ImportFailed(
-            f"The import stopped at row {summary.rows + 1} ({exc}); nothing was imported."
-        ) from exc
+        message = failure_message(exc, summary.rows + 1)
+        _record_unfinished(db, batch_values, summary, ImportStatus.FAILED, message)
+        raise ImportFailed(message) from exc
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish(summary)
     summary.duplicates_file = reports.duplicates_path
@@ -363,11 +351,36 @@ def import_leads(
     return summary
 
 
-class _DryRunDone(Exception):
+class DryRunDone(Exception):
     """Raised inside the transaction to roll back a dry run after counting everything."""
 
 
-def _user_id(session: Session, login: str) -> int | None:
+def checked_source(
+    db: Database, path: Path | str, kind: ImportKind, *, again: bool
+) -> tuple[Path, str]:
+    """The file to import and its checksum. Refuses a missing file, and a file imported
+    before unless ``again``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(f"{path} does not exist or is not a file.")
+    sha = file_checksum(path)
+    if not again:
+        previous = previous_import(db, sha, kind)
+        if previous is not None:
+            raise AlreadyImported(
+                previous.id, previous.file_name, previous.started_at, previous.login
+            )
+    return path, sha
+
+
+def failure_message(error: BaseException, row: int) -> str:
+    """Why an import that changed nothing stopped, in one sentence."""
+    if isinstance(error, CsvError):
+        return f"{error} Nothing was imported."
+    return f"The import stopped at row {row} ({error}); nothing was imported."
+
+
+def user_id_of(session: Session, login: str) -> int | None:
     if not login:
         return None
     return session.scalar(select(User.id).where(User.login == login))
@@ -390,6 +403,24 @@ def _fill_batch(batch: ImportBatch, summary: ImportSummary, *, status: ImportSta
         setattr(batch, name, getattr(summary, name))
 
 
+def record_unfinished(
+    db: Database,
+    values: dict[str, Any],
+    status: ImportStatus,
+    message: str,
+    *,
+    rows: int,
+    rejected: int,
+) -> None:
+    """A cancelled or failed import changed nothing, but it is recorded that it was tried."""
+    with db.write() as session:
+        batch = ImportBatch(**values, user_id=user_id_of(session, values["login"]))
+        batch.status, batch.message = status, message
+        batch.rows, batch.rejected = rows, rejected
+        batch.finished_at = utcnow()
+        session.add(batch)
+
+
 def _record_unfinished(
     db: Database,
     values: dict[str, Any],
@@ -397,14 +428,7 @@ def _record_unfinished(
     status: ImportStatus,
     message: str,
 ) -> None:
-    """A cancelled or failed import changed nothing, but it is recorded that it was tried."""
-    with db.write() as session:
-        batch = ImportBatch(**values, user_id=_user_id(session, values["login"]))
-        _fill_batch(batch, summary, status=status)
-        batch.imported = batch.updated = 0
-        batch.message = message
-        batch.finished_at = utcnow()
-        session.add(batch)
+    record_unfinished(db, values, status, message, rows=summary.rows, rejected=summary.rejected)
 
 
 def _estimate_rows(path: Path) -> int:
