@@ -67,7 +67,7 @@ PREVIEW_ROWS = 20
 DUPLICATES_LISTED = 500
 #: About how many leads of the file are remembered by key for finding later duplicates;
 #: older ones are found through the database, so memory stays flat on any file size.
-FILE_KEYS_KEPT = 100_000
+FILE_KEYS_KEPT = 25_000
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -796,15 +796,16 @@ class _LeadWriter:
             for row in execute(select(*columns).where(Lead.email.in_(emails), *others)):
                 by_email.setdefault(email_key(row.email) or "", seen_of(row))
         if numbers:
+            # Two index-backed look-ups: an OR across the join would scan both tables.
+            for row in execute(select(*columns).where(Lead.phone_e164.in_(numbers), *others)):
+                by_phone.setdefault(row.phone_e164, seen_of(row))
             query = (
-                select(*columns)
-                .outerjoin(LeadPhone, LeadPhone.lead_id == Lead.id)
-                .where(or_(Lead.phone_e164.in_(numbers), LeadPhone.e164.in_(numbers)), *others)
+                select(*columns, LeadPhone.e164.label("other"))
+                .join(LeadPhone, LeadPhone.lead_id == Lead.id)
+                .where(LeadPhone.e164.in_(numbers), *others)
             )
-            for row in execute(query.add_columns(LeadPhone.e164.label("other"))):
-                for number in (row.phone_e164, row.other):
-                    if number in numbers:
-                        by_phone.setdefault(number, seen_of(row))
+            for row in execute(query):
+                by_phone.setdefault(row.other, seen_of(row))
         if people:
             for row in execute(select(*columns).where(Lead.match_key.in_(people), *others)):
                 by_person.setdefault(row.match_key, []).append(seen_of(row))
