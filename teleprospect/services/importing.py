@@ -529,13 +529,18 @@ class _Seen:
 
 class _Recent(dict):  # type: ignore[type-arg]
     """Keys of about the last ``size`` entries: two generations, the older one dropped
-    when the newer one is full. ``dropped`` tells that something was forgotten."""
+    when the newer one is full. ``dropped`` tells that something was forgotten.
+
+    Values may be containers that grow (a person's companies): :meth:`grew` counts their
+    entries too, so a few names with many companies cannot hold on to every lead.
+    """
 
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
         self.older: dict[Any, Any] = {}
         self.dropped = False
+        self._entries = 0
 
     def get(self, key: Any, default: Any = None) -> Any:
         value = dict.get(self, key)
@@ -545,12 +550,18 @@ class _Recent(dict):  # type: ignore[type-arg]
         value = self.get(key)
         if value is not None:
             return value
-        if len(self) >= self.size:
+        self.grew()
+        self[key] = default
+        return default
+
+    def grew(self) -> None:
+        """Count one more entry; start a new generation when this one is full."""
+        self._entries += 1
+        if self._entries > self.size:
             self.dropped = self.dropped or bool(self.older)
             self.older = dict(self)
             self.clear()
-        self[key] = default
-        return default
+            self._entries = 1
 
 
 #: A new lead waiting to be inserted: values, phone rows, key holder, on DNC, and the
@@ -863,7 +874,10 @@ class _LeadWriter:
         if key_person:
             key = company_key(seen.company)
             if key:  # an empty company key matches nothing
-                self.file_people.setdefault(key_person, {}).setdefault(key, seen)
+                companies = self.file_people.setdefault(key_person, {})
+                if key not in companies:
+                    companies[key] = seen
+                    self.file_people.grew()
 
     def _do_not_call(self, emails: set[str], numbers: set[str]) -> tuple[set[str], set[str]]:
         if not emails and not numbers:
