@@ -67,7 +67,7 @@ PREVIEW_ROWS = 20
 DUPLICATES_LISTED = 500
 #: About how many leads of the file are remembered by key for finding later duplicates;
 #: older ones are found through the database, so memory stays flat on any file size.
-FILE_KEYS_KEPT = 25_000
+FILE_KEYS_KEPT = 50_000
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
