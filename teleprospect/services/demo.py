@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from teleprospect.core.call_zones import effective_call_zones, is_inbound
 from teleprospect.core.dedupe_keys import match_key, person_key
 from teleprospect.core.demo_people import (
     BRAND_HEADS,
@@ -55,6 +56,7 @@ from teleprospect.core.demo_people import (
 from teleprospect.core.domain import CampaignChannel, Disposition, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone
+from teleprospect.core.queue_policy import stored_priority
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Campaign, Lead, User
 
@@ -631,6 +633,7 @@ class DemoLeadFactory:
             - (10 if email and company.domain not in email else 0)
         )
         e164, extension, valid, phone_type, zones = fields
+        score = max(0, min(100, score))
         row: dict[str, Any] = {
             "first_name": first,
             "last_name": last,
@@ -650,7 +653,11 @@ class DemoLeadFactory:
             "campaign_id": self.campaign_ids[campaign_index],
             "owner_id": owner_id,
             "status": status,
-            "score": max(0, min(100, score)),
+            "score": score,
+            # The queue's columns, as services.scoring keeps them for every lead.
+            "priority": stored_priority(score, len(calls), last_attempt_at or created_at),
+            "call_zones": effective_call_zones(zones, campaign.default_region),
+            "inbound": is_inbound(campaign.channel),
             "next_action_at": next_action_at,
             "claimed_by_id": None,
             "claim_expires_at": None,

@@ -41,6 +41,7 @@ from teleprospect.core.dedupe_keys import (
 )
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind, ImportKind, ImportStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone, parse_phone_tuples
+from teleprospect.services.scoring import LeadScorer
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     Campaign,
@@ -940,6 +941,14 @@ class _LeadWriter:
             created_at=self.now,
             updated_at=self.now,
         )
+        # Score, priority and call zones in the same pass: the lead is in the queue, in its
+        # place, the moment the import commits.
+        scorer: LeadScorer | None = self.__dict__.get("_queue_scorer")
+        if scorer is None:
+            scorer = self.__dict__["_queue_scorer"] = LeadScorer.for_import(
+                self.session, self.request.campaign_id, self.region, self.now
+            )
+        values.update(scorer.queue_values(values))
         return values
 
     def _update(self, lead_id: int, lead: MappedLead, infos: list[PhoneInfo], on_dnc: bool) -> None:

@@ -14,12 +14,14 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -56,6 +58,11 @@ def str_enum(enum_cls: type[StrEnum], length: int = 24) -> Enum:
         validate_strings=True,
         name=enum_cls.__name__.lower(),
     )
+
+
+#: The leads some queue may hand out; the partial queue index holds only these, and every
+#: queue query repeats this condition word for word so both databases can use the index.
+QUEUE_INDEX_WHERE = "status IN ('new', 'working', 'nurture') AND do_not_call = false"
 
 
 class Base(DeclarativeBase):
@@ -104,6 +111,11 @@ class Lead(Base):
         Index("ix_lead_owner_id_status", "owner_id", "status"),
         # "Show the leads of this import", a page at a time.
         Index("ix_lead_import_batch_id_id", "import_batch_id", "id"),
+        # ix_lead_queue: below the class (it needs a column's DESC).
+        # Fresh inbound leads, newest first (speed to lead).
+        Index("ix_lead_inbound_attempts_created_at", "inbound", "attempts", "created_at"),
+        # The distinct zone sets, read by a skip scan in a few hundred index seeks.
+        Index("ix_lead_call_zones", "call_zones"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
@@ -136,6 +148,17 @@ class Lead(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     do_not_call: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    #: core.queue_policy.stored_priority(score, attempts, last touch): the backlog's order.
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The zones the lead is called in (core.call_zones.effective_call_zones): the phone's,
+    #: else the campaign country's; empty: unknown local time, never called.
+    call_zones: Mapped[str] = mapped_column(String(400), default="")
+    #: Came from a form or webinar: while untried and fresh, called before the backlog.
+    inbound: Mapped[bool] = mapped_column(Boolean, default=False)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The scoring_rule_set version the score was computed with.
+    rules_version: Mapped[int | None] = mapped_column(Integer)
 
     #: Where marketing said the lead came from ("Lead Source" in most CRMs).
     lead_source: Mapped[str] = mapped_column(String(200), default="")
@@ -175,6 +198,18 @@ class Lead(Base):
 
     def __repr__(self) -> str:
         return f"Lead({self.id}, {self.full_name!r}, {self.status.value})"
+
+
+# The backlog of every queue, in queue order (priority DESC, id): "next lead" walks it from
+# the top and stops at the first lead callable now, with no sort. Partial: leads nobody may
+# call (sales-ready, handed off, disqualified, do-not-call) are not in it at all.
+Index(
+    "ix_lead_queue",
+    Lead.priority.desc(),
+    Lead.id,
+    sqlite_where=text(QUEUE_INDEX_WHERE),
+    postgresql_where=text(QUEUE_INDEX_WHERE),
+)
 
 
 class Call(Base):
@@ -318,3 +353,56 @@ class EngagementEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     detail: Mapped[str] = mapped_column(Text, default="")
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class ScoringRuleSet(Base):
+    """One version of the team's scoring rules; the highest version is the one in force."""
+
+    __tablename__ = "scoring_rule_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    #: core.scoring.ScoringRules.to_dict()
+    rules: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TeamSetting(Base):
+    """A team-wide setting (calling hours, retry rules, routing…) as JSON; the keys, types
+    and defaults are declared once in services.team_settings."""
+
+    __tablename__ = "team_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class CallbackEntry(Base):
+    """A promised call at a set time; ``owner_id`` empty: a team callback anyone may make."""
+
+    __tablename__ = "callback"
+    __table_args__ = (
+        # "Due open callbacks", oldest first: the first tier of every queue.
+        Index(
+            "ix_callback_open_due_at",
+            "due_at",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+        Index("ix_callback_lead_id_done_at", "lead_id", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: The lead asked for this time: the team's calling hours give way (the legal ones not).
+    at_lead_request: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
