@@ -76,7 +76,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="add demo data even when the database already holds leads",
     )
     add_import_commands(commands)
+    add_queue_commands(commands)
     return parser
+
+
+def add_queue_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    queue = commands.add_parser(
+        "queue",
+        help="print a rep's call queue in order, with the reason for each place",
+        description="The leads due for a call now, in queue order: due callbacks, fresh "
+        "inbound leads, then the backlog by priority; only leads inside their calling hours.",
+    )
+    queue.add_argument("--user", metavar="LOGIN", help="whose queue (default: your login)")
+    queue.add_argument(
+        "--limit", type=positive_int, default=20, metavar="N", help="how many (default 20)"
+    )
+    queue.add_argument("--json", action="store_true", help="print one JSON object per line")
+
+    claim = commands.add_parser(
+        "claim",
+        help="claim the next lead of a rep's queue and print it",
+        description="Hand the next lead of the queue to LOGIN with a lease of a few minutes; "
+        "no other workstation gets it meanwhile.",
+    )
+    claim.add_argument("--user", metavar="LOGIN", help="who claims (default: your login)")
+    claim.add_argument(
+        "--lease",
+        type=positive_int,
+        default=5,
+        metavar="MINUTES",
+        help="how long the claim holds without renewal (default 5)",
+    )
+    claim.add_argument("--json", action="store_true", help="print the lead as one JSON object")
+
+    release = commands.add_parser("release", help="give a claimed lead back to the queue")
+    release.add_argument("lead_id", type=positive_int, metavar="LEAD_ID")
+    release.add_argument("--user", metavar="LOGIN", help="who holds it (default: your login)")
+
+    rescore = commands.add_parser(
+        "rescore", help="re-score every lead with the scoring rules in force"
+    )
+    rescore.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
 def add_import_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -168,6 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": run_demo,
         "import": run_import,
         "import-activity": run_import_activity,
+        "queue": run_queue,
+        "claim": run_claim,
+        "release": run_release,
+        "rescore": run_rescore,
     }
     try:
         return handlers[args.command](args)
@@ -389,4 +433,119 @@ def run_import_activity(args: argparse.Namespace) -> int:
     )
     if summary.reject_file:
         print(f"Rejected rows: {summary.reject_file}")
+    return EXIT_OK
+
+
+def _user_id(db, login: str | None) -> int:  # noqa: ANN001
+    from teleprospect.services.current_user import os_login
+    from teleprospect.services.queue import UnknownUser, find_user_id
+
+    login = login or os_login()
+    try:
+        return find_user_id(db, login)
+    except UnknownUser:
+        raise CommandError(
+            f"There is no user with the login {login!r}; give one with --user."
+        ) from None
+
+
+def run_queue(args: argparse.Namespace) -> int:
+    from teleprospect.services.queue import queue_page
+
+    db = open_db(args).db
+    try:
+        entries = queue_page(db, _user_id(db, args.user), limit=args.limit)
+    finally:
+        db.dispose()
+    if args.json:
+        for position, e in enumerate(entries, start=1):
+            print(
+                json.dumps(
+                    {
+                        "position": position,
+                        "id": e.lead_id,
+                        "reason": e.reason,
+                        "name": e.name,
+                        "company": e.company,
+                        "phone": e.phone_e164,
+                        "local_time": e.local_time,
+                        "score": e.score,
+                        "grade": e.grade,
+                        "attempts": e.attempts,
+                        "campaign": e.campaign,
+                    }
+                )
+            )
+        return EXIT_OK
+    if not entries:
+        print("The queue is empty: nobody is due for a call now.")
+        return EXIT_OK
+    for position, e in enumerate(entries, start=1):
+        print(
+            f"{position:>3}. #{e.lead_id} {e.name} ({e.company}) — {e.reason};"
+            f" {e.local_time} local, score {e.score} {e.grade}"
+        )
+    return EXIT_OK
+
+
+def run_claim(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from teleprospect.services.queue import claim_next
+
+    db = open_db(args).db
+    try:
+        claimed = claim_next(db, _user_id(db, args.user), lease=timedelta(minutes=args.lease))
+    finally:
+        db.dispose()
+    if claimed is None:
+        if args.json:
+            print(json.dumps(None))
+        else:
+            print("Nothing to claim: the queue is empty.")
+        return EXIT_OK
+    if args.json:
+        print(json.dumps(claimed.as_json()))
+        return EXIT_OK
+    print(
+        f"Claimed #{claimed.lead_id} {claimed.name} ({claimed.company}),"
+        f" {claimed.phone_e164 or 'no valid phone'}, {claimed.local_time} local — "
+        f"{claimed.reason}. Held until {claimed.claim_expires_at:%H:%M:%S} UTC."
+    )
+    return EXIT_OK
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from teleprospect.services.queue import LeadNotFound, release_claim
+
+    db = open_db(args).db
+    try:
+        released = release_claim(db, args.lead_id, _user_id(db, args.user))
+    except LeadNotFound as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        db.dispose()
+    if not released:
+        raise CommandError(f"Lead {args.lead_id} is not claimed by you; nothing was released.")
+    print(f"Released lead {args.lead_id}: it is back in the queue.")
+    return EXIT_OK
+
+
+def run_rescore(args: argparse.Namespace) -> int:
+    from teleprospect.services.scoring import rescore_all
+
+    db = open_db(args).db
+    progress = TerminalProgress("Re-scoring")
+    try:
+        summary = rescore_all(db, progress=progress)
+    finally:
+        progress.finish()
+        db.dispose()
+    if args.json:
+        print(json.dumps(summary.as_json()))
+        return EXIT_OK
+    print(
+        f"Re-scored {summary.leads:,} leads with scoring rules version {summary.rules_version}:"
+        f" {summary.changed:,} scores changed, in {summary.seconds:.1f} s."
+    )
     return EXIT_OK

@@ -1,0 +1,59 @@
+"""The queue commands: queue, claim, release, rescore."""
+
+from __future__ import annotations
+
+import json
+
+from teleprospect.cli import main
+from teleprospect.services.database import open_database
+from teleprospect.services.demo import load_demo
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _demo(url: str) -> None:
+    db = open_database(url).db
+    load_demo(db, leads=300, seed=3)
+    db.dispose()
+
+
+def test_queue_claim_release_and_rescore(sqlite_url: str, capsys) -> None:
+    _demo(sqlite_url)
+    code, out, _ = run(capsys, "--db", sqlite_url, "queue", "--user", "sam.carter", "--json")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["position"] for r in rows] == list(range(1, len(rows) + 1))
+    assert all(r["reason"] for r in rows)
+
+    code, out, _ = run(capsys, "--db", sqlite_url, "claim", "--user", "sam.carter", "--json")
+    claimed = json.loads(out)
+    if rows:  # the demo's leads may all be outside their calling hours right now
+        assert code == 0 and claimed["id"] == rows[0]["id"]
+        assert {"phone", "local_time", "reason", "lease_expires_at"} <= set(claimed)
+        code, out, _ = run(capsys, "--db", sqlite_url, "release", str(claimed["id"]), "--user",
+                           "sam.carter")  # fmt: skip
+        assert code == 0 and "back in the queue" in out
+        code, _, err = run(capsys, "--db", sqlite_url, "release", str(claimed["id"]), "--user",
+                           "sam.carter")  # fmt: skip
+        assert code == 1 and "not claimed by you" in err
+    else:
+        assert claimed is None
+
+    code, out, _ = run(capsys, "--db", sqlite_url, "queue", "--user", "sam.carter", "--limit", "2")
+    assert code == 0 and len(out.splitlines()) <= 2
+
+    code, out, _ = run(capsys, "--db", sqlite_url, "rescore", "--json")
+    assert code == 0 and json.loads(out)["leads"] == 300
+    code, out, _ = run(capsys, "--db", sqlite_url, "rescore")
+    assert code == 0 and "Re-scored 300 leads" in out
+
+
+def test_unknown_login_is_one_line(sqlite_url: str, capsys) -> None:
+    for command in (["queue"], ["claim"], ["release", "1"]):
+        code, out, err = run(capsys, "--db", sqlite_url, *command, "--user", "nobody")
+        assert code == 1 and out == ""
+        assert err.strip().count("\n") == 0 and "no user with the login 'nobody'" in err
