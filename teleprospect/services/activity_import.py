@@ -251,6 +251,19 @@ def _store(
     if new_rows:
         session.execute(insert(EngagementEvent), new_rows)
         summary.imported += len(new_rows)
+        _rescore(session, {row["lead_id"] for row in new_rows})
+
+
+def _rescore(session: Any, lead_ids: set[int]) -> None:
+    """Engagement feeds the score: the touched leads move in the queue at once."""
+    from teleprospect.services.scoring import rescore_lead, rules_in_session
+    from teleprospect.services.team_settings import PRIORITY_WEIGHTS, read_setting
+
+    rules = rules_in_session(session)
+    weights = read_setting(session, PRIORITY_WEIGHTS)
+    now = utcnow()
+    for lead in session.scalars(select(Lead).where(Lead.id.in_(lead_ids))):
+        rescore_lead(session, lead, now=now, rules=rules, weights=weights)
 
 
 class _ActivityReports(ImportReports):

@@ -107,3 +107,18 @@ def test_dry_run_stores_nothing(db, two_leads, tmp_path) -> None:
         db, ActivityImportRequest(write(tmp_path / "a.csv", ROWS), dry_run=True)
     )
     assert summary.imported == 2 and events(db) == []
+
+
+def test_engagement_moves_the_score_at_once(db, two_leads, tmp_path) -> None:
+    with db.read() as session:
+        before = session.get(Lead, two_leads["bo"]).score
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    import_activity(
+        db,
+        ActivityImportRequest(
+            write(tmp_path / "a.csv", [["bo@example.com", "Attended webinar", now, "Live"]])
+        ),
+    )
+    with db.read() as session:
+        lead = session.get(Lead, two_leads["bo"])
+    assert lead.score > before and lead.scored_at is not None
