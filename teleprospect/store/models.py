@@ -135,8 +135,8 @@ class Lead(Base):
     phone_extension: Mapped[str | None] = mapped_column(String(16))
     phone_valid: Mapped[bool] = mapped_column(Boolean, default=False)
     phone_type: Mapped[str | None] = mapped_column(String(24))
-    #: IANA zone names, space-separated; a number may map to several.
-    phone_time_zones: Mapped[str] = mapped_column(String(400), default="")
+    #: IANA zone names, space-separated; a number may map to several (US toll-free: 42).
+    phone_time_zones: Mapped[str] = mapped_column(Text, default="")
 
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -153,7 +153,7 @@ class Lead(Base):
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     #: The zones the lead is called in (core.call_zones.effective_call_zones): the phone's,
     #: else the campaign country's; empty: unknown local time, never called.
-    call_zones: Mapped[str] = mapped_column(String(400), default="")
+    call_zones: Mapped[str] = mapped_column(Text, default="")
     #: Came from a form or webinar: while untried and fresh, called before the backlog.
     inbound: Mapped[bool] = mapped_column(Boolean, default=False)
     scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -289,7 +289,7 @@ class LeadPhone(Base):
     extension: Mapped[str | None] = mapped_column(String(16))
     valid: Mapped[bool] = mapped_column(Boolean, default=False)
     number_type: Mapped[str | None] = mapped_column(String(24))
-    time_zones: Mapped[str] = mapped_column(String(400), default="")
+    time_zones: Mapped[str] = mapped_column(Text, default="")
 
     lead: Mapped[Lead] = relationship(back_populates="phones")
 

@@ -325,3 +325,16 @@ def test_duplicates_are_all_in_a_report_and_memory_forgets_old_keys(
         ("23", "same email p1@co.example as an earlier row of this file"),
     ]
     assert "Every duplicate" in summary.summary_file.read_text()
+
+
+def test_a_number_with_dozens_of_time_zones_is_stored(db: Database, tmp_path) -> None:
+    """A US toll-free number maps to 42 zones: longer than any fixed-width column."""
+    path = write_csv(
+        tmp_path / "a.csv",
+        [["Tia", "Free", "Callme Inc", "", "+1 800 555 0199"]],
+        header=["First Name", "Last Name", "Company", "Email", "Phone"],
+    )
+    summary = import_leads(db, request(path))
+    assert summary.imported == 1
+    (lead,) = leads(db)
+    assert len(lead.time_zones) > 30 and lead.phones[0].time_zones == lead.phone_time_zones

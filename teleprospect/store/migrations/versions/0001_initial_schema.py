@@ -104,7 +104,7 @@ def upgrade() -> None:
         sa.Column("phone_extension", sa.String(length=16), nullable=True),
         sa.Column("phone_valid", sa.Boolean(), nullable=False),
         sa.Column("phone_type", sa.String(length=24), nullable=True),
-        sa.Column("phone_time_zones", sa.String(length=400), nullable=False),
+        sa.Column("phone_time_zones", sa.Text(), nullable=False),
         sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column(

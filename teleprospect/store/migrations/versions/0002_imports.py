@@ -157,7 +157,7 @@ def upgrade() -> None:
         sa.Column("extension", sa.String(length=16), nullable=True),
         sa.Column("valid", sa.Boolean(), nullable=False),
         sa.Column("number_type", sa.String(length=24), nullable=True),
-        sa.Column("time_zones", sa.String(length=400), nullable=False),
+        sa.Column("time_zones", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["lead_id"], ["lead.id"], name=op.f("fk_lead_phone_lead_id_lead"), ondelete="CASCADE"
         ),
