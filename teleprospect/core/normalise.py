@@ -48,7 +48,9 @@ def fold(text: str) -> str:
     text = text.casefold()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Compatibility forms (a mathematical bold "𝑨", a full-width "Ａ") decompose to
+    # letters that may be capitals again: fold once more after decomposing.
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
 
 

@@ -136,3 +136,8 @@ def test_match_key_blocks_on_person_and_the_start_of_the_company() -> None:
     )
     assert match_key(john, "Acme Inc") != match_key(john, "Northwind")
     assert match_key(john, "") == "" and match_key("", "Acme") == ""
+
+
+def test_compatibility_letters_fold_like_plain_ones() -> None:
+    # A name pasted from a styled document: mathematical bold and full-width capitals.
+    assert company_key("𝑨𝑪𝑴𝑬 Inc") == company_key("ＡＣＭＥ") == company_key("acme")
