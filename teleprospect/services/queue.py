@@ -79,6 +79,7 @@ __all__ = [
     "DEFAULT_LEASE",
     "ClaimNotHeld",
     "ClaimedLead",
+    "FilterChoices",
     "LeadNotFound",
     "OpenedLead",
     "QueueEntry",
@@ -87,7 +88,9 @@ __all__ = [
     "claim_next",
     "find_user_id",
     "open_lead",
+    "queue_filter_choices",
     "queue_page",
+    "queue_signature",
     "release_claim",
     "renew_claim",
 ]
@@ -527,30 +530,96 @@ def queue_page(
     now = (now or utcnow()).astimezone(UTC)
     with db.read() as session:
         ctx = _context(session, user_id, now, filters)
-        if not ctx.open_zones and not ctx.legal_zones:
-            return []
-        callbacks: dict[int, tuple[int, Callback]] = {}
-        ids: list[int] = []
-        for lead_id, callback_id, due_at, owner_id in session.execute(
-            _callback_query(ctx, claiming=False)
-        ):
-            if lead_id not in callbacks:  # a lead's oldest due callback places it
-                callbacks[lead_id] = (callback_id, Callback(due_at, owner_id))
-                ids.append(lead_id)
-        if ctx.open_zones and offset + limit > len(ids):
-            inbound = _inbound_query(ctx, claiming=False).limit(offset + limit - len(ids))
-            ids.extend(session.scalars(inbound))
-        # Each tier is read only as far as the page reaches into it.
-        ahead = len(ids)
-        backlog_ids: list[int] = []
-        wanted = offset + limit - max(ahead, offset)
-        if ctx.open_zones and wanted > 0:
-            backlog = _backlog_query(ctx, claiming=False, db_is_sqlite=db.is_sqlite)
-            backlog_ids = list(
-                session.scalars(backlog.offset(max(0, offset - ahead)).limit(wanted))
-            )
-        page = (ids[offset:] + backlog_ids)[:limit] if offset < ahead else backlog_ids
+        page, callbacks = _page_ids(session, ctx, offset, limit, db.is_sqlite)
         return _entries(session, ctx, page, callbacks, display_zone)
+
+
+def _page_ids(
+    session: Session, ctx: _Context, offset: int, limit: int, is_sqlite: bool
+) -> tuple[list[int], dict[int, tuple[int, Callback]]]:
+    """The lead ids of a queue page in order, and the callbacks that placed some of them."""
+    callbacks: dict[int, tuple[int, Callback]] = {}
+    if not ctx.open_zones and not ctx.legal_zones:
+        return [], callbacks
+    ids: list[int] = []
+    for lead_id, callback_id, due_at, owner_id in session.execute(
+        _callback_query(ctx, claiming=False)
+    ):
+        if lead_id not in callbacks:  # a lead's oldest due callback places it
+            callbacks[lead_id] = (callback_id, Callback(due_at, owner_id))
+            ids.append(lead_id)
+    if ctx.open_zones and offset + limit > len(ids):
+        inbound = _inbound_query(ctx, claiming=False).limit(offset + limit - len(ids))
+        ids.extend(session.scalars(inbound))
+    # Each tier is read only as far as the page reaches into it.
+    ahead = len(ids)
+    backlog_ids: list[int] = []
+    wanted = offset + limit - max(ahead, offset)
+    if ctx.open_zones and wanted > 0:
+        backlog = _backlog_query(ctx, claiming=False, db_is_sqlite=is_sqlite)
+        backlog_ids = list(session.scalars(backlog.offset(max(0, offset - ahead)).limit(wanted)))
+    page = (ids[offset:] + backlog_ids)[:limit] if offset < ahead else backlog_ids
+    return page, callbacks
+
+
+QueueSignature = tuple[tuple[int, ...], tuple[int, ...], int | None, int | None]
+
+
+def queue_signature(
+    db: Database,
+    user_id: int,
+    *,
+    now: datetime | None = None,
+    depth: int = 50,
+    filters: QueueFilters | None = None,
+) -> QueueSignature:
+    """A value that changes when the first ``depth`` places of the user's queue change, for
+    views that poll: the ids in order, the ones the user holds, and the newest lead and call.
+
+    It runs the queue's own index-backed id queries and a few primary-key look-ups, and
+    reads no lead row: polling it every few seconds from every workstation costs the
+    database next to nothing. A claim elsewhere takes its lead out of the ids; a lead
+    whose window opens, a callback that falls due or an expired lease brings one in."""
+    now = (now or utcnow()).astimezone(UTC)
+    with db.read() as session:
+        ctx = _context(session, user_id, now, filters)
+        ids, _ = _page_ids(session, ctx, 0, depth, db.is_sqlite)
+        held = (
+            session.scalars(
+                select(Lead.id)
+                .where(
+                    Lead.id.in_(ids),
+                    Lead.claimed_by_id == user_id,
+                    or_(Lead.claim_expires_at.is_(None), Lead.claim_expires_at > now),
+                )
+                .order_by(Lead.id)
+            ).all()
+            if ids
+            else []
+        )
+        # New leads, and calls logged (attempts and last outcomes move), by primary key.
+        newest_lead = session.scalar(select(func.max(Lead.id)))
+        newest_call = session.scalar(select(func.max(Call.id)))
+    return tuple(ids), tuple(held), newest_lead, newest_call
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    #: (id, name) of every campaign, by name.
+    campaigns: list[tuple[int, str]]
+    #: (grade, label) of the rules in force, best first.
+    grades: list[tuple[str, str]]
+
+
+def queue_filter_choices(db: Database) -> FilterChoices:
+    """What the queue's filters can offer: the campaigns and the grades of the rules."""
+    with db.read() as session:
+        campaigns = [
+            (row.id, row.name)
+            for row in session.execute(select(Campaign.id, Campaign.name).order_by(Campaign.name))
+        ]
+        bands = rules_in_session(session).rules.thresholds.bands
+    return FilterChoices(campaigns, [(band.grade, band.label) for band in bands])
 
 
 def claim_next(

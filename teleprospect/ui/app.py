@@ -95,6 +95,7 @@ def run_gui(
 
     opened: list[Database] = []
     failed: list[int] = []
+    looping: list[bool] = []
 
     def on_opened(db: Database) -> None:
         opened.append(db)
@@ -106,7 +107,10 @@ def run_gui(
         QMessageBox.critical(window, "Teleprospect", explain_open_failure(error))
         failed.append(EXIT_DATABASE_ERROR)
         window.close()
-        app.exit(EXIT_DATABASE_ERROR)
+        if looping:
+            # Only a running loop may be told to end: an exit() before exec() would end
+            # every later event loop of this QApplication at once.
+            app.exit(EXIT_DATABASE_ERROR)
 
     def start_opening() -> None:
         run_in_background(lambda: open_database(db_url), on_opened, on_failed)
@@ -119,7 +123,10 @@ def run_gui(
         window.first_shown.connect(start_opening)
     try:
         # With background work running inline (tests) the outcome is already known.
-        return failed[0] if failed else app.exec()
+        if failed:
+            return failed[0]
+        looping.append(True)
+        return app.exec()
     finally:
         # Workers may still hold a connection: let them finish before the engine goes.
         wait_for_background()

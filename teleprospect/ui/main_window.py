@@ -1,4 +1,5 @@
-"""The main window: the lead list, its menus and a status bar saying where the data lives.
+"""The main window: the lead list, the call queue, menus and a status bar saying where the
+data lives.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -15,6 +16,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
+from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +47,14 @@ from teleprospect.ui.background import run_in_background
 from teleprospect.ui.drop import csv_paths_from_mime
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.lead_table_model import COLUMNS, LeadTableModel
+from teleprospect.ui.queue_model import COLUMNS as QUEUE_COLUMNS
+from teleprospect.ui.queue_model import (
+    LEAD_ID_ROLE,
+    NowProvider,
+    QueueTableModel,
+    local_zone,
+    utc_now,
+)
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
@@ -51,6 +63,7 @@ if TYPE_CHECKING:
     from teleprospect.services.current_user import CurrentUser
     from teleprospect.services.demo import DemoSummary
     from teleprospect.services.importing import ImportSummary
+    from teleprospect.services.queue import ClaimedLead, FilterChoices, QueueSignature
     from teleprospect.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -66,6 +79,15 @@ GEOMETRY_KEY = "mainWindow/geometry"
 WINDOW_STATE_KEY = "mainWindow/state"
 HEADER_STATE_KEY = "leadTable/headerState"
 HEADER_COLUMNS_KEY = "leadTable/columnCount"
+
+#: How often the queue asks whether it changed, while it is on screen. Other workstations'
+#: claims show within this time; each ask is a few index look-ups.
+QUEUE_POLL_MS = 10_000
+#: How often a held lead's lease is renewed: well inside services.queue.DEFAULT_LEASE, so
+#: one missed renewal (a busy server) does not lose the lead.
+CLAIM_RENEW_MS = 60_000
+#: The queue statuses a rep can filter on (the others never reach a queue).
+QUEUE_STATUSES = (("new", "New"), ("working", "Working"), ("nurture", "Nurture"))
 
 
 def window_settings() -> QSettings:
@@ -118,11 +140,29 @@ class MainWindow(QMainWindow):
     #: Emitted when a demo-data load finished, with its summary (after the list reloaded).
     demo_loaded = Signal(object)
 
-    def __init__(self, db: Database | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database | None = None,
+        parent: QWidget | None = None,
+        *,
+        now_provider: NowProvider = utc_now,
+    ) -> None:
         super().__init__(parent)
         #: None while the database is being opened.
         self.db: Database | None = None
         self.current_user: CurrentUser | None = None
+        #: The current user's account id; None until known, or when the login has none.
+        self.queue_user_id: int | None = None
+        #: The queue's clock: calling windows depend on it (tests pass a frozen one).
+        self.now_provider = now_provider
+        #: The lead this workstation holds from "Next lead", until released.
+        self.claimed: ClaimedLead | None = None
+        self._claiming = False
+        self._polling = False
+        self._queue_signature: QueueSignature | None = None
+        # Re-selected when the queue's rows are swapped in by a reload.
+        self._reselect_lead: int | None = None
+        self._queue_scroll = 0
         self._shown_before = False
         self._started = False
         self._demo_cancel: threading.Event | None = None
@@ -134,6 +174,9 @@ class MainWindow(QMainWindow):
         self.setup_actions()
         self.setup_lead_table()
         self.setup_filter_bar()
+        self.setup_queue()
+        self.setup_queue_filters()
+        self.setup_queue_polling()
         self.setup_drop()
         self.setup_status_bar()
         self.restore_window_state()
@@ -166,6 +209,11 @@ class MainWindow(QMainWindow):
         ui.actionQuit.triggered.connect(self.close)
         ui.actionRefresh.triggered.connect(self.refresh)
         ui.actionAbout.triggered.connect(self.show_about)
+        ui.actionNextLead.setShortcut("Ctrl+N")
+        # The window's shortcut, wherever the focus is (the queue tab need not be open).
+        ui.actionNextLead.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        ui.actionNextLead.triggered.connect(self.next_lead)
+        ui.actionReleaseLead.triggered.connect(self.release_lead)
         # Until the database is open there is nothing to refresh or load into.
         ui.actionLoadDemo.setEnabled(False)
         ui.actionRefresh.setEnabled(False)
@@ -203,8 +251,59 @@ class MainWindow(QMainWindow):
         show_all.clicked.connect(lambda: self.show_import_batch(None))
         layout.addWidget(self.filter_label, 1)
         layout.addWidget(show_all)
-        self.ui.centralLayout.insertWidget(0, self.filter_bar)
+        self.ui.leadsTabLayout.insertWidget(0, self.filter_bar)
         self.filter_bar.hide()
+
+    def setup_queue(self) -> None:
+        ui = self.ui
+        self.queue_model = QueueTableModel(None, None, self, now_provider=self.now_provider)
+        self.queue_model.load_failed.connect(
+            lambda error: self.show_error("The queue could not be read.", error)
+        )
+        self.queue_model.modelAboutToBeReset.connect(self._remember_queue_place)
+        self.queue_model.reloaded.connect(self._restore_queue_place)
+        table = ui.queueTable
+        table.setModel(self.queue_model)
+        table.setSortingEnabled(False)  # the queue's order is the point of it
+        rows = table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
+        metrics = table.fontMetrics()
+        for number, column in enumerate(QUEUE_COLUMNS):
+            cell = metrics.horizontalAdvance(column.sample) + 20
+            title = int(metrics.horizontalAdvance(column.title) * 1.08) + 14
+            table.setColumnWidth(number, max(cell, title))
+        ui.nextLeadButton.clicked.connect(self.next_lead)
+        ui.releaseButton.clicked.connect(self.release_lead)
+        ui.mainTabs.currentChanged.connect(self.on_tab_changed)
+        self.claim_renew_timer = QTimer(self)
+        self.claim_renew_timer.setInterval(CLAIM_RENEW_MS)
+        self.claim_renew_timer.timeout.connect(self.renew_claim)
+        self.update_queue_actions()
+        self.show_claim(None)
+
+    def setup_queue_filters(self) -> None:
+        ui = self.ui
+        ui.campaignFilter.addItem("All campaigns", None)
+        ui.statusFilter.addItem("All statuses", None)
+        for value, text in QUEUE_STATUSES:
+            ui.statusFilter.addItem(text, value)
+        ui.gradeFilter.addItem("All grades", None)
+        for combo in (ui.campaignFilter, ui.statusFilter, ui.gradeFilter):
+            combo.currentIndexChanged.connect(self.apply_queue_filters)
+
+    def setup_queue_polling(self) -> None:
+        # Polling rather than LISTEN/NOTIFY: it works the same on SQLite and PostgreSQL, and
+        # each poll is a few index look-ups (services.queue.queue_signature).
+        self.queue_poll_timer = QTimer(self)
+        self.queue_poll_timer.setInterval(QUEUE_POLL_MS)
+        self.queue_poll_timer.timeout.connect(self.poll_queue)
 
     def setup_drop(self) -> None:
         # Dropping a CSV file on the window starts an import of it.
@@ -261,6 +360,7 @@ class MainWindow(QMainWindow):
         self.ui.actionImportLeads.setEnabled(True)
         self.lead_model.set_database(db)
         self.total_label.setText("Reading leads…")
+        self.update_queue_actions()
         self._start_when_ready()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -282,6 +382,8 @@ class MainWindow(QMainWindow):
         db = self.db
         self.lead_model.count_total()
         self.find_user()
+        self.read_queue_filter_choices()
+        self.queue_poll_timer.start()
 
         def database_is_empty() -> bool:
             from teleprospect.services.database import is_empty
@@ -357,20 +459,32 @@ class MainWindow(QMainWindow):
         self.lead_model.reload()
         self.lead_model.count_total()
         self.find_user()
+        self.read_queue_filter_choices()
+        self.queue_model.reload()
 
     def find_user(self) -> None:
         db = self.db
         if db is None:
             return
 
-        def lookup() -> CurrentUser:
+        def lookup() -> tuple[CurrentUser, int | None]:
             from teleprospect.services.current_user import find_current_user
+            from teleprospect.services.queue import UnknownUser, find_user_id
 
-            return find_current_user(db)
+            user = find_current_user(db)
+            try:
+                return user, find_user_id(db, user.login) if user.is_registered else None
+            except UnknownUser:  # the account went between the two reads
+                return user, None
+
+        def found(answer: tuple[CurrentUser, int | None]) -> None:
+            user, user_id = answer
+            self.show_user(user)
+            self.set_queue_user(user_id)
 
         run_in_background(
             lookup,
-            self.show_user,
+            found,
             lambda error: self.show_error("The user accounts could not be read.", error),
             owner=self,
         )
@@ -383,6 +497,279 @@ class MainWindow(QMainWindow):
             if user.is_registered
             else "Ask a team lead to add a user with your computer login"
         )
+
+    # -- the queue ---------------------------------------------------------------------
+
+    def set_queue_user(self, user_id: int | None) -> None:
+        """Show ``user_id``'s queue (None: the login has no account, so no queue)."""
+        self.queue_user_id = user_id
+        self.queue_model.set_source(self.db if user_id is not None else None, user_id)
+        self.update_queue_actions()
+        if self.claimed is None:
+            self.show_claim(None)
+
+    def update_queue_actions(self) -> None:
+        """Enable Next lead and Release for what can be done now, and say why not."""
+        ui = self.ui
+        if self.db is None or self.current_user is None:
+            why = "Waiting for the database…"
+        elif self.queue_user_id is None:
+            why = (
+                f"Your computer login “{self.current_user.login}” is not a Teleprospect "
+                "user: ask a team lead to add you to get a queue"
+            )
+        elif self._claiming:
+            why = "Claiming the next lead…"
+        else:
+            why = ""
+        can_claim = not why
+        ui.actionNextLead.setEnabled(can_claim)
+        ui.nextLeadButton.setEnabled(can_claim)
+        ui.nextLeadButton.setToolTip(why or "Claim the top lead of your queue (Ctrl+N)")
+        held = self.claimed is not None
+        ui.actionReleaseLead.setEnabled(held)
+        ui.releaseButton.setVisible(held)
+
+    def queue_on_screen(self) -> bool:
+        return (
+            self.ui.mainTabs.currentWidget() is self.ui.queueTab
+            and self.isVisible()
+            and not self.isMinimized()
+        )
+
+    def on_tab_changed(self, _index: int) -> None:
+        if self.queue_on_screen():
+            # Catch up at once on what happened while the queue was hidden.
+            self._queue_signature = None
+            self.poll_queue()
+
+    def poll_queue(self) -> None:
+        """Reload the queue if it changed since the last look (the poll timer's slot)."""
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None or self._polling or not self.queue_on_screen():
+            return
+        depth = max(self.queue_model.rowCount(), QueueTableModel.ROWS_TO_LOAD)
+        now, filters = self.now_provider(), self.queue_model.filters
+
+        def signature() -> QueueSignature:
+            from teleprospect.services.queue import queue_signature
+
+            return queue_signature(db, user_id, now=now, depth=depth, filters=filters)
+
+        def compared(found: QueueSignature) -> None:
+            self._polling = False
+            if found != self._queue_signature:
+                self._queue_signature = found
+                self.queue_model.reload()
+
+        def failed(error: BaseException) -> None:
+            # A poll that fails is tried again in a few seconds: no dialog every 10 s.
+            self._polling = False
+            log.warning("queue poll failed", exc_info=error)
+            self.statusBar().showMessage("The queue could not be refreshed.", QUEUE_POLL_MS)
+
+        self._polling = True
+        run_in_background(signature, compared, failed, owner=self)
+
+    def next_lead(self) -> None:
+        """Claim the top lead of the queue (Ctrl+N); the lead on show goes back to the queue."""
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None or self._claiming:
+            return
+        self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
+        previous = self.claimed.lead_id if self.claimed is not None else None
+        now, filters, zone = self.now_provider(), self.queue_model.filters, local_zone()
+
+        def claim() -> ClaimedLead | None:
+            from teleprospect.services.queue import claim_next, release_claim
+
+            # Claim first: the lead on show is still held, so it cannot come back at once.
+            claimed = claim_next(db, user_id, now=now, filters=filters, display_zone=zone)
+            if previous is not None:
+                release_claim(db, previous, user_id)
+            return claimed
+
+        self._claiming = True
+        self.update_queue_actions()
+        self.ui.claimLabel.setText("Claiming the next lead…")
+        run_in_background(claim, self.on_claimed, self.on_claim_failed, owner=self)
+
+    def on_claimed(self, claimed: ClaimedLead | None) -> None:
+        self._claiming = False
+        self.claimed = claimed
+        self.show_claim(claimed, note="Nobody in your queue can be called right now.")
+        if claimed is not None:
+            self.claim_renew_timer.start()
+            self._reselect_lead = claimed.lead_id
+        else:
+            self.claim_renew_timer.stop()
+        self.update_queue_actions()
+        self.queue_model.reload()
+
+    def on_claim_failed(self, error: BaseException) -> None:
+        self._claiming = False
+        self.show_claim(self.claimed)
+        self.update_queue_actions()
+        self.show_error("The next lead could not be claimed.", error)
+
+    def release_lead(self) -> None:
+        """Give the lead on show back to the queue."""
+        db, user_id, claimed = self.db, self.queue_user_id, self.claimed
+        if db is None or user_id is None or claimed is None:
+            return
+
+        def release() -> bool:
+            from teleprospect.services.queue import release_claim
+
+            return release_claim(db, claimed.lead_id, user_id)
+
+        def released(_held: bool) -> None:
+            # Not held any more (the lease ran out and someone took it) ends the same way.
+            self.claimed = None
+            self.claim_renew_timer.stop()
+            self.show_claim(None)
+            self.update_queue_actions()
+            self.statusBar().showMessage(f"{claimed.name} is back in the queue.", 10_000)
+            self.queue_model.reload()
+
+        run_in_background(
+            release,
+            released,
+            lambda error: self.show_error("The lead could not be released.", error),
+            owner=self,
+        )
+
+    def renew_claim(self) -> None:
+        """Keep the lease of the lead on show (the renew timer's slot)."""
+        db, user_id, claimed = self.db, self.queue_user_id, self.claimed
+        if db is None or user_id is None or claimed is None:
+            return
+        now = self.now_provider()
+
+        def renew() -> datetime:
+            from teleprospect.services.queue import renew_claim
+
+            return renew_claim(db, claimed.lead_id, user_id, now=now)
+
+        def renewed(expires: datetime) -> None:
+            if self.claimed is not None and self.claimed.lead_id == claimed.lead_id:
+                self.claimed = replace(self.claimed, claim_expires_at=expires)
+                self.show_claim(self.claimed)
+
+        def lost(error: BaseException) -> None:
+            from teleprospect.services.queue import ClaimNotHeld
+
+            if not isinstance(error, ClaimNotHeld):
+                # Tried again at the next tick; the lease outlasts a few missed renewals.
+                log.warning("renewing the claim failed", exc_info=error)
+                return
+            if self.claimed is not None and self.claimed.lead_id == claimed.lead_id:
+                self.claimed = None
+                self.claim_renew_timer.stop()
+                self.show_claim(None, note=str(error))
+                self.update_queue_actions()
+                self.queue_model.reload()
+
+        run_in_background(renew, renewed, lost, owner=self)
+
+    def show_claim(self, claimed: ClaimedLead | None, *, note: str = "") -> None:
+        """The panel under Next lead: the lead on hand, or what to do to get one."""
+        label = self.ui.claimLabel
+        if claimed is None:
+            if self.queue_user_id is None and self.current_user is not None:
+                text = "You have no queue: your computer login is not a Teleprospect user."
+            elif note:
+                text = escape(note)
+            else:
+                text = "Press <b>Next lead</b> (Ctrl+N) to claim the top lead of your queue."
+            label.setText(text)
+            return
+        phone = escape(claimed.phone_e164 or "no valid phone number")
+        expires = claimed.claim_expires_at.astimezone(local_zone()).strftime("%H:%M")
+        company = f" · {escape(claimed.company)}" if claimed.company else ""
+        label.setText(
+            f"<b>{escape(claimed.name)}</b>{company}<br>"
+            f"<b>{phone}</b> · local time {escape(claimed.local_time)}"
+            f" · {escape(claimed.reason)} · yours until {expires}"
+        )
+
+    def read_queue_filter_choices(self) -> None:
+        db = self.db
+        if db is None:
+            return
+
+        def read() -> FilterChoices:
+            from teleprospect.services.queue import queue_filter_choices
+
+            return queue_filter_choices(db)
+
+        run_in_background(
+            read,
+            self.show_filter_choices,
+            # The queue works unfiltered without them: the log is enough.
+            lambda error: log.warning("queue filters could not be read", exc_info=error),
+            owner=self,
+        )
+
+    def show_filter_choices(self, choices: FilterChoices) -> None:
+        ui = self.ui
+        for combo, items in (
+            (ui.campaignFilter, [(name, campaign_id) for campaign_id, name in choices.campaigns]),
+            (ui.gradeFilter, [(f"{grade} — {label}", grade) for grade, label in choices.grades]),
+        ):
+            chosen = combo.currentData()
+            # Refilled quietly: the filter in force stays, and no reload is set off.
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for text, value in items:
+                combo.addItem(text, value)
+            found = combo.findData(chosen)
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+            # The box is kept narrow; its list opens wide enough for whole campaign names.
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+            if found < 0 and chosen is not None:
+                self.apply_queue_filters()
+
+    def apply_queue_filters(self) -> None:
+        from teleprospect.core.lifecycle import LeadStatus
+        from teleprospect.services.queue import QueueFilters
+
+        ui = self.ui
+        status = ui.statusFilter.currentData()
+        filters = QueueFilters(
+            campaign_id=ui.campaignFilter.currentData(),
+            status=LeadStatus(status) if status else None,
+            grade=ui.gradeFilter.currentData(),
+        )
+        self._queue_signature = None
+        self.queue_model.set_filters(None if filters == QueueFilters() else filters)
+
+    def _remember_queue_place(self) -> None:
+        table = self.ui.queueTable
+        selected = table.selectionModel().selectedRows() if table.selectionModel() else []
+        if self._reselect_lead is None and selected:
+            self._reselect_lead = selected[0].data(LEAD_ID_ROLE)
+        self._queue_scroll = table.verticalScrollBar().value()
+
+    def _restore_queue_place(self) -> None:
+        """After a reload: the same lead selected and the same rows in sight."""
+        table = self.ui.queueTable
+        table.verticalScrollBar().setValue(self._queue_scroll)
+        lead_id, self._reselect_lead = self._reselect_lead, None
+        if lead_id is not None:
+            self.select_queue_lead(lead_id)
+
+    def select_queue_lead(self, lead_id: int) -> bool:
+        """Select the lead's row in the queue, if it is among the rows read."""
+        row = self.queue_model.row_of_lead(lead_id)
+        if row is None:
+            return False
+        table = self.ui.queueTable
+        table.selectRow(row)
+        table.scrollTo(self.queue_model.index(row, 0))
+        return True
 
     def show_total(self, total: int) -> None:
         noun = "lead" if total == 1 else "leads"

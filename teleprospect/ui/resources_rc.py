@@ -7,7 +7,7 @@
 from PySide6 import QtCore
 
 qt_resource_data = b"\
-\x00\x00\x03V\
+\x00\x00\x05'\
 /\
 * Teleprospect: \
 a light touch on\
@@ -26,27 +26,33 @@ dark themes and \
 high-contrast se\
 ttings still wor\
 k. */\x0a\x0aQTableVie\
-w#leadTable {\x0a  \
-  /* Whole rows \
-are selected, so\
- a focus frame a\
-round one cell i\
-s only noise. */\
-\x0a    outline: 0;\
-\x0a    gridline-co\
-lor: palette(mid\
-light);\x0a    sele\
-ction-background\
+w#leadTable,\x0aQTa\
+bleView#queueTab\
+le {\x0a    /* Whol\
+e rows are selec\
+ted, so a focus \
+frame around one\
+ cell is only no\
+ise. */\x0a    outl\
+ine: 0;\x0a    grid\
+line-color: pale\
+tte(midlight);\x0a \
+   selection-bac\
+kground-color: p\
+alette(highlight\
+);\x0a    selection\
 -color: palette(\
-highlight);\x0a    \
-selection-color:\
- palette(highlig\
-hted-text);\x0a}\x0a\x0aQ\
-TableView#leadTa\
-ble::item {\x0a    \
-padding: 0 4px;\x0a\
-}\x0a\x0aQTableView#le\
-adTable QHeaderV\
+highlighted-text\
+);\x0a}\x0a\x0aQTableView\
+#leadTable::item\
+,\x0aQTableView#que\
+ueTable::item {\x0a\
+    padding: 0 4\
+px;\x0a}\x0a\x0aQTableVie\
+w#leadTable QHea\
+derView::section\
+,\x0aQTableView#que\
+ueTable QHeaderV\
 iew::section {\x0a \
    padding: 4px \
 6px;\x0a    border:\
@@ -59,10 +65,33 @@ id palette(mid);\
 \x0a    background:\
  palette(window)\
 ;\x0a    font-weigh\
-t: 600;\x0a}\x0a\x0aQStat\
-usBar QLabel {\x0a \
-   padding: 0 8p\
-x;\x0a}\x0a\
+t: 600;\x0a}\x0a\x0a/* Th\
+e one button a t\
+eleprospector pr\
+esses all day: b\
+ig, and found wi\
+thout looking. *\
+/\x0aQPushButton#ne\
+xtLeadButton {\x0a \
+   font-size: 12\
+pt;\x0a    font-wei\
+ght: 600;\x0a}\x0a\x0a/* \
+The lead on hand\
+, under the butt\
+on: set off from\
+ the queue witho\
+ut shouting. */\x0a\
+QFrame#claimPane\
+l {\x0a    backgrou\
+nd: palette(alte\
+rnate-base);\x0a   \
+ border: 1px sol\
+id palette(mid);\
+\x0a    border-radi\
+us: 4px;\x0a}\x0a\x0aQSta\
+tusBar QLabel {\x0a\
+    padding: 0 8\
+px;\x0a}\x0a\
 \x00\x00\x01K\
 <\
 svg xmlns=\x22http:\
@@ -240,11 +269,11 @@ qt_resource_struct = b"\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01\
 \x00\x00\x00\x10\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x05\x00\x00\x00\x03\
-\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x04\xa9\
-\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x07\x9d\
-\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0aN\
-\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x03Z\
-\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x08\xc6\
+\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x06z\
+\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x09n\
+\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0c\x1f\
+\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x05+\
+\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x0a\x97\
 "
 
 def qInitResources():

@@ -270,7 +270,7 @@ def test_the_real_demo_service_fills_an_empty_database(open_window, sqlite_db, m
 def test_closing_saves_geometry_and_column_widths(open_window, filled_db, qtbot) -> None:
     window = open_window(filled_db)
     # Smaller than the offscreen screen (800x600): restoring clamps a window to its screen.
-    window.resize(700, 500)
+    window.resize(760, 540)
     window.ui.leadTable.setColumnWidth(1, 333)
     window.close()
     settings = QSettings("Teleprospect", "Teleprospect")
@@ -279,7 +279,7 @@ def test_closing_saves_geometry_and_column_widths(open_window, filled_db, qtbot)
 
     again = open_window(filled_db)
     assert again.ui.leadTable.columnWidth(1) == 333
-    assert (again.width(), again.height()) == (700, 500)
+    assert (again.width(), again.height()) == (760, 540)
 
 
 # -- start-up --------------------------------------------------------------------------------
@@ -305,7 +305,13 @@ def test_run_gui_shows_the_window_and_quits(monkeypatch, filled_db, login, qapp)
         window.close()
         qapp.quit()
 
-    code = app_module.run_gui(str(filled_db.sqlite_path), after_show=after_show)
+    # Closing the last window would also post a quit request, still pending when the loop
+    # ends; delivered later, it would end the next test's event loops at once.
+    qapp.setQuitOnLastWindowClosed(False)
+    try:
+        code = app_module.run_gui(str(filled_db.sqlite_path), after_show=after_show)
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
     assert code == 0
     assert seen and seen[0].isVisible() is False
     assert qapp.applicationName() == "Teleprospect"
