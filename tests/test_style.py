@@ -18,6 +18,9 @@ def test_ruff_finds_nothing() -> None:
         pytest.skip("ruff is not installed (it comes with the test extra: pip install -e .[test])")
     done = subprocess.run(
         [ruff, "check", "--no-cache", "teleprospect", "tests", "packaging", "dev.py"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -131,8 +131,10 @@ def test_match_key_blocks_on_person_and_the_start_of_the_company() -> None:
     from teleprospect.core.dedupe_keys import match_key
 
     john = person_key("John", "Doe")
-    assert match_key(john, "Acme Inc") == match_key(john, "ACME, Inc.") == match_key(
-        person_key("doe", "JOHN"), "The Acme Corporation"
+    assert (
+        match_key(john, "Acme Inc")
+        == match_key(john, "ACME, Inc.")
+        == match_key(person_key("doe", "JOHN"), "The Acme Corporation")
     )
     assert match_key(john, "Acme Inc") != match_key(john, "Northwind")
     assert match_key(john, "") == "" and match_key("", "Acme") == ""

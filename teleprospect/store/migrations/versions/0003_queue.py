@@ -85,9 +85,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.add_column(sa.Column("priority", sa.Float(), nullable=False, server_default="0"))
-        batch_op.add_column(
-            sa.Column("call_zones", sa.Text(), nullable=False, server_default="")
-        )
+        batch_op.add_column(sa.Column("call_zones", sa.Text(), nullable=False, server_default=""))
         batch_op.add_column(
             sa.Column("inbound", sa.Boolean(), nullable=False, server_default=sa.false())
         )
