@@ -51,6 +51,12 @@ class HistoryKind(StrEnum):
     STATUS = "status"
     OWNER = "owner"
     DO_NOT_CALL = "do_not_call"
+    #: Enrolled in a nurture track, moved to another, or left it.
+    NURTURE = "nurture"
+    #: A callback promised (or its time changed).
+    CALLBACK = "callback"
+    #: A contact field edited by hand (from: old value, to: new value).
+    CONTACT = "contact"
 
 
 class EngagementKind(StrEnum):

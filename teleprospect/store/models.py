@@ -21,10 +21,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import (
     CampaignChannel,
     Disposition,
@@ -34,6 +36,7 @@ from teleprospect.core.domain import (
     ImportStatus,
     UserRole,
 )
+from teleprospect.core.handoff import ExportFormat, Verdict
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.store.types import UTCDateTime, utcnow
 
@@ -229,6 +232,15 @@ class Call(Base):
     #: Empty while the call is still being made.
     disposition: Mapped[Disposition | None] = mapped_column(str_enum(Disposition))
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Seconds on the line, from the call panel's timer (empty: not measured).
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    #: The number dialled: E.164, or as written when it has no E.164 form.
+    dialed_number: Mapped[str] = mapped_column(String(64), default="")
+    #: The script version the rep asked from; it stays with the call when a new one is out.
+    script_version_id: Mapped[int | None] = mapped_column(ForeignKey("script_version.id"))
+    #: What the rep decided at the end of the call, and the reason code or track.
+    decision_kind: Mapped[DecisionKind | None] = mapped_column(str_enum(DecisionKind))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
 
     lead: Mapped[Lead] = relationship(back_populates="calls")
     user: Mapped[User] = relationship()
@@ -406,3 +418,222 @@ class CallbackEntry(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# ----------------------------------------------------------------------------- call workspace
+
+
+class PublishedScript(Base):
+    """One published version of the qualification script; the highest is the one in use."""
+
+    __tablename__ = "script_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    #: core.scripts.Script.to_dict()
+    definition: Mapped[dict] = mapped_column(JSON)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    published_by: Mapped[User | None] = relationship()
+
+
+class CallAnswer(Base):
+    """A script answer as given on one call (core.scripts.to_json form)."""
+
+    __tablename__ = "call_answer"
+    __table_args__ = (UniqueConstraint("call_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class LeadAnswer(Base):
+    """What is known about a lead from its calls: the latest answer to each question. A
+    later call starts from these, and they feed the lead's qualification points."""
+
+    __tablename__ = "lead_answer"
+    # The unique index also serves "the answers of these leads" (lead_id first).
+    __table_args__ = (UniqueConstraint("lead_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[object] = mapped_column(JSON)
+    #: The call it was given on (empty: the call was deleted, or it was typed elsewhere).
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class NurtureTrack(Base):
+    """A nurture track (core.nurture.Track.to_dict()), found by its key."""
+
+    __tablename__ = "nurture_track"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class NurtureEnrollment(Base):
+    """A lead's place in a nurture track. At most one open enrolment per lead (ended_at
+    empty); the lead's next_action_at is the due time of its next call step."""
+
+    __tablename__ = "nurture_enrollment"
+    __table_args__ = (
+        Index(
+            "uq_nurture_enrollment_open_lead_id",
+            "lead_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_nurture_enrollment_lead_id_enrolled_at", "lead_id", "enrolled_at"),
+        # "Touches due" across all open enrolments, soonest first.
+        Index(
+            "ix_nurture_enrollment_open_next_touch_at",
+            "next_touch_at",
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        CheckConstraint("step_index >= 0", name="step_index_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("nurture_track.id"))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: Day 0 of the track: step n falls due ``day_offset`` days after it.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: The next step to be made (the track's length when every step is done).
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    #: When that step falls due (empty: no step left).
+    next_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+    track: Mapped[NurtureTrack] = relationship()
+    enrolled_by: Mapped[User | None] = relationship()
+
+
+# The lead panel shows possible duplicates both ways: "imported as a duplicate of this one"
+# looks leads up by this column. Partial: few leads have it.
+Index(
+    "ix_lead_possible_duplicate_of_id",
+    Lead.possible_duplicate_of_id,
+    sqlite_where=text("possible_duplicate_of_id IS NOT NULL"),
+    postgresql_where=text("possible_duplicate_of_id IS NOT NULL"),
+)
+
+
+# ----------------------------------------------------------------------------- team leads
+
+
+class ReassignmentBatch(Base):
+    """One reassignment by a team lead: which leads moved from whom to whom, undone as one."""
+
+    __tablename__ = "reassignment_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: core.reassignment.Spread value, or "one" for a single rep.
+    spread: Mapped[str] = mapped_column(String(16), default="")
+    #: The selection in words ("owner Sam Carter, status working"), for the history view.
+    selection: Mapped[str] = mapped_column(Text, default="")
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_claimed: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: What the undo could not restore, and why.
+    undo_note: Mapped[str] = mapped_column(Text, default="")
+
+    moves: Mapped[list[ReassignmentMove]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="ReassignmentMove.id"
+    )
+
+
+class ReassignmentMove(Base):
+    """One lead of a reassignment: its owner before and after, and what moved with it."""
+
+    __tablename__ = "reassignment_move"
+    __table_args__ = (
+        Index("ix_reassignment_move_batch_id", "batch_id"),
+        Index("ix_reassignment_move_lead_id_batch_id", "lead_id", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("reassignment_batch.id", ondelete="CASCADE"))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    to_owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: [[callback id, its owner before], …] for the personal callbacks that moved along.
+    callbacks: Mapped[list] = mapped_column(JSON, default=list)
+    #: [[enrollment id, its owner before], …] for the nurture enrollments that moved along.
+    enrollments: Mapped[list] = mapped_column(JSON, default=list)
+    #: Set when an undo put the lead back.
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    batch: Mapped[ReassignmentBatch] = relationship(back_populates="moves")
+
+
+class HandoffBatch(Base):
+    """One export of sales-ready leads to sales: who, when, which leads, which file."""
+
+    __tablename__ = "handoff_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    format: Mapped[ExportFormat] = mapped_column(str_enum(ExportFormat))
+    file_path: Mapped[str] = mapped_column(String(1000), default="")
+    file_sha256: Mapped[str] = mapped_column(String(64), default="")
+    leads: Mapped[int] = mapped_column(Integer, default=0)
+    #: The selection in words, for the batch list.
+    selection: Mapped[str] = mapped_column(Text, default="")
+    #: Leads exported before were exported again on purpose.
+    again: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    items: Mapped[list[HandoffItem]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="HandoffItem.id"
+    )
+
+
+class HandoffItem(Base):
+    """One lead of a hand-off, its reference for sales, and sales' verdict on it."""
+
+    __tablename__ = "handoff_item"
+    __table_args__ = (
+        Index("ix_handoff_item_batch_id", "batch_id"),
+        Index("ix_handoff_item_lead_id_batch_id", "lead_id", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("handoff_batch.id", ondelete="CASCADE"))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    #: "TP-0007-000123": what sales sends back with their verdict.
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    verdict: Mapped[Verdict | None] = mapped_column(str_enum(Verdict))
+    verdict_reason: Mapped[str] = mapped_column(Text, default="")
+    #: When sales decided (as their file says), else when it was recorded.
+    verdict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verdict_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verdict_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: "by hand", or the verdict file it came from.
+    verdict_source: Mapped[str] = mapped_column(String(500), default="")
+
+    batch: Mapped[HandoffBatch] = relationship(back_populates="items")
+
+
+# "Leads made sales-ready by this rep this week" (the workload view) reads history by user.
+Index("ix_lead_history_user_id_at", LeadHistory.user_id, LeadHistory.at)
