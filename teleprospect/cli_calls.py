@@ -1,0 +1,329 @@
+"""The call commands of ``teleprospect``: ``log-call`` (for dialers and scripts) and ``lead``.
+
+Both call the same services as the call workspace. A decision the services refuse
+(readiness not met, a callback outside the calling window…) exits with
+:data:`EXIT_REFUSED` and the reason on stderr; nothing is saved then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+EXIT_REFUSED = 3
+
+_DECIDE_HELP = (
+    "the decision: sales-ready | exception:REASON | nurture[:TRACK][@DATE] | "
+    "callback:DATETIME | disqualify:REASON | dnc. Times without a zone are your computer's "
+    "local time (2026-12-01T10:30, or with +01:00 / Z)."
+)
+
+
+def add_call_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    log = commands.add_parser(
+        "log-call",
+        help="log a call of a lead: outcome, notes, script answers and the decision",
+        description="Log one call the way the call workspace does: the call and its answers "
+        "are saved, the lead re-scored, the retry rule of the outcome applied, the decision "
+        "made through the lifecycle and the claim released. A refused decision saves "
+        f"nothing and exits with code {EXIT_REFUSED}.",
+    )
+    log.add_argument("lead_id", type=_positive, metavar="LEAD_ID")
+    log.add_argument("--user", metavar="LOGIN", help="who called (default: your login)")
+    log.add_argument(
+        "--disposition",
+        required=True,
+        metavar="NAME",
+        help="connected, no_answer, voicemail_left, busy, wrong_number, gatekeeper, "
+        "callback_requested, not_interested or do_not_call",
+    )
+    log.add_argument("--duration", type=_not_negative, metavar="S", help="seconds on the line")
+    log.add_argument("--notes", default="", metavar="TEXT", help="the call's notes")
+    log.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="QUESTION=VALUE",
+        help="a script answer, e.g. budget=yes, authority='Decision maker', budget_amount=25k "
+        "(repeat for each; QUESTION= with nothing clears a known answer)",
+    )
+    log.add_argument("--decide", metavar="DECISION", help=_DECIDE_HELP)
+    log.add_argument(
+        "--decision-note", metavar="TEXT", help="the decision's note (needed for reason 'other')"
+    )
+    log.add_argument("--team", action="store_true", help="callback: anyone in the team may make it")
+    log.add_argument(
+        "--at-lead-request",
+        action="store_true",
+        help="callback: the lead asked for that time (allowed outside the team's hours)",
+    )
+    log.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+    lead = commands.add_parser(
+        "lead",
+        help="show a lead: contact, score breakdown, answers, calls and history",
+    )
+    lead.add_argument("lead_id", type=_positive, metavar="LEAD_ID")
+    lead.add_argument("--json", action="store_true", help="print everything as one JSON object")
+
+
+def _positive(text: str) -> int:
+    from teleprospect.cli import positive_int
+
+    return positive_int(text)
+
+
+def _not_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+# ----------------------------------------------------------------------------- log-call
+
+
+def _time(text: str, what: str) -> datetime:
+    from teleprospect.cli import EXIT_USAGE, CommandError
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"{text!r} is no {what}; write it as 2026-12-01 or 2026-12-01T10:30 (optionally with"
+            " +01:00 or Z).",
+            EXIT_USAGE,
+        ) from None
+    # A time without a zone is the rep's own local time.
+    return value if value.tzinfo is not None else value.astimezone()
+
+
+def parse_decision(text: str, args: argparse.Namespace) -> Any:
+    """The ``--decide`` text as a services.calls.Decision."""
+    from teleprospect.cli import EXIT_USAGE, CommandError
+    from teleprospect.services.calls import Decision, DecisionKind
+
+    kind, _, rest = text.strip().partition(":")
+    kind = kind.strip().lower().replace("_", "-")
+    note = args.decision_note if args.decision_note is not None else ""
+    code = rest.strip().lower().replace("-", "_")
+    if kind == "sales-ready" and not rest:
+        return Decision(DecisionKind.SALES_READY, note=note)
+    if kind == "exception" and code:
+        return Decision(DecisionKind.EXCEPTION, reason=code, note=note)
+    if kind == "disqualify" and code:
+        return Decision(DecisionKind.DISQUALIFY, reason=code, note=note)
+    if kind in ("dnc", "do-not-call") and not rest:
+        return Decision(DecisionKind.DO_NOT_CALL, note=note)
+    if kind == "nurture":
+        track, _, when = rest.partition("@")
+        return Decision(
+            DecisionKind.NURTURE,
+            note=note,
+            track_key=track.strip() or None,
+            next_touch_at=_time(when, "date for the next touch") if when.strip() else None,
+        )
+    if kind == "callback" and rest.strip():
+        return Decision(
+            DecisionKind.CALLBACK,
+            note=note,
+            callback_at=_time(rest, "callback time"),
+            personal=not args.team,
+            at_lead_request=args.at_lead_request,
+        )
+    raise CommandError(f"--decide {text!r} is not a decision: {_DECIDE_HELP}", EXIT_USAGE)
+
+
+def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
+    """``QUESTION=VALUE`` texts as typed answers of ``script`` (an empty value clears)."""
+    from teleprospect.cli import EXIT_USAGE, CommandError
+    from teleprospect.core.scripts import AnswerError, parse_answer
+
+    answers: dict[str, Any] = {}
+    for pair in pairs:
+        qid, sep, value = pair.partition("=")
+        qid = qid.strip()
+        if not sep or not qid:
+            raise CommandError(f"--answer {pair!r} must be QUESTION=VALUE.", EXIT_USAGE)
+        if not script.has_question(qid):
+            known = ", ".join(q.id for q in script.questions)
+            raise CommandError(
+                f"The script has no question {qid!r}; its questions are: {known}.", EXIT_USAGE
+            )
+        if not value.strip():
+            answers[qid] = None
+            continue
+        try:
+            answers[qid] = parse_answer(script.question(qid), value)
+        except AnswerError as exc:
+            raise CommandError(f"--answer {qid}: {exc}", EXIT_USAGE) from None
+    return answers
+
+
+def run_log_call(args: argparse.Namespace) -> int:
+    from teleprospect.cli import EXIT_OK, EXIT_USAGE, CommandError, _user_id, open_db
+    from teleprospect.core.scripts import AnswerError
+    from teleprospect.services.calls import ClaimRequired, DecisionRefused, log_call
+    from teleprospect.services.queue import LeadNotFound
+    from teleprospect.services.scripts import active_script
+
+    db = open_db(args).db
+    try:
+        user_id = _user_id(db, args.user)
+        script = active_script(db)
+        answers = parse_answers(args.answer, script.script)
+        decision = parse_decision(args.decide, args) if args.decide else None
+        try:
+            logged = log_call(
+                db,
+                args.lead_id,
+                user_id,
+                disposition=args.disposition.strip().lower().replace("-", "_"),
+                duration_s=args.duration,
+                notes=args.notes,
+                answers=answers,
+                script_version_id=script.id,
+                decision=decision,
+            )
+        except DecisionRefused as exc:
+            message = f"the decision was refused, nothing was saved: {exc.reason}"
+            raise CommandError(message, EXIT_REFUSED) from None
+        except (LeadNotFound, ClaimRequired) as exc:
+            raise CommandError(str(exc)) from None
+        except (AnswerError, ValueError) as exc:
+            raise CommandError(str(exc), EXIT_USAGE) from None
+    finally:
+        db.dispose()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "call_id": logged.call_id,
+                    "lead_id": logged.lead_id,
+                    "status": logged.status.value,
+                    "score": logged.score,
+                    "next_action_at": (
+                        logged.next_action_at.isoformat() if logged.next_action_at else None
+                    ),
+                    "summary": logged.summary,
+                }
+            )
+        )
+        return EXIT_OK
+    print(logged.summary)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- lead
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _utc(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC" if at is not None else "—"
+
+
+def run_lead(args: argparse.Namespace) -> int:
+    from teleprospect.cli import EXIT_OK, CommandError, open_db
+    from teleprospect.core.scripts import answer_text
+    from teleprospect.services.lead_detail import lead_detail
+    from teleprospect.services.queue import LeadNotFound
+    from teleprospect.services.scripts import active_script
+
+    db = open_db(args).db
+    try:
+        detail = lead_detail(db, args.lead_id)
+        script = active_script(db).script
+    except LeadNotFound as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        db.dispose()
+    answers_text = []
+    for qid, value in detail.answers.items():
+        if script.has_question(qid):
+            question = script.question(qid)
+            answers_text.append(f"{question.title}: {answer_text(question, value)}")
+        else:
+            answers_text.append(f"{qid}: {value}")
+    if args.json:
+        data = dataclasses.asdict(detail)
+        data["name"] = detail.name
+        data["answers_text"] = answers_text
+        if detail.enrollment is not None:
+            data["enrollment"]["text"] = detail.enrollment.text
+        print(json.dumps(data, default=_plain, ensure_ascii=False))
+        return EXIT_OK
+    _print_lead(detail, answers_text)
+    return EXIT_OK
+
+
+def _print_lead(d: Any, answers_text: list[str]) -> None:
+    out = sys.stdout.write
+    where = ", ".join(
+        part
+        for part in (
+            d.industry,
+            f"{d.company_size:,} employees" if d.company_size else "",
+            d.country or "",
+        )
+        if part
+    )
+    out(f"#{d.id} {d.name} — {d.title or 'no title'}, {d.company or 'no company'}")
+    out(f" ({where})\n" if where else "\n")
+    dnc = " · DO NOT CALL" if d.do_not_call else ""
+    out(
+        f"Status: {d.status.label} · owner {d.owner_name or 'nobody'} · score {d.score}"
+        f" {d.grade} ({d.grade_label}), sales-ready from {d.sales_ready_threshold}{dnc}\n"
+    )
+    if d.claimed_by_name:
+        out(f"Claimed by {d.claimed_by_name} until {_utc(d.claim_expires_at)}\n")
+    phone = d.phone_e164 or d.phone_raw or "no phone"
+    flag = "" if d.phone_valid else " (not a valid number)"
+    out(f"Phone: {phone}{flag} · email: {d.email or 'none'}\n")
+    out(f"Local time: {d.local_time_text} — {d.window_text}\n")
+    if d.campaign_name:
+        out(f"Campaign: {d.campaign_name} ({d.campaign_channel}): {d.campaign_offer}\n")
+    out(f"Next action: {_utc(d.next_action_at)} · attempts {d.attempts}\n")
+    if d.enrollment is not None:
+        out(f"Nurture: {d.enrollment.text}\n")
+    for _id, due, personal, owner, note in d.open_callbacks:
+        who = owner if personal and owner else "the team"
+        out(f"Callback: {_utc(due)} for {who}{f' — {note}' if note else ''}\n")
+    for lead_id, name, company, why in d.possible_duplicates:
+        out(f"Possible duplicate: #{lead_id} {name}, {company} ({why})\n")
+    out("\nScore breakdown:\n")
+    for line in d.breakdown_lines or ["(no points)"]:
+        out(f"  {line}\n")
+    out("\nAnswers:\n")
+    for line in answers_text or ["(none yet)"]:
+        out(f"  {line}\n")
+    out(f"\nCalls ({len(d.calls)}):\n")
+    for call in d.calls:
+        length = f" {call.duration_s // 60}:{call.duration_s % 60:02d}" if call.duration_s else ""
+        decision = f" → {call.decision_text}" if call.decision_text else ""
+        out(f"  {_utc(call.at)}  {call.user_name}  {call.disposition_label}{length}{decision}\n")
+        if call.notes:
+            out(f"      {call.notes}\n")
+        if call.answers_text:
+            out(f"      {'; '.join(call.answers_text)}\n")
+    if d.engagement:
+        out(f"\nEngagement ({len(d.engagement)}):\n")
+        for at, kind, detail in d.engagement:
+            out(f"  {_utc(at)}  {kind}{f' — {detail}' if detail else ''}\n")
+    out(f"\nHistory ({len(d.history)}):\n")
+    for at, who, text in d.history:
+        out(f"  {_utc(at)}  {who or 'system'}: {text}\n")
