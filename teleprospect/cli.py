@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from teleprospect import APP_NAME, __version__
+from teleprospect.cli_calls import add_call_commands, run_lead, run_log_call
 from teleprospect.config import DB_ENV_VAR, data_dir, resolve_db_url
 from teleprospect.core.domain import DuplicatePolicy
 
@@ -77,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_import_commands(commands)
     add_queue_commands(commands)
+    add_call_commands(commands)
+    from teleprospect.cli_team import add_team_commands
+
+    add_team_commands(commands)
     return parser
 
 
@@ -212,7 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "claim": run_claim,
         "release": run_release,
         "rescore": run_rescore,
+        "log-call": run_log_call,
+        "lead": run_lead,
     }
+    from teleprospect.cli_team import TEAM_HANDLERS
+
+    handlers.update(TEAM_HANDLERS)
     try:
         return handlers[args.command](args)
     except CommandError as exc:

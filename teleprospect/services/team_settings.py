@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import Disposition
+from teleprospect.core.handoff import HandoffRules
+from teleprospect.core.permissions import UnknownLoginPolicy
 from teleprospect.core.queue_policy import (
     CallingHours,
     ExhaustedOutcome,
@@ -24,18 +26,22 @@ from teleprospect.core.queue_policy import (
     RetryRules,
     RoutingRule,
 )
+from teleprospect.services.permissions import Action, require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import TeamSetting
 from teleprospect.store.types import utcnow
 
 __all__ = [
     "CALLING_HOURS",
+    "HANDOFF_RULES",
     "PRIORITY_WEIGHTS",
     "RETRY_RULES",
     "ROUTING",
     "SETTINGS",
+    "UNKNOWN_LOGINS",
     "QueueSettings",
     "Setting",
+    "change_team_setting",
     "load_queue_settings",
     "read_setting",
     "write_setting",
@@ -156,10 +162,40 @@ PRIORITY_WEIGHTS: Setting[PriorityWeights] = Setting(
     _weights_from_json,
     "How attempts and time since the last touch move a lead in the backlog.",
 )
+UNKNOWN_LOGINS: Setting[UnknownLoginPolicy] = Setting(
+    "unknown_logins",
+    UnknownLoginPolicy.ASK,
+    lambda policy: {"policy": policy.value},
+    lambda data: UnknownLoginPolicy(data["policy"]),
+    "Someone whose login is no user opens the shared database: ask them to pick their "
+    "user, or refuse them until a team lead adds their login.",
+)
+HANDOFF_RULES: Setting[HandoffRules] = Setting(
+    "handoff",
+    HandoffRules(),
+    lambda rules: {
+        "follow_up_days": rules.follow_up_days,
+        "rejected_nurture_days": rules.rejected_nurture_days,
+    },
+    lambda data: HandoffRules(
+        int(data.get("follow_up_days", HandoffRules().follow_up_days)),
+        int(data.get("rejected_nurture_days", HandoffRules().rejected_nurture_days)),
+    ),
+    "After how many days without a verdict a hand-off is flagged (sales has not followed "
+    "up), and when a lead sales rejected back to nurture is called again.",
+)
 #: Every team setting. The sales-ready threshold and the grade bands are part of the
 #: versioned scoring rules (services.scoring), so they change together with the points.
 SETTINGS: dict[str, Setting[Any]] = {
-    s.key: s for s in (CALLING_HOURS, RETRY_RULES, ROUTING, PRIORITY_WEIGHTS)
+    s.key: s
+    for s in (
+        CALLING_HOURS,
+        RETRY_RULES,
+        ROUTING,
+        PRIORITY_WEIGHTS,
+        UNKNOWN_LOGINS,
+        HANDOFF_RULES,
+    )
 }
 
 
@@ -179,6 +215,13 @@ def write_setting(db: Database, setting: Setting[T], value: T, *, user_id: int |
             row.value = data
             row.updated_by_id = user_id
             row.updated_at = utcnow()
+
+
+def change_team_setting(db: Database, setting: Setting[T], value: T, *, user_id: int) -> None:
+    """:func:`write_setting` for a user: refused unless they may change team settings."""
+    with db.read() as session:
+        require_user(session, user_id, Action.EDIT_TEAM_SETTINGS)
+    write_setting(db, setting, value, user_id=user_id)
 
 
 @dataclass(frozen=True)
