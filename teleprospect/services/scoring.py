@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teleprospect.core.call_zones import effective_call_zones, is_inbound
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import PriorityWeights, stored_priority
 from teleprospect.core.scoring import (
     CompiledRules,
@@ -30,10 +37,11 @@ from teleprospect.core.scoring import (
     compile_rules,
     default_rules,
 )
+from teleprospect.services.permissions import require_user
 from teleprospect.services.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.store.database import Database
-from teleprospect.store.models import Campaign, EngagementEvent, Lead, ScoringRuleSet
-from teleprospect.store.types import utcnow
+from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer, ScoringRuleSet
+from teleprospect.store.types import UTCDateTime, utcnow
 
 __all__ = [
     "RESCORE_CHUNK",
@@ -43,6 +51,8 @@ __all__ = [
     "RescoreCancelled",
     "RescoreSummary",
     "active_rules",
+    "known_answers",
+    "lead_score_input",
     "rescore_all",
     "rescore_lead",
     "rules_in_session",
@@ -158,6 +168,8 @@ def save_rules(
     for attempt in range(2):
         try:
             with db.write() as session:
+                if user_id is not None:  # None: the system itself (seeding, upgrades)
+                    require_user(session, user_id, Action.EDIT_SCORING_RULES)
                 _seed(session)
                 latest = session.scalar(select(func.max(ScoringRuleSet.version))) or 0
                 session.add(
@@ -174,7 +186,11 @@ def save_rules(
 # ----------------------------------------------------------------------------- one lead
 
 
-def _score_input(lead: Lead, events: tuple[tuple[Any, datetime], ...]) -> ScoreInput:
+def _score_input(
+    lead: Lead,
+    events: tuple[tuple[Any, datetime], ...],
+    answers: Mapping[str, Any] | None = None,
+) -> ScoreInput:
     return ScoreInput(
         title=lead.title,
         industry=lead.industry,
@@ -185,6 +201,7 @@ def _score_input(lead: Lead, events: tuple[tuple[Any, datetime], ...]) -> ScoreI
         phone_valid=bool(lead.phone_valid) if lead.phone_raw or lead.phone_e164 else None,
         company=lead.company,
         events=events,
+        answers=answers or {},
     )
 
 
@@ -197,6 +214,26 @@ def _events_of(session: Session, lead_id: int) -> tuple[tuple[Any, datetime], ..
     return tuple(rows)
 
 
+def known_answers(session: Session, lead_id: int) -> dict[str, Any]:
+    """The lead's known script answers by question id, in their stored (JSON) form: what
+    scoring reads (bool for yes/no, the choice value or values, numbers)."""
+    return dict(
+        session.execute(
+            select(LeadAnswer.question_id, LeadAnswer.value).where(LeadAnswer.lead_id == lead_id)
+        ).all()
+    )
+
+
+def lead_score_input(
+    session: Session, lead: Lead, *, answers: Mapping[str, Any] | None = None
+) -> ScoreInput:
+    """What one lead is scored on: its contact data, its events and its script answers
+    (``answers`` instead of the known ones, to score answers not stored yet)."""
+    if answers is None:
+        answers = known_answers(session, lead.id)
+    return _score_input(lead, _events_of(session, lead.id), answers)
+
+
 def score_breakdown(db: Database, lead_id: int, *, now: datetime | None = None) -> ScoreBreakdown:
     """The lead's score at ``now`` with every line that makes it up (the lines add up)."""
     now = now or utcnow()
@@ -205,7 +242,7 @@ def score_breakdown(db: Database, lead_id: int, *, now: datetime | None = None) 
         if lead is None:
             raise LeadNotFound(lead_id)
         rules = rules_in_session(session)
-        return rules.compiled.score(_score_input(lead, _events_of(session, lead_id)), now)
+        return rules.compiled.score(lead_score_input(session, lead), now)
 
 
 def rescore_lead(
@@ -222,7 +259,7 @@ def rescore_lead(
     rules = rules or rules_in_session(session)
     weights = weights or read_setting(session, PRIORITY_WEIGHTS)
     session.flush()  # events added in this transaction count too
-    score = rules.compiled.score_total_only(_score_input(lead, _events_of(session, lead.id)), now)
+    score = rules.compiled.score_total_only(lead_score_input(session, lead), now)
     region, channel = None, None
     if lead.campaign_id is not None:
         row = session.execute(
@@ -320,6 +357,21 @@ class LeadScorer:
 
 # ----------------------------------------------------------------------------- all leads
 
+#: PostgreSQL: connections writing re-scored chunks at the same time. Writing is the
+#: server's work (a lead with a new priority is a new row version with an entry in every
+#: index of the lead table), and one connection keeps one server core busy. Two overlap
+#: each other and the reading and scoring, and leave the rest of a shared server to the
+#: people claiming leads meanwhile.
+RESCORE_WRITERS = 2
+#: SQLite, while re-scoring: page cache (KiB) and pages of write-ahead log between
+#: checkpoints. Each chunk rewrites pages all over the priority index; with SQLite's
+#: defaults (2 MB, 1,000 pages) every commit would copy most of that index back into the
+#: file, with these only every few chunks.
+_SQLITE_CACHE_KIB = 65_536
+_SQLITE_CHECKPOINT_PAGES = 16_384
+
+_NO_ANSWERS: Mapping[str, Any] = MappingProxyType({})
+
 
 @dataclass(frozen=True)
 class RescoreSummary:
@@ -347,11 +399,21 @@ def rescore_all(
     chunk: int = RESCORE_CHUNK,
 ) -> RescoreSummary:
     """Re-score every lead with the rules in force, in id order, one short transaction per
-    chunk: read the leads and their events, score, write score, priority and zones.
+    chunk: read the leads with their events and answers, score them, write score, priority,
+    call zones, the time and the rules version back.
 
-    ``progress(done, total)`` after each chunk; ``should_cancel()`` before each (raises
-    :class:`RescoreCancelled`; the chunks done stay done).
+    SQLite reads, scores and writes each chunk in one write transaction. PostgreSQL reads
+    and scores chunks in short read transactions while up to :data:`RESCORE_WRITERS`
+    connections write the ones before, each chunk with one ``UPDATE … FROM unnest(…)``; a
+    lead edited between its reading and its writing keeps what the edit stored (the edit
+    re-scored it with :func:`rescore_lead`, from its new data).
+
+    ``progress(done, total)`` after each chunk written; ``should_cancel()`` before each
+    chunk is read (raises :class:`RescoreCancelled` once the chunks under way are written;
+    the chunks done stay done). Both are called in the caller's thread.
     """
+    if chunk < 1:
+        raise ValueError(f"Re-scoring needs chunks of at least one lead, not {chunk}.")
     started = time.perf_counter()
     now = now or utcnow()
     rules = active_rules(db)
@@ -359,136 +421,312 @@ def rescore_all(
         weights = read_setting(session, PRIORITY_WEIGHTS)
         total = session.scalar(select(func.count(Lead.id))) or 0
         campaigns = dict(session.execute(select(Campaign.id, Campaign.default_region)).all())
-    score_of = rules.compiled.score_total_only
-    lead, event = Lead.__table__.c, EngagementEvent.__table__.c
-    read_leads = (
-        select(
-            lead.id,
-            lead.title,
-            lead.industry,
-            lead.company_size,
-            lead.country,
-            lead.email,
-            lead.phone_raw,
-            lead.phone_e164,
-            lead.phone_valid,
-            lead.company,
-            lead.attempts,
-            lead.last_attempt_at,
-            lead.created_at,
-            lead.score,
-            lead.phone_time_zones,
-            lead.call_zones,
-            lead.campaign_id,
+    scorer = _ChunkScorer(rules, weights, campaigns, now)
+    tracker = _Tracker(total, progress, should_cancel)
+    tracker.report()
+    if db.is_sqlite:
+        _rescore_sqlite(db, scorer, tracker, chunk)
+    else:
+        _rescore_postgresql(db, scorer, tracker, chunk)
+    return RescoreSummary(
+        tracker.done, scorer.changed, rules.version, time.perf_counter() - started
+    )
+
+
+class _Tracker:
+    """Progress and cancellation of one re-scoring run."""
+
+    def __init__(
+        self, total: int, progress: ProgressCallback | None, should_cancel: CancelCheck | None
+    ) -> None:
+        self.total = total
+        self.done = 0
+        self._progress = progress
+        self._should_cancel = should_cancel
+
+    def report(self) -> None:
+        if self._progress:
+            self._progress(self.done, self.total)
+
+    def chunk_written(self, leads: int) -> None:
+        self.done += leads
+        self.report()
+
+    def cancel_requested(self) -> bool:
+        return bool(self._should_cancel and self._should_cancel())
+
+    def cancelled(self) -> RescoreCancelled:
+        return RescoreCancelled(
+            f"Re-scoring was cancelled after {self.done:,} of {self.total:,} leads; those keep"
+            " their new scores."
         )
-        .where(lead.id > bindparam("after"))
-        .order_by(lead.id)
-        .limit(bindparam("n"))
+
+
+@dataclass
+class _ScoredChunk:
+    """New values for a chunk of leads, as parallel lists (one entry per lead)."""
+
+    ids: list[int]
+    scores: list[int]
+    priorities: list[float]
+    zones: list[str]
+    #: Lead.version as read: PostgreSQL writes only leads nobody edited since.
+    versions: list[int]
+    #: (new zones, id) of the leads whose zones changed.
+    zone_changes: list[tuple[str, int]]
+
+
+_lead, _event, _answer = Lead.__table__.c, EngagementEvent.__table__.c, LeadAnswer.__table__.c
+_READ_LEADS = (
+    select(
+        _lead.id,
+        _lead.title,
+        _lead.industry,
+        _lead.company_size,
+        _lead.country,
+        _lead.email,
+        _lead.phone_raw,
+        _lead.phone_e164,
+        _lead.phone_valid,
+        _lead.company,
+        _lead.attempts,
+        _lead.last_attempt_at,
+        _lead.created_at,
+        _lead.score,
+        _lead.phone_time_zones,
+        _lead.call_zones,
+        _lead.campaign_id,
+        _lead.version,
     )
-    read_events = select(event.lead_id, event.kind, event.occurred_at).where(
-        event.lead_id.between(bindparam("lo"), bindparam("hi"))
-    )
-    # Setting updated_at to itself: a re-score is no edit of the lead (no onupdate stamp).
-    write_scores = (
-        update(Lead.__table__)
-        .where(lead.id == bindparam("b_id"))
-        .values(
-            score=bindparam("b_score"),
-            priority=bindparam("b_priority"),
-            scored_at=bindparam("b_at"),
-            rules_version=bindparam("b_version"),
-            updated_at=lead.updated_at,
-        )
-    )
-    write_zones = (
-        update(Lead.__table__)
-        .where(lead.id == bindparam("b_id"))
-        .values(call_zones=bindparam("b_zones"), updated_at=lead.updated_at)
-    )
-    zones_cache: dict[tuple[str, str | None], str] = {}
-    epoch_days = _epoch_days_function()
-    penalty, per_day = weights.attempt_penalty, weights.untouched_per_day
-    done = changed = 0
-    after = 0
-    if progress:
-        progress(0, total)
-    while True:
-        if should_cancel and should_cancel():
-            raise RescoreCancelled(
-                f"Re-scoring was cancelled after {done:,} of {total:,} leads; those keep"
-                " their new scores."
+    .where(_lead.id > bindparam("after"))
+    .order_by(_lead.id)
+    .limit(bindparam("n"))
+)
+_READ_EVENTS = select(_event.lead_id, _event.kind, _event.occurred_at).where(
+    _event.lead_id.between(bindparam("lo"), bindparam("hi"))
+)
+_READ_ANSWERS = select(_answer.lead_id, _answer.question_id, _answer.value).where(
+    _answer.lead_id.between(bindparam("lo"), bindparam("hi"))
+)
+
+
+class _ChunkScorer:
+    """Reads and scores chunks of leads with one set of rules, weights and campaigns."""
+
+    def __init__(
+        self,
+        rules: ActiveRules,
+        weights: PriorityWeights,
+        campaigns: Mapping[int, str | None],
+        now: datetime,
+    ) -> None:
+        self.version = rules.version
+        self.now = now
+        self.changed = 0
+        self._score_of = rules.compiled.score_total_only
+        self._penalty, self._per_day = weights.attempt_penalty, weights.untouched_per_day
+        self._epoch_days = _epoch_days_function()
+        self._campaigns = campaigns
+        self._zones: dict[tuple[str, str | None], str] = {}
+
+    def read_and_score(self, conn: Connection, after: int, n: int) -> _ScoredChunk | None:
+        """The ``n`` leads after id ``after``, scored; None when there are none."""
+        rows = conn.execute(_READ_LEADS, {"after": after, "n": n}).all()
+        if not rows:
+            return None
+        span = {"lo": rows[0][0], "hi": rows[-1][0]}
+        events: dict[int, list[tuple[Any, datetime]]] = {}
+        for lead_id, kind, at in conn.execute(_READ_EVENTS, span):
+            events.setdefault(lead_id, []).append((kind, at))
+        answers: dict[int, dict[str, Any]] = {}
+        for lead_id, question, value in conn.execute(_READ_ANSWERS, span):
+            answers.setdefault(lead_id, {})[question] = value
+        return self._score(rows, events, answers)
+
+    def _score(
+        self,
+        rows: list[Any],
+        events: Mapping[int, list[tuple[Any, datetime]]],
+        answers: Mapping[int, Mapping[str, Any]],
+    ) -> _ScoredChunk:
+        score_of, now, epoch_days = self._score_of, self.now, self._epoch_days
+        penalty, per_day = self._penalty, self._per_day
+        campaigns, zones_known = self._campaigns, self._zones
+        scored = _ScoredChunk([], [], [], [], [], [])
+        changed = 0
+        for (
+            lead_id,
+            title,
+            industry,
+            size,
+            country,
+            email,
+            raw,
+            e164,
+            valid,
+            company,
+            attempts,
+            last_at,
+            created,
+            old_score,
+            phone_zones,
+            old_zones,
+            campaign_id,
+            version,
+        ) in rows:
+            lead_events = events.get(lead_id)
+            score = score_of(
+                ScoreInput(
+                    title or "",
+                    industry or "",
+                    size,
+                    country,
+                    email,
+                    bool(valid) if raw or e164 else None,
+                    company or "",
+                    tuple(lead_events) if lead_events else (),
+                    answers.get(lead_id, _NO_ANSWERS),
+                ),
+                now,
             )
-        with db.write() as session:
-            conn = session.connection()
-            rows = conn.execute(read_leads, {"after": after, "n": chunk}).all()
-            if not rows:
-                break
-            events: dict[int, list[tuple[Any, datetime]]] = {}
-            for lead_id, kind, at in conn.execute(
-                read_events, {"lo": rows[0][0], "hi": rows[-1][0]}
-            ):
-                events.setdefault(lead_id, []).append((kind, at))
-            scores: list[dict[str, Any]] = []
-            zone_changes: list[dict[str, Any]] = []
-            for (
-                lead_id,
-                title,
-                industry,
-                size,
-                country,
-                email,
-                raw,
-                e164,
-                valid,
-                company,
-                attempts,
-                last_at,
-                created,
-                old_score,
-                phone_zones,
-                old_zones,
-                campaign_id,
-            ) in rows:
-                lead_events = events.get(lead_id)
-                score = score_of(
-                    ScoreInput(
-                        title or "",
-                        industry or "",
-                        size,
-                        country,
-                        email,
-                        bool(valid) if raw or e164 else None,
-                        company or "",
-                        tuple(lead_events) if lead_events else (),
-                    ),
-                    now,
-                )
-                changed += score != old_score
-                touch = last_at or created
-                scores.append(
-                    {
-                        "b_id": lead_id,
-                        "b_score": score,
-                        "b_priority": score - penalty * attempts - per_day * epoch_days(touch),
-                        "b_at": now,
-                        "b_version": rules.version,
-                    }
-                )
-                region = campaigns.get(campaign_id) or country
-                key = (phone_zones, region)
-                zones = zones_cache.get(key)
-                if zones is None:
-                    zones = zones_cache[key] = effective_call_zones(phone_zones or "", region)
-                if zones != old_zones:
-                    zone_changes.append({"b_id": lead_id, "b_zones": zones})
-            conn.execute(write_scores, scores)
-            if zone_changes:
-                conn.execute(write_zones, zone_changes)
-        after = rows[-1][0]
-        done += len(rows)
-        if progress:
-            progress(done, total)
-    return RescoreSummary(done, changed, rules.version, time.perf_counter() - started)
+            changed += score != old_score
+            region = campaigns.get(campaign_id) or country
+            key = (phone_zones or "", region)
+            zones = zones_known.get(key)
+            if zones is None:
+                zones = zones_known[key] = effective_call_zones(*key)
+            scored.ids.append(lead_id)
+            scored.scores.append(score)
+            scored.priorities.append(
+                score - penalty * attempts - per_day * epoch_days(last_at or created)
+            )
+            scored.zones.append(zones)
+            scored.versions.append(version)
+            if zones != old_zones:
+                scored.zone_changes.append((zones, lead_id))
+        self.changed += changed
+        return scored
+
+
+# SQLite: one prepared statement run per lead is as fast there as any set-based form, and
+# unlike PostgreSQL it touches only the indexes of the columns it sets, so the zones (and
+# their index) are written only where they changed.
+_SQLITE_WRITE_SCORES = (
+    "UPDATE lead SET score = ?, priority = ?, scored_at = ?, rules_version = ? WHERE id = ?"
+)
+_SQLITE_WRITE_ZONES = "UPDATE lead SET call_zones = ? WHERE id = ?"
+
+
+def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
+    with db.engine.connect() as conn:
+        # The time as the column stores it, converted once rather than once per lead.
+        bind = Lead.__table__.c.scored_at.type.bind_processor(conn.dialect)
+        scored_at = bind(scorer.now) if bind else scorer.now
+        with _sqlite_bulk_settings(conn):
+            after = 0
+            while True:
+                if tracker.cancel_requested():
+                    raise tracker.cancelled()
+                with conn.begin():  # BEGIN IMMEDIATE: the chunk is read and written at once
+                    scored = scorer.read_and_score(conn, after, chunk)
+                    if scored is None:
+                        return
+                    conn.exec_driver_sql(
+                        _SQLITE_WRITE_SCORES,
+                        list(
+                            zip(
+                                scored.scores,
+                                scored.priorities,
+                                repeat(scored_at),
+                                repeat(scorer.version),
+                                scored.ids,
+                                strict=False,
+                            )
+                        ),
+                    )
+                    if scored.zone_changes:
+                        conn.exec_driver_sql(_SQLITE_WRITE_ZONES, scored.zone_changes)
+                after = scored.ids[-1]
+                tracker.chunk_written(len(scored.ids))
+
+
+@contextmanager
+def _sqlite_bulk_settings(conn: Connection) -> Iterator[None]:
+    """A bigger page cache and fewer checkpoints on this connection while it re-scores."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+    checkpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+    raw.execute(f"PRAGMA wal_autocheckpoint = {_SQLITE_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(cache)}")
+        raw.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
+# PostgreSQL: one statement per chunk, the new values as arrays. Every column the queue
+# reads is set at once (a second UPDATE would write every row version twice).
+_PG_WRITE = text(
+    "UPDATE lead SET score = v.score, priority = v.priority, call_zones = v.call_zones,"
+    " scored_at = :scored_at, rules_version = :rules_version"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:scores AS integer[]),"
+    " CAST(:priorities AS double precision[]), CAST(:zones AS text[]),"
+    " CAST(:versions AS integer[])) AS v(id, score, priority, call_zones, version)"
+    " WHERE lead.id = v.id AND lead.version = v.version"
+).bindparams(bindparam("scored_at", type_=UTCDateTime()))
+
+
+def _rescore_postgresql(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
+    # Chunks written, oldest first, with their sizes. One more than there are writers, so
+    # a writer that finishes finds the next chunk ready.
+    pending: deque[tuple[Future[None], int]] = deque()
+
+    def finish_oldest() -> None:
+        future, leads = pending.popleft()
+        future.result()
+        tracker.chunk_written(leads)
+
+    with ThreadPoolExecutor(RESCORE_WRITERS, thread_name_prefix="rescore-writer") as writers:
+        try:
+            after = 0
+            while True:
+                if tracker.cancel_requested():
+                    while pending:
+                        finish_oldest()
+                    raise tracker.cancelled()
+                with db.read() as session:
+                    scored = scorer.read_and_score(session.connection(), after, chunk)
+                if scored is None:
+                    break
+                future = writers.submit(_write_postgresql, db, scored, scorer)
+                pending.append((future, len(scored.ids)))
+                after = scored.ids[-1]
+                while len(pending) > RESCORE_WRITERS:
+                    finish_oldest()
+            while pending:
+                finish_oldest()
+        except BaseException:
+            for future, _ in pending:
+                future.cancel()  # the ones not started; the others finish before we leave
+            raise
+
+
+def _write_postgresql(db: Database, scored: _ScoredChunk, scorer: _ChunkScorer) -> None:
+    with db.write() as session:
+        session.execute(
+            _PG_WRITE,
+            {
+                "scored_at": scorer.now,
+                "rules_version": scorer.version,
+                "ids": scored.ids,
+                "scores": scored.scores,
+                "priorities": scored.priorities,
+                "zones": scored.zones,
+                "versions": scored.versions,
+            },
+        )
 
 
 def _epoch_days_function() -> Callable[[datetime], float]:
