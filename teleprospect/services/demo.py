@@ -1,4 +1,4 @@
-"""Demo data: realistic, deterministic users, campaigns, leads and calls.
+"""Demo data: realistic, deterministic users, campaigns, leads, calls and their past.
 
 ``load_demo(db, leads=2000, seed=1)`` fills a database so the app has something to
 show and the benchmarks have something to chew on. The same seed and the same
@@ -17,6 +17,9 @@ Rules the caller can rely on:
   ``phone_raw`` read with the campaign's default region. About 2 % of the numbers
   are bad (too short, letters, another country's number) and are kept, flagged.
 * Phone numbers are unique up to roughly a million leads; beyond that some repeat.
+* The worked leads have a past (:mod:`teleprospect.services.demo_history`): script
+  answers on connected calls, and leads that are sales-ready, disqualified, do-not-call,
+  in a nurture track or waiting for a callback (most of them due today), with history.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from teleprospect.core.domain import CampaignChannel, Disposition, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone
 from teleprospect.core.queue_policy import stored_priority
+from teleprospect.services.demo_history import DemoHistory, reserve_call_ids
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Campaign, Lead, User
 
@@ -104,6 +108,8 @@ class DemoUser:
     login: str
     name: str
     role: UserRole
+    #: May manage users (the demo team has one admin, as a real one should).
+    is_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class DemoCampaign:
 # The tables below are laid out by hand to stay readable.
 # fmt: off
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("maria.lopez", "María López", UserRole.TEAM_LEAD),
+    DemoUser("maria.lopez", "María López", UserRole.TEAM_LEAD, is_admin=True),
     DemoUser("sam.carter", "Sam Carter", UserRole.TELEPROSPECTOR),
     DemoUser("julie.moreau", "Julie Moreau", UserRole.TELEPROSPECTOR),
     DemoUser("jonas.weber", "Jonas Weber", UserRole.TELEPROSPECTOR),
@@ -288,13 +294,15 @@ def load_demo(
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    handoffs: bool = True,
 ) -> DemoSummary:
-    """Fill ``db`` with demo users, campaigns, ``leads`` leads and their calls.
+    """Fill ``db`` with demo users, campaigns, ``leads`` leads, their calls and their past.
 
     ``now`` anchors every generated time (leads are up to ~90 days old); pass a
     fixed value to get identical rows twice. ``progress(done, total)`` is called
     after each batch and ``should_cancel()`` before each; cancelling raises
-    :class:`DemoCancelled` after rolling everything back.
+    :class:`DemoCancelled` after rolling everything back. ``handoffs`` adds hand-off
+    batches to sales with their verdicts (:mod:`teleprospect.services.demo_handoff`).
     """
     if leads < 0:
         raise ValueError("the number of demo leads cannot be negative")
@@ -316,6 +324,7 @@ def load_demo(
             campaign_ids=campaign_ids,
             owner_ids=user_ids[1:],
         )
+        history = DemoHistory.for_load(session, seed=seed, now=now)
         lead_table, call_table = Lead.__table__, Call.__table__
         if progress:
             progress(0, leads)
@@ -329,6 +338,7 @@ def load_demo(
             calls: list[dict[str, Any]] = []
             for lead_id, (row, lead_calls) in zip(ids, factory.leads(size), strict=True):
                 row["id"] = lead_id
+                history.add(row, lead_calls)
                 invalid += not row["phone_valid"]
                 rows.append(row)
                 for call in lead_calls:
@@ -336,10 +346,22 @@ def load_demo(
                     calls.append(call)
             connection.execute(insert(lead_table), rows)
             if calls:
+                call_ids = reserve_call_ids(connection, len(calls), db.is_sqlite)
+                for call, call_id in zip(calls, call_ids, strict=True):
+                    call["id"] = call_id
                 connection.execute(insert(call_table), calls)
+            history.flush(connection)
             done += size
             if progress:
                 progress(done, leads)
+        if leads and handoffs:
+            # Sales' side of the story: hand-off batches, some accepted, some rejected,
+            # some waiting too long for a verdict (in the same transaction: a cancel
+            # keeps none of it).
+            from teleprospect.services.demo_handoff import demo_handoffs_in_session
+
+            session.flush()
+            demo_handoffs_in_session(session, seed=seed, now=now)
     if leads >= ANALYZE_FROM:
         _refresh_statistics(db)
     return DemoSummary(
@@ -361,7 +383,13 @@ def _ensure_users(session: Session, now: datetime) -> list[int]:
     for spec in DEMO_USERS:
         user = existing.get(spec.login)
         if user is None:
-            user = User(login=spec.login, name=spec.name, role=spec.role, created_at=now)
+            user = User(
+                login=spec.login,
+                name=spec.name,
+                role=spec.role,
+                is_admin=spec.is_admin,
+                created_at=now,
+            )
             session.add(user)
         users.append(user)
     session.flush()
@@ -420,6 +448,7 @@ def _refresh_statistics(db: Database) -> None:
         else:
             session.execute(text("ANALYZE lead"))
             session.execute(text("ANALYZE call"))
+            session.execute(text("ANALYZE callback"))
 
 
 # ------------------------------------------------------------------------ the leads
