@@ -182,6 +182,8 @@ class OpenedLead:
     holder_id: int | None
     holder_name: str | None
     claim_expires_at: datetime | None
+    #: The claim this user now holds (None when read-only).
+    claim: ClaimedLead | None = None
 
 
 # ----------------------------------------------------------------------------- users
@@ -793,4 +795,18 @@ def open_lead(
         assert found is not None
         row, name = found
         return OpenedLead(lead_id, True, row.claimed_by_id, name, row.claim_expires_at)
-    return OpenedLead(lead_id, False, user_id, None, now + lease)
+    with db.read() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None  # renew_claim found it
+        claim = ClaimedLead(
+            lead_id,
+            f"{lead.first_name} {lead.last_name}".strip(),
+            lead.company,
+            lead.phone_e164 if lead.phone_valid else None,
+            local_time_text(lead.call_zones, now),
+            "opened by hand",
+            QueueTier.BACKLOG,
+            now + lease,
+            None,
+        )
+    return OpenedLead(lead_id, False, user_id, None, now + lease, claim)

@@ -60,11 +60,20 @@ from teleprospect.ui.signals import emit
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QProgressDialog
 
+    from teleprospect.services.calls import LoggedCall
     from teleprospect.services.current_user import CurrentUser
     from teleprospect.services.demo import DemoSummary
+    from teleprospect.services.drafts import CallDraft
     from teleprospect.services.importing import ImportSummary
-    from teleprospect.services.queue import ClaimedLead, FilterChoices, QueueSignature
+    from teleprospect.services.queue import (
+        ClaimedLead,
+        FilterChoices,
+        OpenedLead,
+        QueueSignature,
+    )
     from teleprospect.store.database import Database
+    from teleprospect.ui.call_workspace import CallWorkspace
+    from teleprospect.ui.team_view import TeamView
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +177,12 @@ class MainWindow(QMainWindow):
         self._demo_cancel: threading.Event | None = None
         self._demo_progress: QProgressDialog | None = None
         self._last_import: int | None = None
+        #: The call workspace, made once the database is open (its modules need it).
+        self.workspace: CallWorkspace | None = None
+        self._drafts_offered = False
+        #: What the current user's role allows (services.permissions): the UI offers it.
+        self.allowed_actions: frozenset[str] = frozenset()
+        self.team_view: TeamView | None = None
 
         self.setup_form()
         self.setup_window()
@@ -380,6 +395,7 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         db = self.db
+        self.setup_workspace()
         self.lead_model.count_total()
         self.find_user()
         self.read_queue_filter_choices()
@@ -401,6 +417,8 @@ class MainWindow(QMainWindow):
             self.lead_model.fetchMore()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.workspace is not None:
+            self.workspace.flush_draft()
         if self._demo_cancel is not None:
             self._demo_cancel.set()
         self.save_window_state()
@@ -467,20 +485,29 @@ class MainWindow(QMainWindow):
         if db is None:
             return
 
-        def lookup() -> tuple[CurrentUser, int | None]:
+        def lookup() -> tuple[CurrentUser, int | None, frozenset[str]]:
             from teleprospect.services.current_user import find_current_user
+            from teleprospect.services.permissions import allowed_actions_of
             from teleprospect.services.queue import UnknownUser, find_user_id
 
             user = find_current_user(db)
             try:
-                return user, find_user_id(db, user.login) if user.is_registered else None
-            except UnknownUser:  # the account went between the two reads
-                return user, None
+                user_id = find_user_id(db, user.login) if user.is_registered else None
+                actions = allowed_actions_of(db, user_id) if user_id is not None else frozenset()
+            except (UnknownUser, LookupError):  # the account went between the reads
+                return user, None, frozenset()
+            return user, user_id, frozenset(str(action) for action in actions)
 
-        def found(answer: tuple[CurrentUser, int | None]) -> None:
-            user, user_id = answer
+        def found(answer: tuple[CurrentUser, int | None, frozenset[str]]) -> None:
+            user, user_id, actions = answer
+            self.allowed_actions = actions
             self.show_user(user)
             self.set_queue_user(user_id)
+            self.setup_team_view()
+            if self.workspace is not None and self.db is not None:
+                self.workspace.set_context(self.db, user_id, user.login)
+                if user_id is not None:
+                    self.offer_drafts()
 
         run_in_background(
             lookup,
@@ -576,7 +603,20 @@ class MainWindow(QMainWindow):
         db, user_id = self.db, self.queue_user_id
         if db is None or user_id is None or self._claiming:
             return
-        self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
+        if self.workspace is not None and self.workspace.has_unsaved_work():
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(
+                self,
+                "Next lead",
+                "The call on show is not saved. Skip it and give the lead back?\n\n"
+                "What you typed is kept on this computer and offered again next time.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.workspace.flush_draft()
         previous = self.claimed.lead_id if self.claimed is not None else None
         now, filters, zone = self.now_provider(), self.queue_model.filters, local_zone()
 
@@ -601,8 +641,11 @@ class MainWindow(QMainWindow):
         if claimed is not None:
             self.claim_renew_timer.start()
             self._reselect_lead = claimed.lead_id
+            self.open_in_workspace(claimed.lead_id)
         else:
             self.claim_renew_timer.stop()
+            if self.workspace is not None:
+                self.workspace.close_lead()
         self.update_queue_actions()
         self.queue_model.reload()
 
@@ -626,6 +669,8 @@ class MainWindow(QMainWindow):
         def released(_held: bool) -> None:
             # Not held any more (the lease ran out and someone took it) ends the same way.
             self.claimed = None
+            if self.workspace is not None and self.workspace.lead_id == claimed.lead_id:
+                self.workspace.close_lead()
             self.claim_renew_timer.stop()
             self.show_claim(None)
             self.update_queue_actions()
@@ -671,6 +716,220 @@ class MainWindow(QMainWindow):
                 self.queue_model.reload()
 
         run_in_background(renew, renewed, lost, owner=self)
+
+    # -- the call workspace -------------------------------------------------------------
+
+    def setup_workspace(self) -> None:
+        """The Call tab, its menu and shortcuts (once the database is open: the workspace's
+        modules bring the services with them, which the first window must not wait for)."""
+        if self.workspace is not None:
+            return
+        from PySide6.QtGui import QAction
+        from PySide6.QtWidgets import QMenu
+
+        from teleprospect.ui.call_workspace import CallWorkspace
+
+        workspace = CallWorkspace(self, now_provider=self.now_provider)
+        workspace.setObjectName("callWorkspace")
+        workspace.call_saved.connect(self.on_call_saved)
+        workspace.release_requested.connect(self.release_lead)
+        workspace.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.workspace = workspace
+        self.ui.mainTabs.addTab(workspace, "&Call")
+        menu = QMenu("&Call", self)
+        for number, (_title, actions) in enumerate(workspace.actions_by_section()):
+            if number:
+                menu.addSeparator()
+            for action in actions:
+                menu.addAction(action)
+        menu.addSeparator()
+        script_action = QAction("Qualification &script…", self)
+        script_action.triggered.connect(self.edit_script)
+        menu.addAction(script_action)
+        self.script_action = script_action
+        link_action = QAction("Call &link…", self)
+        link_action.triggered.connect(self.edit_call_link)
+        menu.addAction(link_action)
+        self.menuBar().insertMenu(self.ui.menuHelp.menuAction(), menu)
+        self.call_menu = menu
+        self.cheat_sheet_action = QAction("&Keyboard shortcuts", self)
+        self.cheat_sheet_action.setShortcuts(["F1", "?"])
+        self.cheat_sheet_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cheat_sheet_action.triggered.connect(self.show_cheat_sheet)
+        self.addAction(self.cheat_sheet_action)
+        self.ui.menuHelp.insertAction(self.ui.actionAbout, self.cheat_sheet_action)
+        self.ui.queueTable.doubleClicked.connect(self.open_queue_row)
+        self.ui.queueTable.activated.connect(self.open_queue_row)
+        if self.current_user is not None and self.db is not None:
+            workspace.set_context(self.db, self.queue_user_id, self.current_user.login)
+
+    def open_in_workspace(
+        self,
+        lead_id: int,
+        *,
+        read_only: bool = False,
+        holder: str = "",
+        draft: CallDraft | None = None,
+    ) -> None:
+        if self.workspace is None:
+            return
+        self.workspace.open_lead(lead_id, read_only=read_only, holder=holder, draft=draft)
+        self.ui.mainTabs.setCurrentWidget(self.workspace)
+
+    def open_queue_row(self, index: object) -> None:
+        """Enter or a double-click on a queue row: open that lead (claimed, or read-only
+        when another rep holds it)."""
+        lead_id = index.data(LEAD_ID_ROLE)  # type: ignore[attr-defined]
+        if lead_id is not None:
+            self.open_specific_lead(int(lead_id))
+
+    def open_specific_lead(self, lead_id: int, draft: CallDraft | None = None) -> None:
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None:
+            return
+        if self.claimed is not None and self.claimed.lead_id == lead_id:
+            self.open_in_workspace(lead_id, draft=draft)
+            return
+        previous = self.claimed.lead_id if self.claimed is not None else None
+        now = self.now_provider()
+
+        def open_it() -> OpenedLead:
+            from teleprospect.services.queue import open_lead, release_claim
+
+            opened = open_lead(db, lead_id, user_id, now=now)
+            if previous is not None and not opened.read_only:
+                release_claim(db, previous, user_id)
+            return opened
+
+        def opened(found: OpenedLead) -> None:
+            if found.read_only:
+                self.open_in_workspace(lead_id, read_only=True, holder=found.holder_name or "")
+                return
+            if found.claim is not None:
+                self.claimed = found.claim
+                self.claim_renew_timer.start()
+                self.show_claim(found.claim)
+                self.update_queue_actions()
+            self.open_in_workspace(lead_id, draft=draft)
+            self.queue_model.reload()
+
+        run_in_background(
+            open_it,
+            opened,
+            lambda error: self.show_error("The lead could not be opened.", error),
+            owner=self,
+        )
+
+    def on_call_saved(self, logged: LoggedCall, then_next: bool) -> None:
+        """The call is in the database and the lead released: on to the next one."""
+        self.claimed = None
+        self.claim_renew_timer.stop()
+        self.show_claim(None)
+        self.update_queue_actions()
+        if then_next:
+            self.next_lead()
+        else:
+            self.queue_model.reload()
+            self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
+
+    def offer_drafts(self) -> None:
+        """Offer back, once per start, the calls this rep left unsaved (a crash, a kill)."""
+        workspace = self.workspace
+        if workspace is None or workspace.drafts is None or self._drafts_offered:
+            return
+        self._drafts_offered = True
+        store, login = workspace.drafts, workspace.login
+
+        def found(drafts: list[CallDraft]) -> None:
+            if not drafts:
+                return
+            from PySide6.QtWidgets import QMessageBox
+
+            draft = drafts[-1]
+            when = draft.saved_at_time
+            at = when.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if when else "earlier"
+            others = len(drafts) - 1
+            more = f"\n\n{others} more unsaved call(s) are kept too." if others else ""
+            answer = QMessageBox.question(
+                self,
+                "Unsaved call",
+                f"Your call with {draft.lead_name or f'lead #{draft.lead_id}'} ({at}) was not "
+                f"saved. Open it again to save it?{more}",
+                QMessageBox.StandardButton.Open
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Open,
+            )
+            if answer == QMessageBox.StandardButton.Open:
+                self.open_specific_lead(draft.lead_id, draft=draft)
+            elif answer == QMessageBox.StandardButton.Discard:
+                store.discard(draft.lead_id)
+
+        run_in_background(lambda: store.drafts_of(login), found, owner=self)
+
+    def show_cheat_sheet(self) -> None:
+        from teleprospect.ui.cheat_sheet import CheatSheet
+
+        ui = self.ui
+        sections = [
+            ("Queue", [ui.actionNextLead, ui.actionReleaseLead, ui.actionRefresh]),
+            ("Leads", [ui.actionImportLeads, ui.actionQuit]),
+        ]
+        if self.workspace is not None:
+            sections[1:1] = self.workspace.actions_by_section()
+        sections.append(("Help", [self.cheat_sheet_action]))
+        self.cheat_sheet = CheatSheet(sections, self)
+        self.cheat_sheet.show()
+
+    def setup_team_view(self) -> None:
+        """The Team tab, for the users whose role lets them see the team's workload."""
+        db, user_id = self.db, self.queue_user_id
+        if self.workspace is not None:
+            self.script_action.setEnabled("edit_scripts" in self.allowed_actions)
+        if db is None or user_id is None or "view_workload" not in self.allowed_actions:
+            return
+        if self.team_view is not None:
+            return
+        from teleprospect.ui.team_view import TeamView
+
+        view = TeamView(db, user_id, self, now_provider=self.now_provider)
+        view.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        view.leads_changed.connect(self.refresh)
+        self.team_view = view
+        self.ui.mainTabs.addTab(view, "&Team")
+        self.ui.mainTabs.currentChanged.connect(
+            lambda _i: view.refresh() if self.ui.mainTabs.currentWidget() is view else None
+        )
+
+    def edit_script(self) -> None:
+        """The script editor (publishing is for team leads: the service checks)."""
+        if self.db is None:
+            return
+        from teleprospect.ui.script_editor import ScriptEditor
+
+        editor = ScriptEditor(self.db, self.queue_user_id, self)
+        editor.published.connect(
+            lambda version: self.statusBar().showMessage(
+                f"Script version {version.version} published: new calls use it.", 10_000
+            )
+        )
+        self.script_editor = editor
+        editor.show()
+
+    def edit_call_link(self) -> None:
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
+
+        text, ok = QInputDialog.getText(self, "Call link", CALL_LINK.help, text=CALL_LINK.read())
+        if not ok:
+            return
+        try:
+            call_link(text.strip(), "+15551234567")
+        except CallLinkError as error:
+            QMessageBox.warning(self, "Call link", str(error))
+            return
+        CALL_LINK.write(text.strip())
 
     def show_claim(self, claimed: ClaimedLead | None, *, note: str = "") -> None:
         """The panel under Next lead: the lead on hand, or what to do to get one."""

@@ -190,6 +190,10 @@ def test_ctrl_n_claims_the_top_lead_and_shows_it(open_window, demo_db, qtbot) ->
     panel = window.ui.claimLabel.text()
     for shown in (top.name, top.company, top.phone_e164, top.local_time, top.reason, "14:05"):
         assert escape(shown) in panel
+    # The lead opens in the call workspace; the queue marks it as held.
+    assert window.ui.mainTabs.currentWidget() is window.workspace
+    assert window.workspace.lead_id == top.lead_id
+    queue_tab(window)
     assert window.ui.releaseButton.isVisible()
     selected = window.ui.queueTable.selectionModel().selectedRows()
     assert [index.data(LEAD_ID_ROLE) for index in selected] == [top.lead_id]
