@@ -180,6 +180,10 @@ class MainWindow(QMainWindow):
         #: The call workspace, made once the database is open (its modules need it).
         self.workspace: CallWorkspace | None = None
         self._drafts_offered = False
+        #: The account an unknown computer login picked (team setting "ask"), and whether
+        #: they were asked already this session.
+        self._picked_login: str | None = None
+        self._asked_who = False
         #: What the current user's role allows (services.permissions): the UI offers it.
         self.allowed_actions: frozenset[str] = frozenset()
         self.team_view: TeamView | None = None
@@ -481,25 +485,39 @@ class MainWindow(QMainWindow):
         self.queue_model.reload()
 
     def find_user(self) -> None:
+        """Who is working here: the computer login's account, or the one picked for it."""
         db = self.db
         if db is None:
             return
+        picked = self._picked_login
 
-        def lookup() -> tuple[CurrentUser, int | None, frozenset[str]]:
-            from teleprospect.services.current_user import find_current_user
+        def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple]:
+            from teleprospect.services.current_user import find_current_user, identify
             from teleprospect.services.permissions import allowed_actions_of
             from teleprospect.services.queue import UnknownUser, find_user_id
 
-            user = find_current_user(db)
+            user = find_current_user(db, picked)
+            choices: tuple = ()
+            if not user.is_registered:
+                found = identify(db, user.login)
+                choices = found.choices if found.must_pick else ()
             try:
                 user_id = find_user_id(db, user.login) if user.is_registered else None
                 actions = allowed_actions_of(db, user_id) if user_id is not None else frozenset()
             except (UnknownUser, LookupError):  # the account went between the reads
-                return user, None, frozenset()
-            return user, user_id, frozenset(str(action) for action in actions)
+                return user, None, frozenset(), choices
+            return user, user_id, frozenset(str(action) for action in actions), choices
 
-        def found(answer: tuple[CurrentUser, int | None, frozenset[str]]) -> None:
-            user, user_id, actions = answer
+        def found(answer: tuple[CurrentUser, int | None, frozenset[str], tuple]) -> None:
+            user, user_id, actions, choices = answer
+            if choices and not self._asked_who:
+                # The team lets an unknown login say who they are (team setting).
+                self._asked_who = True
+                chosen = self.ask_who_you_are(user.login, choices)
+                if chosen is not None:
+                    self._picked_login = chosen
+                    self.find_user()
+                    return
             self.allowed_actions = actions
             self.show_user(user)
             self.set_queue_user(user_id)
@@ -515,6 +533,24 @@ class MainWindow(QMainWindow):
             lambda error: self.show_error("The user accounts could not be read.", error),
             owner=self,
         )
+
+    def ask_who_you_are(self, login: str, choices: tuple) -> str | None:
+        """The login of the user someone with an unknown computer login picks (None: none)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        names = [f"{choice.name} ({choice.login})" for choice in choices]
+        name, ok = QInputDialog.getItem(
+            self,
+            "Who are you?",
+            f"Your computer login “{login}” is not a Teleprospect user.\n"
+            "Pick your account (a team lead can add your login to skip this):",
+            names,
+            0,
+            False,
+        )
+        if not ok or name not in names:
+            return None
+        return choices[names.index(name)].login
 
     def show_user(self, user: CurrentUser) -> None:
         self.current_user = user
@@ -897,9 +933,27 @@ class MainWindow(QMainWindow):
         view.leads_changed.connect(self.refresh)
         self.team_view = view
         self.ui.mainTabs.addTab(view, "&Team")
+        from PySide6.QtGui import QAction
+
+        # Leads picked by hand in the list can be moved too.
+        reassign = QAction("&Reassign selected leads…", self)
+        reassign.triggered.connect(self.reassign_selected_leads)
+        self.ui.leadTable.addAction(reassign)
+        self.ui.leadTable.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.reassign_selected_action = reassign
         self.ui.mainTabs.currentChanged.connect(
             lambda _i: view.refresh() if self.ui.mainTabs.currentWidget() is view else None
         )
+
+    def reassign_selected_leads(self) -> None:
+        if self.team_view is None:
+            return
+        rows = self.ui.leadTable.selectionModel().selectedRows()
+        ids = tuple(int(index.data(LEAD_ID_ROLE)) for index in rows)
+        if not ids:
+            self.statusBar().showMessage("Select the leads to reassign first.", 10_000)
+            return
+        self.team_view.open_reassign(ids)
 
     def edit_script(self) -> None:
         """The script editor (publishing is for team leads: the service checks)."""

@@ -143,6 +143,9 @@ class TeamView(QWidget):
         self.export_button.clicked.connect(self.open_export)
         self.verdicts_button = QPushButton("Import sales' &verdicts…", self)
         self.verdicts_button.clicked.connect(self.import_verdicts)
+        self.verdict_button = QPushButton("Record ver&dict…", self)
+        self.verdict_button.setToolTip("Record sales' verdict on the selected waiting hand-off")
+        self.verdict_button.clicked.connect(self.record_verdict)
         self.undo_button = QPushButton("&Undo reassignment", self)
         self.undo_button.setToolTip("Put the leads of the selected reassignment back")
         self.undo_button.clicked.connect(self.undo_selected)
@@ -152,6 +155,7 @@ class TeamView(QWidget):
             self.reassign_button,
             self.export_button,
             self.verdicts_button,
+            self.verdict_button,
             self.undo_button,
         ):
             bar.addWidget(button)
@@ -215,8 +219,50 @@ class TeamView(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_reassign(self) -> None:
-        dialog = ReassignDialog(self.db, self.user_id, self, now=self.now())
+    def record_verdict(self) -> None:
+        """Sales said it on the phone: record the verdict on the selected hand-off by hand."""
+        from PySide6.QtWidgets import QInputDialog
+
+        rows = self.unanswered_table.selectionModel().selectedRows()
+        if not rows:
+            QMessageBox.information(self, "Verdict", "Select the waiting hand-off first.")
+            return
+        waiting = self.unanswered_model.record(rows[0].row())
+        options = ["Accepted", "Rejected — back to nurture", "Rejected — disqualify"]
+        choice, ok = QInputDialog.getItem(
+            self, "Verdict", f"Sales' verdict on {waiting.name}:", options, 0, False
+        )
+        if not ok:
+            return
+        accepted = choice == options[0]
+        reason, ok = QInputDialog.getText(self, "Verdict", "Reason (as sales gave it):")
+        if not ok:
+            return
+        rejected_to = RejectedTo.DISQUALIFIED if choice == options[2] else RejectedTo.NURTURE
+        db, user_id, now = self.db, self.user_id, self.now()
+
+        def run() -> Any:
+            from teleprospect.services.acceptance import record_verdict
+
+            return record_verdict(
+                db,
+                waiting.lead_id,
+                accepted,
+                reason.strip(),
+                user_id,
+                rejected_to=rejected_to,
+                now=now,
+            )
+
+        def done(_recorded: Any) -> None:
+            emit(self.message, f"Verdict on {waiting.name} recorded.")
+            emit(self.leads_changed)
+            self.refresh()
+
+        run_in_background(run, done, self.failed, owner=self)
+
+    def open_reassign(self, lead_ids: tuple[int, ...] = ()) -> None:
+        dialog = ReassignDialog(self.db, self.user_id, self, now=self.now(), lead_ids=lead_ids)
         dialog.done_moving.connect(self._reassigned)
         self.reassign_dialog = dialog
         dialog.show()
@@ -299,11 +345,21 @@ class ReassignDialog(QDialog):
 
     done_moving = Signal(object)
 
-    def __init__(self, db: Database, user_id: int, parent: QWidget, *, now: datetime) -> None:
+    def __init__(
+        self,
+        db: Database,
+        user_id: int,
+        parent: QWidget,
+        *,
+        now: datetime,
+        lead_ids: tuple[int, ...] = (),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reassignDialog")
         self.setWindowTitle("Reassign leads")
         self.db, self.user_id, self.now = db, user_id, now
+        #: Leads picked by hand in a list (the filters then do not apply).
+        self.lead_ids = lead_ids
         form = QFormLayout(self)
         self.owner = QComboBox(self)
         self.owner.setObjectName("fromOwner")
@@ -326,11 +382,14 @@ class ReassignDialog(QDialog):
         self.reason.setPlaceholderText("Why (kept in every lead's history)")
         self.preview_label = QLabel(self)
         self.preview_label.setWordWrap(True)
-        form.addRow("From &owner:", self.owner)
-        form.addRow("&Campaign:", self.campaign)
-        form.addRow("&Status:", self.status)
-        form.addRow("&Grade:", self.grade)
-        form.addRow("Co&untry:", self.country)
+        if lead_ids:
+            form.addRow(QLabel(f"<b>{len(lead_ids):,} leads picked in the list</b>", self))
+        else:
+            form.addRow("From &owner:", self.owner)
+            form.addRow("&Campaign:", self.campaign)
+            form.addRow("&Status:", self.status)
+            form.addRow("&Grade:", self.grade)
+            form.addRow("Co&untry:", self.country)
         form.addRow("&To:", self.targets)
         form.addRow("S&pread:", self.spread)
         form.addRow(self.include_claimed)
@@ -388,6 +447,14 @@ class ReassignDialog(QDialog):
             )
             return None
         status = self.status.currentData()
+        if self.lead_ids:
+            return ReassignRequest(
+                LeadSelection(lead_ids=self.lead_ids),
+                targets,
+                Spread(self.spread.currentData()),
+                self.include_claimed.isChecked(),
+                self.reason.text().strip(),
+            )
         selection = LeadSelection(
             owner_id=self.owner.currentData(),
             campaign_id=self.campaign.currentData(),

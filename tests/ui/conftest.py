@@ -42,3 +42,7 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for kind in ("question", "warning", "critical", "information", "about"):
         monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+    # An unknown login is asked who they are: by default the tests' users decline.
+    monkeypatch.setattr(
+        "teleprospect.ui.main_window.MainWindow.ask_who_you_are", lambda self, login, choices: None
+    )

@@ -282,6 +282,39 @@ def test_an_unregistered_login_cannot_claim_and_is_told_why(open_window, demo_db
     assert window.queue_model.rowCount() == 0
 
 
+def test_an_unknown_login_may_pick_their_account_when_the_team_allows_it(
+    open_window, demo_db, login, monkeypatch
+) -> None:
+    login("visitor")
+    offered: list[list[str]] = []
+
+    def pick(self, who: str, choices: tuple) -> str:  # noqa: ANN001
+        offered.append([choice.login for choice in choices])
+        return REP
+
+    monkeypatch.setattr(MainWindow, "ask_who_you_are", pick)
+    window = queue_tab(open_window(demo_db))
+    assert offered and REP in offered[0]
+    assert window.queue_user_id == find_user_id(demo_db, REP)
+    assert window.current_user.login == REP
+    assert window.ui.nextLeadButton.isEnabled()
+
+
+def test_an_unknown_login_is_refused_when_the_team_says_so(
+    open_window, demo_db, login, monkeypatch
+) -> None:
+    from teleprospect.core.permissions import UnknownLoginPolicy
+    from teleprospect.services.team_settings import UNKNOWN_LOGINS, write_setting
+
+    write_setting(demo_db, UNKNOWN_LOGINS, UnknownLoginPolicy.REFUSE, user_id=None)
+    login("visitor")
+    asked: list[str] = []
+    monkeypatch.setattr(MainWindow, "ask_who_you_are", lambda self, who, c: asked.append(who))
+    window = open_window(demo_db)
+    assert asked == []
+    assert window.queue_user_id is None and not window.ui.nextLeadButton.isEnabled()
+
+
 def test_next_lead_works_with_the_queries_on_worker_threads(open_window, demo_db, qtbot):
     background.set_inline(False)
     window = queue_tab(open_window(demo_db))

@@ -15,6 +15,7 @@ from teleprospect.services.demo import load_demo
 from teleprospect.services.queue import find_user_id
 from teleprospect.services.reassign import LeadSelection, select_lead_ids
 from teleprospect.store.database import Database
+from teleprospect.ui.lead_table_model import LEAD_ID_ROLE
 from teleprospect.ui.main_window import MainWindow
 from teleprospect.ui.record_model import RECORD_ROLE
 
@@ -130,3 +131,49 @@ def test_export_writes_the_file_and_verdicts_come_back(
     view.import_verdicts(str(verdicts))
     assert shown and "1 accepted" in shown[0] and "1 could not be used" in shown[0]
     assert view.batches_model.index(0, 5).data() == "1"  # accepted in the batch row
+
+
+def test_leads_picked_in_the_list_are_reassigned(open_as, demo_db, qtbot) -> None:
+    window = open_as(demo_db, TEAM_LEAD)
+    table = window.ui.leadTable
+    qtbot.waitUntil(lambda: window.lead_model.rowCount() >= 3)
+    picked = []
+    for row in (0, 2):
+        table.selectionModel().select(
+            window.lead_model.index(row, 0),
+            table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows,
+        )
+        picked.append(window.lead_model.index(row, 0).data(LEAD_ID_ROLE))
+    window.reassign_selected_action.trigger()
+    dialog = window.team_view.reassign_dialog
+    assert dialog.lead_ids == tuple(picked)
+    tom = find_user_id(demo_db, "tom.okafor")
+    for row in range(dialog.targets.count()):
+        item = dialog.targets.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == tom:
+            item.setCheckState(Qt.CheckState.Checked)
+    dialog.include_claimed.setChecked(True)
+    dialog.move_button.click()
+    moved = select_lead_ids(demo_db, LeadSelection(lead_ids=tuple(picked), owner_id=tom))
+    assert sorted(moved) == sorted(picked)
+
+
+def test_a_verdict_given_on_the_phone_is_recorded_by_hand(
+    open_as, demo_db, qtbot, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from teleprospect.core.lifecycle import LeadStatus
+    from teleprospect.services.lead_detail import lead_detail
+
+    window = open_as(demo_db, TEAM_LEAD)
+    show_team(window)
+    view = window.team_view
+    waiting = view.unanswered_model.rowCount()
+    lead_id = view.unanswered_model.record(0).lead_id
+    view.unanswered_table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Accepted", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Meeting booked", True))
+    view.verdict_button.click()
+    assert lead_detail(demo_db, lead_id, now=NOW).status is LeadStatus.ACCEPTED
+    assert view.unanswered_model.rowCount() == waiting - 1
