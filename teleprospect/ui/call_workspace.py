@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from teleprospect.core.domain import Disposition
 from teleprospect.services.calls import DecisionKind, DecisionRefused
 from teleprospect.services.drafts import CallDraft, DraftStore
+from teleprospect.store.database import first_line
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
 from teleprospect.ui.lead_panel import LeadPanel
@@ -239,12 +240,7 @@ class CallWorkspace(QWidget):
             )
             for kind, label, shortcut in DECISIONS
         ]
-        self.call_button.clicked.connect(self.call_action.trigger)
-        self.copy_button.clicked.connect(self.copy_action.trigger)
-        self.end_button.clicked.connect(self.end_action.trigger)
-        self.save_button.clicked.connect(self.save_action.trigger)
-        self.save_next_button.clicked.connect(self.save_next_action.trigger)
-        self.release_button.clicked.connect(self.release_action.trigger)
+        # Each button is its action's face: it triggers it and follows its state.
         for button, action in (
             (self.call_button, self.call_action),
             (self.copy_button, self.copy_action),
@@ -253,7 +249,9 @@ class CallWorkspace(QWidget):
             (self.save_next_button, self.save_next_action),
             (self.release_button, self.release_action),
         ):
+            button.clicked.connect(action.trigger)
             button.setToolTip(action.toolTip())
+            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
 
     def actions_by_section(self) -> list[tuple[str, list[QAction]]]:
         """The workspace's actions for menus and the cheat-sheet."""
@@ -391,7 +389,7 @@ class CallWorkspace(QWidget):
             return
         log.warning("opening lead %s failed", self.lead_id, exc_info=error)
         self.draft_label.setText("")
-        self.show_problem(f"The lead could not be read: {_first_line(error)}")
+        self.show_problem(f"The lead could not be read: {first_line(error)}")
 
     def reload_detail(self) -> None:
         """Read the lead again (after a contact save), keeping everything typed."""
@@ -411,7 +409,7 @@ class CallWorkspace(QWidget):
                 self.lead_panel.show_detail(detail)
                 self.read_readiness()
 
-        run_in_background(read, shown, lambda e: self.show_problem(_first_line(e)), owner=self)
+        run_in_background(read, shown, lambda e: self.show_problem(first_line(e)), owner=self)
 
     def show_lead(self, detail: LeadDetail | None) -> None:
         """Enable what makes sense for the lead on show."""
@@ -433,15 +431,6 @@ class CallWorkspace(QWidget):
         self.call_action.setEnabled(can_dial)
         self.copy_action.setEnabled(bool(detail and (detail.phone_e164 or detail.phone_raw)))
         self.end_action.setEnabled(editable and self.tick.isActive())
-        for button, action in (
-            (self.call_button, self.call_action),
-            (self.copy_button, self.copy_action),
-            (self.end_button, self.end_action),
-            (self.save_button, self.save_action),
-            (self.save_next_button, self.save_next_action),
-            (self.release_button, self.release_action),
-        ):
-            button.setEnabled(action.isEnabled())
 
     def close_lead(self) -> None:
         """Nothing on show (the lead was saved or released)."""
@@ -501,7 +490,7 @@ class CallWorkspace(QWidget):
             record,
             recorded,
             lambda error: self.show_problem(
-                f"The attempt could not be recorded: {_first_line(error)}"
+                f"The attempt could not be recorded: {first_line(error)}"
             ),
             owner=self,
         )
@@ -747,7 +736,7 @@ class CallWorkspace(QWidget):
         log.warning("saving the call failed", exc_info=error)
         self.draft_label.setText("")
         self.show_problem(
-            f"The call could not be saved: {_first_line(error)}. "
+            f"The call could not be saved: {first_line(error)}. "
             "Everything you typed is kept on this computer; save again when the database "
             "answers."
         )
@@ -786,7 +775,7 @@ class CallWorkspace(QWidget):
             if isinstance(error, LeadChanged):
                 self.resolve_conflict(changes, error)
             else:
-                self.show_problem(f"The contact could not be saved: {_first_line(error)}")
+                self.show_problem(f"The contact could not be saved: {first_line(error)}")
 
         def saved(_version: int) -> None:
             emit(self.message, "Contact saved.")
@@ -818,8 +807,3 @@ def _parse_time(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -30,6 +30,7 @@ from PySide6.QtGui import QFont
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
+from teleprospect.ui.table_columns import column_header, read_only_row_flags
 
 if TYPE_CHECKING:
     # Only for type hints: the services load with the first query (see lead_table_model).
@@ -417,22 +418,7 @@ class QueueTableModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        column = COLUMNS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.alignment
-        return None
+        return column_header(COLUMNS, section, orientation, role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_row_flags(index)
