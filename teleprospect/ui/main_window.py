@@ -682,6 +682,8 @@ class MainWindow(QMainWindow):
             self.claim_renew_timer.stop()
             if self.workspace is not None:
                 self.workspace.close_lead()
+            # Where the rep reads that nobody can be called right now, and why.
+            self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
         self.update_queue_actions()
         self.queue_model.reload()
 

@@ -326,3 +326,16 @@ def test_next_lead_works_with_the_queries_on_worker_threads(open_window, demo_db
     assert window.claimed is not None and window.claimed.lead_id == top.lead_id
     qtbot.waitUntil(lambda: bool(window.ui.queueTable.selectionModel().selectedRows()))
     assert window.ui.nextLeadButton.isEnabled()
+
+
+def test_next_lead_on_an_empty_queue_says_so_on_the_queue_tab(open_window, demo_db, qtbot):
+    from sqlalchemy import update
+
+    with demo_db.write() as session:  # nobody may be called
+        session.execute(update(Lead).values(do_not_call=True))
+    window = open_window(demo_db)
+    window.ui.mainTabs.setCurrentWidget(window.workspace)
+    press_ctrl_n(window, qtbot)
+    assert window.claimed is None
+    assert window.ui.mainTabs.currentWidget() is window.ui.queueTab
+    assert "Nobody in your queue can be called right now" in window.ui.claimLabel.text()
