@@ -67,8 +67,9 @@ class _Opened:
         detail: LeadDetail,
         script: ScriptVersion,
         tracks: list[Track],
+        draft: CallDraft | None,
     ) -> None:
-        self.detail, self.script, self.tracks = detail, script, tracks
+        self.detail, self.script, self.tracks, self.draft = detail, script, tracks, draft
 
 
 class CallWorkspace(QWidget):
@@ -103,7 +104,6 @@ class CallWorkspace(QWidget):
         self._restoring = False
         self._saving = False
         self._generation = 0
-        self._pending_draft: CallDraft | None = None
 
         self.setup_layout()
         self.setup_actions()
@@ -316,9 +316,7 @@ class CallWorkspace(QWidget):
         self.call = None
         self._call_started_at = None
         self.stop_timer(reset=True)
-        self._pending_draft = draft or (
-            self.drafts.load(lead_id) if self.drafts is not None and not read_only else None
-        )
+        store = self.drafts if draft is None and not read_only else None
         if read_only:
             self.banner.setText(
                 f"<b>Read-only:</b> {holder or 'another rep'} is working on this lead."
@@ -334,10 +332,11 @@ class CallWorkspace(QWidget):
             from teleprospect.services.nurture import suggested_tracks
             from teleprospect.services.scripts import active_script, script_version
 
+            found = store.load(lead_id) if store is not None else draft
             detail = lead_detail(db, lead_id, now=now)
-            version_id = self._pending_draft.script_version_id if self._pending_draft else None
+            version_id = found.script_version_id if found is not None else None
             script = script_version(db, version_id) if version_id else active_script(db)
-            return _Opened(detail, script, suggested_tracks(db, lead_id))
+            return _Opened(detail, script, suggested_tracks(db, lead_id), found)
 
         run_in_background(
             read,
@@ -353,15 +352,13 @@ class CallWorkspace(QWidget):
         self.detail = opened.detail
         self.script_version = opened.script
         self.lead_panel.show_detail(opened.detail)
-        draft = self._pending_draft
+        draft = opened.draft
         answers: Mapping[str, Any] = dict(opened.detail.answers)
         if draft is not None:
             answers = {**answers, **self._answers_from_json(opened.script, draft.answers)}
         self.script_runner.set_script(opened.script.script, answers)
         self.notes.setPlainText(draft.notes if draft is not None else "")
-        self.decision_panel.reset(
-            now=self.now(), lead_zone_names=tuple(getattr(opened.detail, "time_zones", ()) or ())
-        )
+        self.decision_panel.reset(now=self.now(), lead_zone_names=opened.detail.time_zones)
         self.decision_panel.set_tracks(opened.tracks)
         if draft is not None:
             self.decision_panel.set_disposition(draft.disposition)
@@ -672,8 +669,8 @@ class CallWorkspace(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.flush_draft()
-        self.write_draft_now()
+        self.draft_timer.stop()
+        store, draft = self.drafts, self.current_draft()
         self.stop_timer()
         answers = self.script_runner.answers()
         notes = self.notes.toPlainText().strip()
@@ -687,7 +684,10 @@ class CallWorkspace(QWidget):
         def log_it() -> LoggedCall:
             from teleprospect.services.calls import log_call
 
-            return log_call(
+            # The draft is on disk before the save is tried: a failed save loses nothing.
+            if store is not None and draft is not None and not draft.is_empty():
+                store.save(draft)
+            logged = log_call(
                 db,
                 lead_id,
                 user_id,
@@ -700,6 +700,9 @@ class CallWorkspace(QWidget):
                 decision=decision,
                 now=now,
             )
+            if store is not None:
+                store.discard(lead_id)
+            return logged
 
         run_in_background(
             log_it,
@@ -708,19 +711,8 @@ class CallWorkspace(QWidget):
             owner=self,
         )
 
-    def write_draft_now(self) -> None:
-        """The draft, written before the save is tried: a failed save loses nothing."""
-        store, draft = self.drafts, self.current_draft()
-        if store is not None and draft is not None and not draft.is_empty():
-            try:
-                store.save(draft)
-            except OSError:
-                log.exception("the call draft could not be written")
-
     def _saved(self, lead_id: int, logged: LoggedCall, then_next: bool) -> None:
         self._saving = False
-        if self.drafts is not None:
-            self.drafts.discard(lead_id)
         self.draft_label.setText("")
         if lead_id == self.lead_id:
             self.close_lead()
@@ -752,8 +744,9 @@ class CallWorkspace(QWidget):
             )
             if answer != QMessageBox.StandardButton.Discard:
                 return
-        if self.drafts is not None and self.lead_id is not None:
-            self.drafts.discard(self.lead_id)
+        store, lead_id = self.drafts, self.lead_id
+        if store is not None and lead_id is not None:
+            run_in_background(lambda: store.discard(lead_id), lambda _r: None, owner=self)
         self.draft_timer.stop()
         emit(self.release_requested)
 

@@ -9,7 +9,6 @@ goes through the workspace, which checks the lead's version (never overwrite sil
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from teleprospect.ui.queue_model import local_zone
+from teleprospect.ui.queue_model import local_datetime_text
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
@@ -44,10 +43,6 @@ CONTACT_FIELDS = (
     ("phone_raw", "P&hone"),
     ("industry", "In&dustry"),
 )
-
-
-def _local(at: datetime) -> str:
-    return at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 class LeadPanel(QWidget):
@@ -267,14 +262,14 @@ def _campaign_html(d: LeadDetail) -> str:
 def _timeline_html(d: LeadDetail) -> str:
     parts: list[str] = []
     if d.enrollment is not None:
-        parts.append(f"<p><b>Nurture:</b> {escape(_enrollment_text(d))}</p>")
+        parts.append(f"<p><b>Nurture:</b> {escape(d.enrollment.text)}</p>")
     if d.open_callbacks:
         parts.append("<p><b>Open callbacks</b></p><ul>")
         for callback in d.open_callbacks:
             _id, due_at, personal, owner, note = callback
             who = f"for {escape(owner)}" if personal and owner else "for the team"
             text = f" — {escape(note)}" if note else ""
-            parts.append(f"<li>{_local(due_at)} {who}{text}</li>")
+            parts.append(f"<li>{local_datetime_text(due_at)} {who}{text}</li>")
         parts.append("</ul>")
     parts.append(f"<p><b>Calls</b> ({len(d.calls)})</p>")
     if not d.calls:
@@ -284,7 +279,7 @@ def _timeline_html(d: LeadDetail) -> str:
             f" · {call.duration_s // 60}:{call.duration_s % 60:02d}" if call.duration_s else ""
         )
         parts.append(
-            f"<p><b>{_local(call.at)}</b> {escape(call.user_name)} · "
+            f"<p><b>{local_datetime_text(call.at)}</b> {escape(call.user_name)} · "
             f"{escape(call.disposition_label)}{minutes}"
         )
         if call.notes:
@@ -295,19 +290,15 @@ def _timeline_html(d: LeadDetail) -> str:
     parts.append(f"<p><b>Engagement</b> ({len(d.engagement)})</p><ul>")
     for at, kind, detail in sorted(d.engagement, key=lambda e: e[0], reverse=True):
         what = f" — {escape(detail)}" if detail else ""
-        parts.append(f"<li>{_local(at)} {escape(kind)}{what}</li>")
+        parts.append(f"<li>{local_datetime_text(at)} {escape(kind)}{what}</li>")
     parts.append("</ul>")
     parts.append(f"<p><b>History</b> ({len(d.history)})</p><ul>")
     for at, who, text in sorted(d.history, key=lambda h: h[0], reverse=True):
-        parts.append(f"<li>{_local(at)} {escape(who or 'system')}: {escape(text)}</li>")
+        parts.append(
+            f"<li>{local_datetime_text(at)} {escape(who or 'system')}: {escape(text)}</li>"
+        )
     parts.append("</ul>")
     return "".join(parts)
-
-
-def _enrollment_text(d: LeadDetail) -> str:
-    enrollment = d.enrollment
-    text = getattr(enrollment, "text", None)
-    return str(text) if text else str(enrollment)
 
 
 def _duplicates_html(d: LeadDetail) -> str:

@@ -52,6 +52,7 @@ from teleprospect.ui.queue_model import (
     LEAD_ID_ROLE,
     NowProvider,
     QueueTableModel,
+    local_datetime_text,
     local_zone,
     utc_now,
 )
@@ -885,7 +886,7 @@ class MainWindow(QMainWindow):
 
             draft = drafts[-1]
             when = draft.saved_at_time
-            at = when.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if when else "earlier"
+            at = local_datetime_text(when) or "earlier"
             others = len(drafts) - 1
             more = f"\n\n{others} more unsaved call(s) are kept too." if others else ""
             answer = QMessageBox.question(

@@ -57,6 +57,11 @@ def local_zone() -> tzinfo:
     return zone if zone is not None else UTC
 
 
+def local_datetime_text(at: datetime | None) -> str:
+    """``at`` on the workstation's clock, as lists show it ("2026-03-31 14:05")."""
+    return at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if at is not None else ""
+
+
 class QueueColumn(NamedTuple):
     key: str
     title: str

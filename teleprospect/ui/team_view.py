@@ -38,17 +38,13 @@ from teleprospect.core.handoff import ExportFormat, RejectedTo
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.reassignment import Spread
 from teleprospect.ui.background import run_in_background
-from teleprospect.ui.queue_model import local_zone
+from teleprospect.ui.queue_model import local_datetime_text, local_zone
 from teleprospect.ui.record_model import Column, RecordTableModel
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
     from teleprospect.services.reassign import Reassignment, ReassignRequest
     from teleprospect.store.database import Database
-
-
-def _when(at: datetime | None) -> str:
-    return at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 WORKLOAD_COLUMNS = (
@@ -66,7 +62,7 @@ UNANSWERED_COLUMNS = (
     Column("Lead", lambda u: u.name),
     Column("Company", lambda u: u.company),
     Column("Reference", lambda u: u.reference),
-    Column("Handed off", lambda u: _when(u.handed_off_at)),
+    Column("Handed off", lambda u: local_datetime_text(u.handed_off_at)),
     Column("Days waiting", lambda u: u.days_waiting, True),
     Column("Exported by", lambda u: u.exported_by),
     Column("Owner", lambda u: u.owner),
@@ -74,7 +70,7 @@ UNANSWERED_COLUMNS = (
 )
 BATCH_COLUMNS = (
     Column("Batch", lambda b: b.id, True),
-    Column("When", lambda b: _when(b.created_at)),
+    Column("When", lambda b: local_datetime_text(b.created_at)),
     Column("By", lambda b: b.by_name),
     Column("Format", lambda b: b.format.label),
     Column("Leads", lambda b: b.leads, True),
@@ -85,12 +81,12 @@ BATCH_COLUMNS = (
 )
 REASSIGNMENT_COLUMNS = (
     Column("Batch", lambda r: r.id, True),
-    Column("When", lambda r: _when(r.at)),
+    Column("When", lambda r: local_datetime_text(r.at)),
     Column("By", lambda r: r.by_name),
     Column("Moved", lambda r: r.moved, True),
     Column("Skipped (claimed)", lambda r: r.skipped_claimed, True),
     Column("Selection", lambda r: r.selection, tooltip=lambda r: r.reason),
-    Column("Undone", lambda r: _when(r.undone_at), tooltip=lambda r: r.undo_note),
+    Column("Undone", lambda r: local_datetime_text(r.undone_at), tooltip=lambda r: r.undo_note),
 )
 
 
