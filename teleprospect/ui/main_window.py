@@ -902,7 +902,7 @@ class MainWindow(QMainWindow):
             if answer == QMessageBox.StandardButton.Open:
                 self.open_specific_lead(draft.lead_id, draft=draft)
             elif answer == QMessageBox.StandardButton.Discard:
-                store.discard(draft.lead_id)
+                run_in_background(lambda: store.discard(draft.lead_id), lambda _r: None, owner=self)
 
         run_in_background(lambda: store.drafts_of(login), found, owner=self)
 
