@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType, ValidationResult
 from phonenumbers import phonenumberutil as _util
 from phonenumbers import timezone as _timezone
 
-__all__ = ["PhoneInfo", "format_for_display", "parse_phone", "parse_phone_tuples", "parse_phones"]
+__all__ = ["PhoneInfo", "format_for_display", "parse_phone", "parse_phones"]
 
 # "mobile", "fixed_line", "toll_free", ... from PhoneNumberType's constant names.
 _TYPE_NAMES: dict[int, str] = {
@@ -44,18 +44,29 @@ _NOT_A_COUNTRY = frozenset({"001", "ZZ"})
 _PLUS_SIGNS = ("+", "\uff0b")
 
 # number_type() finds the number's region and then matches the type patterns of that
-# region; we need the region anyway, and finding it is the costly half (up to 25 NANPA
-# countries are tried for a +1 number). The helper that does the second half is private,
-# so fall back to number_type() should a phonenumbers release drop it.
+# region; finding the region of a +1 number matches the same patterns, region after
+# region of the 25 NANPA countries, until one fits. _region_and_type() does both in one
+# pass. The helper that matches a region's patterns is private, so fall back to the
+# public functions should a phonenumbers release drop it.
 _type_in_region = getattr(_util, "_number_type_helper", None)
+_REGIONS_OF_CODE: dict[int, tuple[str, ...]] = {
+    code: tuple(regions) for code, regions in _util.COUNTRY_CODE_TO_REGION_CODE.items()
+}
+_UNKNOWN = PhoneNumberType.UNKNOWN
+
+# An import checks numbers of many regions, more patterns than the re module's own cache
+# holds: keep every compiled metadata pattern (phonenumbers >= 9.0.43).
+if hasattr(phonenumbers, "enable_pattern_cache"):
+    phonenumbers.enable_pattern_cache()
 
 # Zones of non-geographic numbers (toll-free, country-wide mobile ranges) depend on the
 # country calling code alone, so they are cached exactly by it.
 _COUNTRY_ZONES: dict[int, tuple[str, ...]] = {}
+# Zone lists as phonenumbers gives them → as we keep them (sorted, "unknown" left out).
+_ZONES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneInfo:
+class PhoneInfo(NamedTuple):
     """What we know about one phone number as written by someone.
 
     ``e164`` is set only for valid numbers. ``time_zones`` lists every zone the number
@@ -112,31 +123,6 @@ def parse_phones(items: Iterable[tuple[str, str | None]]) -> list[PhoneInfo]:
     return [parse_phone(raw, region) for raw, region in items]
 
 
-def parse_phone_tuples(items: Iterable[tuple[str, str | None]]) -> list[tuple]:
-    """:func:`parse_phones` as plain tuples of the :class:`PhoneInfo` fields, in order.
-
-    For worker processes: tuples cost a fraction of dataclasses to send between
-    processes. ``PhoneInfo(*fields)`` rebuilds one.
-    """
-    result = []
-    for raw, region in items:
-        info = parse_phone(raw, region)
-        result.append(
-            (
-                info.raw,
-                info.e164,
-                info.extension,
-                info.valid,
-                info.possible,
-                info.number_type,
-                info.time_zones,
-                info.region,
-                info.problem,
-            )
-        )
-    return result
-
-
 def format_for_display(e164: str, region: str | None = None) -> str:
     """International format, or national format when the number is in ``region``.
 
@@ -153,34 +139,34 @@ def format_for_display(e164: str, region: str | None = None) -> str:
 
 
 def _describe(raw: str, number: PhoneNumber) -> PhoneInfo:
-    region = phonenumbers.region_code_for_number(number)
-    kind = _number_type(number, region)
+    region, kind = _region_and_type(number)
     # phonenumbers defines validity as "the number matches a type pattern of its own
     # region": is_valid_number(n) == (number_type(n) != UNKNOWN).
-    valid = kind != PhoneNumberType.UNKNOWN
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    possible = reason in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
     if region in _NOT_A_COUNTRY:
         region = None
     extension = number.extension or None
-    if not valid:
+    if kind == _UNKNOWN:
+        reason = phonenumbers.is_possible_number_with_reason(number)
         return PhoneInfo(
             raw=raw,
             e164=None,
             extension=extension,
             valid=False,
-            possible=possible,
+            possible=reason in _POSSIBLE,
             number_type=None,
             time_zones=(),
             region=region,
             problem=_invalid_problem(number, reason),
         )
+    e164 = f"+{number.country_code}{phonenumbers.national_significant_number(number)}"
     return PhoneInfo(
         raw=raw,
-        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        e164=e164,
         extension=extension,
         valid=True,
-        possible=possible,
+        # A valid number matches a type pattern, whose lengths are among the possible
+        # lengths of its region: it is possible.
+        possible=True,
         number_type=_TYPE_NAMES.get(kind, "unknown"),
         time_zones=_time_zones(number, kind),
         region=region,
@@ -188,16 +174,38 @@ def _describe(raw: str, number: PhoneNumber) -> PhoneInfo:
     )
 
 
-def _number_type(number: PhoneNumber, region: str | None) -> int:
-    """phonenumbers.number_type(number), given the number's region already found."""
+_POSSIBLE = (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+
+
+def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
+    """``(region_code_for_number(number), number_type(number))`` in one pass."""
     if _type_in_region is None:
-        return phonenumbers.number_type(number)
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
-        number.country_code, region
-    )
-    if metadata is None:
-        return PhoneNumberType.UNKNOWN
-    return _type_in_region(phonenumbers.national_significant_number(number), metadata)
+        return phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
+    country_code = number.country_code
+    regions = _REGIONS_OF_CODE.get(country_code)
+    if regions is None:
+        return None, _UNKNOWN
+    national = phonenumbers.national_significant_number(number)
+    if len(regions) == 1:
+        region = regions[0]
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+            country_code, region
+        )
+        return region, _UNKNOWN if metadata is None else _type_in_region(national, metadata)
+    # As phonenumbers finds the region among those sharing a calling code: the first whose
+    # leading digits match, or whose patterns the number matches; keep the type found.
+    for region in regions:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if _util.re_compile(metadata.leading_digits).match(national):
+                return region, _type_in_region(national, metadata)
+        else:
+            kind = _type_in_region(national, metadata)
+            if kind != _UNKNOWN:
+                return region, kind
+    return None, _UNKNOWN
 
 
 def _time_zones(number: PhoneNumber, kind: int) -> tuple[str, ...]:
@@ -206,7 +214,13 @@ def _time_zones(number: PhoneNumber, kind: int) -> tuple[str, ...]:
     # E.164 prefix, and an exact key would be the whole number.
     country_code = number.country_code
     if phonenumbers.is_number_type_geographical(kind, country_code):
-        return _known_zones(_timezone.time_zones_for_geographical_number(number))
+        zones = _timezone.time_zones_for_geographical_number(number)
+        known = _ZONES.get(zones)
+        if known is None:
+            if len(_ZONES) > 10_000:  # a few hundred in practice: the data's own lists
+                _ZONES.clear()
+            known = _ZONES[zones] = _known_zones(zones)
+        return known
     zones = _COUNTRY_ZONES.get(country_code)
     if zones is None:
         zones = _COUNTRY_ZONES[country_code] = _known_zones(_timezone.time_zones_for_number(number))

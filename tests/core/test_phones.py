@@ -281,12 +281,61 @@ def test_display_of_something_that_is_not_a_number_shows_it_as_is():
     assert format_for_display("unknown") == "unknown"
 
 
+def _numbers_of_every_region_and_type() -> list[str]:
+    """Every example number phonenumbers has (every region, every type, non-geographic
+    codes too), each also with its last digit changed, one digit less and one more: valid
+    numbers, invalid ones, and ones of another type or region of the same calling code."""
+    numbers = []
+    examples = [
+        phonenumbers.example_number_for_type(region, kind)
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+        for kind in phones._TYPE_NAMES
+    ]
+    examples += [
+        phonenumbers.example_number_for_non_geo_entity(code)
+        for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS)
+    ]
+    for example in examples:
+        if example is None:
+            continue
+        e164 = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+        last = str((int(e164[-1]) + 3) % 10)
+        numbers += [e164, e164[:-1] + last, e164[:-1], e164 + last]
+    return numbers
+
+
+def test_each_number_is_described_as_phonenumbers_describes_it():
+    """The one-pass region and type, and the cached zones, give what phonenumbers' public
+    functions give, for thousands of numbers of every region and type."""
+    numbers = _numbers_of_every_region_and_type()
+    assert len(numbers) > 3_000
+    for text in numbers:
+        info = parse_phone(text, None)
+        number = phonenumbers.parse(text, None)
+        valid = phonenumbers.is_valid_number(number)
+        region = phonenumbers.region_code_for_number(number)
+        if not valid:
+            # The repairs may still read it as another valid number; never as a wrong one.
+            assert info.e164 is None or phonenumbers.is_valid_number(phonenumbers.parse(info.e164))
+            continue
+        kind = phonenumbers.number_type(number)
+        zones = sorted(z for z in timezone.time_zones_for_number(number) if z != "Etc/Unknown")
+        assert info.valid, text
+        assert info.e164 == phonenumbers.format_number(number, PhoneNumberFormat.E164), text
+        assert info.number_type == phones._TYPE_NAMES[kind], text
+        assert info.region == (None if region in ("001", "ZZ") else region), text
+        assert list(info.time_zones) == zones, text
+        assert info.possible == phonenumbers.is_possible_number(number), text
+
+
 def test_results_do_not_depend_on_the_private_type_shortcut(monkeypatch):
     samples = [("(623)-853-7197", "US"), ("+1 800 555 0199", "US"), ("+32 987 65 43 21", "US")]
     samples += [("918080808080", "US"), ("+57 0321 123 4567", "US"), ("0171 1234567", "DE")]
+    samples += [(text, None) for text in _numbers_of_every_region_and_type()[::7]]
     with_shortcut = parse_phones(samples)
     monkeypatch.setattr(phones, "_type_in_region", None)
     monkeypatch.setattr(phones, "_COUNTRY_ZONES", {})
+    monkeypatch.setattr(phones, "_ZONES", {})
     assert parse_phones(samples) == with_shortcut
 
 
