@@ -17,7 +17,7 @@ import os
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,19 +29,29 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
-from teleprospect.core.column_mapping import ColumnMapping, MappedLead, suggest_mapping
+from teleprospect.core.column_mapping import ColumnMapping, MappingPlan, suggest_mapping
 from teleprospect.core.csv_reader import CsvDialect, CsvError, CsvRow, read_rows, sniff
 from teleprospect.core.dedupe_keys import (
     COMPANY_MATCH_THRESHOLD,
-    company_key,
     email_key,
     match_key,
     person_key,
     same_company,
 )
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind, ImportKind, ImportStatus
-from teleprospect.core.phones import PhoneInfo, parse_phone, parse_phone_tuples
+from teleprospect.services.import_rows import (
+    LEAD_COLUMNS,
+    PHONE_COLUMNS,
+    PreparedRow,
+    RawRow,
+    RowContext,
+    prepare_in_worker,
+    prepare_rows,
+    spaced_collections,
+    start_worker,
+)
 from teleprospect.services.scoring import LeadScorer
+from teleprospect.store.bulk import BulkInsert, sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     Campaign,
@@ -59,9 +69,14 @@ from teleprospect.store.types import utcnow
 ROWS_PER_CHUNK = 2_000
 #: From this many rows on, phone numbers are parsed in worker processes.
 PARALLEL_FROM_ROWS = 20_000
-#: Worker processes for phone parsing: one per core. More than a few cannot help, as the
-#: main process writes to the database one chunk at a time.
-PHONE_WORKERS = max(2, min(os.cpu_count() or 2, 8))
+#: Worker processes preparing rows (mapping, phone parsing, keys, scores): one per core.
+#: More than a few cannot help, as this process writes to the database one chunk at a
+#: time.
+ROW_WORKERS = max(2, min(os.cpu_count() or 2, 8))
+#: SQLite, while importing: page cache (KiB) and write-ahead-log pages between
+#: checkpoints (see :func:`sqlite_bulk_settings`).
+SQLITE_CACHE_KIB = 128 * 1024
+SQLITE_CHECKPOINT_PAGES = 50_000
 #: How many rows a preview shows.
 PREVIEW_ROWS = 20
 #: How many duplicates the summary keeps in memory to show; the report file has them all.
@@ -307,20 +322,27 @@ def import_leads(
             batch = ImportBatch(**batch_values, user_id=user_id, default_region=region)
             session.add(batch)
             session.flush()
-            writer = _LeadWriter(session, batch.id, request, region, summary, reports)
+            plan = mapping.compile(dialect.header)
+            writer = _LeadWriter(session, batch.id, request, region, plan, summary, reports)
             total = _estimate_rows(path)
             parallel = request.parallel
             if parallel is None:
                 parallel = total >= PARALLEL_FROM_ROWS
-            plan = mapping.compile(dialect.header)
-            for rows, mapped, phones in _parsed_chunks(
-                read_rows(path, dialect), plan.apply, region, parallel
+            context = RowContext(plan, region, writer.scorer)
+            with (
+                spaced_collections(),
+                sqlite_bulk_settings(
+                    writer.connection,
+                    cache_kib=SQLITE_CACHE_KIB,
+                    checkpoint_pages=SQLITE_CHECKPOINT_PAGES,
+                ),
             ):
-                if should_cancel and should_cancel():
-                    raise ImportCancelled()
-                writer.write_chunk(rows, mapped, phones)
-                if progress:
-                    progress(summary.rows, max(total, summary.rows))
+                for rows, prepared in _prepared_chunks(read_rows(path, dialect), context, parallel):
+                    if should_cancel and should_cancel():
+                        raise ImportCancelled()
+                    writer.write_chunk(rows, prepared)
+                    if progress:
+                        progress(summary.rows, max(total, summary.rows))
             _fill_batch(batch, summary, status=ImportStatus.COMMITTED)
             batch.finished_at = utcnow()
             summary.batch_id = batch.id
@@ -441,20 +463,7 @@ def _estimate_rows(path: Path) -> int:
     return max(count - 1, 1)
 
 
-# --- phone parsing, possibly in worker processes --------------------------------------
-
-
-def parse_phone_batch(items: Sequence[tuple[str, str]]) -> list[PhoneInfo]:
-    """Top-level so worker processes can run it."""
-    return [parse_phone(raw, region) for raw, region in items]
-
-
-PhoneRequests = list[tuple[str, str]]
-
-
-def _phone_requests(mapped: Sequence[MappedLead], region: str) -> PhoneRequests:
-    # A row's own country column overrides the import's region for its numbers.
-    return [(p.raw, m.country or region) for m in mapped for p in m.phones]
+# --- preparing rows, possibly in worker processes --------------------------------------
 
 
 def _chunks(rows: Iterator[CsvRow], size: int) -> Iterator[list[CsvRow]]:
@@ -468,40 +477,42 @@ def _chunks(rows: Iterator[CsvRow], size: int) -> Iterator[list[CsvRow]]:
         yield chunk
 
 
-def _parsed_chunks(
-    rows: Iterator[CsvRow],
-    apply: Callable[[Sequence[str]], MappedLead],
-    region: str,
-    parallel: bool,
-) -> Iterator[tuple[list[CsvRow], list[MappedLead], list[PhoneInfo]]]:
-    """Rows, their mapped leads and their parsed phones, chunk by chunk, in file order.
+def _raw(chunk: list[CsvRow]) -> list[RawRow]:
+    return [(row.cells, row.problems) for row in chunk]
 
-    With ``parallel``, phones of the next chunks are parsed by worker processes while
-    this process stores the current one. Workers are spawned (not forked) so that a
-    GUI's threads are never copied into them.
+
+def _prepared_chunks(
+    rows: Iterator[CsvRow], context: RowContext, parallel: bool
+) -> Iterator[tuple[list[CsvRow], list[PreparedRow]]]:
+    """Rows and their prepared leads, chunk by chunk, in file order.
+
+    With ``parallel``, worker processes prepare the next chunks (mapping, phone parsing,
+    keys, scores) while this process checks and writes the current one. Workers are
+    spawned (not forked) so that a GUI's threads are never copied into them.
     """
     if not parallel:
         for chunk in _chunks(rows, ROWS_PER_CHUNK):
-            mapped = [apply(row.cells) for row in chunk]
-            yield chunk, mapped, parse_phone_batch(_phone_requests(mapped, region))
+            yield chunk, prepare_rows(context, _raw(chunk))
         return
-    lookahead = PHONE_WORKERS * 2
-    with ProcessPoolExecutor(PHONE_WORKERS, mp_context=get_context("spawn")) as pool:
-        # Workers send back plain tuples: far cheaper to pickle than PhoneInfo objects.
-        pending: deque[tuple[list[CsvRow], list[MappedLead], Future[list[tuple]]]] = deque()
+    lookahead = ROW_WORKERS * 2
+    with ProcessPoolExecutor(
+        ROW_WORKERS,
+        mp_context=get_context("spawn"),
+        initializer=start_worker,
+        initargs=(context,),
+    ) as pool:
+        pending: deque[tuple[list[CsvRow], Future[list[PreparedRow]]]] = deque()
         try:
             for chunk in _chunks(rows, ROWS_PER_CHUNK):
-                mapped = [apply(row.cells) for row in chunk]
-                future = pool.submit(parse_phone_tuples, _phone_requests(mapped, region))
-                pending.append((chunk, mapped, future))
+                pending.append((chunk, pool.submit(prepare_in_worker, _raw(chunk))))
                 if len(pending) > lookahead:
-                    chunk0, mapped0, future0 = pending.popleft()
-                    yield chunk0, mapped0, [PhoneInfo(*f) for f in future0.result()]
+                    chunk0, future0 = pending.popleft()
+                    yield chunk0, future0.result()
             while pending:
-                chunk0, mapped0, future0 = pending.popleft()
-                yield chunk0, mapped0, [PhoneInfo(*f) for f in future0.result()]
+                chunk0, future0 = pending.popleft()
+                yield chunk0, future0.result()
         finally:
-            for _, _, future in pending:
+            for _, future in pending:
                 future.cancel()
 
 
@@ -509,9 +520,13 @@ def _parsed_chunks(
 
 
 _LENGTHS = {c.name: c.type.length for c in Lead.__table__.columns if hasattr(c.type, "length")}
-_TEXT_FIELDS = ("first_name", "last_name", "email", "company", "title", "industry", "lead_source")
 #: Fields an "update" import may fill in on an existing lead.
-_UPDATABLE = (*_TEXT_FIELDS, "company_size", "country")
+_UPDATABLE = (
+    "first_name", "last_name", "email", "company", "title", "industry", "lead_source",
+    "company_size", "country",
+)  # fmt: skip
+#: Lead columns a new lead's row gives after the prepared ones: they are known only here.
+_LEAD_INSERT_COLUMNS = (*LEAD_COLUMNS, "id", "possible_duplicate_of_id", "do_not_call")
 
 
 @dataclass(slots=True)
@@ -565,15 +580,14 @@ class _Recent(dict):  # type: ignore[type-arg]
             self._entries = 1
 
 
-#: A new lead waiting to be inserted: values, phone rows, key holder, on DNC, and the
+#: A new lead waiting to be inserted: the prepared row, its key holder, on DNC, and the
 #: lead it may duplicate (its id may not be known yet either).
-_Pending = tuple[dict[str, Any], list[dict[str, Any]], _Seen, bool, "_Seen | None"]
+_Pending = tuple[PreparedRow, _Seen, bool, "_Seen | None"]
 _Existing = tuple[dict[str, _Seen], dict[str, _Seen], dict[str, list[_Seen]]]
 _NOTHING_EXISTING: _Existing = ({}, {}, {})
-#: Bound of the person-key cache (it is emptied when full: memory stays flat).
-_PERSON_KEYS_KEPT = 200_000
 #: From this many companies for one person key on, they are compared in one call.
 _COMPANIES_IN_ONE_CALL = 12
+_CUTOFF = COMPANY_MATCH_THRESHOLD
 
 
 class _LeadWriter:
@@ -583,26 +597,49 @@ class _LeadWriter:
         batch_id: int,
         request: LeadImportRequest,
         region: str,
+        plan: MappingPlan,
         summary: ImportSummary,
         reports: ImportReports,
     ) -> None:
         self.session = session
         self.batch_id = batch_id
         self.request = request
-        self.region = region
+        self.plan = plan
         self.summary = summary
         self.reports = reports
         self.now = utcnow()
         self.connection = session.connection()
         self.is_sqlite = self.connection.dialect.name == "sqlite"
+        self.scorer = LeadScorer.for_import(session, request.campaign_id, region, self.now)
+        now = self.now
+        self.lead_rows = BulkInsert(
+            self.connection,
+            Lead.__table__,
+            _LEAD_INSERT_COLUMNS,
+            {
+                "campaign_id": request.campaign_id,
+                "import_batch_id": batch_id,
+                "inbound": self.scorer.inbound,
+                "rules_version": self.scorer.rules.version,
+                "next_action_at": now,  # callable at once: no hopper, no cron
+                "scored_at": now,
+                "created_at": now,
+                "updated_at": now,
+            },
+            encoded=("extra", "priority"),  # JSON text, and a float already
+        )
+        self.phone_rows = BulkInsert(
+            self.connection, LeadPhone.__table__, ("lead_id", *PHONE_COLUMNS)
+        )
         # Keys of leads this file created, so a later row can match an earlier one.
         self.file_emails: _Recent = _Recent(FILE_KEYS_KEPT)
         self.file_phones: _Recent = _Recent(FILE_KEYS_KEPT)
-        # Person key → company key → the first lead of the file with that company key.
-        # same_company() depends on the company keys alone, so a later lead with a company
-        # key already there can never be the first match: one entry per company key.
+        # Match key → company key → the first lead of the file with that company key. As
+        # in the database, candidates are the leads of the same match key (the same person
+        # at a company starting alike: see match_key()). same_company() depends on the
+        # company keys alone, so a later lead with a company key already there can never
+        # be the first match: one entry per company key.
         self.file_people: _Recent = _Recent(FILE_KEYS_KEPT)
-        self.person_keys: dict[tuple[str, str], str] = {}
         self.pending: list[_Pending] = []
         #: Duplicates of this chunk, recorded once the leads they point at have ids.
         self.found: list[tuple[int, _Seen, str, str]] = []
@@ -621,32 +658,10 @@ class _LeadWriter:
         """True once leads of this file dropped out of the in-memory keys."""
         return self.file_emails.dropped or self.file_phones.dropped or self.file_people.dropped
 
-    def _person_key(self, first: str, last: str) -> str:
-        """person_key(), remembered: first and last names repeat a lot across a file."""
-        key = self.person_keys.get((first, last))
-        if key is None:
-            if len(self.person_keys) >= _PERSON_KEYS_KEPT:
-                self.person_keys.clear()
-            key = self.person_keys[first, last] = person_key(first, last)
-        return key
-
     def _has(self, column: Any) -> bool:
         return self.session.scalar(select(column).limit(1)) is not None
 
-    def write_chunk(
-        self, rows: list[CsvRow], mapped: list[MappedLead], phones: list[PhoneInfo]
-    ) -> None:
-        per_row: list[list[PhoneInfo]] = []
-        position = 0
-        for lead in mapped:
-            count = len(lead.phones)
-            per_row.append(phones[position : position + count] if count else [])
-            position += count
-        keys = [(email_key(m.email), self._person_key(m.first_name, m.last_name)) for m in mapped]
-        matches = [
-            match_key(person, m.company) for (_, person), m in zip(keys, mapped, strict=True)
-        ]
-
+    def write_chunk(self, rows: list[CsvRow], prepared: list[PreparedRow]) -> None:
         existing = _NOTHING_EXISTING
         dnc_emails: set[str] = set()
         dnc_phones: set[str] = set()
@@ -654,33 +669,31 @@ class _LeadWriter:
             self.query_leads = True  # earlier rows of this file are now found in the database
         if self.query_leads or self.query_dnc:
             # Both as written and as keys: stored emails are lower-cased but may keep a +tag.
-            emails = {m.email for m in mapped if m.email}
-            emails.update(k for k, _ in keys if k)
-            numbers = {p.e164 for row in per_row for p in row if p.e164}
+            emails = {p.email for p in prepared if p.email}
+            emails.update(p.key_email for p in prepared if p.key_email)
+            numbers = {number for p in prepared for number in p.numbers}
             if self.query_leads:
-                existing = self._existing(emails, numbers, {k for k in matches if k})
+                matches = {p.key_match for p in prepared if p.key_match}
+                existing = self._existing(emails, numbers, matches)
             if self.query_dnc:
                 dnc_emails, dnc_phones = self._do_not_call(emails, numbers)
 
         summary = self.summary
         policy = self.request.on_duplicate
-        for row, lead, infos, (key_email, key_person), key_match in zip(
-            rows, mapped, per_row, keys, matches, strict=True
-        ):
+        for row, lead in zip(rows, prepared, strict=True):
             summary.rows += 1
-            problems = [*row.problems, *lead.problems]
-            if not (lead.first_name or lead.last_name or lead.email or lead.company or infos):
+            if lead.empty:
                 summary.rejected += 1
                 reason = "the row holds no name, email, company or phone number"
                 self.reports.reject(row, reason)
                 continue
-            if infos and not any(p.valid for p in infos):
+            if lead.invalid_phones:
                 summary.invalid_phones += 1
-                problems.extend(f"phone {p.raw!r}: {p.problem}" for p in infos if p.problem)
-            match = self._match(lead, key_email, key_person, key_match, infos, existing)
+            match = self._match(lead, existing)
+            key_email = lead.key_email
             on_dnc = bool(
                 (key_email and (key_email in dnc_emails or lead.email in dnc_emails))
-                or (dnc_phones and any(p.e164 in dnc_phones for p in infos if p.e164))
+                or (dnc_phones and any(number in dnc_phones for number in lead.numbers))
             )
             if match is not None:
                 seen, reason = match
@@ -691,20 +704,18 @@ class _LeadWriter:
                 if policy is DuplicatePolicy.UPDATE:
                     if seen.lead_id == 0:
                         self._insert_pending()  # the matched row is still waiting for its id
-                    self._update(seen.lead_id, lead, infos, on_dnc)
+                    self._update(seen.lead_id, row, lead, on_dnc)
                     summary.updated += 1
                     self.found.append((row.row_number, seen, reason, "updated"))
                     continue
                 self.found.append((row.row_number, seen, reason, "marked as possible duplicate"))
-            if problems:
+            if lead.flagged:
                 summary.flagged += 1
             if on_dnc:
                 summary.dnc += 1
-            values = self._lead_values(lead, infos, problems, on_dnc, key_match)
-            phone_list = _phone_rows(lead, infos)
-            seen = _Seen(0, f"{lead.first_name} {lead.last_name}".strip(), lead.company)
-            self._remember(seen, values, phone_list, key_person)
-            self.pending.append((values, phone_list, seen, on_dnc, match[0] if match else None))
+            seen = _Seen(0, lead.name, lead.company)
+            self._remember(seen, lead)
+            self.pending.append((lead, seen, on_dnc, match[0] if match else None))
         self._insert_pending()
         for number, seen, reason, action in self.found:
             found = DuplicateFound(number, seen.lead_id, seen.name, reason, action)
@@ -741,18 +752,14 @@ class _LeadWriter:
         lead_rows = []
         phone_rows = []
         history_rows = []
-        summary = self.summary
-        for lead_id, (values, phone_list, seen, on_dnc, duplicate_of) in zip(
-            ids, self.pending, strict=True
-        ):
+        for lead_id, (lead, seen, on_dnc, duplicate_of) in zip(ids, self.pending, strict=True):
             seen.lead_id = lead_id
-            values["id"] = lead_id
             # An earlier lead: inserted before, or earlier in this very list.
-            values["possible_duplicate_of_id"] = duplicate_of.lead_id if duplicate_of else None
-            lead_rows.append(values)
-            for phone in phone_list:
-                phone["lead_id"] = lead_id
-            phone_rows.extend(phone_list)
+            lead_rows.append(
+                (*lead.lead, lead_id, duplicate_of.lead_id if duplicate_of else None, on_dnc)
+            )
+            for phone in lead.phones:
+                phone_rows.append((lead_id, *phone))
             if on_dnc:
                 history_rows.append(
                     {
@@ -765,13 +772,11 @@ class _LeadWriter:
                         "user_id": None,
                     }
                 )
-        summary.imported += len(ids)
-        summary.imported_lead_ids.extend(ids)
+        self.summary.imported += len(ids)
+        self.summary.imported_lead_ids.extend(ids)
         self.pending.clear()
-        # Core executemany: every row has the same keys, so one statement for them all.
-        self.connection.execute(insert(Lead.__table__), lead_rows)
-        if phone_rows:
-            self.connection.execute(insert(LeadPhone.__table__), phone_rows)
+        self.lead_rows.insert(lead_rows)
+        self.phone_rows.insert(phone_rows)
         if history_rows:
             self.connection.execute(insert(LeadHistory.__table__), history_rows)
 
@@ -823,16 +828,9 @@ class _LeadWriter:
                 by_person.setdefault(row.match_key, []).append(seen_of(row))
         return by_email, by_phone, by_person
 
-    def _match(
-        self,
-        lead: MappedLead,
-        key_email: str | None,
-        key_person: str,
-        key_match: str,
-        infos: list[PhoneInfo],
-        existing: _Existing,
-    ) -> tuple[_Seen, str] | None:
+    def _match(self, lead: PreparedRow, existing: _Existing) -> tuple[_Seen, str] | None:
         db_emails, db_phones, db_people = existing
+        key_email = lead.key_email
         if key_email:
             seen = db_emails.get(key_email)
             if seen is not None:
@@ -840,45 +838,35 @@ class _LeadWriter:
             seen = self.file_emails.get(key_email)
             if seen is not None:
                 return seen, f"same email {key_email} as an earlier row of this file"
-        for info in infos:
-            number = info.e164
-            if not number:
-                continue
+        for number in lead.numbers:
             seen = db_phones.get(number)
             if seen is not None:
                 return seen, f"same phone {number} as {seen.where}"
             seen = self.file_phones.get(number)
             if seen is not None:
                 return seen, f"same phone {number} as an earlier row of this file"
-        if key_person and lead.company:
+        if lead.key_person and lead.company:
             company = lead.company
-            for seen in db_people.get(key_match, ()):
+            for seen in db_people.get(lead.key_match, ()):
                 if same_company(seen.company, company):
                     return seen, _same_person(seen, seen.where)
-            by_company = self.file_people.get(key_person)
+            by_company = self.file_people.get(lead.key_match)
             if by_company:
-                key = company_key(company)
-                if key:
-                    seen = _first_same_company(by_company, key)
-                    if seen is not None:
-                        return seen, _same_person(seen, "an earlier row of this file")
+                seen = _first_same_company(by_company, lead.key_company)
+                if seen is not None:
+                    return seen, _same_person(seen, "an earlier row of this file")
         return None
 
-    def _remember(
-        self, seen: _Seen, values: dict[str, Any], phones: list[dict], key_person: str
-    ) -> None:
-        if values["email"]:
-            self.file_emails.setdefault(email_key(values["email"]) or "", seen)
-        for phone in phones:
-            if phone["e164"]:
-                self.file_phones.setdefault(phone["e164"], seen)
-        if key_person:
-            key = company_key(seen.company)
-            if key:  # an empty company key matches nothing
-                companies = self.file_people.setdefault(key_person, {})
-                if key not in companies:
-                    companies[key] = seen
-                    self.file_people.grew()
+    def _remember(self, seen: _Seen, lead: PreparedRow) -> None:
+        if lead.key_email:
+            self.file_emails.setdefault(lead.key_email, seen)
+        for number in lead.numbers:
+            self.file_phones.setdefault(number, seen)
+        if lead.key_match:  # no name or no company key: matched by email or phone only
+            companies = self.file_people.setdefault(lead.key_match, {})
+            if lead.key_company not in companies:
+                companies[lead.key_company] = seen
+                self.file_people.grew()
 
     def _do_not_call(self, emails: set[str], numbers: set[str]) -> tuple[set[str], set[str]]:
         if not emails and not numbers:
@@ -893,69 +881,14 @@ class _LeadWriter:
         ).all()
         return {r.email for r in rows if r.email}, {r.phone_e164 for r in rows if r.phone_e164}
 
-    # -- values
+    # -- updating an existing lead
 
-    def _lead_values(
-        self,
-        lead: MappedLead,
-        infos: list[PhoneInfo],
-        problems: list[str],
-        on_dnc: bool,
-        key_match: str,
-    ) -> dict[str, Any]:
-        primary = next((p for p in infos if p.is_callable), infos[0] if infos else None)
-        extras = dict(lead.extras)
-        values: dict[str, Any] = {
-            "first_name": lead.first_name,
-            "last_name": lead.last_name,
-            "email": lead.email,
-            "company": lead.company,
-            "title": lead.title,
-            "industry": lead.industry,
-            "company_size": lead.company_size,
-            "country": lead.country or (primary.region if primary and primary.valid else None),
-            "lead_source": lead.lead_source,
-        }
-        for name in _TEXT_FIELDS:
-            limit = _LENGTHS.get(name)
-            text = values[name]
-            if text and limit and len(text) > limit:
-                extras[f"{name} (full)"] = text
-                values[name] = text[:limit]
-                problems.append(f"{name.replace('_', ' ')} longer than {limit} characters: cut")
-        if problems:
-            extras["Import problems"] = "; ".join(problems)
-        values.update(
-            match_key=key_match,
-            phone_raw=(primary.raw if primary else "")[: _LENGTHS["phone_raw"]],
-            phone_e164=primary.e164 if primary else None,
-            phone_extension=primary.extension if primary else None,
-            phone_valid=bool(primary and primary.valid),
-            phone_type=primary.number_type if primary else None,
-            phone_time_zones=" ".join(primary.time_zones) if primary else "",
-            campaign_id=self.request.campaign_id,
-            import_batch_id=self.batch_id,
-            extra=extras,
-            do_not_call=on_dnc,
-            next_action_at=self.now,  # callable at once: no hopper, no cron
-            created_at=self.now,
-            updated_at=self.now,
-        )
-        # Score, priority and call zones in the same pass: the lead is in the queue, in its
-        # place, the moment the import commits.
-        scorer: LeadScorer | None = self.__dict__.get("_queue_scorer")
-        if scorer is None:
-            scorer = self.__dict__["_queue_scorer"] = LeadScorer.for_import(
-                self.session, self.request.campaign_id, self.region, self.now
-            )
-        values.update(scorer.queue_values(values))
-        return values
-
-    def _update(self, lead_id: int, lead: MappedLead, infos: list[PhoneInfo], on_dnc: bool) -> None:
+    def _update(self, lead_id: int, row: CsvRow, prepared: PreparedRow, on_dnc: bool) -> None:
         """Fill the existing lead with the row's non-empty values; never blank a value."""
         existing = self.session.get(Lead, lead_id)
         if existing is None:  # pragma: no cover - matched ids come from this transaction
             return
+        lead = self.plan.apply(row.cells)  # as the worker read it; rare enough to redo
         for name in _UPDATABLE:
             value = getattr(lead, name)
             if value not in (None, ""):
@@ -971,17 +904,20 @@ class _LeadWriter:
             )
         known = {p.e164 for p in existing.phones} | {existing.phone_e164}
         position = len(existing.phones)
-        for info, raw in zip(infos, lead.phones, strict=True):
-            if info.e164 in known or (not info.e164 and not info.raw):
+        for phone in prepared.phones:
+            fields = dict(zip(PHONE_COLUMNS, phone, strict=True))
+            e164 = fields["e164"]
+            if e164 in known or (not e164 and not fields["raw"]):
                 continue
-            existing.phones.append(LeadPhone(position=position, **_phone_fields(raw.label, info)))
+            fields["position"] = position
+            existing.phones.append(LeadPhone(**fields))
             position += 1
-            known.add(info.e164)
-            if not existing.phone_valid and info.is_callable:
-                existing.phone_raw, existing.phone_e164 = info.raw, info.e164
-                existing.phone_extension, existing.phone_valid = info.extension, True
-                existing.phone_type = info.number_type
-                existing.phone_time_zones = " ".join(info.time_zones)
+            known.add(e164)
+            if not existing.phone_valid and fields["valid"] and e164:
+                existing.phone_raw, existing.phone_e164 = fields["raw"], e164
+                existing.phone_extension, existing.phone_valid = fields["extension"], True
+                existing.phone_type = fields["number_type"]
+                existing.phone_time_zones = fields["time_zones"]
         if on_dnc and not existing.do_not_call:
             existing.do_not_call = True
             self.summary.dnc += 1
@@ -997,7 +933,7 @@ def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
     same_company() decides: equal keys, or token_sort_ratio from the threshold on."""
     if len(by_company) < _COMPANIES_IN_ONE_CALL:
         for other, seen in by_company.items():
-            if other == key or fuzz.token_sort_ratio(other, key) >= COMPANY_MATCH_THRESHOLD:
+            if other == key or fuzz.token_sort_ratio(other, key, score_cutoff=_CUTOFF):
                 return seen
         return None
     # Common names gather many companies: let rapidfuzz compare them all in one call.
@@ -1013,25 +949,6 @@ def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
         return None
     first = min(index for _, _, index in found)
     return list(by_company.values())[first]
-
-
-def _phone_fields(label: str, info: PhoneInfo) -> dict[str, Any]:
-    return {
-        "label": str(label),
-        "raw": info.raw[:64],
-        "e164": info.e164,
-        "extension": info.extension,
-        "valid": info.valid,
-        "number_type": info.number_type,
-        "time_zones": " ".join(info.time_zones),
-    }
-
-
-def _phone_rows(lead: MappedLead, infos: list[PhoneInfo]) -> list[dict[str, Any]]:
-    return [
-        {"position": position, **_phone_fields(raw.label, info)}
-        for position, (raw, info) in enumerate(zip(lead.phones, infos, strict=True))
-    ]
 
 
 # --- reports --------------------------------------------------------------------------

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
@@ -39,6 +38,7 @@ from teleprospect.core.scoring import (
 )
 from teleprospect.services.permissions import require_user
 from teleprospect.services.team_settings import PRIORITY_WEIGHTS, read_setting
+from teleprospect.store.bulk import sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer, ScoringRuleSet
 from teleprospect.store.types import UTCDateTime, utcnow
@@ -88,6 +88,10 @@ class ActiveRules:
     rules: ScoringRules
     compiled: CompiledRules
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to import workers as the rules' data; compiled once there.
+        return (_active_rules, (self.version, self.rules.to_dict()))
+
 
 # Reading and compiling rules costs milliseconds; the same rules (by content) are read and
 # compiled once per process, however often the queue asks for them.
@@ -103,6 +107,10 @@ def _known_rules(data: Mapping[str, Any]) -> tuple[ScoringRules, CompiledRules]:
         rules = ScoringRules.from_dict(data)
         known = _known[key] = (rules, compile_rules(rules))
     return known
+
+
+def _active_rules(version: int, data: Mapping[str, Any]) -> ActiveRules:
+    return ActiveRules(version, *_known_rules(data))
 
 
 def _compiled_for(rules: ScoringRules) -> CompiledRules:
@@ -620,9 +628,13 @@ _SQLITE_WRITE_ZONES = "UPDATE lead SET call_zones = ? WHERE id = ?"
 def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
     with db.engine.connect() as conn:
         # The time as the column stores it, converted once rather than once per lead.
-        bind = Lead.__table__.c.scored_at.type.bind_processor(conn.dialect)
+        bind = Lead.__table__.c.scored_at.type.dialect_impl(conn.dialect).bind_processor(
+            conn.dialect
+        )
         scored_at = bind(scorer.now) if bind else scorer.now
-        with _sqlite_bulk_settings(conn):
+        with sqlite_bulk_settings(
+            conn, cache_kib=_SQLITE_CACHE_KIB, checkpoint_pages=_SQLITE_CHECKPOINT_PAGES
+        ):
             after = 0
             while True:
                 if tracker.cancel_requested():
@@ -648,22 +660,6 @@ def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk
                         conn.exec_driver_sql(_SQLITE_WRITE_ZONES, scored.zone_changes)
                 after = scored.ids[-1]
                 tracker.chunk_written(len(scored.ids))
-
-
-@contextmanager
-def _sqlite_bulk_settings(conn: Connection) -> Iterator[None]:
-    """A bigger page cache and fewer checkpoints on this connection while it re-scores."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    cache = raw.execute("PRAGMA cache_size").fetchone()[0]
-    checkpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    raw.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
-    raw.execute(f"PRAGMA wal_autocheckpoint = {_SQLITE_CHECKPOINT_PAGES}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size = {int(cache)}")
-        raw.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
 
 # PostgreSQL: one statement per chunk, the new values as arrays. Every column the queue
