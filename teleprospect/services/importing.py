@@ -1,12 +1,12 @@
 """Importing leads from a CSV file: one recorded batch, all or nothing.
 
-The flow for one file: detect how to read it (encoding, delimiter), map its columns,
-normalise every row, parse its phone numbers (in worker processes for big files),
-find duplicates against the database and earlier rows of the same file, put numbers
-and emails on the do-not-call list under do-not-call, and write the leads — all in
-one transaction. A cancel or an error rolls everything back and is itself recorded.
-Every rejected row goes to a reject file with its row number and reason; a summary
-file beside it lists what happened, duplicates included.
+The flow for one file: detect how to read it (encoding, delimiter); prepare every row
+(map its columns, normalise, parse its phone numbers, score it: see import_rows, in
+worker processes for big files); find duplicates against the database and earlier rows
+of the same file, put numbers and emails on the do-not-call list under do-not-call, and
+write the leads — all in one transaction. A cancel or an error rolls everything back and
+is itself recorded. Every rejected row goes to a reject file with its row number and
+reason; a summary file beside it lists what happened, duplicates included.
 """
 
 from __future__ import annotations
@@ -808,7 +808,10 @@ class _LeadWriter:
             name = f"{row.first_name} {row.last_name}".strip()
             return _Seen(row.id, name, row.company, row.import_batch_id == self.batch_id)
 
-        execute = self.connection.execute
+        def execute(query: Any) -> Any:
+            # The oldest lead first: when several match, the same one is named every time.
+            return self.connection.execute(query.order_by(Lead.id))
+
         if emails:
             for row in execute(select(*columns).where(Lead.email.in_(emails), *others)):
                 by_email.setdefault(email_key(row.email) or "", seen_of(row))

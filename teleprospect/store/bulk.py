@@ -23,9 +23,11 @@ class BulkInsert:
     """INSERTs into ``table``: each row gives the values of ``columns``, in order.
 
     ``constants`` are values shared by every row; columns given by neither get their
-    column default, as an ORM insert would. Values of ``columns`` are converted by their
-    column type per row, except those named in ``encoded``, which the caller already
-    wrote as the database stores them (JSON text, for instance).
+    column default, as an ORM insert would, worked out once: a callable default (the
+    time, an empty dict) is called once and shared by the rows. A column whose default
+    is a SQL expression or a sequence must be given. Values of ``columns`` are converted
+    by their column type per row, except those named in ``encoded``, which the caller
+    already wrote as the database stores them (JSON text, for instance).
     """
 
     def __init__(
@@ -48,6 +50,11 @@ class BulkInsert:
                 constants[column.name] = default.arg  # type: ignore[attr-defined]
             elif default.is_callable:  # type: ignore[attr-defined]
                 constants[column.name] = default.arg(None)  # type: ignore[attr-defined]
+            else:
+                raise ValueError(
+                    f"{table.name}.{column.name}: a default worked out by the database"
+                    " cannot be written in bulk; give its value"
+                )
         unknown = (set(columns) | set(constants)) - set(table.columns.keys())
         if unknown:
             raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
@@ -64,13 +71,14 @@ class BulkInsert:
         ]
         names = [*columns, *constants]
         self._postgresql = dialect.name == "postgresql"
-        quote = dialect.identifier_preparer.quote
-        column_list = ", ".join(quote(name) for name in names)
+        preparer = dialect.identifier_preparer
+        target = preparer.format_table(table)  # with its schema, quoted as needed
+        column_list = ", ".join(preparer.quote(name) for name in names)
         if self._postgresql:
-            self._sql = f"COPY {quote(table.name)} ({column_list}) FROM STDIN"
+            self._sql = f"COPY {target} ({column_list}) FROM STDIN"
         else:
             marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-            self._sql = f"INSERT INTO {quote(table.name)} ({column_list}) VALUES ({marks})"
+            self._sql = f"INSERT INTO {target} ({column_list}) VALUES ({marks})"
 
     def insert(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Write ``rows``: each a tuple of the ``columns`` values."""

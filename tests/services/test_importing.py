@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from teleprospect.services.importing import (
     save_mapping,
 )
 from teleprospect.store.database import Database
+from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
 
 HEADER = ["First Name", "Last Name", "Company", "Email", "Phone", "Mobile", "Country", "Title"]
@@ -252,17 +254,65 @@ def test_dry_run_counts_but_saves_nothing(db: Database, tmp_path) -> None:
     assert count(db, Lead) == 0
 
 
-def test_worker_processes_give_the_same_result_as_inline(db, tmp_path, monkeypatch) -> None:
+def _stored(database: Database) -> list[tuple]:
+    """Every lead as stored, less what depends on when or as which batch it was written."""
+    moment = {"id", "created_at", "updated_at", "next_action_at", "scored_at", "import_batch_id"}
+    columns = [c for c in Lead.__table__.columns if c.name not in moment]
+    result = []
+    for lead in leads(database):
+        values = {c.name: getattr(lead, c.key) for c in columns}
+        values["priority"] = round(values["priority"], 4)  # ages with the import's time
+        values["possible_duplicate_of_id"] = bool(values["possible_duplicate_of_id"])
+        phones = [(p.position, p.label, p.raw, p.e164, p.valid, p.time_zones) for p in lead.phones]
+        result.append((sorted(values.items()), phones))
+    return result
+
+
+def test_worker_processes_give_the_same_leads_as_inline(db, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 2)
-    path = write_csv(tmp_path / "a.csv", ROWS)
-    summary = import_leads(db, request(path, parallel=True))
-    assert summary.imported == 4
-    assert [lead.phone_e164 for lead in leads(db)] == [
+    rows = [
+        *ROWS,
+        ["", "", "", "", "", "", "", "Intern"],  # rejected
+        ["JOHN", "doe", "ACME, Inc.", "", "", "", "US", ""],  # the same person: marked
+        ["Zoë", "Ndiaye", "X" * 250, "zoe@@example", "+33 1 42 68 53 00", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "a.csv", rows)
+    inline_db = Database(f"sqlite:///{tmp_path / 'inline.sqlite3'}")
+    upgrade_to_head(inline_db)
+    mark = DuplicatePolicy.MARK
+    inline = import_leads(inline_db, request(path, parallel=False, on_duplicate=mark))
+    workers = import_leads(db, request(path, parallel=True, on_duplicate=mark))
+    counts = ("rows", "imported", "duplicates", "rejected", "invalid_phones", "flagged")
+    assert [getattr(workers, n) for n in counts] == [getattr(inline, n) for n in counts]
+    assert (workers.imported, workers.duplicates, workers.rejected) == (6, 1, 1)
+    assert _stored(db) == _stored(inline_db)
+    assert [lead.phone_e164 for lead in leads(db)][:4] == [
         "+4930901820",
         "+16238537197",
         "+918080808080",
         None,
     ]
+    inline_db.dispose()
+
+
+def test_a_value_cut_to_fit_flags_its_row_and_keeps_the_full_text(db, tmp_path) -> None:
+    company = "Very Long Company Name " * 12  # over the column's 200 characters
+    rows = [["Ada", "Lovelace", company, "ada@example.com", "+44 20 7946 0018", "", "GB", ""]]
+    summary = import_leads(db, request(write_csv(tmp_path / "a.csv", rows)))
+    assert (summary.imported, summary.flagged) == (1, 1)
+    (ada,) = leads(db)
+    assert len(ada.company) == 200 and ada.extra["company (full)"] == company.strip()
+    assert "company longer than 200 characters: cut" in ada.extra["Import problems"]
+
+
+def test_an_import_leaves_garbage_collection_as_it_was(db, tmp_path, monkeypatch) -> None:
+    before = gc.get_threshold()
+    import_leads(db, request(write_csv(tmp_path / "a.csv", ROWS)))
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(importing._LeadWriter, "write_chunk", lambda *_: 1 / 0)
+    with pytest.raises(ImportFailed):
+        import_leads(db, request(write_csv(tmp_path / "b.csv", ROWS[:2])))
+    assert gc.get_threshold() == before
 
 
 def test_campaign_region_reads_local_numbers(db: Database, tmp_path) -> None:
