@@ -17,6 +17,9 @@ Both floors run with phonenumbers' pattern cache on, as the import does (it chan
 * FLOOR: ``phonenumbers.parse(raw, region)`` over exactly the file's phone cells, one core;
 * FLOOR_FULL: parse + is_valid_number + number_type + time zones (what an import must
   know about a number), one core;
+* WRITE (SQLite only): the imported leads and phones inserted again, alone, into a new
+  database of the same schema: what storing the result costs without any of the work
+  before it, one core;
 * IMPORT: ``import_leads`` wall time into an empty database migrated to the newest schema,
   run in a child process so that its peak memory (ru_maxrss) is its own.
 
@@ -235,6 +238,44 @@ def child_import(path: Path, url: str) -> None:
     print(json.dumps(report))
 
 
+def write_floor(imported: Path) -> float:
+    """SQLite writing the imported leads and phones alone: the same rows, read back from
+    ``imported``, inserted into a new database of the same schema in one transaction
+    with the import's page cache. No parsing, mapping or duplicate checks: what storing
+    the result costs by itself, one core."""
+    import sqlite3
+
+    from teleprospect.services.importing import SQLITE_CACHE_KIB
+    from teleprospect.store.database import Database
+    from teleprospect.store.migrate import upgrade_to_head
+
+    target = imported.with_name("write-floor.sqlite3")
+    database = Database(f"sqlite:///{target}")
+    upgrade_to_head(database)
+    database.dispose()
+    source = sqlite3.connect(imported)
+    tables = {
+        name: source.execute(f"SELECT * FROM {name}").fetchall() for name in ("lead", "lead_phone")
+    }
+    connection = sqlite3.connect(target, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    connection.execute("PRAGMA foreign_keys=OFF")  # the rows point at batches not copied
+    started = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    for name, rows in tables.items():
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            connection.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+    connection.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    connection.close()
+    source.close()
+    target.unlink()
+    return seconds
+
+
 # --- main -----------------------------------------------------------------------------
 
 
@@ -267,8 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         full = min(floor_full(numbers) for _ in range(2))
         result = run_import(path, args.db)
         seconds = result["seconds"]
+        written = None if args.db else write_floor(path.with_suffix(".sqlite3"))
         print(f"FLOOR       phonenumbers.parse, one core:            {floor:7.2f} s")
         print(f"FLOOR_FULL  parse+valid+type+zones, one core:        {full:7.2f} s")
+        if written is not None:
+            print(f"WRITE       SQLite storing the imported rows alone:  {written:7.2f} s")
         print(f"IMPORT      import_leads ({os.cpu_count()} cores):                {seconds:7.2f} s")
         print(
             f"rows/s: {args.rows / seconds:,.0f}   IMPORT/FLOOR: {seconds / floor:.2f}x   "
@@ -303,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio_floor_full={seconds / full:.2f} rows_per_s={args.rows / seconds:.0f} "
         f"rss_mib={result['rss_peak_kib'] / 1024:.0f}"
     )
+    if written is not None:
+        line += f" write={written:.2f}s"
     if memory:
         line += (
             f" memory_rows={args.memory_rows} memory_rss_mib={memory['rss_peak_kib'] / 1024:.0f}"
