@@ -323,31 +323,21 @@ def record_verdict(
 # ----------------------------------------------------------------------------- importing
 
 
-class _VerdictReports(ImportReports):
-    """The reject file of a lead import, with a verdict import's summary beside it."""
-
-    def finish_verdicts(self, summary: VerdictImportSummary) -> tuple[Path | None, Path | None]:
-        reject_path = self._reject_path
-        self._close()
-        if self.directory is None:
-            return None, None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        summary_path = self.directory / f"{self.stem}-summary.txt"
-        lines = [
-            f"Sales' verdicts from {summary.file_name}"
-            + (" (dry run: nothing was saved)" if summary.dry_run else ""),
-            f"Read as: {summary.dialect}",
-            "",
-            f"Rows read:                {summary.rows:>9,}",
-            f"Accepted:                 {summary.accepted:>9,}",
-            f"Rejected:                 {summary.rejected:>9,}",
-            f"Already recorded:         {summary.already_recorded:>9,}",
-            f"Bad rows:                 {summary.bad_rows:>9,}",
-        ]
-        if reject_path:
-            lines += ["", f"Bad rows, each with its row number and reason: {reject_path}"]
-        summary_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return reject_path, summary_path
+def _verdicts_summary_text(summary: VerdictImportSummary, reject_file: Path | None) -> str:
+    lines = [
+        f"Sales' verdicts from {summary.file_name}"
+        + (" (dry run: nothing was saved)" if summary.dry_run else ""),
+        f"Read as: {summary.dialect}",
+        "",
+        f"Rows read:                {summary.rows:>9,}",
+        f"Accepted:                 {summary.accepted:>9,}",
+        f"Rejected:                 {summary.rejected:>9,}",
+        f"Already recorded:         {summary.already_recorded:>9,}",
+        f"Bad rows:                 {summary.bad_rows:>9,}",
+    ]
+    if reject_file:
+        lines += ["", f"Bad rows, each with its row number and reason: {reject_file}"]
+    return "\n".join(lines) + "\n"
 
 
 class _Matcher:
@@ -435,7 +425,7 @@ def import_verdicts(
         )
     summary = VerdictImportSummary(path.name, dialect.description, dry_run=request.dry_run)
     summary.columns = {role: columns.get(role) for role in VERDICT_ROLES}
-    reports = _VerdictReports(request.report_dir, path, dialect.header)
+    reports = ImportReports(request.report_dir, path, dialect.header)
     source = f"file {path.name}"
 
     def bad(row: CsvRow, reason: str) -> None:
@@ -490,7 +480,9 @@ def import_verdicts(
         reports.discard()
         raise
     summary.seconds = time.perf_counter() - started
-    summary.reject_file, summary.summary_file = reports.finish_verdicts(summary)
+    summary.reject_file, summary.summary_file = reports.finish_with(
+        lambda reject_file: _verdicts_summary_text(summary, reject_file)
+    )
     return summary
 
 

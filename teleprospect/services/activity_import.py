@@ -121,7 +121,7 @@ def import_activity(
             f"(found: {', '.join(dialect.header)})."
         )
     summary = ActivitySummary(path.name, dialect.description, dry_run=request.dry_run)
-    reports = _ActivityReports(request.report_dir, path, dialect.header)
+    reports = ImportReports(request.report_dir, path, dialect.header)
     batch_values = {
         "kind": ImportKind.ACTIVITY,
         "file_name": path.name,
@@ -188,7 +188,9 @@ def import_activity(
         )
         raise ImportFailed(message) from exc
     summary.seconds = time.perf_counter() - started
-    summary.reject_file, summary.summary_file = reports.finish_activity(summary)
+    summary.reject_file, summary.summary_file = reports.finish_with(
+        lambda reject_file: _activity_summary_text(summary, reject_file)
+    )
     return summary
 
 
@@ -197,7 +199,7 @@ def _store(
     chunk: list[tuple[CsvRow, ActivityRow]],
     batch_id: int,
     summary: ActivitySummary,
-    reports: _ActivityReports,
+    reports: ImportReports,
 ) -> None:
     if not chunk:
         return
@@ -266,33 +268,21 @@ def _rescore(session: Any, lead_ids: set[int]) -> None:
         rescore_lead(session, lead, now=now, rules=rules, weights=weights)
 
 
-class _ActivityReports(ImportReports):
-    """The reject file of a lead import, with an activity import's summary beside it."""
-
-    def finish_activity(self, summary: ActivitySummary) -> tuple[Path | None, Path | None]:
-        reject_path = self._reject_path
-        self._close()
-        if self.directory is None:
-            return None, None
-        self.directory.mkdir(parents=True, exist_ok=True)
-        summary_path = self.directory / f"{self.stem}-summary.txt"
-        lines = [
-            f"Activity import of {summary.file_name}"
-            + (
-                " (dry run: nothing was saved)"
-                if summary.dry_run
-                else f" — import #{summary.batch_id}"
-            ),
-            f"Read as: {summary.dialect}",
-            "",
-            f"Rows read:                    {summary.rows:>9,}",
-            f"Events stored:                {summary.imported:>9,}",
-            f"Events already known:         {summary.already_known:>9,}",
-            f"Rows matching no lead:        {summary.unmatched:>9,}",
-            f"Rows rejected (all reasons):  {summary.rejected:>9,}",
-            f"Leads with new activity:      {summary.leads_touched:>9,}",
-        ]
-        if reject_path:
-            lines += ["", f"Rejected rows, each with its row number and reason: {reject_path}"]
-        summary_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return reject_path, summary_path
+def _activity_summary_text(summary: ActivitySummary, reject_file: Path | None) -> str:
+    lines = [
+        f"Activity import of {summary.file_name}"
+        + (
+            " (dry run: nothing was saved)" if summary.dry_run else f" — import #{summary.batch_id}"
+        ),
+        f"Read as: {summary.dialect}",
+        "",
+        f"Rows read:                    {summary.rows:>9,}",
+        f"Events stored:                {summary.imported:>9,}",
+        f"Events already known:         {summary.already_known:>9,}",
+        f"Rows matching no lead:        {summary.unmatched:>9,}",
+        f"Rows rejected (all reasons):  {summary.rejected:>9,}",
+        f"Leads with new activity:      {summary.leads_touched:>9,}",
+    ]
+    if reject_file:
+        lines += ["", f"Rejected rows, each with its row number and reason: {reject_file}"]
+    return "\n".join(lines) + "\n"

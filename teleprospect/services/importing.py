@@ -1009,13 +1009,19 @@ class ImportReports:
         self._reject_writer.writerow([row.row_number, reason, *row.cells])
 
     def finish(self, summary: ImportSummary) -> tuple[Path | None, Path | None]:
+        return self.finish_with(
+            lambda reject_file: summary_text(summary, reject_file, self.duplicates_path)
+        )
+
+    def finish_with(self, text: Callable[[Path | None], str]) -> tuple[Path | None, Path | None]:
+        """Close the reports and write ``text(reject_file)`` as the summary beside them;
+        the reject file and the summary file, or None where none was written."""
         self._close()
         if self.directory is None:
             return None, None
         self.directory.mkdir(parents=True, exist_ok=True)
         summary_path = self.directory / f"{self.stem}-summary.txt"
-        text = summary_text(summary, self._reject_path, self.duplicates_path)
-        summary_path.write_text(text, encoding="utf-8")
+        summary_path.write_text(text(self._reject_path), encoding="utf-8")
         return self._reject_path, summary_path
 
     def discard(self) -> None:
