@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leads", type=int, default=3000)
     args = parser.parse_args(argv)
 
-    import teleprospect.services.current_user as current_user
+    import teleprospect.services.identity.current_user as current_user
     from teleprospect.core.decisions import DecisionKind
-    from teleprospect.services.demo import load_demo
+    from teleprospect.demo.loader import load_demo
     from teleprospect.store.database import Database
     from teleprospect.store.migrate import upgrade_to_head
     from teleprospect.ui.app import create_application

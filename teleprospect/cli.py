@@ -279,7 +279,7 @@ def run_db(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from teleprospect.services.demo import DemoRefused, load_demo
+    from teleprospect.demo.loader import DemoRefused, load_demo
 
     opened = open_db(args)
     db = opened.db
@@ -326,7 +326,7 @@ def delimiter_arg(text: str | None) -> str | None:
 
 
 def import_error(error: Exception) -> CommandError:
-    from teleprospect.services.importing import AlreadyImported
+    from teleprospect.services.imports.leads import AlreadyImported
 
     hint = " Add --again to import it anyway." if isinstance(error, AlreadyImported) else ""
     return CommandError(f"{error}{hint}")
@@ -334,8 +334,8 @@ def import_error(error: Exception) -> CommandError:
 
 def run_import(args: argparse.Namespace) -> int:
     from teleprospect.core.csv_reader import CsvError
-    from teleprospect.services.current_user import os_login
-    from teleprospect.services.importing import (
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.imports.leads import (
         ImportError_,
         LeadImportRequest,
         find_or_create_campaign,
@@ -368,7 +368,7 @@ def run_import(args: argparse.Namespace) -> int:
         )
         summary = import_leads(db, request, progress=progress)
         if args.save_mapping:
-            from teleprospect.services.importing import preview_file
+            from teleprospect.services.imports.leads import preview_file
 
             used = (
                 mapping
@@ -406,9 +406,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_import_activity(args: argparse.Namespace) -> int:
     from teleprospect.core.csv_reader import CsvError
-    from teleprospect.services.activity_import import ActivityImportRequest, import_activity
-    from teleprospect.services.current_user import os_login
-    from teleprospect.services.importing import ImportError_
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.imports.activity import ActivityImportRequest, import_activity
+    from teleprospect.services.imports.leads import ImportError_
 
     opened = open_db(args)
     db = opened.db
@@ -447,8 +447,8 @@ def run_import_activity(args: argparse.Namespace) -> int:
 
 
 def _user_id(db, login: str | None) -> int:  # noqa: ANN001
-    from teleprospect.services.current_user import os_login
-    from teleprospect.services.queue import UnknownUser, find_user_id
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.queue.claims import UnknownUser, find_user_id
 
     login = login or os_login()
     try:
@@ -460,7 +460,7 @@ def _user_id(db, login: str | None) -> int:  # noqa: ANN001
 
 
 def run_queue(args: argparse.Namespace) -> int:
-    from teleprospect.services.queue import queue_page
+    from teleprospect.services.queue.claims import queue_page
 
     db = open_db(args).db
     try:
@@ -501,7 +501,7 @@ def run_queue(args: argparse.Namespace) -> int:
 def run_claim(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from teleprospect.services.queue import claim_next
+    from teleprospect.services.queue.claims import claim_next
 
     db = open_db(args).db
     try:
@@ -526,7 +526,7 @@ def run_claim(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    from teleprospect.services.queue import LeadNotFound, release_claim
+    from teleprospect.services.queue.claims import LeadNotFound, release_claim
 
     db = open_db(args).db
     try:
@@ -542,7 +542,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_rescore(args: argparse.Namespace) -> int:
-    from teleprospect.services.scoring import rescore_all
+    from teleprospect.services.scoring.scores import rescore_all
 
     db = open_db(args).db
     progress = TerminalProgress("Re-scoring")

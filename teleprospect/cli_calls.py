@@ -109,7 +109,7 @@ def _time(text: str, what: str) -> datetime:
 def parse_decision(text: str, args: argparse.Namespace) -> Any:
     """The ``--decide`` text as a services.calls.Decision."""
     from teleprospect.cli import EXIT_USAGE, CommandError
-    from teleprospect.services.calls import Decision, DecisionKind
+    from teleprospect.services.calls.log_call import Decision, DecisionKind
 
     kind, _, rest = text.strip().partition(":")
     kind = kind.strip().lower().replace("_", "-")
@@ -171,9 +171,9 @@ def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
 def run_log_call(args: argparse.Namespace) -> int:
     from teleprospect.cli import EXIT_OK, EXIT_USAGE, CommandError, _user_id, open_db
     from teleprospect.core.scripts import AnswerError
-    from teleprospect.services.calls import ClaimRequired, DecisionRefused, log_call
-    from teleprospect.services.queue import LeadNotFound
-    from teleprospect.services.scripts import active_script
+    from teleprospect.services.calls.log_call import ClaimRequired, DecisionRefused, log_call
+    from teleprospect.services.calls.scripts import active_script
+    from teleprospect.services.queue.claims import LeadNotFound
 
     db = open_db(args).db
     try:
@@ -240,9 +240,9 @@ def _utc(at: datetime | None) -> str:
 def run_lead(args: argparse.Namespace) -> int:
     from teleprospect.cli import EXIT_OK, CommandError, open_db
     from teleprospect.core.scripts import answer_text
-    from teleprospect.services.lead_detail import lead_detail
-    from teleprospect.services.queue import LeadNotFound
-    from teleprospect.services.scripts import active_script
+    from teleprospect.services.calls.lead_detail import lead_detail
+    from teleprospect.services.calls.scripts import active_script
+    from teleprospect.services.queue.claims import LeadNotFound
 
     db = open_db(args).db
     try:

@@ -211,8 +211,8 @@ def _add_workload(commands: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def _acting(db: Any, args: argparse.Namespace, *, allow_unknown: bool = False) -> int | None:
-    from teleprospect.services.current_user import LoginRefused, acting_user_id
-    from teleprospect.services.permissions import UnknownUser
+    from teleprospect.services.identity.current_user import LoginRefused, acting_user_id
+    from teleprospect.services.identity.permissions import UnknownUser
 
     try:
         return acting_user_id(db, as_login=args.as_login, allow_unknown=allow_unknown)
@@ -229,8 +229,8 @@ def _acting_id(db: Any, args: argparse.Namespace) -> int:
 
 
 def _user_id(db: Any, login: str) -> int:
-    from teleprospect.services.permissions import UnknownUser
-    from teleprospect.services.users import find_user
+    from teleprospect.services.identity.permissions import UnknownUser
+    from teleprospect.services.team.users import find_user
 
     try:
         return find_user(db, login).id
@@ -239,7 +239,7 @@ def _user_id(db: Any, login: str) -> int:
 
 
 def _campaign_id(db: Any, name: str) -> int:
-    from teleprospect.services.importing import campaign_names
+    from teleprospect.services.imports.leads import campaign_names
 
     wanted = " ".join(name.split()).casefold()
     campaigns = campaign_names(db)
@@ -277,11 +277,11 @@ def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
 
     def handler(args: argparse.Namespace) -> int:
         from teleprospect.core.csv_reader import CsvError
-        from teleprospect.services.acceptance import VerdictError
-        from teleprospect.services.handoff import ExportError
-        from teleprospect.services.permissions import PermissionDenied, UnknownUser
-        from teleprospect.services.reassign import ReassignError
-        from teleprospect.services.users import UserError
+        from teleprospect.services.identity.permissions import PermissionDenied, UnknownUser
+        from teleprospect.services.team.acceptance import VerdictError
+        from teleprospect.services.team.handoff import ExportError
+        from teleprospect.services.team.reassign import ReassignError
+        from teleprospect.services.team.users import UserError
 
         try:
             return run(args)
@@ -324,7 +324,7 @@ def _user_json(user: Any) -> dict[str, Any]:
 @_guarded
 def run_users(args: argparse.Namespace) -> int:
     from teleprospect.core.domain import UserRole
-    from teleprospect.services import users
+    from teleprospect.services.team import users
 
     db = open_db(args).db
     try:
@@ -411,7 +411,7 @@ def _move_json(move: Any) -> dict[str, Any]:
 def run_reassign(args: argparse.Namespace) -> int:
     from teleprospect.core.lifecycle import LeadStatus
     from teleprospect.core.reassignment import Spread
-    from teleprospect.services.reassign import (
+    from teleprospect.services.team.reassign import (
         LeadSelection,
         ReassignRequest,
         preview_reassignment,
@@ -517,7 +517,7 @@ def run_reassign(args: argparse.Namespace) -> int:
 @_guarded
 def run_export(args: argparse.Namespace) -> int:
     from teleprospect.core.handoff import ExportFormat
-    from teleprospect.services.handoff import AlreadyExported, ExportRequest, export_handoff
+    from teleprospect.services.team.handoff import AlreadyExported, ExportRequest, export_handoff
 
     db = open_db(args).db
     try:
@@ -562,7 +562,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_acceptance(args: argparse.Namespace) -> int:
     from teleprospect.config import data_dir
     from teleprospect.core.handoff import RejectedTo
-    from teleprospect.services.acceptance import VerdictImportRequest, import_verdicts
+    from teleprospect.services.team.acceptance import VerdictImportRequest, import_verdicts
 
     db = open_db(args).db
     try:
@@ -603,8 +603,8 @@ def run_acceptance(args: argparse.Namespace) -> int:
 def run_workload(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from teleprospect.services.acceptance import unanswered_handoffs
-    from teleprospect.services.reassign import workload
+    from teleprospect.services.team.acceptance import unanswered_handoffs
+    from teleprospect.services.team.reassign import workload
 
     try:
         zone = ZoneInfo(args.time_zone)

@@ -44,11 +44,8 @@ from PySide6.QtWidgets import (
 import teleprospect
 from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resources
 from teleprospect.ui.background import run_in_background
-from teleprospect.ui.drop import csv_paths_from_mime
-from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
-from teleprospect.ui.lead_table_model import COLUMNS, LeadTableModel
-from teleprospect.ui.queue_model import COLUMNS as QUEUE_COLUMNS
-from teleprospect.ui.queue_model import (
+from teleprospect.ui.desk.queue_model import COLUMNS as QUEUE_COLUMNS
+from teleprospect.ui.desk.queue_model import (
     LEAD_ID_ROLE,
     NowProvider,
     QueueTableModel,
@@ -56,25 +53,28 @@ from teleprospect.ui.queue_model import (
     local_zone,
     utc_now,
 )
+from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
+from teleprospect.ui.imports.drop import csv_paths_from_mime
+from teleprospect.ui.leads.lead_table_model import COLUMNS, LeadTableModel
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QProgressDialog
 
-    from teleprospect.services.calls import LoggedCall
-    from teleprospect.services.current_user import CurrentUser
-    from teleprospect.services.demo import DemoSummary
-    from teleprospect.services.drafts import CallDraft
-    from teleprospect.services.importing import ImportSummary
-    from teleprospect.services.queue import (
+    from teleprospect.demo.loader import DemoSummary
+    from teleprospect.services.calls.drafts import CallDraft
+    from teleprospect.services.calls.log_call import LoggedCall
+    from teleprospect.services.identity.current_user import CurrentUser
+    from teleprospect.services.imports.leads import ImportSummary
+    from teleprospect.services.queue.claims import (
         ClaimedLead,
         FilterChoices,
         OpenedLead,
         QueueSignature,
     )
     from teleprospect.store.database import Database
-    from teleprospect.ui.call_workspace import CallWorkspace
-    from teleprospect.ui.team_view import TeamView
+    from teleprospect.ui.team.team_view import TeamView
+    from teleprospect.ui.workspace.call_workspace import CallWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         """The import wizard (Ctrl+I, or a CSV file dropped on the window)."""
         if self.db is None:
             return
-        from teleprospect.ui.import_wizard import open_import_wizard
+        from teleprospect.ui.imports.wizard import open_import_wizard
 
         wizard = open_import_wizard(self, self.db, path)
         wizard.import_finished.connect(self.on_import_finished)
@@ -493,9 +493,9 @@ class MainWindow(QMainWindow):
         picked = self._picked_login
 
         def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple]:
-            from teleprospect.services.current_user import find_current_user, identify
-            from teleprospect.services.permissions import allowed_actions_of
-            from teleprospect.services.queue import UnknownUser, find_user_id
+            from teleprospect.services.identity.current_user import find_current_user, identify
+            from teleprospect.services.identity.permissions import allowed_actions_of
+            from teleprospect.services.queue.claims import UnknownUser, find_user_id
 
             user = find_current_user(db, picked)
             choices: tuple = ()
@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
         now, filters = self.now_provider(), self.queue_model.filters
 
         def signature() -> QueueSignature:
-            from teleprospect.services.queue import queue_signature
+            from teleprospect.services.queue.claims import queue_signature
 
             return queue_signature(db, user_id, now=now, depth=depth, filters=filters)
 
@@ -658,7 +658,7 @@ class MainWindow(QMainWindow):
         now, filters, zone = self.now_provider(), self.queue_model.filters, local_zone()
 
         def claim() -> ClaimedLead | None:
-            from teleprospect.services.queue import claim_next, release_claim
+            from teleprospect.services.queue.claims import claim_next, release_claim
 
             # Claim first: the lead on show is still held, so it cannot come back at once.
             claimed = claim_next(db, user_id, now=now, filters=filters, display_zone=zone)
@@ -701,7 +701,7 @@ class MainWindow(QMainWindow):
             return
 
         def release() -> bool:
-            from teleprospect.services.queue import release_claim
+            from teleprospect.services.queue.claims import release_claim
 
             return release_claim(db, claimed.lead_id, user_id)
 
@@ -731,7 +731,7 @@ class MainWindow(QMainWindow):
         now = self.now_provider()
 
         def renew() -> datetime:
-            from teleprospect.services.queue import renew_claim
+            from teleprospect.services.queue.claims import renew_claim
 
             return renew_claim(db, claimed.lead_id, user_id, now=now)
 
@@ -741,7 +741,7 @@ class MainWindow(QMainWindow):
                 self.show_claim(self.claimed)
 
         def lost(error: BaseException) -> None:
-            from teleprospect.services.queue import ClaimNotHeld
+            from teleprospect.services.queue.claims import ClaimNotHeld
 
             if not isinstance(error, ClaimNotHeld):
                 # Tried again at the next tick; the lease outlasts a few missed renewals.
@@ -766,7 +766,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QAction
         from PySide6.QtWidgets import QMenu
 
-        from teleprospect.ui.call_workspace import CallWorkspace
+        from teleprospect.ui.workspace.call_workspace import CallWorkspace
 
         workspace = CallWorkspace(self, now_provider=self.now_provider)
         workspace.setObjectName("callWorkspace")
@@ -833,7 +833,7 @@ class MainWindow(QMainWindow):
         now = self.now_provider()
 
         def open_it() -> OpenedLead:
-            from teleprospect.services.queue import open_lead, release_claim
+            from teleprospect.services.queue.claims import open_lead, release_claim
 
             opened = open_lead(db, lead_id, user_id, now=now)
             if previous is not None and not opened.read_only:
@@ -907,7 +907,7 @@ class MainWindow(QMainWindow):
         run_in_background(lambda: store.drafts_of(login), found, owner=self)
 
     def show_cheat_sheet(self) -> None:
-        from teleprospect.ui.cheat_sheet import CheatSheet
+        from teleprospect.ui.workspace.cheat_sheet import CheatSheet
 
         ui = self.ui
         sections = [
@@ -929,7 +929,7 @@ class MainWindow(QMainWindow):
             return
         if self.team_view is not None:
             return
-        from teleprospect.ui.team_view import TeamView
+        from teleprospect.ui.team.team_view import TeamView
 
         view = TeamView(db, user_id, self, now_provider=self.now_provider)
         view.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -962,7 +962,7 @@ class MainWindow(QMainWindow):
         """The script editor (publishing is for team leads: the service checks)."""
         if self.db is None:
             return
-        from teleprospect.ui.script_editor import ScriptEditor
+        from teleprospect.ui.team.script_editor import ScriptEditor
 
         editor = ScriptEditor(self.db, self.queue_user_id, self)
         editor.published.connect(
@@ -1015,7 +1015,7 @@ class MainWindow(QMainWindow):
             return
 
         def read() -> FilterChoices:
-            from teleprospect.services.queue import queue_filter_choices
+            from teleprospect.services.queue.claims import queue_filter_choices
 
             return queue_filter_choices(db)
 
@@ -1050,7 +1050,7 @@ class MainWindow(QMainWindow):
 
     def apply_queue_filters(self) -> None:
         from teleprospect.core.lifecycle import LeadStatus
-        from teleprospect.services.queue import QueueFilters
+        from teleprospect.services.queue.claims import QueueFilters
 
         ui = self.ui
         status = ui.statusFilter.currentData()
@@ -1166,7 +1166,7 @@ class MainWindow(QMainWindow):
         db = self.db
         if self._demo_cancel is not None or db is None:
             return  # already loading, or nothing to load into
-        from teleprospect.services.demo import load_demo  # heavy; only when asked for
+        from teleprospect.demo.loader import load_demo  # heavy; only when asked for
 
         cancel = threading.Event()
         self._demo_cancel = cancel
@@ -1221,7 +1221,7 @@ class MainWindow(QMainWindow):
         emit(self.demo_loaded, summary)
 
     def on_demo_failed(self, error: BaseException) -> None:
-        from teleprospect.services.demo import DemoCancelled
+        from teleprospect.demo.loader import DemoCancelled
 
         self._end_demo_load()
         if isinstance(error, DemoCancelled):

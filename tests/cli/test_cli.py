@@ -9,7 +9,7 @@ import pytest
 
 from teleprospect.cli import main
 from teleprospect.services.database import open_database
-from teleprospect.services.lead_list import count_leads
+from teleprospect.services.leads.lead_list import count_leads
 from teleprospect.store.migrate import head_revision
 
 

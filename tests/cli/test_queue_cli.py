@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from teleprospect.cli import main
+from teleprospect.demo.loader import load_demo
 from teleprospect.services.database import open_database
-from teleprospect.services.demo import load_demo
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001

@@ -27,7 +27,9 @@ def login(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     """Set the operating-system login the commands see."""
 
     def set_login(name: str) -> None:
-        monkeypatch.setattr("teleprospect.services.current_user.getpass.getuser", lambda: name)
+        monkeypatch.setattr(
+            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
+        )
 
     set_login("visitor")
     return set_login

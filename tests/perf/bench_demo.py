@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from teleprospect.services.demo import load_demo
+from teleprospect.demo.loader import load_demo
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 

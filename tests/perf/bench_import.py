@@ -66,7 +66,7 @@ SIZES = ("1-10", "11-50", "51-200", "201-500", "1,000+", "5000", "")
 
 def generate_rows(count: int, seed: int) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
     """The file's rows, each with the (raw number, region) pairs the import will parse."""
-    from teleprospect.services.demo import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
+    from teleprospect.demo.loader import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
 
     class NoParsing(PhoneBook):
         """Only the written form of a number is needed: skip the parsing the demo does."""
@@ -99,7 +99,7 @@ def generate_rows(count: int, seed: int) -> Iterator[tuple[list[str], list[tuple
 
 
 def _good_row(rng: random.Random, factory: Any) -> tuple[list[str], list[tuple[str, str]]]:
-    from teleprospect.core.demo_people import COUNTRY_BY_CODE
+    from teleprospect.demo.people import COUNTRY_BY_CODE
 
     lead, _ = factory.lead()
     country = COUNTRY_BY_CODE[lead["country"]]
@@ -218,7 +218,7 @@ def run_import(path: Path, url: str | None) -> dict:
 
 def child_import(path: Path, url: str) -> None:
     from teleprospect.services.database import open_database
-    from teleprospect.services.importing import LeadImportRequest, import_leads
+    from teleprospect.services.imports.leads import LeadImportRequest, import_leads
 
     opened = open_database(url)
     try:
@@ -245,7 +245,7 @@ def write_floor(imported: Path) -> float:
     the result costs by itself, one core."""
     import sqlite3
 
-    from teleprospect.services.importing import SQLITE_CACHE_KIB
+    from teleprospect.services.imports.leads import SQLITE_CACHE_KIB
     from teleprospect.store.database import Database
     from teleprospect.store.migrate import upgrade_to_head
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from teleprospect.services import queue as q
+from teleprospect.services.queue import claims as q
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import Lead, User

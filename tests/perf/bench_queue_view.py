@@ -23,11 +23,11 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QTableView
 from sqlalchemy import select
 
-from teleprospect.services.queue import queue_signature
+from teleprospect.services.queue.claims import queue_signature
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import User
-from teleprospect.ui.queue_model import QueueTableModel
+from teleprospect.ui.desk.queue_model import QueueTableModel
 
 
 def rss_mib() -> float:

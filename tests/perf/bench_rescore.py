@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from teleprospect.core.scoring import ScoreInput
-from teleprospect.services.scoring import active_rules, rescore_all
+from teleprospect.services.scoring.scores import active_rules, rescore_all
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import Lead

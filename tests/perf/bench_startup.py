@@ -61,8 +61,8 @@ def prepare_database(folder: Path, leads: int) -> Path:
     if path.exists():
         return path
     sys.path.insert(0, str(ROOT))
+    from teleprospect.demo.loader import load_demo
     from teleprospect.services.database import open_database
-    from teleprospect.services.demo import load_demo
 
     opened = open_database(str(path))
     started = time.perf_counter()

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from teleprospect.core.domain import CampaignChannel
-from teleprospect.services.queue import claim_next, open_lead
-from teleprospect.services.scoring import rescore_lead
+from teleprospect.services.queue.claims import claim_next, open_lead
+from teleprospect.services.scoring.scores import rescore_lead
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     Call,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from teleprospect.services.queue import claim_next
+from teleprospect.services.queue.claims import claim_next
 from teleprospect.store.database import Database
 
 

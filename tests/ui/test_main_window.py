@@ -16,7 +16,7 @@ from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, User
 from teleprospect.ui import app as app_module
 from teleprospect.ui import background
-from teleprospect.ui.lead_table_model import LeadTableModel
+from teleprospect.ui.leads.lead_table_model import LeadTableModel
 from teleprospect.ui.main_window import GEOMETRY_KEY, HEADER_STATE_KEY, MainWindow
 from tests.ui.sample_leads import lead_dicts, populate
 
@@ -27,7 +27,9 @@ LOCALE_2000 = QLocale().toString(2000)
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def set_login(name: str) -> None:
-        monkeypatch.setattr("teleprospect.services.current_user.getpass.getuser", lambda: name)
+        monkeypatch.setattr(
+            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
+        )
 
     set_login("jkeller")
     return set_login
@@ -153,11 +155,11 @@ class FakeDemoCancelled(Exception):
 def demo(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
     """A fast stand-in for services.demo.load_demo that keeps to its contract."""
     try:
-        import teleprospect.services.demo as module
+        import teleprospect.demo.loader as module
     except ImportError:  # the real service is not there yet: same API, in a module of its own
-        module = types.ModuleType("teleprospect.services.demo")
+        module = types.ModuleType("teleprospect.demo.loader")
         module.DemoCancelled = FakeDemoCancelled  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "teleprospect.services.demo", module)
+        monkeypatch.setitem(sys.modules, "teleprospect.demo.loader", module)
     calls = types.SimpleNamespace(count=0, cancel_after=None, reports=[], append=None)
 
     def load_demo(db, *, leads=2000, seed=1, append=False, progress=None, should_cancel=None):  # noqa: ANN001

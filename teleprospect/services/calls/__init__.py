@@ -1,0 +1,1 @@
+"""A call from start to decision: the call sheet, the script, drafts, logging the call."""

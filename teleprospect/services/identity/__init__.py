@@ -1,0 +1,1 @@
+"""Who is acting: the current user and what their role allows."""

@@ -1,0 +1,1 @@
+"""Importing files: leads, engagement activity, the per-row work shared out to workers."""

@@ -1,0 +1,1 @@
+"""Leads as records: the lead list and status changes with their history."""

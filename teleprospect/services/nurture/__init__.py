@@ -1,0 +1,1 @@
+"""Nurture tracks and enrolments."""

@@ -1,0 +1,1 @@
+"""Scores in the database: rule versions, breakdowns, bulk re-scoring."""

@@ -1,0 +1,1 @@
+"""Team-wide settings stored in the database."""

@@ -1,0 +1,972 @@
+"""Reassigning leads between reps, undoing a reassignment, and the team's workload.
+
+A reassignment selects leads (by filter or by hand), moves them to one rep or spreads
+them over several (in turn, or to the least loaded), and takes along what belongs to the
+lead's owner: open personal callbacks become the new owner's, open nurture enrollments
+follow. Leads someone is working right now (a live claim) are skipped and listed, unless
+the team lead includes them. Every move writes the lead's history (who, when, from, to,
+why) and the whole reassignment is one recorded batch that can be undone as one; an undo
+leaves alone, and names, the leads that moved again since.
+
+The workload view counts, for every active rep: the leads due for a call now, the
+callbacks due today, calls today and this week, connects and the leads they made
+sales-ready in a time frame.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from teleprospect.core.domain import Disposition, HistoryKind, UserRole
+from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
+from teleprospect.core.reassignment import Spread, WorkloadPeriod, plan_spread, this_week, today
+from teleprospect.services.identity.permissions import UnknownUser, require_user
+from teleprospect.services.scoring.scores import rules_in_session
+from teleprospect.services.settings.team_settings import RETRY_RULES, read_setting
+from teleprospect.services.team.users import OPEN_STATUSES
+from teleprospect.store.database import Database
+from teleprospect.store.models import (
+    QUEUE_INDEX_WHERE,
+    Call,
+    CallbackEntry,
+    Campaign,
+    Lead,
+    LeadHistory,
+    NurtureEnrollment,
+    ReassignmentBatch,
+    ReassignmentMove,
+    User,
+)
+from teleprospect.store.types import utcnow
+
+__all__ = [
+    "ClaimedLeadInfo",
+    "LeadMove",
+    "LeadSelection",
+    "NothingToReassign",
+    "ReassignError",
+    "ReassignRequest",
+    "Reassignment",
+    "ReassignmentSummary",
+    "RefusedUndo",
+    "RepWorkload",
+    "Spread",
+    "UndoResult",
+    "Workload",
+    "WorkloadPeriod",
+    "preview_reassignment",
+    "reassign",
+    "reassignment_batches",
+    "select_lead_ids",
+    "undo_reassignment",
+    "workload",
+]
+
+#: Leads per UPDATE … WHERE id IN (…): far below every backend's parameter limit.
+_CHUNK = 1000
+
+
+class ReassignError(ValueError):
+    """A reassignment (or its undo) that cannot be done; the message says why."""
+
+
+class NothingToReassign(ReassignError):
+    """The selection moves no lead."""
+
+
+# ----------------------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True, slots=True)
+class LeadSelection:
+    """Which leads to move. Every criterion given must hold (they narrow each other);
+    ``lead_ids`` are leads picked by hand in a list."""
+
+    lead_ids: tuple[int, ...] = ()
+    owner_id: int | None = None
+    #: Only leads nobody owns (the team's pool).
+    unowned: bool = False
+    campaign_id: int | None = None
+    #: Empty: the leads still being worked (new, working, nurture, sales-ready).
+    statuses: tuple[LeadStatus, ...] = ()
+    #: A grade of the scoring rules in force ("A", "B", …).
+    grade: str | None = None
+    #: ISO 3166 alpha-2 code.
+    country: str | None = None
+    #: Last activity: the last call attempt, else when the lead arrived.
+    last_activity_before: datetime | None = None
+    last_activity_after: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignRequest:
+    selection: LeadSelection
+    #: One rep, or several to spread the leads over.
+    to_user_ids: tuple[int, ...]
+    spread: Spread = Spread.ROUND_ROBIN
+    #: Move leads someone is working right now as well (the team lead confirmed).
+    include_claimed: bool = False
+    #: Why, for the leads' history ("Sam is on holiday").
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedLeadInfo:
+    lead_id: int
+    name: str
+    company: str
+    holder_id: int
+    holder_name: str
+    claim_expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeadMove:
+    lead_id: int
+    name: str
+    company: str
+    from_owner_id: int | None
+    from_owner_name: str | None
+    to_owner_id: int
+    to_owner_name: str
+    callbacks_moved: int = 0
+    enrollments_moved: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reassignment:
+    """What a reassignment does (a preview, ``batch_id`` None) or did."""
+
+    batch_id: int | None
+    #: Leads the selection found.
+    selected: int
+    moves: tuple[LeadMove, ...]
+    #: Leads someone was working: skipped, or moved anyway when ``include_claimed``.
+    claimed: tuple[ClaimedLeadInfo, ...]
+    claimed_included: bool
+    #: Leads that already belonged to the rep they would go to.
+    unchanged: tuple[int, ...]
+    #: (user id, name, leads they get), in the order the reps were given.
+    per_user: tuple[tuple[int, str, int], ...]
+    callbacks_moved: int
+    #: Open nurture enrollments of the moved leads: they belong to the lead and follow it.
+    enrollments_moved: int
+
+    @property
+    def moved(self) -> int:
+        return len(self.moves)
+
+    @property
+    def skipped_claimed(self) -> int:
+        return 0 if self.claimed_included else len(self.claimed)
+
+    def describe(self) -> str:
+        verb = "Moved" if self.batch_id is not None else "Would move"
+        spread = ", ".join(f"{n} to {name}" for _, name, n in self.per_user if n)
+        text = f"{verb} {self.moved:,} lead{'s' if self.moved != 1 else ''}"
+        text += f" ({spread})" if spread else ""
+        if self.callbacks_moved:
+            text += f" with {self.callbacks_moved:,} open callback"
+            text += "s" if self.callbacks_moved != 1 else ""
+        text += "."
+        if self.skipped_claimed:
+            text += (
+                f" Skipped {self.skipped_claimed:,} lead"
+                f"{'s' if self.skipped_claimed != 1 else ''} someone is working right now."
+            )
+        if self.unchanged:
+            text += f" {len(self.unchanged):,} already belonged to that rep."
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedUndo:
+    lead_id: int
+    name: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    batch_id: int
+    restored: int
+    callbacks_restored: int
+    enrollments_restored: int
+    refused: tuple[RefusedUndo, ...]
+
+    def describe(self) -> str:
+        text = f"Reassignment #{self.batch_id} undone: {self.restored:,} lead"
+        text += f"{'s' if self.restored != 1 else ''} back with their previous owner."
+        if self.refused:
+            text += f" {len(self.refused):,} left as they are: " + "; ".join(
+                f"#{r.lead_id} {r.name} ({r.why})" for r in self.refused[:10]
+            )
+            text += "…" if len(self.refused) > 10 else "."
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class ReassignmentSummary:
+    """One reassignment batch, for the list of past reassignments."""
+
+    id: int
+    at: datetime
+    by_name: str
+    reason: str
+    selection: str
+    spread: str
+    moved: int
+    skipped_claimed: int
+    undone_at: datetime | None
+    undo_note: str
+
+
+# ----------------------------------------------------------------------------- selecting
+
+
+def _grade_conditions(session: Session, grade: str) -> list[ColumnElement[bool]]:
+    bands = rules_in_session(session).rules.thresholds.bands  # highest first
+    for i, band in enumerate(bands):
+        if band.grade.upper() == grade.upper():
+            found: list[ColumnElement[bool]] = [Lead.score >= band.min_score]
+            if i > 0:
+                found.append(Lead.score < bands[i - 1].min_score)
+            return found
+    known = ", ".join(b.grade for b in bands)
+    raise ReassignError(f"There is no grade {grade!r} (the grades are {known}).")
+
+
+def _selection_conditions(session: Session, sel: LeadSelection) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if sel.lead_ids:
+        found.append(Lead.id.in_(sorted(set(sel.lead_ids))))
+    if sel.owner_id is not None:
+        found.append(Lead.owner_id == sel.owner_id)
+    if sel.unowned:
+        found.append(Lead.owner_id.is_(None))
+    if sel.campaign_id is not None:
+        found.append(Lead.campaign_id == sel.campaign_id)
+    statuses = sel.statuses or OPEN_STATUSES
+    found.append(Lead.status.in_([LeadStatus(s).value for s in statuses]))
+    if sel.grade:
+        found.extend(_grade_conditions(session, sel.grade))
+    if sel.country:
+        found.append(Lead.country == sel.country.strip().upper())
+    last_activity = func.coalesce(Lead.last_attempt_at, Lead.created_at)
+    if sel.last_activity_before is not None:
+        found.append(last_activity < sel.last_activity_before)
+    if sel.last_activity_after is not None:
+        found.append(last_activity >= sel.last_activity_after)
+    return found
+
+
+def _describe_selection(session: Session, sel: LeadSelection) -> str:
+    parts = []
+    if sel.lead_ids:
+        parts.append(f"{len(set(sel.lead_ids)):,} leads picked by hand")
+    if sel.owner_id is not None:
+        parts.append(f"owner {_name(session, sel.owner_id)}")
+    if sel.unowned:
+        parts.append("no owner")
+    if sel.campaign_id is not None:
+        campaign = session.get(Campaign, sel.campaign_id)
+        parts.append(f"campaign {campaign.name if campaign else sel.campaign_id}")
+    if sel.statuses:
+        parts.append("status " + " or ".join(LeadStatus(s).label for s in sel.statuses))
+    if sel.grade:
+        parts.append(f"grade {sel.grade.upper()}")
+    if sel.country:
+        parts.append(f"country {sel.country.upper()}")
+    if sel.last_activity_before:
+        parts.append(f"last activity before {sel.last_activity_before:%Y-%m-%d %H:%M} UTC")
+    if sel.last_activity_after:
+        parts.append(f"last activity since {sel.last_activity_after:%Y-%m-%d %H:%M} UTC")
+    return ", ".join(parts) or "all open leads"
+
+
+def select_lead_ids(db: Database, selection: LeadSelection) -> list[int]:
+    """The ids of the leads ``selection`` finds, in id order (for a list to confirm)."""
+    with db.read() as session:
+        return list(
+            session.scalars(
+                select(Lead.id).where(*_selection_conditions(session, selection)).order_by(Lead.id)
+            )
+        )
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+@dataclass
+class _Plan:
+    actor: Actor
+    targets: list[User]
+    selected: int
+    moves: list[LeadMove]
+    claimed: list[ClaimedLeadInfo]
+    unchanged: list[int]
+    #: lead id → [(callback id, owner before)]
+    callbacks: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
+    #: lead id → [(enrollment id, None)]: enrollments have no owner of their own
+    enrollments: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return "nobody"
+    return session.scalar(select(User.name).where(User.id == user_id)) or f"user #{user_id}"
+
+
+def _chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _targets(session: Session, user_ids: Sequence[int]) -> list[User]:
+    if not user_ids:
+        raise ReassignError("Choose at least one rep to move the leads to.")
+    if len(set(user_ids)) != len(user_ids):
+        raise ReassignError("A rep is named twice among those to move the leads to.")
+    targets = []
+    for user_id in user_ids:
+        user = session.get(User, user_id)
+        if user is None:
+            raise UnknownUser(user_id)
+        if not user.is_active:
+            raise ReassignError(
+                f"{user.name} ({user.login}) is deactivated: leads cannot go to them."
+            )
+        targets.append(user)
+    return targets
+
+
+def _open_loads(session: Session, user_ids: Sequence[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Lead.owner_id, func.count())
+        .where(
+            Lead.owner_id.in_(list(user_ids)),
+            Lead.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .group_by(Lead.owner_id)
+    )
+    return {owner: count for owner, count in rows}
+
+
+def _plan(
+    session: Session, request: ReassignRequest, user_id: int, now: datetime, *, lock: bool
+) -> _Plan:
+    actor = require_user(session, user_id, Action.REASSIGN_OWN_LEADS)
+    targets = _targets(session, list(request.to_user_ids))
+    query = (
+        select(
+            Lead.id,
+            Lead.first_name,
+            Lead.last_name,
+            Lead.company,
+            Lead.owner_id,
+            Lead.claimed_by_id,
+            Lead.claim_expires_at,
+        )
+        .where(*_selection_conditions(session, request.selection))
+        .order_by(Lead.id)
+    )
+    if lock:
+        query = query.with_for_update(of=Lead)
+    rows = session.execute(query).all()
+    if request.selection.lead_ids and not rows:
+        raise NothingToReassign(
+            "None of the chosen leads can be reassigned: they do not exist or are closed "
+            "(handed off, accepted, rejected or disqualified)."
+        )
+    if not allowed(actor, Action.REASSIGN_OTHERS_LEADS):
+        others = [row.id for row in rows if row.owner_id != actor.user_id]
+        sel = request.selection
+        if others or sel.unowned or sel.owner_id not in (None, actor.user_id):
+            detail = (
+                f" and {len(others):,} of the {len(rows):,} leads are not theirs" if others else ""
+            )
+            raise PermissionDenied(
+                f"Only a team lead can reassign other people's leads; {actor.display} is a "
+                f"{actor.role.label.lower()}{detail}.",
+                action=Action.REASSIGN_OTHERS_LEADS,
+            )
+    holders = {
+        u.id: u.name
+        for u in session.scalars(
+            select(User).where(
+                User.id.in_({row.claimed_by_id for row in rows if row.claimed_by_id is not None})
+            )
+        )
+    }
+    claimed: list[ClaimedLeadInfo] = []
+    eligible: list[Any] = []
+    for row in rows:
+        held = (
+            row.claimed_by_id is not None
+            and row.claim_expires_at is not None
+            and row.claim_expires_at > now
+        )
+        if held:
+            claimed.append(
+                ClaimedLeadInfo(
+                    row.id,
+                    f"{row.first_name} {row.last_name}".strip(),
+                    row.company,
+                    row.claimed_by_id,
+                    holders.get(row.claimed_by_id, f"user #{row.claimed_by_id}"),
+                    row.claim_expires_at,
+                )
+            )
+        if not held or request.include_claimed:
+            eligible.append(row)
+    target_ids = [t.id for t in targets]
+    loads = _open_loads(session, target_ids) if request.spread is Spread.LEAST_LOADED else None
+    try:
+        plan = plan_spread([row.id for row in eligible], target_ids, request.spread, loads=loads)
+    except ValueError as exc:
+        raise ReassignError(str(exc)) from None
+    names = {t.id: t.name for t in targets}
+    owner_names = {
+        u.id: u.name
+        for u in session.scalars(
+            select(User).where(User.id.in_({r.owner_id for r in eligible if r.owner_id}))
+        )
+    }
+    result = _Plan(actor, targets, len(rows), [], claimed, [])
+    moving = [row for row in eligible if plan[row.id] != row.owner_id]
+    result.unchanged = [row.id for row in eligible if plan[row.id] == row.owner_id]
+    moving_ids = [row.id for row in moving]
+    for chunk in _chunks(moving_ids):
+        for callback_id, lead_id, owner_id in session.execute(
+            select(CallbackEntry.id, CallbackEntry.lead_id, CallbackEntry.owner_id)
+            .where(
+                CallbackEntry.lead_id.in_(chunk),
+                CallbackEntry.done_at.is_(None),
+                CallbackEntry.owner_id.is_not(None),
+            )
+            .order_by(CallbackEntry.id)
+        ):
+            if owner_id != plan[lead_id]:
+                result.callbacks.setdefault(lead_id, []).append((callback_id, owner_id))
+    result.enrollments = _enrollments_to_move(session, moving_ids)
+    for row in moving:
+        target = plan[row.id]
+        result.moves.append(
+            LeadMove(
+                row.id,
+                f"{row.first_name} {row.last_name}".strip(),
+                row.company,
+                row.owner_id,
+                owner_names.get(row.owner_id) if row.owner_id else None,
+                target,
+                names[target],
+                len(result.callbacks.get(row.id, ())),
+                len(result.enrollments.get(row.id, ())),
+            )
+        )
+    return result
+
+
+def _enrollments_to_move(
+    session: Session, lead_ids: Sequence[int]
+) -> dict[int, list[tuple[int, int | None]]]:
+    """The open nurture enrollments of the moving leads. An enrollment has no owner of its
+    own: it belongs to the lead, so it follows the lead's owner with nothing to update."""
+    found: dict[int, list[tuple[int, int | None]]] = {}
+    for chunk in _chunks(list(lead_ids)):
+        for enrollment_id, lead_id in session.execute(
+            select(NurtureEnrollment.id, NurtureEnrollment.lead_id)
+            .where(NurtureEnrollment.lead_id.in_(chunk), NurtureEnrollment.ended_at.is_(None))
+            .order_by(NurtureEnrollment.id)
+        ):
+            found.setdefault(lead_id, []).append((enrollment_id, None))
+    return found
+
+
+def _outcome(plan: _Plan, batch_id: int | None, include_claimed: bool) -> Reassignment:
+    counts: dict[int, int] = defaultdict(int)
+    for move in plan.moves:
+        counts[move.to_owner_id] += 1
+    return Reassignment(
+        batch_id=batch_id,
+        selected=plan.selected,
+        moves=tuple(plan.moves),
+        claimed=tuple(plan.claimed),
+        claimed_included=include_claimed,
+        unchanged=tuple(plan.unchanged),
+        per_user=tuple((t.id, t.name, counts[t.id]) for t in plan.targets),
+        callbacks_moved=sum(len(v) for v in plan.callbacks.values()),
+        enrollments_moved=sum(len(v) for v in plan.enrollments.values()),
+    )
+
+
+def preview_reassignment(
+    db: Database, request: ReassignRequest, user_id: int, *, now: datetime | None = None
+) -> Reassignment:
+    """What :func:`reassign` would do, changing nothing: for the dialog to confirm (with
+    the leads someone is working right now listed)."""
+    now = (now or utcnow()).astimezone(UTC)
+    with db.read() as session:
+        return _outcome(
+            _plan(session, request, user_id, now, lock=False), None, request.include_claimed
+        )
+
+
+def _nothing_message(plan: _Plan, include_claimed: bool) -> str:
+    if plan.selected == 0:
+        return "No lead matches the selection: nothing was reassigned."
+    parts = []
+    if plan.claimed and not include_claimed:
+        n = len(plan.claimed)
+        parts.append(
+            f"{n:,} {'are' if n != 1 else 'is'} being worked right now (include claimed "
+            "leads to move them anyway)"
+        )
+    if plan.unchanged:
+        n = len(plan.unchanged)
+        parts.append(f"{n:,} already belong{'s' if n == 1 else ''} to that rep")
+    return f"None of the {plan.selected:,} selected leads was moved: " + "; ".join(parts) + "."
+
+
+def reassign(
+    db: Database, request: ReassignRequest, user_id: int, *, now: datetime | None = None
+) -> Reassignment:
+    """Move the selected leads, in one transaction recorded as one batch (see the module
+    docstring). Raises :class:`NothingToReassign` when no lead would move."""
+    now = (now or utcnow()).astimezone(UTC)
+    with db.write() as session:
+        plan = _plan(session, request, user_id, now, lock=True)
+        if not plan.moves:
+            raise NothingToReassign(_nothing_message(plan, request.include_claimed))
+        spread = request.spread.value if len(plan.targets) > 1 else "one"
+        batch = ReassignmentBatch(
+            user_id=plan.actor.user_id,
+            at=now,
+            reason=request.reason.strip(),
+            spread=spread,
+            selection=_describe_selection(session, request.selection),
+            moved=len(plan.moves),
+            skipped_claimed=0 if request.include_claimed else len(plan.claimed),
+        )
+        session.add(batch)
+        session.flush()
+        _apply_moves(session, plan, batch, request.reason.strip(), now)
+        return _outcome(plan, batch.id, request.include_claimed)
+
+
+def _logins(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {u for u in user_ids if u is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.login).where(User.id.in_(wanted))).all())
+
+
+def _set_owner(
+    session: Session, lead_ids: Sequence[int], owner_id: int | None, now: datetime
+) -> None:
+    for chunk in _chunks(list(lead_ids)):
+        session.execute(
+            update(Lead)
+            .where(Lead.id.in_(chunk))
+            .values(owner_id=owner_id, version=Lead.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _apply_moves(
+    session: Session, plan: _Plan, batch: ReassignmentBatch, reason: str, now: datetime
+) -> None:
+    by_target: dict[int, list[int]] = defaultdict(list)
+    for move in plan.moves:
+        by_target[move.to_owner_id].append(move.lead_id)
+    for target, lead_ids in by_target.items():
+        _set_owner(session, lead_ids, target, now)
+    new_owner = {move.lead_id: move.to_owner_id for move in plan.moves}
+    callback_owner: dict[int, list[int]] = defaultdict(list)
+    for lead_id, callbacks in plan.callbacks.items():
+        for callback_id, _ in callbacks:
+            callback_owner[new_owner[lead_id]].append(callback_id)
+    for target, callback_ids in callback_owner.items():
+        for chunk in _chunks(callback_ids):
+            session.execute(
+                update(CallbackEntry)
+                .where(CallbackEntry.id.in_(chunk))
+                .values(owner_id=target)
+                .execution_options(synchronize_session=False)
+            )
+    logins = _logins(session, [m.from_owner_id for m in plan.moves] + list(by_target))
+    why = f"Reassigned by {plan.actor.display} (reassignment #{batch.id})"
+    why += f": {reason.rstrip('.')}." if reason else "."
+    history, moves = [], []
+    for move in plan.moves:
+        callbacks = plan.callbacks.get(move.lead_id, [])
+        enrollments = plan.enrollments.get(move.lead_id, [])
+        extra = []
+        if callbacks:
+            extra.append(f"{len(callbacks)} open callback{'s' if len(callbacks) != 1 else ''}")
+        if enrollments:
+            extra.append("the nurture enrollment")
+        history.append(
+            {
+                "lead_id": move.lead_id,
+                "user_id": plan.actor.user_id,
+                "at": now,
+                "kind": HistoryKind.OWNER,
+                "from_value": logins.get(move.from_owner_id) if move.from_owner_id else None,
+                "to_value": logins.get(move.to_owner_id),
+                "reason": why + (f" With {' and '.join(extra)}." if extra else ""),
+            }
+        )
+        moves.append(
+            {
+                "batch_id": batch.id,
+                "lead_id": move.lead_id,
+                "from_owner_id": move.from_owner_id,
+                "to_owner_id": move.to_owner_id,
+                "callbacks": [list(c) for c in callbacks],
+                "enrollments": [list(e) for e in enrollments],
+                "undone": False,
+            }
+        )
+    for start in range(0, len(history), _CHUNK):
+        session.execute(insert(LeadHistory), history[start : start + _CHUNK])
+        session.execute(insert(ReassignmentMove), moves[start : start + _CHUNK])
+
+
+# ----------------------------------------------------------------------------- undo
+
+
+def undo_reassignment(
+    db: Database, batch_id: int, user_id: int, *, now: datetime | None = None
+) -> UndoResult:
+    """Put the leads of reassignment ``batch_id`` back with their previous owners, with
+    the callbacks (and enrollments) that moved along. Leads that moved again since, or
+    whose previous owner is deactivated, stay where they are and are listed."""
+    now = (now or utcnow()).astimezone(UTC)
+    with db.write() as session:
+        actor = require_user(session, user_id, Action.REASSIGN_OWN_LEADS)
+        batch = session.get(ReassignmentBatch, batch_id)
+        if batch is None:
+            raise ReassignError(f"There is no reassignment #{batch_id}.")
+        if batch.user_id != actor.user_id and not allowed(actor, Action.REASSIGN_OTHERS_LEADS):
+            raise PermissionDenied(
+                f"Only a team lead can undo someone else's reassignment; {actor.display} is a "
+                f"{actor.role.label.lower()}.",
+                action=Action.REASSIGN_OTHERS_LEADS,
+            )
+        moves = list(
+            session.scalars(
+                select(ReassignmentMove)
+                .where(ReassignmentMove.batch_id == batch_id, ReassignmentMove.undone == false())
+                .order_by(ReassignmentMove.id)
+            )
+        )
+        if not moves:
+            when = f" on {batch.undone_at:%Y-%m-%d %H:%M} UTC" if batch.undone_at else ""
+            raise ReassignError(f"Reassignment #{batch_id} was already undone{when}.")
+        lead_ids = [m.lead_id for m in moves]
+        leads: dict[int, Any] = {}
+        later: dict[int, int] = {}
+        for chunk in _chunks(lead_ids):
+            for row in session.execute(
+                select(Lead.id, Lead.first_name, Lead.last_name, Lead.owner_id)
+                .where(Lead.id.in_(chunk))
+                .with_for_update(of=Lead)
+            ):
+                leads[row.id] = row
+            for lead_id, later_batch in session.execute(
+                select(ReassignmentMove.lead_id, func.min(ReassignmentMove.batch_id))
+                .where(
+                    ReassignmentMove.lead_id.in_(chunk),
+                    ReassignmentMove.batch_id > batch_id,
+                    ReassignmentMove.undone == false(),
+                )
+                .group_by(ReassignmentMove.lead_id)
+            ):
+                later[lead_id] = later_batch
+        users = {
+            u.id: u
+            for u in session.scalars(
+                select(User).where(
+                    User.id.in_(
+                        {m.from_owner_id for m in moves if m.from_owner_id}
+                        | {row.owner_id for row in leads.values() if row.owner_id}
+                    )
+                )
+            )
+        }
+        refused: list[RefusedUndo] = []
+        restore: list[ReassignmentMove] = []
+        for move in moves:
+            row = leads.get(move.lead_id)
+            if row is None:  # the lead was erased since
+                move.undone = True
+                continue
+            name = f"{row.first_name} {row.last_name}".strip()
+            previous = users.get(move.from_owner_id) if move.from_owner_id else None
+            if move.lead_id in later:
+                why = f"moved again by reassignment #{later[move.lead_id]}"
+            elif row.owner_id != move.to_owner_id:
+                now_owner = users.get(row.owner_id) if row.owner_id else None
+                why = f"now owned by {now_owner.name if now_owner else 'nobody'}"
+            elif previous is not None and not previous.is_active:
+                why = f"{previous.name} is deactivated"
+            else:
+                restore.append(move)
+                continue
+            refused.append(RefusedUndo(move.lead_id, name, why))
+        callbacks_restored = _undo_moves(session, actor, batch, restore, now)
+        batch.undone_at = now
+        batch.undone_by_id = actor.user_id
+        if refused:
+            batch.undo_note = "; ".join(f"#{r.lead_id} {r.why}" for r in refused)[:4000]
+        return UndoResult(
+            batch_id,
+            len(restore),
+            callbacks_restored,
+            sum(len(m.enrollments or []) for m in restore),
+            tuple(refused),
+        )
+
+
+def _undo_moves(
+    session: Session,
+    actor: Actor,
+    batch: ReassignmentBatch,
+    moves: list[ReassignmentMove],
+    now: datetime,
+) -> int:
+    by_owner: dict[int | None, list[int]] = defaultdict(list)
+    for move in moves:
+        by_owner[move.from_owner_id].append(move.lead_id)
+    for owner, lead_ids in by_owner.items():
+        _set_owner(session, lead_ids, owner, now)
+    restored = 0
+    for move in moves:
+        for callback_id, before in move.callbacks or []:
+            restored += session.execute(
+                update(CallbackEntry)
+                .where(
+                    CallbackEntry.id == callback_id,
+                    CallbackEntry.done_at.is_(None),
+                    CallbackEntry.owner_id == move.to_owner_id,
+                )
+                .values(owner_id=before)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    logins = _logins(session, [m.from_owner_id for m in moves] + [m.to_owner_id for m in moves])
+    history = [
+        {
+            "lead_id": move.lead_id,
+            "user_id": actor.user_id,
+            "at": now,
+            "kind": HistoryKind.OWNER,
+            "from_value": logins.get(move.to_owner_id),
+            "to_value": logins.get(move.from_owner_id) if move.from_owner_id else None,
+            "reason": f"Reassignment #{batch.id} undone by {actor.display}.",
+        }
+        for move in moves
+    ]
+    for start in range(0, len(history), _CHUNK):
+        session.execute(insert(LeadHistory), history[start : start + _CHUNK])
+    for move in moves:
+        move.undone = True
+    return restored
+
+
+def reassignment_batches(db: Database, *, limit: int = 50) -> list[ReassignmentSummary]:
+    """The latest reassignments, newest first (for a list offering undo)."""
+    with db.read() as session:
+        rows = session.execute(
+            select(ReassignmentBatch, User.name)
+            .outerjoin(User, User.id == ReassignmentBatch.user_id)
+            .order_by(ReassignmentBatch.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            ReassignmentSummary(
+                b.id,
+                b.at,
+                name or "",
+                b.reason,
+                b.selection,
+                b.spread,
+                b.moved,
+                b.skipped_claimed,
+                b.undone_at,
+                b.undo_note,
+            )
+            for b, name in rows
+        ]
+
+
+# ----------------------------------------------------------------------------- workload
+
+
+@dataclass(frozen=True, slots=True)
+class RepWorkload:
+    user_id: int
+    login: str
+    name: str
+    role: UserRole
+    #: Leads they own that are due for a call now (whatever their local time).
+    queue_size: int
+    #: Leads they own that are still being worked (new, working, nurture, sales-ready).
+    open_leads: int
+    #: Their open personal callbacks due by the end of today (overdue ones included).
+    due_callbacks: int
+    calls_today: int
+    calls_this_week: int
+    #: Calls in the period that reached the person.
+    connects: int
+    #: Leads they moved to sales-ready in the period.
+    made_sales_ready: int
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    reps: tuple[RepWorkload, ...]
+    #: The time frame of ``connects`` and ``made_sales_ready``.
+    period: WorkloadPeriod
+    today: WorkloadPeriod
+    week: WorkloadPeriod
+    now: datetime
+
+    def total(self, name: str) -> int:
+        return sum(getattr(rep, name) for rep in self.reps)
+
+
+def _count_by(session: Session, query: Any) -> dict[int, int]:
+    return {key: count for key, count in session.execute(query) if key is not None}
+
+
+def workload(
+    db: Database,
+    user_id: int,
+    *,
+    now: datetime | None = None,
+    period: WorkloadPeriod | None = None,
+    zone: tzinfo = UTC,
+) -> Workload:
+    """Every active rep's workload (team leads only). "Today" and "this week" are read in
+    ``zone``; connects and sales-ready counts cover ``period`` (default: this week)."""
+    now = (now or utcnow()).astimezone(UTC)
+    day, week = today(now, zone), this_week(now, zone)
+    period = period or week
+    with db.read() as session:
+        require_user(session, user_id, Action.VIEW_WORKLOAD)
+        reps = list(
+            session.scalars(select(User).where(User.is_active == true()).order_by(User.name))
+        )
+        ids = [u.id for u in reps]
+        retry = read_setting(session, RETRY_RULES)
+        working = [LeadStatus.NEW.value, LeadStatus.WORKING.value]
+        future_callback = exists().where(
+            CallbackEntry.lead_id == Lead.id,
+            CallbackEntry.done_at.is_(None),
+            CallbackEntry.due_at > now,
+        )
+        queue = _count_by(
+            session,
+            select(Lead.owner_id, func.count())
+            .where(
+                Lead.owner_id.in_(ids),
+                text(QUEUE_INDEX_WHERE),
+                or_(
+                    and_(
+                        Lead.status.in_(working),
+                        or_(Lead.next_action_at.is_(None), Lead.next_action_at <= now),
+                        Lead.attempts < retry.max_attempts,
+                    ),
+                    and_(
+                        Lead.status == LeadStatus.NURTURE.value,
+                        Lead.next_action_at.is_not(None),
+                        Lead.next_action_at <= now,
+                    ),
+                ),
+                not_(future_callback),
+            )
+            .group_by(Lead.owner_id),
+        )
+        open_leads = _count_by(
+            session,
+            select(Lead.owner_id, func.count())
+            .where(Lead.owner_id.in_(ids), Lead.status.in_([s.value for s in OPEN_STATUSES]))
+            .group_by(Lead.owner_id),
+        )
+        callbacks = _count_by(
+            session,
+            select(CallbackEntry.owner_id, func.count())
+            .where(
+                CallbackEntry.owner_id.in_(ids),
+                CallbackEntry.done_at.is_(None),
+                CallbackEntry.due_at < day.end,
+            )
+            .group_by(CallbackEntry.owner_id),
+        )
+
+        def calls_in(start: datetime, end: datetime, *extra: Any) -> dict[int, int]:
+            return _count_by(
+                session,
+                select(Call.user_id, func.count())
+                .where(
+                    Call.user_id.in_(ids), Call.started_at >= start, Call.started_at < end, *extra
+                )
+                .group_by(Call.user_id),
+            )
+
+        calls_today = calls_in(day.start, day.end)
+        calls_week = calls_in(week.start, week.end)
+        connects = calls_in(
+            period.start, period.end, Call.disposition == Disposition.CONNECTED.value
+        )
+        ready = _count_by(
+            session,
+            select(LeadHistory.user_id, func.count(func.distinct(LeadHistory.lead_id)))
+            .where(
+                LeadHistory.user_id.in_(ids),
+                LeadHistory.kind == HistoryKind.STATUS.value,
+                LeadHistory.to_value == LeadStatus.SALES_READY.value,
+                LeadHistory.at >= period.start,
+                LeadHistory.at < period.end,
+            )
+            .group_by(LeadHistory.user_id),
+        )
+        rows = tuple(
+            RepWorkload(
+                u.id,
+                u.login,
+                u.name,
+                u.role,
+                queue.get(u.id, 0),
+                open_leads.get(u.id, 0),
+                callbacks.get(u.id, 0),
+                calls_today.get(u.id, 0),
+                calls_week.get(u.id, 0),
+                connects.get(u.id, 0),
+                ready.get(u.id, 0),
+            )
+            for u in reps
+        )
+    return Workload(rows, period, day, week, now)

@@ -1,0 +1,1 @@
+"""The rep's desk: the call queue and Next lead."""

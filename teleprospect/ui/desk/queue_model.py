@@ -1,0 +1,429 @@
+"""The current user's call queue as a Qt table model: who to call now, and why.
+
+Rows come in queue order from :func:`teleprospect.services.queue.claims.queue_page`, a page of
+``ROWS_TO_LOAD`` at a time as the view scrolls (``canFetchMore`` / ``fetchMore``), every
+query on a worker. :meth:`QueueTableModel.reload` reads the rows already shown again in one
+request and swaps them in when they arrive, so a live refresh neither empties the view
+nor loses the user's place; a change of filters starts again from the top.
+
+The Score column's tooltip explains the score line by line. The breakdown is read in the
+background the first time the tooltip is asked for, and kept per lead until the next
+reload; until it arrives the tooltip gives the queue reason and the grade's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from teleprospect.ui.background import run_in_background
+from teleprospect.ui.signals import emit
+from teleprospect.ui.tables.table_columns import column_header, read_only_row_flags
+
+if TYPE_CHECKING:
+    # Only for type hints: the services load with the first query (see lead_table_model).
+    from teleprospect.services.queue.claims import QueueEntry, QueueFilters
+    from teleprospect.store.database import Database
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+NowProvider = Callable[[], datetime]
+
+#: The lead's database id, whatever the column.
+LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_zone() -> tzinfo:
+    """The workstation's zone: reasons name times ("callback due 10:30") on the user's clock."""
+    zone = datetime.now().astimezone().tzinfo
+    return zone if zone is not None else UTC
+
+
+def local_datetime_text(at: datetime | None) -> str:
+    """``at`` on the workstation's clock, as lists show it ("2026-03-31 14:05")."""
+    return at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if at is not None else ""
+
+
+class QueueColumn(NamedTuple):
+    key: str
+    title: str
+    tooltip: str
+    #: A long typical value: the column starts wide enough to show it.
+    sample: str
+    display: Callable[[QueueEntry], str]
+    alignment: Qt.AlignmentFlag = _LEFT
+
+
+def _score_text(entry: QueueEntry) -> str:
+    return f"{entry.score} {entry.grade}"
+
+
+COLUMNS: tuple[QueueColumn, ...] = (
+    QueueColumn(
+        "reason",
+        "Why",
+        "Why the lead is at this place in your queue",
+        "score 77, not tried yet, untouched 75 days",
+        lambda e: e.reason,
+    ),
+    QueueColumn("name", "Name", "First and last name", "Charlotte Thompson", lambda e: e.name),
+    QueueColumn("company", "Company", "Company", "Nordwind Logistics GmbH", lambda e: e.company),
+    QueueColumn("title", "Title", "Job title", "Marketing Manager", lambda e: e.title),
+    QueueColumn(
+        "local_time",
+        "Local time",
+        "The time now where the lead is (a range when the number spans several zones)",
+        "Local time",
+        lambda e: e.local_time,
+    ),
+    QueueColumn(
+        "score",
+        "Score",
+        "Score and grade; hover a score for its breakdown",
+        "Score",
+        _score_text,
+        _RIGHT,
+    ),
+    QueueColumn(
+        "attempts",
+        "Attempts",
+        "Calls made to the lead",
+        "Attempts",
+        lambda e: str(e.attempts),
+        _RIGHT,
+    ),
+    QueueColumn(
+        "last_outcome",
+        "Last outcome",
+        "The outcome of the last call",
+        "Callback requested",
+        lambda e: e.last_outcome or "",
+    ),
+    QueueColumn(
+        "campaign",
+        "Campaign",
+        "The campaign the lead came from",
+        "Cloud Cost Clinic",
+        lambda e: e.campaign or "",
+    ),
+)
+COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
+SCORE_COLUMN = COLUMN_INDEX["score"]
+
+
+class QueueTableModel(QAbstractTableModel):
+    """One user's queue in queue order (the view does not sort: the order is the point)."""
+
+    #: Rows per request: a screenful and more; the queue rarely needs a second page.
+    ROWS_TO_LOAD = 50
+
+    #: A request started (True) or finished (False).
+    loading_changed = Signal(bool)
+    #: Reading from the database failed; the argument is the error.
+    load_failed = Signal(object)
+    #: A reload's rows were swapped in (after ``modelReset``).
+    reloaded = Signal()
+
+    def __init__(
+        self,
+        db: Database | None = None,
+        user_id: int | None = None,
+        parent: QObject | None = None,
+        *,
+        now_provider: NowProvider = utc_now,
+        display_zone: tzinfo | None = None,
+    ) -> None:
+        super().__init__(parent)
+        #: No database or no user (a login with no account): the queue stays empty.
+        self._db = db
+        self._user_id = user_id
+        self._now = now_provider
+        self._display_zone = display_zone or local_zone()
+        self._filters: QueueFilters | None = None
+        self._rows: list[QueueEntry] = []
+        self._all_loaded = False
+        self._loading = False
+        # Bumped by every reload: answers to requests made before it are dropped.
+        self._generation = 0
+        self._breakdowns: dict[int, tuple[int, str]] = {}
+        self._breakdowns_pending: set[int] = set()
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def all_loaded(self) -> bool:
+        return self._all_loaded
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    @property
+    def user_id(self) -> int | None:
+        return self._user_id
+
+    @property
+    def filters(self) -> QueueFilters | None:
+        return self._filters
+
+    def now(self) -> datetime:
+        return self._now()
+
+    def entry(self, row: int) -> QueueEntry:
+        return self._rows[row]
+
+    def row_of_lead(self, lead_id: int) -> int | None:
+        for number, entry in enumerate(self._rows):
+            if entry.lead_id == lead_id:
+                return number
+        return None
+
+    def set_source(self, db: Database | None, user_id: int | None) -> None:
+        """Show ``user_id``'s queue in ``db`` (None: nobody's, an empty list)."""
+        if db is self._db and user_id == self._user_id:
+            return
+        self._db, self._user_id = db, user_id
+        self._restart()
+
+    def set_filters(self, filters: QueueFilters | None) -> None:
+        if filters == self._filters:
+            return
+        self._filters = filters
+        self._restart()
+
+    def _restart(self) -> None:
+        """Empty the list and read it again from the top."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = []
+        self._all_loaded = False
+        self._forget_breakdowns()
+        self.endResetModel()
+        self._set_loading(False)
+        self.fetchMore(QModelIndex())
+
+    def reload(self) -> None:
+        """Read the rows on show again (at least a page), and swap them in when they arrive."""
+        if not self._can_query():
+            return
+        self._generation += 1
+        generation = self._generation
+        self._set_loading(True)
+        limit = max(len(self._rows), self.ROWS_TO_LOAD)
+        run_in_background(
+            self._page_reader(0, limit),
+            lambda rows: self._replace_rows(generation, rows, limit),
+            lambda error: self._load_failed(generation, error),
+            owner=self,
+        )
+
+    def _replace_rows(self, generation: int, rows: list[QueueEntry], limit: int) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self._all_loaded = len(rows) < limit
+        self._forget_breakdowns()
+        self.endResetModel()
+        self._set_loading(False)
+        emit(self.reloaded)
+
+    # -- lazy loading ---------------------------------------------------------------------
+
+    def _can_query(self) -> bool:
+        return self._db is not None and self._user_id is not None
+
+    def _page_reader(self, offset: int, limit: int) -> Callable[[], list[QueueEntry]]:
+        db, user_id, filters = self._db, self._user_id, self._filters
+        # The clock is read on the GUI thread: the provider may be a test's frozen time.
+        now, zone = self._now(), self._display_zone
+        assert db is not None and user_id is not None
+
+        def read() -> list[QueueEntry]:
+            from teleprospect.services.queue.claims import queue_page
+
+            return queue_page(
+                db,
+                user_id,
+                now=now,
+                limit=limit,
+                offset=offset,
+                filters=filters,
+                display_zone=zone,
+            )
+
+        return read
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._all_loaded and self._can_query()
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._all_loaded or self._loading or not self._can_query():
+            return  # one request at a time: the view asks again as it scrolls
+        generation = self._generation
+        limit = self.ROWS_TO_LOAD
+        self._set_loading(True)
+        run_in_background(
+            self._page_reader(len(self._rows), limit),
+            lambda rows: self._add_rows(generation, rows, limit),
+            lambda error: self._load_failed(generation, error),
+            owner=self,
+        )
+
+    def _add_rows(self, generation: int, rows: list[QueueEntry], limit: int) -> None:
+        if generation != self._generation:
+            return
+        if len(rows) < limit:
+            self._all_loaded = True
+        # Pages are read by position, and the queue moves between two reads: a lead may
+        # come round again. Never show it twice.
+        shown = {entry.lead_id for entry in self._rows}
+        rows = [entry for entry in rows if entry.lead_id not in shown]
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self._set_loading(False)
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        # Stop asking: a broken connection would otherwise be retried on every scroll.
+        self._all_loaded = True
+        self._set_loading(False)
+        emit(self.load_failed, error)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            emit(self.loading_changed, loading)
+
+    # -- score breakdowns -----------------------------------------------------------------
+
+    def _forget_breakdowns(self) -> None:
+        # Scores move (decay, new events, rule changes): a reload reads them afresh.
+        self._breakdowns.clear()
+        self._breakdowns_pending.clear()
+
+    def breakdown_text(self, lead_id: int) -> str | None:
+        """The lead's score breakdown as tooltip text, once read."""
+        found = self._breakdowns.get(lead_id)
+        return found[1] if found is not None else None
+
+    def _request_breakdown(self, lead_id: int) -> None:
+        if lead_id in self._breakdowns_pending or not self._can_query():
+            return
+        self._breakdowns_pending.add(lead_id)
+        # Started from the event loop, never from inside data(): the answer changes data,
+        # and a view must not be told so while it is still asking.
+        generation = self._generation
+        QTimer.singleShot(0, self, lambda: self._read_breakdown(lead_id, generation))
+
+    def _read_breakdown(self, lead_id: int, generation: int) -> None:
+        db, now = self._db, self._now()
+        if db is None or generation != self._generation:
+            return
+
+        def read() -> tuple[int, str]:
+            from teleprospect.services.scoring.scores import score_breakdown
+
+            breakdown = score_breakdown(db, lead_id, now=now)
+            lines = [line.text for line in breakdown.lines]
+            head = f"Score {breakdown.total}: grade {breakdown.grade} ({breakdown.grade_label})"
+            return breakdown.total, "\n".join([head, *lines])
+
+        run_in_background(
+            read,
+            lambda found: self._breakdown_read(generation, lead_id, found),
+            # No breakdown is no reason to interrupt anyone: the reason stays the tooltip.
+            lambda _error: self._breakdowns_pending.discard(lead_id),
+            owner=self,
+        )
+
+    def _breakdown_read(self, generation: int, lead_id: int, found: tuple[int, str]) -> None:
+        if generation != self._generation:
+            return
+        self._breakdowns[lead_id] = found
+        row = self.row_of_lead(lead_id)
+        if row is not None:
+            index = self.index(row, SCORE_COLUMN)
+            emit(self.dataChanged, index, index, [Qt.ItemDataRole.ToolTipRole])
+
+    # -- QAbstractTableModel ---------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(entry)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.alignment
+        if role == Qt.ItemDataRole.FontRole and entry.claimed_by_me:
+            # The lead the user is working stands out wherever it sits in the queue.
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == LEAD_ID_ROLE:
+            return entry.lead_id
+        return None
+
+    def _tooltip(self, entry: QueueEntry, column: QueueColumn) -> str | None:
+        if column.key == "score":
+            found = self._breakdowns.get(entry.lead_id)
+            if found is not None:
+                total, text = found
+                if total != entry.score:
+                    # The queue orders by the stored score; the breakdown is worked out now
+                    # (decay, new events, new rules): say so rather than show two numbers.
+                    text += (
+                        f"\n\nThe queue still uses the stored score {entry.score}; "
+                        "it changes at the next re-score."
+                    )
+                return text
+            self._request_breakdown(entry.lead_id)
+            return f"{entry.reason}\nGrade {entry.grade}: {entry.grade_label}"
+        if column.key == "reason" and entry.claimed_by_me:
+            return f"{entry.reason}\nYou hold this lead"
+        text = column.display(entry)
+        # Long values may be cut off by the column width; short ones need no tooltip.
+        return text if len(text) > 12 else None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        return column_header(COLUMNS, section, orientation, role)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return read_only_row_flags(index)

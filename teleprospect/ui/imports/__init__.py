@@ -1,0 +1,1 @@
+"""Importing files: the lead import wizard and drag-and-drop."""

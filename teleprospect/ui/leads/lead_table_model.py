@@ -1,0 +1,294 @@
+"""The lead list as a Qt table model that reads the database a chunk at a time.
+
+The view asks for more rows only as the user scrolls towards the end (``canFetchMore`` /
+``fetchMore``), so the list opens as fast on a million leads as on a hundred: only the
+first ``ROWS_TO_LOAD`` rows are read at first, each further chunk is one index-backed
+keyset query run in the background, and rows are appended when it arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from teleprospect.ui.background import run_in_background
+from teleprospect.ui.signals import emit
+from teleprospect.ui.tables.table_columns import column_header, read_only_row_flags
+
+if TYPE_CHECKING:
+    # Only for type hints: the services (and SQLAlchemy under them) are imported when the
+    # first query runs, so that the window can appear before they have loaded.
+    from teleprospect.services.leads.lead_list import LeadRow
+    from teleprospect.store.database import Database
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: The raw value of a cell (an int for the score, a datetime for "Created"), for proxies
+#: that sort or filter by value rather than by the displayed text.
+SORT_ROLE = Qt.ItemDataRole.UserRole
+#: The lead's database id, whatever the column.
+LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+
+# Dark enough to read on the alternating row colour, and not the selection's blue.
+_INVALID_PHONE_COLOR = QColor("#b3261e")
+
+
+def _format_created(value: datetime | None) -> str:
+    # Stored in UTC; people think in their own clock.
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class Column(NamedTuple):
+    key: str
+    title: str
+    tooltip: str
+    #: A long typical value: the column starts wide enough to show it (the user's own
+    #: widths are restored over this).
+    sample: str
+    alignment: Qt.AlignmentFlag = _LEFT
+    display: Callable[[LeadRow], str] | None = None
+
+    def text(self, row: LeadRow) -> str:
+        if self.display is not None:
+            return self.display(row)
+        return str(getattr(row, self.key))
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", "First and last name", "Charlotte Thompson"),
+    Column("company", "Company", "Company", "Nordwind Logistics GmbH"),
+    Column("title", "Title", "Job title", "Marketing Manager"),
+    Column("country", "Country", "Country (ISO code)", "Country", _CENTER),
+    Column(
+        "phone",
+        "Phone",
+        "Phone number, in international form when it could be read",
+        "+4917012349876",
+    ),
+    Column("status", "Status", "Where the lead is in its lifecycle", "Disqualified"),
+    Column("score", "Score", "Fit + engagement + qualification points", "Score", _RIGHT),
+    Column("campaign", "Campaign", "The campaign the lead came from", "Cloud Cost Clinic"),
+    Column("owner", "Owner", "The teleprospector who owns the lead", "Sam Team-Lead"),
+    Column(
+        "created_at",
+        "Created",
+        "When the lead entered Teleprospect (your local time)",
+        "2025-12-31 23:59",
+        display=lambda row: _format_created(row.created_at),
+    ),
+)
+COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
+
+
+class LeadTableModel(QAbstractTableModel):
+    """All leads in id order (the database's order: the view does not sort)."""
+
+    #: Rows read per request: enough to fill a tall screen twice, small enough to arrive fast.
+    ROWS_TO_LOAD = 200
+
+    #: A chunk request started (True) or finished (False).
+    loading_changed = Signal(bool)
+    #: The number of leads in the database, counted in the background.
+    total_changed = Signal(int)
+    #: Reading from the database failed; the argument is the error.
+    load_failed = Signal(object)
+
+    def __init__(self, db: Database | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        #: None until the database is open: the list stays empty and asks for nothing.
+        self._db = db
+        self._rows: list[LeadRow] = []
+        self._all_loaded = False
+        self._loading = False
+        self._total: int | None = None
+        # Bumped by reload(): answers to requests made before it are dropped.
+        self._generation = 0
+        #: Show only the leads of this import (None: every lead).
+        self._import_batch_id: int | None = None
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def all_loaded(self) -> bool:
+        return self._all_loaded
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    @property
+    def total(self) -> int | None:
+        """The number of leads in the database, once counted (see ``count_total``)."""
+        return self._total
+
+    def lead_row(self, row: int) -> LeadRow:
+        return self._rows[row]
+
+    def set_database(self, db: Database) -> None:
+        self._db = db
+        self.reload()
+
+    @property
+    def import_batch_id(self) -> int | None:
+        return self._import_batch_id
+
+    def show_import(self, import_batch_id: int | None) -> None:
+        """List only the leads one import created (None: every lead again)."""
+        self._import_batch_id = import_batch_id
+        self.reload()
+
+    def reload(self) -> None:
+        """Forget every row and read the list again from the start."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = []
+        self._all_loaded = False
+        self._total = None
+        self.endResetModel()
+        if self._loading:
+            self._loading = False
+            emit(self.loading_changed, False)
+        self.fetchMore(QModelIndex())
+
+    def count_total(self) -> None:
+        """Count the leads in the background; ``total_changed`` reports the number."""
+        db, generation = self._db, self._generation
+        if db is None:
+            return
+
+        batch = self._import_batch_id
+
+        def count() -> int:
+            from teleprospect.services.leads.lead_list import count_leads
+
+            return count_leads(db, import_batch_id=batch)
+
+        def counted(total: int) -> None:
+            if generation == self._generation:
+                self._total = total
+                emit(self.total_changed, total)
+
+        run_in_background(
+            count,
+            counted,
+            lambda error: emit(self.load_failed, error),
+            owner=self,
+        )
+
+    # -- lazy loading ---------------------------------------------------------------------
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._all_loaded and self._db is not None
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        db = self._db
+        if parent.isValid() or self._all_loaded or self._loading or db is None:
+            return  # one request at a time: the view asks again as it scrolls
+        generation = self._generation
+        after_id = self._rows[-1].id if self._rows else None
+        limit = self.ROWS_TO_LOAD
+        batch = self._import_batch_id
+
+        def read_page() -> list[LeadRow]:
+            from teleprospect.services.leads.lead_list import lead_page
+
+            return lead_page(db, after_id=after_id, limit=limit, import_batch_id=batch)
+
+        self._loading = True
+        emit(self.loading_changed, True)
+        run_in_background(
+            read_page,
+            lambda rows: self._add_rows(generation, rows),
+            lambda error: self._load_failed(generation, error),
+            owner=self,
+        )
+
+    def _add_rows(self, generation: int, rows: list[LeadRow]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        if len(rows) < self.ROWS_TO_LOAD:
+            self._all_loaded = True
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        emit(self.loading_changed, False)
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        # Stop asking: a broken connection would otherwise be retried on every scroll.
+        # Refresh (reload) tries again.
+        self._all_loaded = True
+        emit(self.loading_changed, False)
+        emit(self.load_failed, error)
+
+    # -- QAbstractTableModel ---------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.alignment
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column.key == "phone" and not row.phone_valid:
+                return _INVALID_PHONE_COLOR
+            return None
+        if role == SORT_ROLE:
+            return getattr(row, column.key)
+        if role == LEAD_ID_ROLE:
+            return row.id
+        return None
+
+    @staticmethod
+    def _tooltip(row: LeadRow, column: Column) -> str | None:
+        if column.key == "phone" and not row.phone_valid:
+            if not row.phone:
+                return "No phone number"
+            return f"{row.phone} is not a valid phone number: check it before calling"
+        if column.key == "name" and row.title:
+            return f"{row.name}, {row.title}" + (f" at {row.company}" if row.company else "")
+        text = column.text(row)
+        # Long values may be cut off by the column width; short ones need no tooltip.
+        return text if len(text) > 12 else None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        return column_header(COLUMNS, section, orientation, role)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return read_only_row_flags(index)

@@ -1,0 +1,1 @@
+"""Small read-only tables shared by several screens."""

@@ -1,0 +1,1 @@
+"""The team lead's screens: workload, hand-offs, reassignment, the script editor."""

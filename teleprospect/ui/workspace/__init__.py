@@ -1,0 +1,1 @@
+"""The call workspace: lead panel, script runner, decision panel and their dialogs."""

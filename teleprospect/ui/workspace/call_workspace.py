@@ -1,0 +1,802 @@
+"""The call workspace: the screen a teleprospector lives in.
+
+Left, the lead panel (who, why, what happened so far); right, the call bar (dial, copy
+the number, the call timer), the qualification script, the notes, the outcome and the
+decision, and "Save & next". Everything has a shortcut (see :meth:`CallWorkspace.actions`,
+shown in the cheat-sheet).
+
+Nothing typed is lost: notes, answers, the outcome and the decision are written to a local
+draft a moment after each change (:mod:`teleprospect.services.calls.drafts`), and the draft is
+only thrown away once the call is saved in the database. The database work (reading the
+lead, live readiness, saving) runs on workers; the rep never waits on a query.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from teleprospect.core.domain import Disposition
+from teleprospect.services.calls.drafts import CallDraft, DraftStore
+from teleprospect.services.calls.log_call import DecisionKind, DecisionRefused
+from teleprospect.store.database import first_line
+from teleprospect.ui.background import run_in_background
+from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
+from teleprospect.ui.signals import emit
+from teleprospect.ui.workspace.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
+from teleprospect.ui.workspace.lead_panel import LeadPanel
+from teleprospect.ui.workspace.script_runner import ScriptRunner
+
+if TYPE_CHECKING:
+    from teleprospect.core.nurture import Track
+    from teleprospect.core.scripts import AnswerValue
+    from teleprospect.services.calls.lead_detail import LeadDetail
+    from teleprospect.services.calls.log_call import CallStarted, LoggedCall
+    from teleprospect.services.calls.scripts import ScriptVersion
+    from teleprospect.store.database import Database
+
+log = logging.getLogger(__name__)
+
+#: How far the local draft may lag behind typing.
+DRAFT_DELAY_MS = 1500
+#: How long after the last answer the live score and readiness are read again.
+READINESS_DELAY_MS = 300
+
+
+class _Opened:
+    """What is read to open a lead: its detail, the script and the tracks."""
+
+    def __init__(
+        self,
+        detail: LeadDetail,
+        script: ScriptVersion,
+        tracks: list[Track],
+        draft: CallDraft | None,
+    ) -> None:
+        self.detail, self.script, self.tracks, self.draft = detail, script, tracks, draft
+
+
+class CallWorkspace(QWidget):
+    """One lead, one call at a time."""
+
+    #: The call was saved: (LoggedCall, whether the rep asked for the next lead).
+    call_saved = Signal(object, bool)
+    #: A message for the status bar.
+    message = Signal(str)
+    #: The rep wants to give the lead back without logging a call.
+    release_requested = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        now_provider: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("callWorkspace")
+        self.db: Database | None = None
+        self.user_id: int | None = None
+        self.login = ""
+        self.drafts: DraftStore | None = None
+        self.now = now_provider or (lambda: datetime.now(UTC))
+        self.lead_id: int | None = None
+        self.detail: LeadDetail | None = None
+        self.script_version: ScriptVersion | None = None
+        self.read_only = False
+        self.call: CallStarted | None = None
+        self._call_started_at: datetime | None = None
+        self._restoring = False
+        self._saving = False
+        self._generation = 0
+
+        self.setup_layout()
+        self.setup_actions()
+        self.setup_timers()
+        self.show_lead(None)
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def setup_layout(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("workspaceBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setChildrenCollapsible(False)
+        self.lead_panel = LeadPanel(splitter)
+        self.lead_panel.contact_save_requested.connect(self.save_contact)
+        right = QWidget(splitter)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(8, 0, 0, 0)
+
+        call_bar = QHBoxLayout()
+        self.call_button = QPushButton("Call", right)
+        self.call_button.setObjectName("callButton")
+        self.copy_button = QPushButton("Copy number", right)
+        self.timer_label = QLabel("00:00", right)
+        self.timer_label.setObjectName("callTimer")
+        self.timer_label.setToolTip("Time since the call started")
+        self.end_button = QPushButton("End call", right)
+        call_bar.addWidget(self.call_button)
+        call_bar.addWidget(self.copy_button)
+        call_bar.addStretch(1)
+        call_bar.addWidget(self.timer_label)
+        call_bar.addWidget(self.end_button)
+        column.addLayout(call_bar)
+
+        self.script_runner = ScriptRunner(right)
+        self.script_runner.answers_changed.connect(self.on_answers_changed)
+        column.addWidget(self.script_runner, 3)
+
+        notes_label = QLabel("N&otes", right)
+        notes_label.setObjectName("sectionTitle")
+        self.notes = QPlainTextEdit(right)
+        self.notes.setObjectName("callNotes")
+        self.notes.setPlaceholderText("What was said: kept on this computer as you type.")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(80)
+        self.notes.textChanged.connect(self.schedule_draft)
+        notes_label.setBuddy(self.notes)
+        column.addWidget(notes_label)
+        column.addWidget(self.notes, 1)
+
+        self.decision_panel = DecisionPanel(right)
+        self.decision_panel.changed.connect(self.schedule_draft)
+        self.decision_panel.changed.connect(self._clear_problem)
+        column.addWidget(self.decision_panel)
+
+        self.problem_label = QLabel(right)
+        self.problem_label.setObjectName("fieldError")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.hide()
+        column.addWidget(self.problem_label)
+
+        buttons = QHBoxLayout()
+        self.draft_label = QLabel(right)
+        self.draft_label.setObjectName("hint")
+        self.release_button = QPushButton("Release", right)
+        self.save_button = QPushButton("Save", right)
+        self.save_next_button = QPushButton("Save && next", right)
+        self.save_next_button.setObjectName("saveNextButton")
+        self.save_next_button.setDefault(True)
+        buttons.addWidget(self.draft_label, 1)
+        buttons.addWidget(self.release_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.save_next_button)
+        column.addLayout(buttons)
+
+        splitter.addWidget(self.lead_panel)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.splitter = splitter
+        outer.addWidget(splitter, 1)
+
+    def _action(
+        self, text: str, shortcut: str | list[str], slot: Callable[[], object], tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        sequences = [shortcut] if isinstance(shortcut, str) else shortcut
+        action.setShortcuts([QKeySequence(sequence) for sequence in sequences])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        keys = ", ".join(sequences)
+        action.setToolTip(f"{tip or text.replace('&', '')} ({keys})")
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def setup_actions(self) -> None:
+        self.call_action = self._action("&Call the lead", "Ctrl+D", self.start_call)
+        self.copy_action = self._action("C&opy the number", "Ctrl+Shift+C", self.copy_number)
+        self.end_action = self._action("&End the call (stop the timer)", "Ctrl+E", self.end_call)
+        self.script_action = self._action(
+            "Go to the &script (first unanswered question)",
+            "Ctrl+K",
+            self.script_runner.focus_first_unanswered,
+        )
+        self.notes_action = self._action(
+            "Go to the &notes", "Ctrl+L", lambda: self.notes.setFocus()
+        )
+        self.save_action = self._action("&Save the call", "Ctrl+S", lambda: self.save(False))
+        self.save_next_action = self._action(
+            "Save && &next lead", ["Ctrl+Return", "Ctrl+Enter"], lambda: self.save(True)
+        )
+        self.release_action = self._action(
+            "&Release the lead without a call", "Ctrl+Shift+L", self.request_release
+        )
+        self.disposition_actions = [
+            self._action(
+                f"Outcome: {disposition.label}",
+                f"Alt+{number}",
+                lambda n=number: self.decision_panel.choose_disposition(n),
+            )
+            for number, disposition in enumerate(DISPOSITIONS, start=1)
+        ]
+        self.decision_actions = [
+            self._action(
+                f"Decision: {label}",
+                shortcut,
+                lambda k=kind: self.choose_decision(k),
+            )
+            for kind, label, shortcut in DECISIONS
+        ]
+        # Each button is its action's face: it triggers it and follows its state.
+        for button, action in (
+            (self.call_button, self.call_action),
+            (self.copy_button, self.copy_action),
+            (self.end_button, self.end_action),
+            (self.save_button, self.save_action),
+            (self.save_next_button, self.save_next_action),
+            (self.release_button, self.release_action),
+        ):
+            button.clicked.connect(action.trigger)
+            button.setToolTip(action.toolTip())
+            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+
+    def actions_by_section(self) -> list[tuple[str, list[QAction]]]:
+        """The workspace's actions for menus and the cheat-sheet."""
+        return [
+            (
+                "Call",
+                [
+                    self.call_action,
+                    self.copy_action,
+                    self.end_action,
+                    self.script_action,
+                    self.notes_action,
+                    self.save_action,
+                    self.save_next_action,
+                    self.release_action,
+                ],
+            ),
+            ("Outcome", self.disposition_actions),
+            ("Decision", self.decision_actions),
+        ]
+
+    def setup_timers(self) -> None:
+        self.elapsed = QElapsedTimer()
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self.show_elapsed)
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_DELAY_MS)
+        self.draft_timer.timeout.connect(self.write_draft)
+        self.readiness_timer = QTimer(self)
+        self.readiness_timer.setSingleShot(True)
+        self.readiness_timer.setInterval(READINESS_DELAY_MS)
+        self.readiness_timer.timeout.connect(self.read_readiness)
+
+    # -- context ---------------------------------------------------------------------------
+
+    def set_context(self, db: Database, user_id: int | None, login: str) -> None:
+        self.db, self.user_id, self.login = db, user_id, login
+        self.drafts = DraftStore(db.describe())
+
+    # -- opening a lead --------------------------------------------------------------------
+
+    def open_lead(
+        self,
+        lead_id: int,
+        *,
+        read_only: bool = False,
+        holder: str = "",
+        draft: CallDraft | None = None,
+    ) -> None:
+        """Show lead ``lead_id`` (held by this rep unless ``read_only``), starting from
+        ``draft`` when one is restored, else from its own draft on this computer."""
+        db = self.db
+        if db is None:
+            return
+        self.flush_draft()
+        self._generation += 1
+        generation = self._generation
+        self.lead_id = lead_id
+        self.read_only = read_only
+        self.call = None
+        self._call_started_at = None
+        self.stop_timer(reset=True)
+        store = self.drafts if draft is None and not read_only else None
+        if read_only:
+            self.banner.setText(
+                f"<b>Read-only:</b> {holder or 'another rep'} is working on this lead."
+            )
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self.draft_label.setText("Opening the lead…")
+        now = self.now()
+
+        def read() -> _Opened:
+            from teleprospect.services.calls.lead_detail import lead_detail
+            from teleprospect.services.calls.scripts import active_script, script_version
+            from teleprospect.services.nurture.tracks import suggested_tracks
+
+            found = store.load(lead_id) if store is not None else draft
+            detail = lead_detail(db, lead_id, now=now)
+            version_id = found.script_version_id if found is not None else None
+            script = script_version(db, version_id) if version_id else active_script(db)
+            return _Opened(detail, script, suggested_tracks(db, lead_id), found)
+
+        run_in_background(
+            read,
+            lambda opened: self._opened(generation, opened),
+            lambda error: self._open_failed(generation, error),
+            owner=self,
+        )
+
+    def _opened(self, generation: int, opened: _Opened) -> None:
+        if generation != self._generation:
+            return
+        self._restoring = True
+        self.detail = opened.detail
+        self.script_version = opened.script
+        self.lead_panel.show_detail(opened.detail)
+        draft = opened.draft
+        answers: Mapping[str, Any] = dict(opened.detail.answers)
+        if draft is not None:
+            answers = {**answers, **self._answers_from_json(opened.script, draft.answers)}
+        self.script_runner.set_script(opened.script.script, answers)
+        self.notes.setPlainText(draft.notes if draft is not None else "")
+        self.decision_panel.reset(now=self.now(), lead_zone_names=opened.detail.time_zones)
+        self.decision_panel.set_tracks(opened.tracks)
+        if draft is not None:
+            self.decision_panel.set_disposition(draft.disposition)
+            self.decision_panel.restore_draft_state(draft.decision)
+            if draft.call_id is not None:
+                from teleprospect.services.calls.log_call import CallStarted
+
+                started = _parse_time(draft.call_started_at) or self.now()
+                self.call = CallStarted(
+                    draft.call_id, draft.lead_id, started, opened.detail.phone_e164 or ""
+                )
+                self._call_started_at = started
+                self.show_elapsed()
+        self._restoring = False
+        self.show_lead(opened.detail)
+        self.draft_label.setText(
+            "Restored your unsaved call: check it and save." if draft is not None else ""
+        )
+        self.read_readiness()
+        if not self.read_only:
+            self.call_button.setFocus()
+
+    def _open_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        log.warning("opening lead %s failed", self.lead_id, exc_info=error)
+        self.draft_label.setText("")
+        self.show_problem(f"The lead could not be read: {first_line(error)}")
+
+    def reload_detail(self) -> None:
+        """Read the lead again (after a contact save), keeping everything typed."""
+        db, lead_id = self.db, self.lead_id
+        if db is None or lead_id is None:
+            return
+        now = self.now()
+
+        def read() -> LeadDetail:
+            from teleprospect.services.calls.lead_detail import lead_detail
+
+            return lead_detail(db, lead_id, now=now)
+
+        def shown(detail: LeadDetail) -> None:
+            if detail.id == self.lead_id:
+                self.detail = detail
+                self.lead_panel.show_detail(detail)
+                self.read_readiness()
+
+        run_in_background(read, shown, lambda e: self.show_problem(first_line(e)), owner=self)
+
+    def show_lead(self, detail: LeadDetail | None) -> None:
+        """Enable what makes sense for the lead on show."""
+        has_lead = detail is not None
+        editable = has_lead and not self.read_only
+        can_dial = editable and bool(detail and detail.phone_e164) and not detail.do_not_call
+        if detail is None:
+            self.lead_panel.show_detail(None)
+            self.script_runner.set_script(None)
+            self.notes.clear()
+        for widget in (self.script_runner, self.notes, self.decision_panel):
+            widget.setEnabled(editable)
+        for field in self.lead_panel.fields.values():
+            field.setReadOnly(not editable)
+        for action in (self.save_action, self.save_next_action, self.release_action):
+            action.setEnabled(editable)
+        for action in self.disposition_actions + self.decision_actions:
+            action.setEnabled(editable)
+        self.call_action.setEnabled(can_dial)
+        self.copy_action.setEnabled(bool(detail and (detail.phone_e164 or detail.phone_raw)))
+        self.end_action.setEnabled(editable and self.tick.isActive())
+
+    def close_lead(self) -> None:
+        """Nothing on show (the lead was saved or released)."""
+        self._generation += 1
+        self.lead_id = None
+        self.detail = None
+        self.call = None
+        self._call_started_at = None
+        self.read_only = False
+        self.stop_timer(reset=True)
+        self.draft_timer.stop()
+        self.banner.hide()
+        self._clear_problem()
+        self.show_lead(None)
+
+    # -- the call --------------------------------------------------------------------------
+
+    def start_call(self) -> None:
+        """Dial through the operating system's handler and record the attempt."""
+        detail, db, user_id = self.detail, self.db, self.user_id
+        if detail is None or db is None or user_id is None or self.read_only:
+            return
+        number = detail.phone_e164
+        if not number:
+            self.show_problem("This lead has no valid number to dial.")
+            return
+        try:
+            link = call_link(CALL_LINK.read(), number)
+        except CallLinkError as error:
+            self.show_problem(str(error))
+            return
+        if not QDesktopServices.openUrl(QUrl(link)):
+            self.show_problem(
+                f"Nothing on this computer opens {link.split(':', 1)[0]}: links. "
+                "Set the call link under Call → Call link…, or dial by hand (Ctrl+Shift+C)."
+            )
+        self._call_started_at = self.now()
+        self.elapsed.start()
+        self.tick.start()
+        self.show_elapsed()
+        self.show_lead(detail)
+        if self.call is not None:
+            return  # a redial within the same call: one attempt
+        lead_id, now = detail.id, self._call_started_at
+
+        def record() -> CallStarted:
+            from teleprospect.services.calls.log_call import start_call
+
+            return start_call(db, lead_id, user_id, number=number, now=now)
+
+        def recorded(call: CallStarted) -> None:
+            if call.lead_id == self.lead_id:
+                self.call = call
+                self.schedule_draft()
+
+        run_in_background(
+            record,
+            recorded,
+            lambda error: self.show_problem(
+                f"The attempt could not be recorded: {first_line(error)}"
+            ),
+            owner=self,
+        )
+        emit(self.message, f"Calling {number}…")
+
+    def copy_number(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        number = detail.phone_e164 or detail.phone_raw
+        QGuiApplication.clipboard().setText(number)
+        emit(self.message, f"{number} copied.")
+
+    def end_call(self) -> None:
+        self.stop_timer()
+        self.show_lead(self.detail)
+        self.decision_panel.disposition_buttons[Disposition.CONNECTED].setFocus()
+
+    def stop_timer(self, *, reset: bool = False) -> None:
+        self.tick.stop()
+        if reset:
+            self.timer_label.setText("00:00")
+
+    def duration_s(self) -> int | None:
+        if self._call_started_at is None:
+            return None
+        return max(0, int((self.now() - self._call_started_at).total_seconds()))
+
+    def show_elapsed(self) -> None:
+        seconds = self.duration_s() or 0
+        self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+
+    # -- live readiness --------------------------------------------------------------------
+
+    def on_answers_changed(self) -> None:
+        self.schedule_draft()
+        self.readiness_timer.start()
+
+    def read_readiness(self) -> None:
+        db, lead_id = self.db, self.lead_id
+        if db is None or lead_id is None:
+            return
+        answers = self.script_runner.answers()
+        generation, now = self._generation, self.now()
+
+        def read() -> tuple[int, Any]:
+            from teleprospect.services.calls.log_call import lead_readiness
+
+            return lead_readiness(db, lead_id, answers, now=now)
+
+        def shown(found: tuple[int, Any]) -> None:
+            if generation != self._generation:
+                return
+            score, readiness = found
+            self.lead_panel.show_score(score, readiness)
+            self.decision_panel.show_readiness(readiness)
+
+        run_in_background(read, shown, lambda e: log.warning("readiness: %s", e), owner=self)
+
+    def choose_decision(self, kind: DecisionKind | None) -> None:
+        self.decision_panel.set_decision(kind)
+        self.decision_panel.decision_combo.setFocus()
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def schedule_draft(self) -> None:
+        if self._restoring or self.lead_id is None or self.read_only:
+            return
+        self.draft_timer.start()
+
+    def current_draft(self) -> CallDraft | None:
+        if self.lead_id is None or self.read_only or self.detail is None:
+            return None
+        script = self.script_version
+        answers = self.script_runner.answers()
+        disposition = self.decision_panel.disposition()
+        return CallDraft(
+            lead_id=self.lead_id,
+            login=self.login,
+            lead_name=f"{self.detail.first_name} {self.detail.last_name}".strip(),
+            call_id=self.call.call_id if self.call is not None else None,
+            call_started_at=(
+                self._call_started_at.isoformat() if self._call_started_at is not None else None
+            ),
+            script_version_id=script.id if script is not None else None,
+            notes=self.notes.toPlainText(),
+            answers=self._answers_to_json(answers),
+            disposition=disposition.value if disposition is not None else None,
+            decision=self.decision_panel.draft_state(),
+        )
+
+    def write_draft(self) -> None:
+        """Write the draft now, on a worker (a few hundred bytes, atomically)."""
+        store, draft = self.drafts, self.current_draft()
+        if store is None or draft is None:
+            return
+        if draft.is_empty():
+            run_in_background(lambda: store.discard(draft.lead_id), lambda _r: None, owner=self)
+            return
+        draft = replace(draft, saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+        def saved(_path: object) -> None:
+            self.draft_label.setText(f"Draft kept on this computer at {datetime.now():%H:%M:%S}")
+
+        run_in_background(
+            lambda: store.save(draft),
+            saved,
+            lambda error: self.draft_label.setText(f"The draft could not be kept: {error}"),
+            owner=self,
+        )
+
+    def flush_draft(self) -> None:
+        """Write a pending draft at once, on this thread (closing, switching leads)."""
+        if not self.draft_timer.isActive():
+            return
+        self.draft_timer.stop()
+        store, draft = self.drafts, self.current_draft()
+        if store is None or draft is None or draft.is_empty():
+            return
+        try:
+            store.save(draft)
+        except OSError:
+            log.exception("the call draft could not be written")
+
+    def has_unsaved_work(self) -> bool:
+        draft = self.current_draft()
+        return draft is not None and not draft.is_empty()
+
+    def _answers_to_json(self, answers: Mapping[str, AnswerValue]) -> dict[str, Any]:
+        from teleprospect.core.scripts import to_json
+
+        script = self.script_version.script if self.script_version is not None else None
+        if script is None:
+            return {}
+        return {key: to_json(script.question(key), value) for key, value in answers.items()}
+
+    @staticmethod
+    def _answers_from_json(script_version: ScriptVersion, raw: Mapping[str, Any]) -> dict:
+        from teleprospect.core.scripts import from_json
+
+        found = {}
+        for key, value in raw.items():
+            try:
+                found[key] = from_json(script_version.script.question(key), value)
+            except (KeyError, ValueError, TypeError):
+                continue  # a question the script no longer has
+        return found
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def show_problem(self, text: str) -> None:
+        self.problem_label.setText(text)
+        self.problem_label.show()
+
+    def _clear_problem(self) -> None:
+        self.problem_label.hide()
+
+    def save(self, then_next: bool) -> None:
+        """Log the call with its answers and decision, release the lead; then the next one."""
+        db, user_id, lead_id = self.db, self.user_id, self.lead_id
+        if db is None or user_id is None or lead_id is None or self.read_only or self._saving:
+            return
+        problem = self.decision_panel.problem()
+        if problem is not None:
+            self.show_problem(problem)
+            return
+        decision = self.decision_panel.decision()
+        disposition = self.decision_panel.disposition()
+        assert disposition is not None  # problem() says so otherwise
+        if decision is not None and decision.kind is DecisionKind.DO_NOT_CALL:
+            name = self.detail.first_name if self.detail is not None else "this lead"
+            answer = QMessageBox.question(
+                self,
+                "Do not call",
+                f"Put {name}'s numbers and email on the do-not-call list for good?\n\n"
+                "Nobody will be able to call them again.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.draft_timer.stop()
+        store, draft = self.drafts, self.current_draft()
+        self.stop_timer()
+        answers = self.script_runner.answers()
+        notes = self.notes.toPlainText().strip()
+        call_id = self.call.call_id if self.call is not None else None
+        duration = self.duration_s()
+        script_id = self.script_version.id if self.script_version is not None else None
+        now = self.now()
+        self._saving = True
+        self.draft_label.setText("Saving…")
+
+        def log_it() -> LoggedCall:
+            from teleprospect.services.calls.log_call import log_call
+
+            # The draft is on disk before the save is tried: a failed save loses nothing.
+            if store is not None and draft is not None and not draft.is_empty():
+                store.save(draft)
+            logged = log_call(
+                db,
+                lead_id,
+                user_id,
+                disposition=disposition,
+                call_id=call_id,
+                duration_s=duration,
+                notes=notes,
+                answers=answers,
+                script_version_id=script_id,
+                decision=decision,
+                now=now,
+            )
+            if store is not None:
+                store.discard(lead_id)
+            return logged
+
+        run_in_background(
+            log_it,
+            lambda logged: self._saved(lead_id, logged, then_next),
+            self._save_failed,
+            owner=self,
+        )
+
+    def _saved(self, lead_id: int, logged: LoggedCall, then_next: bool) -> None:
+        self._saving = False
+        self.draft_label.setText("")
+        if lead_id == self.lead_id:
+            self.close_lead()
+        emit(self.message, logged.summary)
+        emit(self.call_saved, logged, then_next)
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._saving = False
+        if isinstance(error, DecisionRefused):
+            self.draft_label.setText("")
+            self.show_problem(error.reason)
+            return
+        log.warning("saving the call failed", exc_info=error)
+        self.draft_label.setText("")
+        self.show_problem(
+            f"The call could not be saved: {first_line(error)}. "
+            "Everything you typed is kept on this computer; save again when the database "
+            "answers."
+        )
+
+    def request_release(self) -> None:
+        if self.has_unsaved_work():
+            answer = QMessageBox.question(
+                self,
+                "Release the lead",
+                "Give the lead back without saving this call? What you typed is thrown away.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        store, lead_id = self.drafts, self.lead_id
+        if store is not None and lead_id is not None:
+            run_in_background(lambda: store.discard(lead_id), lambda _r: None, owner=self)
+        self.draft_timer.stop()
+        emit(self.release_requested)
+
+    # -- contact edits ---------------------------------------------------------------------
+
+    def save_contact(self, changes: dict, version: int) -> None:
+        db, user_id, lead_id = self.db, self.user_id, self.lead_id
+        if db is None or user_id is None or lead_id is None or self.read_only:
+            return
+
+        def update() -> int:
+            from teleprospect.services.calls.lead_detail import update_contact
+
+            return update_contact(db, lead_id, user_id, changes, expected_version=version)
+
+        def failed(error: BaseException) -> None:
+            from teleprospect.services.calls.lead_detail import LeadChanged
+
+            if isinstance(error, LeadChanged):
+                self.resolve_conflict(changes, error)
+            else:
+                self.show_problem(f"The contact could not be saved: {first_line(error)}")
+
+        def saved(_version: int) -> None:
+            emit(self.message, "Contact saved.")
+            self.reload_detail()
+
+        run_in_background(update, saved, failed, owner=self)
+
+    def resolve_conflict(self, changes: dict, error: Any) -> None:
+        from teleprospect.ui.workspace.conflict_dialog import ConflictDialog
+
+        dialog = ConflictDialog(changes, error.theirs, error.changed_by, self)
+        if dialog.exec() != ConflictDialog.DialogCode.Accepted:
+            self.reload_detail_keeping_edits()
+            return
+        kept = dialog.kept()
+        if kept:
+            self.save_contact(kept, error.version)
+        else:
+            self.reload_detail()
+
+    def reload_detail_keeping_edits(self) -> None:
+        self.reload_detail()
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

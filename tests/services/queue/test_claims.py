@@ -1,0 +1,275 @@
+"""The queue in the database: order, reasons, eligibility, claims across processes, plans."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from teleprospect.core.domain import UserRole
+from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.queue_policy import QueueTier, stored_priority
+from teleprospect.services.queue import claims as q
+from teleprospect.services.queue.claims import (
+    claim_next,
+    open_lead,
+    queue_page,
+    release_claim,
+    renew_claim,
+)
+from teleprospect.store.database import Database
+from teleprospect.store.models import CallbackEntry, Campaign, Lead, User
+from tests.services import claim_worker
+
+# Wednesday 25 November 2026, 15:00 UTC: 16:00 in Berlin and 10:00 in New York (inside
+# 09:00–17:00), midnight in Tokyo (outside).
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+BERLIN, NEW_YORK, TOKYO = "Europe/Berlin", "America/New_York", "Asia/Tokyo"
+
+
+def add_users(db: Database) -> tuple[int, int, int]:
+    with db.write() as s:
+        users = [
+            User(login="rep.one", name="Rep One"),
+            User(login="rep.two", name="Rep Two"),
+            User(login="lead.boss", name="Team Boss", role=UserRole.TEAM_LEAD),
+        ]
+        s.add_all(users)
+        s.flush()
+        return users[0].id, users[1].id, users[2].id
+
+
+def add_lead(db: Database, name: str, score: int = 50, **fields: object) -> int:
+    created = fields.pop("created_at", NOW - timedelta(days=10))
+    attempts = fields.get("attempts", 0)
+    last = fields.get("last_attempt_at")
+    with db.write() as s:
+        lead = Lead(
+            first_name=name,
+            last_name="Test",
+            company=f"{name} GmbH",
+            score=score,
+            created_at=created,
+            call_zones=fields.pop("call_zones", BERLIN),
+            priority=stored_priority(score, attempts, last or created),  # type: ignore[arg-type]
+            **fields,
+        )
+        s.add(lead)
+        s.flush()
+        return lead.id
+
+
+def ids(entries) -> list[int]:  # noqa: ANN001
+    return [e.lead_id for e in entries]
+
+
+@pytest.fixture
+def people(db: Database) -> tuple[int, int, int]:
+    return add_users(db)
+
+
+def test_queue_order_reasons_and_eligibility_from_real_rows(db: Database, people) -> None:
+    me, other, _ = people
+    low = add_lead(db, "Low", 40)
+    high = add_lead(db, "High", 80)
+    tried = add_lead(db, "Tried", 80, attempts=2, last_attempt_at=NOW - timedelta(days=3))
+    ny = add_lead(db, "York", 60, call_zones=NEW_YORK)
+    both = add_lead(db, "Both", 61, call_zones=f"{BERLIN} {NEW_YORK}")
+    inbound_old = add_lead(db, "InOld", 10, inbound=True, created_at=NOW - timedelta(hours=3))
+    inbound_new = add_lead(db, "InNew", 5, inbound=True, created_at=NOW - timedelta(minutes=4))
+    mine = add_lead(db, "MyCb", 1, owner_id=me)
+    team = add_lead(db, "TeamCb", 2)
+    expired = add_lead(db, "Expired", 30, claimed_by_id=other, claim_expires_at=NOW)
+    # Not in the queue, each for one reason:
+    add_lead(db, "Dnc", 99, do_not_call=True)
+    add_lead(db, "Held", 99, claimed_by_id=other, claim_expires_at=NOW + timedelta(minutes=1))
+    add_lead(db, "Later", 99, next_action_at=NOW + timedelta(hours=1))
+    add_lead(db, "Exhausted", 99, attempts=6, last_attempt_at=NOW - timedelta(days=1))
+    add_lead(db, "Tokyo", 99, call_zones=TOKYO)
+    add_lead(db, "Mixed", 99, call_zones=f"{BERLIN} {TOKYO}")
+    add_lead(db, "Unknown", 99, call_zones="")
+    add_lead(db, "Others", 99, owner_id=other)
+    add_lead(db, "Won", 99, status=LeadStatus.SALES_READY)
+    add_lead(db, "NurtureLater", 99, status=LeadStatus.NURTURE, next_action_at=NOW + timedelta(1))
+    future_cb = add_lead(db, "FutureCb", 99)
+    with db.write() as s:
+        s.add_all(
+            [
+                CallbackEntry(lead_id=mine, due_at=NOW - timedelta(minutes=30), owner_id=me),
+                CallbackEntry(lead_id=team, due_at=NOW - timedelta(hours=2)),
+                CallbackEntry(lead_id=future_cb, due_at=NOW + timedelta(hours=2)),
+            ]
+        )
+
+    page = queue_page(db, me, now=NOW, limit=50)
+    assert ids(page) == [
+        mine, team, inbound_new, inbound_old, high, tried, both, ny, low, expired,
+    ]  # fmt: skip
+    reasons = {e.lead_id: e.reason for e in page}
+    assert reasons[mine] == "callback due 14:30"
+    assert reasons[team] == "team callback due 13:00"
+    assert reasons[inbound_new] == "new inbound 4 min ago"
+    assert reasons[tried] == "score 80, 2 attempts"
+    assert reasons[high] == "score 80, not tried yet, untouched 10 days"
+    assert [e.tier for e in page[:3]] == [
+        QueueTier.MY_CALLBACK,
+        QueueTier.TEAM_CALLBACK,
+        QueueTier.FRESH_INBOUND,
+    ]
+    by_id = {e.lead_id: e for e in page}
+    assert by_id[ny].local_time == "10:00" and by_id[both].local_time == "10:00–16:00"
+    assert by_id[high].grade == "A"
+    # Paging: the same order in slices.
+    assert ids(queue_page(db, me, now=NOW, limit=4, offset=3)) == [inbound_old, high, tried, both]
+    # The other rep sees their own lead and not my callback.
+    theirs = ids(queue_page(db, other, now=NOW, limit=50))
+    assert mine not in theirs and team in theirs
+    # At night in Europe and America nothing is callable.
+    assert queue_page(db, me, now=NOW.replace(hour=22), limit=50) == []
+
+
+def test_claims_follow_the_queue_and_never_repeat(db: Database, people) -> None:
+    me, other, _ = people
+    first = add_lead(db, "First", 90)
+    second = add_lead(db, "Second", 70)
+    add_lead(db, "Dnc", 99, do_not_call=True)
+    claimed = claim_next(db, me, now=NOW)
+    assert claimed is not None and claimed.lead_id == first
+    assert claimed.claim_expires_at == NOW + q.DEFAULT_LEASE
+    assert claimed.reason.startswith("score 90")
+    again = claim_next(db, other, now=NOW)
+    assert again is not None and again.lead_id == second
+    assert claim_next(db, other, now=NOW) is None
+    # The holder sees the lead, the other rep opens it read-only with who holds it.
+    opened = open_lead(db, first, other, now=NOW)
+    assert opened.read_only and opened.holder_name == "Rep One"
+    assert not open_lead(db, first, me, now=NOW).read_only
+    # A lease that runs out returns the lead.
+    later = NOW + q.DEFAULT_LEASE + timedelta(seconds=1)
+    taken = claim_next(db, other, now=later)
+    assert taken is not None and taken.lead_id in (first, second)
+    with pytest.raises(q.ClaimNotHeld):
+        renew_claim(db, taken.lead_id, me, now=later)
+    assert release_claim(db, taken.lead_id, other)
+    assert not release_claim(db, taken.lead_id, other)
+
+
+def test_an_imported_lead_is_claimable_at_once(db: Database, people, tmp_path, monkeypatch) -> None:
+    from teleprospect.services.imports import leads as importing
+    from teleprospect.services.imports.leads import LeadImportRequest, import_leads
+
+    monkeypatch.setattr(importing, "utcnow", lambda: NOW)  # imported on a Wednesday, 15:00
+
+    me, _, _ = people
+    with db.write() as s:
+        campaign = Campaign(name="Form", channel="contact_form", default_region="DE")
+        s.add(campaign)
+        s.flush()
+        campaign_id = campaign.id
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "First Name,Last Name,Company,Title,Phone\nAnna,Berg,Berg AG,CEO,030 901820\n",
+        encoding="utf-8",
+    )
+    summary = import_leads(
+        db, LeadImportRequest(path=path, campaign_id=campaign_id, report_dir=tmp_path)
+    )
+    (lead_id,) = summary.imported_lead_ids
+    with db.read() as s:
+        lead = s.get(Lead, lead_id)
+        assert lead is not None and lead.inbound and lead.call_zones == BERLIN
+        assert lead.score > 0 and lead.rules_version == 1
+    claimed = claim_next(db, me, now=NOW + timedelta(minutes=1))
+    assert claimed is not None and claimed.lead_id == lead_id
+    assert claimed.reason == "new inbound 1 min ago"
+
+
+def _eligible_leads(db: Database, count: int) -> set[int]:
+    found = set()
+    for i in range(count):
+        found.add(add_lead(db, f"P{i}", i % 100))
+    add_lead(db, "NeverDnc", 99, do_not_call=True)
+    add_lead(db, "NeverTokyo", 99, call_zones=TOKYO)
+    return found
+
+
+def test_four_processes_claim_every_lead_exactly_once(db: Database, db_url: str) -> None:
+    with db.write() as s:
+        users = [User(login=f"p{i}", name=f"P{i}") for i in range(4)]
+        s.add_all(users)
+        s.flush()
+        user_ids = [u.id for u in users]
+    eligible = _eligible_leads(db, 120)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        results = pool.starmap(
+            claim_worker.claim_until_empty, [(db_url, uid, NOW) for uid in user_ids]
+        )
+    claimed = [lead_id for result in results for lead_id in result]
+    assert len(claimed) == len(set(claimed)), "a lead was handed out twice"
+    assert set(claimed) == eligible
+
+
+def test_a_killed_claimers_leads_come_back_after_the_lease(db: Database, db_url: str) -> None:
+    crasher, survivor, _ = add_users(db)
+    eligible = _eligible_leads(db, 5)
+    process = multiprocessing.get_context("spawn").Process(
+        target=claim_worker.claim_then_die, args=(db_url, crasher, NOW, 3, 30.0)
+    )
+    process.start()
+    process.join(60)
+    with db.read() as s:
+        held = set(s.scalars(select(Lead.id).where(Lead.claimed_by_id == crasher)))
+    assert len(held) == 3
+    during = claim_worker.claim_until_empty(db_url, survivor, NOW + timedelta(seconds=10))
+    assert set(during) == eligible - held
+    after = claim_worker.claim_until_empty(db_url, survivor, NOW + timedelta(seconds=31))
+    assert set(after) == held
+
+
+def test_team_lead_routing(db: Database, people) -> None:
+    from teleprospect.core.queue_policy import RoutingRule
+    from teleprospect.services.settings.team_settings import ROUTING, write_setting
+
+    me, _, boss = people
+    big = add_lead(db, "Big", 90)
+    small = add_lead(db, "Small", 40)
+    write_setting(db, ROUTING, RoutingRule(min_score=80), user_id=boss)
+    assert ids(queue_page(db, me, now=NOW)) == [small]
+    assert ids(queue_page(db, boss, now=NOW)) == [big, small]
+
+
+# ----------------------------------------------------------------------------- plans
+
+
+def _backlog_sql(db: Database, user_id: int) -> tuple[str, dict]:
+    with db.read() as session:
+        ctx = q._context(session, user_id, NOW, None)
+        query = q._backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite).limit(1)
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    return str(compiled), {}
+
+
+def test_next_lead_walks_the_queue_index_without_a_sort(db: Database, people) -> None:
+    me, _, _ = people
+    for i in range(300):
+        add_lead(db, f"L{i}", i % 100, call_zones=(BERLIN, NEW_YORK, TOKYO)[i % 3])
+    sql, _ = _backlog_sql(db, me)
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            conn.exec_driver_sql("ANALYZE")
+            plan = " | ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "USING INDEX ix_lead_queue" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
+            assert "SCAN lead" not in plan.replace("SCAN lead USING INDEX ix_lead_queue", ""), plan
+        else:
+            # A handful of rows: tell the planner scans and bitmaps are out, as they are in
+            # practice on a big table with LIMIT 1 (bench_queue.py shows the real plan).
+            conn.exec_driver_sql("ANALYZE lead")
+            conn.execute(text("SET enable_seqscan = off"))
+            conn.execute(text("SET enable_bitmapscan = off"))
+            plan = " | ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+            assert "Index Scan using ix_lead_queue" in plan, plan
+            assert "Sort" not in plan, plan
