@@ -338,7 +338,6 @@ def run_import(args: argparse.Namespace) -> int:
     from teleprospect.services.imports.leads import (
         ImportError_,
         LeadImportRequest,
-        find_or_create_campaign,
         import_leads,
         load_mapping,
         save_mapping,
@@ -349,16 +348,13 @@ def run_import(args: argparse.Namespace) -> int:
     progress = TerminalProgress(f"Importing {args.file.name}")
     delimiter = delimiter_arg(args.delimiter)
     try:
-        campaign = (
-            find_or_create_campaign(db, args.campaign, args.region) if args.campaign else None
-        )
         mapping = load_mapping(db, args.mapping) if args.mapping else None
         request = LeadImportRequest(
             path=args.file,
             mapping=mapping,
             encoding=args.encoding,
             delimiter=delimiter,
-            campaign_id=campaign.id if campaign else None,
+            campaign_name=args.campaign,
             default_region=args.region,
             on_duplicate=DuplicatePolicy(args.on_duplicate),
             dry_run=args.dry_run,
@@ -383,13 +379,10 @@ def run_import(args: argparse.Namespace) -> int:
         progress.finish()
         db.dispose()
     if args.json:
-        payload = summary.as_json()
-        payload["campaign"] = campaign.name if campaign else None
-        payload["campaign_created"] = bool(campaign and campaign.created)
-        print(json.dumps(payload))
+        print(json.dumps(summary.as_json()))
         return EXIT_OK
-    if campaign and campaign.created:
-        print(f"Created the campaign {campaign.name!r} (phone region {campaign.default_region}).")
+    if summary.campaign_created and not summary.dry_run:
+        print(f"Created the campaign {summary.campaign!r}.")
     verb = "Would import" if summary.dry_run else "Imported"
     print(
         f"{verb} {summary.imported:,} new leads from {summary.rows:,} rows of {args.file.name} "

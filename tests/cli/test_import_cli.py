@@ -102,3 +102,29 @@ def test_import_activity_json(sqlite_url, leads_file, tmp_path, capsys) -> None:
     assert code == 0, err
     summary = json.loads(out)
     assert (summary["imported"], summary["unmatched"], summary["leads_touched"]) == (1, 1, 1)
+
+
+def test_a_dry_run_or_a_failed_import_leaves_no_new_campaign(sqlite_url, leads_file, capsys):  # noqa: ANN001, ANN201
+    from teleprospect.services.imports.leads import campaign_names
+    from teleprospect.store.database import Database
+
+    code, out, err = run(
+        capsys, "--db", sqlite_url, "import", str(leads_file), "--campaign", "New", "--dry-run"
+    )
+    assert code == 0, err
+    assert "Would import" in out and "Created the campaign" not in out
+    binary = leads_file.with_name("scan.csv")
+    binary.write_bytes(b"\x00\x01PK\x03\x04" * 200)
+    code, _, err = run(capsys, "--db", sqlite_url, "import", str(binary), "--campaign", "New")
+    assert code == 1 and err.count("\n") == 1
+    db = Database(sqlite_url)
+    try:
+        assert campaign_names(db) == []
+    finally:
+        db.dispose()
+    assert run(capsys, "--db", sqlite_url, "import", str(leads_file), "--campaign", "New")[0] == 0
+    db = Database(sqlite_url)
+    try:
+        assert [name for _, name, _ in campaign_names(db)] == ["New"]
+    finally:
+        db.dispose()

@@ -19,7 +19,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -129,6 +129,9 @@ class LeadImportRequest:
     encoding: str | None = None  # None: detected
     delimiter: str | None = None  # None: detected
     campaign_id: int | None = None
+    #: The campaign by name: found (case-insensitive, exact), or created inside the import's
+    #: own transaction, so a dry run or a failed import leaves no new campaign behind.
+    campaign_name: str | None = None
     #: Region for numbers written without a country code; default: the campaign's.
     default_region: str | None = None
     on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
@@ -171,6 +174,9 @@ class ImportSummary:
     duplicates_file: Path | None = None
     #: The first DUPLICATES_LISTED duplicates; all of them are in ``duplicates_file``.
     duplicate_list: list[DuplicateFound] = field(default_factory=list)
+    #: The campaign the leads were filed under, and whether this import created it.
+    campaign: str | None = None
+    campaign_created: bool = False
     #: Ids of the new leads, compactly (a million-row file stays small in memory).
     imported_lead_ids: array[int] = field(default_factory=lambda: array("q"))
 
@@ -192,6 +198,8 @@ class ImportSummary:
             "reject_file": str(self.reject_file) if self.reject_file else None,
             "summary_file": str(self.summary_file) if self.summary_file else None,
             "duplicates_file": str(self.duplicates_file) if self.duplicates_file else None,
+            "campaign": self.campaign,
+            "campaign_created": self.campaign_created,
         }
 
 
@@ -318,6 +326,11 @@ def import_leads(
     try:
         with db.write() as session:
             user_id = user_id_of(session, request.login)
+            if request.campaign_name is not None:
+                choice = campaign_in(session, request.campaign_name, request.default_region)
+                request = replace(request, campaign_id=choice.id)
+                batch_values["campaign_id"] = None if choice.created else choice.id
+                summary.campaign, summary.campaign_created = choice.name, choice.created
             region = _default_region(session, request)
             batch = ImportBatch(**batch_values, user_id=user_id, default_region=region)
             session.add(batch)
@@ -1081,19 +1094,28 @@ class CampaignChoice:
 
 def find_or_create_campaign(db: Database, name: str, region: str | None = None) -> CampaignChoice:
     """The campaign called ``name`` (case-insensitive), created when there is none."""
+    with db.write() as session:
+        return campaign_in(session, name, region)
+
+
+def campaign_in(session: Session, name: str, region: str | None = None) -> CampaignChoice:
+    """The campaign called ``name`` in this transaction, created (flushed) when there is none.
+
+    Names match case-insensitively and exactly: ``%`` and ``_`` are plain characters.
+    """
     name = " ".join(name.split())
     if not name:
         raise ImportError_("A campaign needs a name.")
-    with db.write() as session:
-        campaign = session.scalars(
-            select(Campaign).where(Campaign.name.ilike(name.replace("%", r"\%"), escape="\\"))
-        ).first()
-        created = campaign is None
-        if campaign is None:
-            campaign = Campaign(name=name, default_region=(region or "US").upper())
-            session.add(campaign)
-            session.flush()
-        return CampaignChoice(campaign.id, campaign.name, campaign.default_region, created)
+    pattern = name.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    campaign = session.scalars(
+        select(Campaign).where(Campaign.name.ilike(pattern, escape="\\")).order_by(Campaign.id)
+    ).first()
+    created = campaign is None
+    if campaign is None:
+        campaign = Campaign(name=name, default_region=(region or "US").upper())
+        session.add(campaign)
+        session.flush()
+    return CampaignChoice(campaign.id, campaign.name, campaign.default_region, created)
 
 
 def campaign_names(db: Database) -> list[tuple[int, str, str]]:

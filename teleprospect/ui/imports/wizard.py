@@ -74,14 +74,12 @@ from teleprospect.core.domain import DuplicatePolicy, ImportKind
 from teleprospect.services.identity.current_user import os_login
 from teleprospect.services.imports.leads import (
     AlreadyImported,
-    CampaignChoice,
     ImportCancelled,
     ImportError_,
     ImportPreview,
     ImportSummary,
     LeadImportRequest,
     campaign_names,
-    find_or_create_campaign,
     import_leads,
     load_mapping,
     preview_file,
@@ -470,12 +468,6 @@ class PreviewResult:
     preview: ImportPreview
     #: "This file was already imported on … by …", or "".
     previous_note: str
-
-
-@dataclass(frozen=True)
-class RunResult:
-    summary: ImportSummary
-    campaign: CampaignChoice | None
 
 
 def _preview_with_history(
@@ -1399,7 +1391,6 @@ class ImportWizard(QWizard):
             return
         options = self.options_page
         name = options.campaign_name()
-        region = options.region()
         request = self.build_request(None)
         db = self.db
         cancel = threading.Event()
@@ -1408,16 +1399,11 @@ class ImportWizard(QWizard):
         self._close_when_stopped = False
         self.campaign_used = name
 
-        def work(report: Any) -> RunResult:
-            campaign = None
-            if name and not request.dry_run:
-                # Created only now: a wizard closed earlier leaves no empty campaign behind.
-                campaign = find_or_create_campaign(db, name, region)
-            final = replace(
-                request, campaign_id=campaign.id if campaign else None, login=os_login()
-            )
-            summary = import_leads(db, final, progress=report, should_cancel=cancel.is_set)
-            return RunResult(summary, campaign)
+        def work(report: Any) -> ImportSummary:
+            # The campaign is found or created inside the import's own transaction: a dry
+            # run, a cancel or a failure leaves no empty campaign behind.
+            final = replace(request, campaign_name=name or None, login=os_login())
+            return import_leads(db, final, progress=report, should_cancel=cancel.is_set)
 
         run_in_background(
             work,
@@ -1434,13 +1420,13 @@ class ImportWizard(QWizard):
         self.options_page.setCommitPage(running)
         emit(self.run_page.completeChanged)  # makes the wizard update its buttons
 
-    def _import_done(self, result: RunResult) -> None:
+    def _import_done(self, summary: ImportSummary) -> None:
         self._set_running(False)
-        self.summary = result.summary
-        if result.campaign is not None:
-            self.campaign_used = result.campaign.name
+        self.summary = summary
+        if summary.campaign is not None:
+            self.campaign_used = summary.campaign
         self.run_page.show_finished()
-        emit(self.import_finished, result.summary)
+        emit(self.import_finished, summary)
         if self.currentId() == RUN_PAGE:
             self.next()
 

@@ -18,6 +18,7 @@ from teleprospect.services.imports.leads import (
     ImportCancelled,
     ImportFailed,
     LeadImportRequest,
+    campaign_names,
     find_or_create_campaign,
     import_leads,
     load_mapping,
@@ -230,6 +231,36 @@ def test_an_error_mid_import_changes_nothing_and_is_recorded(db, tmp_path, monke
         batch = session.scalars(select(ImportBatch)).one()
     assert batch.status is ImportStatus.FAILED and "disk full" in batch.message
     assert not list((tmp_path / "r").glob("*rejected*"))
+
+
+def test_a_campaign_named_for_the_import_exists_only_if_the_import_does(
+    db, tmp_path, monkeypatch
+) -> None:
+    path = write_csv(tmp_path / "a.csv", ROWS)
+    dry = import_leads(db, request(path, campaign_name="Autumn fair", dry_run=True))
+    assert dry.campaign == "Autumn fair" and dry.campaign_created
+    assert campaign_names(db) == []
+
+    monkeypatch.setattr(importing._LeadWriter, "write_chunk", lambda *_: 1 / 0)
+    with pytest.raises(ImportFailed):
+        import_leads(db, request(path, campaign_name="Autumn fair"))
+    assert campaign_names(db) == []
+    monkeypatch.undo()
+
+    done = import_leads(db, request(path, campaign_name="Autumn fair", default_region="GB"))
+    assert done.campaign_created and [c[1:] for c in campaign_names(db)] == [("Autumn fair", "GB")]
+    again = import_leads(db, request(path, campaign_name="AUTUMN  fair", allow_reimport=True))
+    assert again.campaign == "Autumn fair" and not again.campaign_created
+    with db.read() as session:
+        campaign_ids = set(session.scalars(select(Lead.campaign_id)))
+    assert campaign_ids == {campaign_names(db)[0][0]}
+
+
+def test_campaign_names_match_exactly_not_as_patterns(db: Database) -> None:
+    find_or_create_campaign(db, "Q1_fair")
+    assert find_or_create_campaign(db, "Q1-fair").created
+    assert not find_or_create_campaign(db, "q1_FAIR").created
+    assert find_or_create_campaign(db, "Q1%").created
 
 
 def test_cancel_changes_nothing(db: Database, tmp_path, monkeypatch) -> None:
