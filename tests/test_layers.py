@@ -74,12 +74,13 @@ def test_services_do_not_reach_up() -> None:
 
 def test_cli_imports_qt_only_lazily() -> None:
     """The CLI must start without Qt; the GUI is imported only when it is launched."""
-    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
     top_level = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            top_level.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            top_level.add(node.module)
+    for path in modules_in("cli"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                top_level.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                top_level.add(node.module)
     assert not any(n.startswith(QT_MODULES) or n.startswith("teleprospect.ui") for n in top_level)
     assert not any(n.startswith("teleprospect.store") for n in top_level), "cli → services only"

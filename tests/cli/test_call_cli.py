@@ -48,7 +48,7 @@ def lead_json(capsys, url: str, lead_id: int) -> dict:  # noqa: ANN001
 def test_log_a_call_with_answers_then_show_the_lead(desk, capsys) -> None:  # noqa: ANN001
     url, (lead_id, *_) = desk
     code, out, err = run(
-        capsys, "--db", url, "log-call", str(lead_id), "--user", "rep.one",
+        capsys, "--db", url, "log-call", str(lead_id), "--as", "rep.one",
         "--disposition", "no-answer", "--duration", "35", "--notes", "Rang out.",
         "--answer", "need=yes", "--answer", "budget_amount=25k", "--answer", "budget=y",
         "--json",
@@ -78,7 +78,7 @@ def test_log_a_call_with_answers_then_show_the_lead(desk, capsys) -> None:  # no
 
 def test_sales_ready_is_refused_with_exit_3_until_the_answers_are_there(desk, capsys) -> None:  # noqa: ANN001
     url, (lead_id, *_) = desk
-    base = ["--db", url, "log-call", str(lead_id), "--user", "rep.one", "--disposition",
+    base = ["--db", url, "log-call", str(lead_id), "--as", "rep.one", "--disposition",
             "connected"]  # fmt: skip
     code, out, err = run(capsys, *base, "--answer", "need=yes", "--decide", "sales-ready")
     assert code == 3 and out == ""
@@ -97,7 +97,7 @@ def test_every_decision_kind_from_the_command_line(desk, capsys) -> None:  # noq
     url, leads = desk
 
     def log(lead_id: int, *extra: str) -> tuple[int, str, str]:
-        return run(capsys, "--db", url, "log-call", str(lead_id), "--user", "rep.one",
+        return run(capsys, "--db", url, "log-call", str(lead_id), "--as", "rep.one",
                    "--disposition", "connected", "--json", *extra)  # fmt: skip
 
     touch = (date.today() + timedelta(days=10)).isoformat()
@@ -124,7 +124,7 @@ def test_every_decision_kind_from_the_command_line(desk, capsys) -> None:  # noq
 
     code, out, err = log(leads[3], "--decide", "exception:strategic-account")
     assert code == 0 and json.loads(out)["status"] == "sales_ready"
-    code, out, err = run(capsys, "--db", url, "log-call", str(leads[3]), "--user", "rep.one",
+    code, out, err = run(capsys, "--db", url, "log-call", str(leads[3]), "--as", "rep.one",
                          "--disposition", "connected", "--decide", "dnc")  # fmt: skip
     assert code == 0 and "do-not-call list" in out
     assert lead_json(capsys, url, leads[3])["do_not_call"] is True
@@ -132,7 +132,7 @@ def test_every_decision_kind_from_the_command_line(desk, capsys) -> None:  # noq
 
 def test_mistakes_are_one_line_with_the_right_exit_code(desk, capsys) -> None:  # noqa: ANN001
     url, (lead_id, other_lead, *_) = desk
-    base = ["--db", url, "log-call", str(lead_id), "--user", "rep.one"]
+    base = ["--db", url, "log-call", str(lead_id), "--as", "rep.one"]
     cases = [
         ([*base, "--disposition", "hung_up"], 2, "no disposition 'hung_up'"),
         ([*base, "--disposition", "busy", "--answer", "need"], 2, "must be QUESTION=VALUE"),
@@ -140,10 +140,10 @@ def test_mistakes_are_one_line_with_the_right_exit_code(desk, capsys) -> None:  
         ([*base, "--disposition", "busy", "--answer", "need=perhaps"], 2, "Answer yes or no"),
         ([*base, "--disposition", "busy", "--decide", "promote"], 2, "is not a decision"),
         ([*base, "--disposition", "busy", "--decide", "callback:soon"], 2, "no callback time"),
-        (["--db", url, "log-call", "999", "--user", "rep.one", "--disposition", "busy"], 1,
+        (["--db", url, "log-call", "999", "--as", "rep.one", "--disposition", "busy"], 1,
          "no lead with id 999"),
         (["--db", url, "lead", "999"], 1, "no lead with id 999"),
-        ([*base, "--disposition", "busy", "--user", "nobody"], 1, "no user with the login"),
+        ([*base, "--disposition", "busy", "--as", "nobody"], 1, "no user with the login"),
     ]  # fmt: skip
     for argv, exit_code, message in cases:
         code, out, err = run(capsys, *argv)
@@ -153,6 +153,6 @@ def test_mistakes_are_one_line_with_the_right_exit_code(desk, capsys) -> None:  
     db = open_database(url).db
     claim(db, other_lead, 2, datetime.now(ZoneInfo("UTC")))
     db.dispose()
-    code, _, err = run(capsys, "--db", url, "log-call", str(other_lead), "--user", "rep.one",
+    code, _, err = run(capsys, "--db", url, "log-call", str(other_lead), "--as", "rep.one",
                        "--disposition", "busy")  # fmt: skip
     assert code == 1 and "held by Rep Two" in err

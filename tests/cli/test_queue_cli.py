@@ -23,27 +23,27 @@ def _demo(url: str) -> None:
 
 def test_queue_claim_release_and_rescore(sqlite_url: str, capsys) -> None:
     _demo(sqlite_url)
-    code, out, _ = run(capsys, "--db", sqlite_url, "queue", "--user", "sam.carter", "--json")
+    code, out, _ = run(capsys, "--db", sqlite_url, "queue", "--as", "sam.carter", "--json")
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["position"] for r in rows] == list(range(1, len(rows) + 1))
     assert all(r["reason"] for r in rows)
 
-    code, out, _ = run(capsys, "--db", sqlite_url, "claim", "--user", "sam.carter", "--json")
+    code, out, _ = run(capsys, "--db", sqlite_url, "claim", "--as", "sam.carter", "--json")
     claimed = json.loads(out)
     if rows:  # the demo's leads may all be outside their calling hours right now
         assert code == 0 and claimed["id"] == rows[0]["id"]
         assert {"phone", "local_time", "reason", "lease_expires_at"} <= set(claimed)
-        code, out, _ = run(capsys, "--db", sqlite_url, "release", str(claimed["id"]), "--user",
+        code, out, _ = run(capsys, "--db", sqlite_url, "release", str(claimed["id"]), "--as",
                            "sam.carter")  # fmt: skip
         assert code == 0 and "back in the queue" in out
-        code, _, err = run(capsys, "--db", sqlite_url, "release", str(claimed["id"]), "--user",
+        code, _, err = run(capsys, "--db", sqlite_url, "release", str(claimed["id"]), "--as",
                            "sam.carter")  # fmt: skip
         assert code == 1 and "not claimed by you" in err
     else:
         assert claimed is None
 
-    code, out, _ = run(capsys, "--db", sqlite_url, "queue", "--user", "sam.carter", "--limit", "2")
+    code, out, _ = run(capsys, "--db", sqlite_url, "queue", "--as", "sam.carter", "--limit", "2")
     assert code == 0 and len(out.splitlines()) <= 2
 
     code, out, _ = run(capsys, "--db", sqlite_url, "rescore", "--json")
@@ -54,6 +54,6 @@ def test_queue_claim_release_and_rescore(sqlite_url: str, capsys) -> None:
 
 def test_unknown_login_is_one_line(sqlite_url: str, capsys) -> None:
     for command in (["queue"], ["claim"], ["release", "1"]):
-        code, out, err = run(capsys, "--db", sqlite_url, *command, "--user", "nobody")
+        code, out, err = run(capsys, "--db", sqlite_url, *command, "--as", "nobody")
         assert code == 1 and out == ""
         assert err.strip().count("\n") == 0 and "no user with the login 'nobody'" in err

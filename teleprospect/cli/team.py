@@ -1,30 +1,35 @@
-"""The team lead's commands: ``users``, ``reassign``, ``export``, ``acceptance``, ``workload``.
+"""The team lead's commands: ``reassign``, ``export``, ``acceptance`` and ``workload``.
 
-The acting user is the operating-system login matched to a user, or ``--as LOGIN`` (for
-scripts, and for a login that is no user when the team lets unknown logins pick). An
-action the user may not take ends with its reason on stderr and exit code 4.
+They act as your computer login's user, or ``--as LOGIN``; an action your role does not
+allow ends with its reason and :attr:`~teleprospect.cli.common.ExitCode.NOT_PERMITTED`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from teleprospect.cli import CommandError, delimiter_arg, open_db, positive_int
+from teleprospect.cli.common import (
+    CommandError,
+    ExitCode,
+    acting_user_id,
+    add_as_option,
+    add_json_option,
+    database,
+    delimiter,
+    error_message,
+    id_list,
+    print_json,
+    record_id,
+    user_by_login,
+)
 
-#: An action the acting user is not allowed (their role, a deactivated account, an
-#: unknown login the team refuses).
-EXIT_REFUSED = 4
+if TYPE_CHECKING:
+    from teleprospect.cli.common import Commands
+    from teleprospect.store.database import Database
 
-ROLE_CHOICES = {
-    "teleprospector": "teleprospector",
-    "team-lead": "team_lead",
-    "team_lead": "team_lead",
-}
 STATUS_CHOICES = {
     "new": "new",
     "working": "working",
@@ -36,65 +41,14 @@ STATUS_CHOICES = {
 }
 
 
-# ----------------------------------------------------------------------------- parsers
-
-
-def _as_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as",
-        dest="as_login",
-        metavar="LOGIN",
-        help="act as this user (default: the user whose login is yours)",
-    )
-
-
-def _json_option(parser: argparse.ArgumentParser, what: str = "the result") -> None:
-    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON")
-
-
-def add_team_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    _add_users(commands)
+def setup_parser(commands: Commands) -> None:
     _add_reassign(commands)
     _add_export(commands)
     _add_acceptance(commands)
     _add_workload(commands)
 
 
-def _add_users(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    users = commands.add_parser(
-        "users",
-        help="the team's users: add, list, set role or admin, deactivate, reactivate",
-        description="Managing users is for admins; while the team has no admin yet, whoever "
-        "sets it up may (add the first team lead with --admin).",
-    )
-    actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a user (their login is their computer login)")
-    add.add_argument("login", metavar="LOGIN")
-    add.add_argument("--name", required=True, help="the name colleagues know them by")
-    add.add_argument("--role", choices=["teleprospector", "team-lead"], default="teleprospector")
-    add.add_argument("--admin", action="store_true", help="may manage users")
-    listing = actions.add_parser("list", help="list the users")
-    listing.add_argument("--active", action="store_true", help="only active users")
-    role = actions.add_parser("set-role", help="make a user a teleprospector or a team lead")
-    role.add_argument("login", metavar="LOGIN")
-    role.add_argument(
-        "role", choices=sorted(ROLE_CHOICES), metavar="ROLE", help="teleprospector or team-lead"
-    )
-    admin = actions.add_parser("set-admin", help="give or take a user's admin rights")
-    admin.add_argument("login", metavar="LOGIN")
-    admin.add_argument("admin", choices=["on", "off"], metavar="on|off")
-    off = actions.add_parser(
-        "deactivate", help="deactivate a user and list the open work to reassign"
-    )
-    off.add_argument("login", metavar="LOGIN")
-    on = actions.add_parser("reactivate", help="let a deactivated user work again")
-    on.add_argument("login", metavar="LOGIN")
-    for parser in (add, listing, role, admin, off, on):
-        _as_option(parser)
-        _json_option(parser)
-
-
-def _add_reassign(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_reassign(commands: Commands) -> None:
     reassign = commands.add_parser(
         "reassign",
         help="move leads to other reps (or undo a reassignment)",
@@ -140,13 +94,14 @@ def _add_reassign(commands: argparse._SubParsersAction) -> None:  # type: ignore
         "--dry-run", action="store_true", help="show what would move; change nothing"
     )
     reassign.add_argument(
-        "--undo", type=positive_int, metavar="BATCH_ID", help="undo reassignment BATCH_ID"
+        "--undo", type=record_id, metavar="BATCH_ID", help="undo reassignment BATCH_ID"
     )
-    _as_option(reassign)
-    _json_option(reassign)
+    add_as_option(reassign)
+    add_json_option(reassign)
+    reassign.set_defaults(run=run_reassign)
 
 
-def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_export(commands: Commands) -> None:
     export = commands.add_parser(
         "export",
         help="hand sales-ready leads to sales as a CRM file",
@@ -163,11 +118,12 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     export.add_argument(
         "--again", action="store_true", help="also export leads handed to sales before"
     )
-    _as_option(export)
-    _json_option(export)
+    add_as_option(export)
+    add_json_option(export)
+    export.set_defaults(run=run_export)
 
 
-def _add_acceptance(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_acceptance(commands: Commands) -> None:
     acceptance = commands.add_parser(
         "acceptance",
         help="import sales' verdicts (accepted or rejected) on handed-off leads",
@@ -185,13 +141,16 @@ def _add_acceptance(commands: argparse._SubParsersAction) -> None:  # type: igno
     acceptance.add_argument("--day-first", action="store_true", help="read 03/04 as 3 April")
     acceptance.add_argument("--time-zone", default="UTC", metavar="ZONE")
     acceptance.add_argument("--encoding", help="read with this encoding instead of detecting it")
-    acceptance.add_argument("--delimiter", help="column separator instead of detecting it")
+    acceptance.add_argument(
+        "--delimiter", type=delimiter, help="column separator instead of detecting it"
+    )
     acceptance.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
-    _as_option(acceptance)
-    _json_option(acceptance)
+    add_as_option(acceptance)
+    add_json_option(acceptance)
+    acceptance.set_defaults(run=run_acceptance)
 
 
-def _add_workload(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_workload(commands: Commands) -> None:
     workload = commands.add_parser(
         "workload",
         help="each rep's queue, callbacks, calls, connects and sales-ready leads",
@@ -203,42 +162,15 @@ def _add_workload(commands: argparse._SubParsersAction) -> None:  # type: ignore
         "--period", choices=["today", "week"], default="week", help="for connects and sales-ready"
     )
     workload.add_argument("--time-zone", default="UTC", metavar="ZONE", help="whose today")
-    _as_option(workload)
-    _json_option(workload)
+    add_as_option(workload)
+    add_json_option(workload)
+    workload.set_defaults(run=run_workload)
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _acting(db: Any, args: argparse.Namespace, *, allow_unknown: bool = False) -> int | None:
-    from teleprospect.services.identity.current_user import LoginRefused, acting_user_id
-    from teleprospect.services.identity.permissions import UnknownUser
-
-    try:
-        return acting_user_id(db, as_login=args.as_login, allow_unknown=allow_unknown)
-    except LoginRefused as exc:
-        raise CommandError(str(exc), EXIT_REFUSED) from None
-    except UnknownUser:
-        raise CommandError(f"There is no user with the login {args.as_login!r}.") from None
-
-
-def _acting_id(db: Any, args: argparse.Namespace) -> int:
-    user_id = _acting(db, args)
-    assert user_id is not None
-    return user_id
-
-
-def _user_id(db: Any, login: str) -> int:
-    from teleprospect.services.identity.permissions import UnknownUser
-    from teleprospect.services.team.users import find_user
-
-    try:
-        return find_user(db, login).id
-    except UnknownUser:
-        raise CommandError(f"There is no user with the login {login!r}.") from None
-
-
-def _campaign_id(db: Any, name: str) -> int:
+def _campaign_id(db: Database, name: str) -> int:
     from teleprospect.services.imports.leads import campaign_names
 
     wanted = " ".join(name.split()).casefold()
@@ -250,146 +182,16 @@ def _campaign_id(db: Any, name: str) -> int:
     raise CommandError(f"There is no campaign {name!r} (the campaigns are: {known}).")
 
 
-def _ids(text: str | None) -> tuple[int, ...]:
-    if not text:
-        return ()
-    ids = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part.isdigit():
-            raise CommandError(f"{part!r} is not a lead id.", 2)
-        ids.append(int(part))
-    return tuple(ids)
-
-
 def _date(text: str | None, option: str) -> datetime | None:
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"{option} {text!r} is not a date (YYYY-MM-DD).", 2) from None
+        raise CommandError(
+            f"{option} {text!r} is not a date (YYYY-MM-DD).", ExitCode.USAGE
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn refused actions and the services' own errors into one line and an exit code."""
-
-    def handler(args: argparse.Namespace) -> int:
-        from teleprospect.core.csv_reader import CsvError
-        from teleprospect.services.identity.permissions import PermissionDenied, UnknownUser
-        from teleprospect.services.team.acceptance import VerdictError
-        from teleprospect.services.team.handoff import ExportError
-        from teleprospect.services.team.reassign import ReassignError
-        from teleprospect.services.team.users import UserError
-
-        try:
-            return run(args)
-        except PermissionDenied as exc:
-            raise CommandError(str(exc), EXIT_REFUSED) from None
-        except (ExportError, ReassignError, UserError, VerdictError, CsvError) as exc:
-            raise CommandError(str(exc)) from None
-        except UnknownUser as exc:
-            raise CommandError(str(exc)) from None
-
-    return handler
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, default=_json_default))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-# ----------------------------------------------------------------------------- users
-
-
-def _user_json(user: Any) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "login": user.login,
-        "name": user.name,
-        "role": user.role.value,
-        "admin": user.is_admin,
-        "active": user.is_active,
-    }
-
-
-@_guarded
-def run_users(args: argparse.Namespace) -> int:
-    from teleprospect.core.domain import UserRole
-    from teleprospect.services.team import users
-
-    db = open_db(args).db
-    try:
-        command = args.users_command
-        if command == "list":
-            found = users.list_users(db, include_inactive=not args.active)
-            if args.json:
-                _print_json([_user_json(u) for u in found])
-            elif not found:
-                print("No users yet: add the first with `teleprospect users add LOGIN --name …`.")
-            else:
-                width = max(len(u.login) for u in found)
-                for u in found:
-                    print(f"{u.login:<{width}}  {u.name} — {u.role_text}")
-            return 0
-        acting = _acting(db, args, allow_unknown=True)
-        if command == "add":
-            new = users.NewUser(
-                args.login, args.name, UserRole(ROLE_CHOICES[args.role]), args.admin
-            )
-            user = users.add_user(db, new, acting_user_id=acting)
-            message = f"Added {user.name} ({user.login}), {user.role_text}."
-        else:
-            target = _user_id(db, args.login)
-            if command == "set-role":
-                user = users.set_role(
-                    db, target, UserRole(ROLE_CHOICES[args.role]), acting_user_id=acting
-                )
-                message = f"{user.name} ({user.login}) is now: {user.role_text}."
-            elif command == "set-admin":
-                user = users.set_admin(db, target, args.admin == "on", acting_user_id=acting)
-                message = f"{user.name} ({user.login}) is now: {user.role_text}."
-            elif command == "reactivate":
-                user = users.reactivate_user(db, target, acting_user_id=acting)
-                message = f"{user.name} ({user.login}) is active again."
-            else:
-                done = users.deactivate_user(db, target, acting_user_id=acting)
-                if args.json:
-                    work = done.open_work
-                    _print_json(
-                        {
-                            **_user_json(done.user),
-                            "open_work": {
-                                "owned_leads": work.owned_leads,
-                                "open_callbacks": work.open_callbacks,
-                                "live_claims": work.live_claims,
-                            },
-                            "claims_released": done.claims_released,
-                        }
-                    )
-                    return 0
-                print(done.describe())
-                if not done.open_work.is_empty:
-                    print(
-                        f"Reassign them with: teleprospect reassign --from {done.user.login} "
-                        "--to LOGIN[,LOGIN…]"
-                    )
-                return 0
-        if args.json:
-            _print_json(_user_json(user))
-        else:
-            print(message)
-        return 0
-    finally:
-        db.dispose()
 
 
 # ----------------------------------------------------------------------------- reassign
@@ -407,7 +209,6 @@ def _move_json(move: Any) -> dict[str, Any]:
     }
 
 
-@_guarded
 def run_reassign(args: argparse.Namespace) -> int:
     from teleprospect.core.lifecycle import LeadStatus
     from teleprospect.core.reassignment import Spread
@@ -419,13 +220,12 @@ def run_reassign(args: argparse.Namespace) -> int:
         undo_reassignment,
     )
 
-    db = open_db(args).db
-    try:
-        acting = _acting_id(db, args)
+    with database(args) as db:
+        acting = acting_user_id(db, args)
         if args.undo is not None:
             undone = undo_reassignment(db, args.undo, acting)
             if args.json:
-                _print_json(
+                print_json(
                     {
                         "batch_id": undone.batch_id,
                         "restored": undone.restored,
@@ -437,21 +237,22 @@ def run_reassign(args: argparse.Namespace) -> int:
                 )
             else:
                 print(undone.describe())
-            return 0
+            return ExitCode.OK
         if not args.to:
-            raise CommandError("Say who gets the leads with --to LOGIN[,LOGIN…].", 2)
+            raise CommandError("Say who gets the leads with --to LOGIN[,LOGIN…].", ExitCode.USAGE)
         statuses: list[LeadStatus] = []
         for part in (args.status or "").split(","):
             if part.strip():
                 key = part.strip().lower()
                 if key not in STATUS_CHOICES:
                     raise CommandError(
-                        f"{part!r} is not a status (new, working, nurture, sales-ready).", 2
+                        f"{part!r} is not a status (new, working, nurture, sales-ready).",
+                        ExitCode.USAGE,
                     )
                 statuses.append(LeadStatus(STATUS_CHOICES[key]))
         selection = LeadSelection(
-            lead_ids=_ids(args.lead),
-            owner_id=_user_id(db, args.from_login) if args.from_login else None,
+            lead_ids=id_list(args.lead, "--lead"),
+            owner_id=user_by_login(db, args.from_login) if args.from_login else None,
             campaign_id=_campaign_id(db, args.campaign) if args.campaign else None,
             statuses=tuple(statuses),
             grade=args.grade,
@@ -460,7 +261,7 @@ def run_reassign(args: argparse.Namespace) -> int:
             last_activity_after=_date(args.active_since, "--active-since"),
         )
         targets = tuple(
-            _user_id(db, login.strip()) for login in args.to.split(",") if login.strip()
+            user_by_login(db, login.strip()) for login in args.to.split(",") if login.strip()
         )
         request = ReassignRequest(
             selection,
@@ -472,7 +273,7 @@ def run_reassign(args: argparse.Namespace) -> int:
         run = preview_reassignment if args.dry_run else reassign
         done = run(db, request, acting)
         if args.json:
-            _print_json(
+            print_json(
                 {
                     "batch_id": done.batch_id,
                     "dry_run": args.dry_run,
@@ -498,7 +299,7 @@ def run_reassign(args: argparse.Namespace) -> int:
                     "moves": [_move_json(m) for m in done.moves],
                 }
             )
-            return 0
+            return ExitCode.OK
         print(done.describe())
         if done.skipped_claimed:
             for c in done.claimed[:20]:
@@ -506,39 +307,34 @@ def run_reassign(args: argparse.Namespace) -> int:
             print("Add --include-claimed to move them anyway.")
         if done.batch_id is not None:
             print(f"Undo with: teleprospect reassign --undo {done.batch_id}")
-        return 0
-    finally:
-        db.dispose()
+        return ExitCode.OK
 
 
 # ----------------------------------------------------------------------------- export
 
 
-@_guarded
 def run_export(args: argparse.Namespace) -> int:
     from teleprospect.core.handoff import ExportFormat
     from teleprospect.services.team.handoff import AlreadyExported, ExportRequest, export_handoff
 
-    db = open_db(args).db
-    try:
-        acting = _acting_id(db, args)
+    with database(args) as db:
+        acting = acting_user_id(db, args)
         request = ExportRequest(
             path=args.out,
             format=ExportFormat(args.format),
-            lead_ids=_ids(args.lead),
+            lead_ids=id_list(args.lead, "--lead"),
             campaign_id=_campaign_id(db, args.campaign) if args.campaign else None,
-            owner_id=_user_id(db, args.owner) if args.owner else None,
+            owner_id=user_by_login(db, args.owner) if args.owner else None,
             country=args.country,
             again=args.again,
         )
         try:
             result = export_handoff(db, request, acting)
         except AlreadyExported as exc:
-            raise CommandError(str(exc).replace("(again)", "(--again)")) from None
-    finally:
-        db.dispose()
+            message = error_message(exc).replace("(again)", "(--again)")
+            raise CommandError.about(exc, message) from None
     if args.json:
-        _print_json(
+        print_json(
             {
                 "batch_id": result.batch_id,
                 "file": result.path,
@@ -549,30 +345,28 @@ def run_export(args: argparse.Namespace) -> int:
                 "references": [{"id": i, "reference": r} for i, r in result.references],
             }
         )
-        return 0
+        return ExitCode.OK
     print(result.describe())
     print(f"SHA-256: {result.sha256}")
-    return 0
+    return ExitCode.OK
 
 
 # ----------------------------------------------------------------------------- acceptance
 
 
-@_guarded
 def run_acceptance(args: argparse.Namespace) -> int:
     from teleprospect.config import data_dir
     from teleprospect.core.handoff import RejectedTo
     from teleprospect.services.team.acceptance import VerdictImportRequest, import_verdicts
 
-    db = open_db(args).db
-    try:
-        acting = _acting_id(db, args)
+    with database(args) as db:
+        acting = acting_user_id(db, args)
         summary = import_verdicts(
             db,
             VerdictImportRequest(
                 path=args.file,
                 encoding=args.encoding,
-                delimiter=delimiter_arg(args.delimiter),
+                delimiter=args.delimiter,
                 rejected_to=RejectedTo(args.rejected_to),
                 day_first=args.day_first,
                 time_zone=args.time_zone,
@@ -581,11 +375,9 @@ def run_acceptance(args: argparse.Namespace) -> int:
             ),
             acting,
         )
-    finally:
-        db.dispose()
     if args.json:
-        _print_json(summary.as_json())
-        return 0
+        print_json(summary.as_json())
+        return ExitCode.OK
     print(summary.describe())
     for problem in summary.problems[:10]:
         print(f"  row {problem.row_number}: {problem.reason}")
@@ -593,13 +385,12 @@ def run_acceptance(args: argparse.Namespace) -> int:
         print(f"  … and {summary.bad_rows - 10:,} more.")
     if summary.reject_file:
         print(f"Bad rows: {summary.reject_file}")
-    return 0
+    return ExitCode.OK
 
 
 # ----------------------------------------------------------------------------- workload
 
 
-@_guarded
 def run_workload(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -609,18 +400,15 @@ def run_workload(args: argparse.Namespace) -> int:
     try:
         zone = ZoneInfo(args.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CommandError(f"{args.time_zone!r} is not a time zone name.", 2) from None
-    db = open_db(args).db
-    try:
-        acting = _acting_id(db, args)
+        raise CommandError(f"{args.time_zone!r} is not a time zone name.", ExitCode.USAGE) from None
+    with database(args) as db:
+        acting = acting_user_id(db, args)
         load = workload(db, acting, zone=zone)
         if args.period == "today":
             load = workload(db, acting, zone=zone, period=load.today, now=load.now)
         waiting = unanswered_handoffs(db, now=load.now)
-    finally:
-        db.dispose()
     if args.json:
-        _print_json(
+        print_json(
             {
                 "period": {
                     "label": load.period.label,
@@ -655,7 +443,7 @@ def run_workload(args: argparse.Namespace) -> int:
                 ],
             }
         )
-        return 0
+        return ExitCode.OK
     headers = ("Rep", "Queue", "Open", "Callbacks", "Calls today", "Calls week", "Connects",
                "Sales-ready")  # fmt: skip
     rows = [
@@ -678,13 +466,4 @@ def run_workload(args: argparse.Namespace) -> int:
             f"lead{'s' if len(waiting) != 1 else ''}; the longest waiting: {longest.name} "
             f"({longest.company}), {longest.days_waiting} days, {longest.reference}."
         )
-    return 0
-
-
-TEAM_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "users": run_users,
-    "reassign": run_reassign,
-    "export": run_export,
-    "acceptance": run_acceptance,
-    "workload": run_workload,
-}
+    return ExitCode.OK

@@ -1,21 +1,39 @@
-"""The call commands of ``teleprospect``: ``log-call`` (for dialers and scripts) and ``lead``.
+"""``teleprospect log-call`` (for dialers and scripts) and ``lead``: one call, one lead.
 
 Both call the same services as the call workspace. A decision the services refuse
 (readiness not met, a callback outside the calling window…) exits with
-:data:`EXIT_REFUSED` and the reason on stderr; nothing is saved then.
+:attr:`~teleprospect.cli.common.ExitCode.REFUSED` and the reason on stderr; nothing is
+saved then.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
-from datetime import date, datetime
-from enum import Enum
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-EXIT_REFUSED = 3
+from teleprospect.cli.common import (
+    CommandError,
+    ExitCode,
+    acting_user_id,
+    add_as_option,
+    add_json_option,
+    database,
+    error_message,
+    exit_code_for,
+    print_json,
+    record_id,
+    whole_number,
+)
+
+if TYPE_CHECKING:
+    from teleprospect.cli.common import Commands
+    from teleprospect.services.calls.log_call import Decision
+
+#: A day on the phone is more than any call; larger values are typing mistakes.
+MAX_CALL_SECONDS = 24 * 60 * 60
 
 _DECIDE_HELP = (
     "the decision: sales-ready | exception:REASON | nurture[:TRACK][@DATE] | "
@@ -24,17 +42,17 @@ _DECIDE_HELP = (
 )
 
 
-def add_call_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def setup_parser(commands: Commands) -> None:
     log = commands.add_parser(
         "log-call",
         help="log a call of a lead: outcome, notes, script answers and the decision",
         description="Log one call the way the call workspace does: the call and its answers "
         "are saved, the lead re-scored, the retry rule of the outcome applied, the decision "
         "made through the lifecycle and the claim released. A refused decision saves "
-        f"nothing and exits with code {EXIT_REFUSED}.",
+        f"nothing and exits with code {int(ExitCode.REFUSED)}.",
     )
-    log.add_argument("lead_id", type=_positive, metavar="LEAD_ID")
-    log.add_argument("--user", metavar="LOGIN", help="who called (default: your login)")
+    log.add_argument("lead_id", type=record_id, metavar="LEAD_ID")
+    add_as_option(log)
     log.add_argument(
         "--disposition",
         required=True,
@@ -42,7 +60,12 @@ def add_call_commands(commands: argparse._SubParsersAction) -> None:  # type: ig
         help="connected, no_answer, voicemail_left, busy, wrong_number, gatekeeper, "
         "callback_requested, not_interested or do_not_call",
     )
-    log.add_argument("--duration", type=_not_negative, metavar="S", help="seconds on the line")
+    log.add_argument(
+        "--duration",
+        type=whole_number(0, MAX_CALL_SECONDS, unit="seconds"),
+        metavar="S",
+        help="seconds on the line",
+    )
     log.add_argument("--notes", default="", metavar="TEXT", help="the call's notes")
     log.add_argument(
         "--answer",
@@ -62,53 +85,36 @@ def add_call_commands(commands: argparse._SubParsersAction) -> None:  # type: ig
         action="store_true",
         help="callback: the lead asked for that time (allowed outside the team's hours)",
     )
-    log.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    add_json_option(log, "the result as one JSON object")
+    log.set_defaults(run=run_log_call)
 
     lead = commands.add_parser(
         "lead",
         help="show a lead: contact, score breakdown, answers, calls and history",
     )
-    lead.add_argument("lead_id", type=_positive, metavar="LEAD_ID")
-    lead.add_argument("--json", action="store_true", help="print everything as one JSON object")
-
-
-def _positive(text: str) -> int:
-    from teleprospect.cli import positive_int
-
-    return positive_int(text)
-
-
-def _not_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+    lead.add_argument("lead_id", type=record_id, metavar="LEAD_ID")
+    add_json_option(lead, "everything as one JSON object")
+    lead.set_defaults(run=run_lead)
 
 
 # ----------------------------------------------------------------------------- log-call
 
 
 def _time(text: str, what: str) -> datetime:
-    from teleprospect.cli import EXIT_USAGE, CommandError
-
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise CommandError(
             f"{text!r} is no {what}; write it as 2026-12-01 or 2026-12-01T10:30 (optionally with"
             " +01:00 or Z).",
-            EXIT_USAGE,
+            ExitCode.USAGE,
         ) from None
     # A time without a zone is the rep's own local time.
     return value if value.tzinfo is not None else value.astimezone()
 
 
-def parse_decision(text: str, args: argparse.Namespace) -> Any:
+def parse_decision(text: str, args: argparse.Namespace) -> Decision:
     """The ``--decide`` text as a services.calls.Decision."""
-    from teleprospect.cli import EXIT_USAGE, CommandError
     from teleprospect.services.calls.log_call import Decision, DecisionKind
 
     kind, _, rest = text.strip().partition(":")
@@ -139,12 +145,11 @@ def parse_decision(text: str, args: argparse.Namespace) -> Any:
             personal=not args.team,
             at_lead_request=args.at_lead_request,
         )
-    raise CommandError(f"--decide {text!r} is not a decision: {_DECIDE_HELP}", EXIT_USAGE)
+    raise CommandError(f"--decide {text!r} is not a decision: {_DECIDE_HELP}", ExitCode.USAGE)
 
 
 def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
     """``QUESTION=VALUE`` texts as typed answers of ``script`` (an empty value clears)."""
-    from teleprospect.cli import EXIT_USAGE, CommandError
     from teleprospect.core.scripts import AnswerError, parse_answer
 
     answers: dict[str, Any] = {}
@@ -152,11 +157,11 @@ def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
         qid, sep, value = pair.partition("=")
         qid = qid.strip()
         if not sep or not qid:
-            raise CommandError(f"--answer {pair!r} must be QUESTION=VALUE.", EXIT_USAGE)
+            raise CommandError(f"--answer {pair!r} must be QUESTION=VALUE.", ExitCode.USAGE)
         if not script.has_question(qid):
             known = ", ".join(q.id for q in script.questions)
             raise CommandError(
-                f"The script has no question {qid!r}; its questions are: {known}.", EXIT_USAGE
+                f"The script has no question {qid!r}; its questions are: {known}.", ExitCode.USAGE
             )
         if not value.strip():
             answers[qid] = None
@@ -164,20 +169,16 @@ def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
         try:
             answers[qid] = parse_answer(script.question(qid), value)
         except AnswerError as exc:
-            raise CommandError(f"--answer {qid}: {exc}", EXIT_USAGE) from None
+            raise CommandError(f"--answer {qid}: {exc}", ExitCode.USAGE) from None
     return answers
 
 
 def run_log_call(args: argparse.Namespace) -> int:
-    from teleprospect.cli import EXIT_OK, EXIT_USAGE, CommandError, _user_id, open_db
-    from teleprospect.core.scripts import AnswerError
-    from teleprospect.services.calls.log_call import ClaimRequired, DecisionRefused, log_call
+    from teleprospect.services.calls.log_call import DecisionRefused, log_call
     from teleprospect.services.calls.scripts import active_script
-    from teleprospect.services.queue.claims import LeadNotFound
 
-    db = open_db(args).db
-    try:
-        user_id = _user_id(db, args.user)
+    with database(args) as db:
+        user_id = acting_user_id(db, args)
         script = active_script(db)
         answers = parse_answers(args.answer, script.script)
         decision = parse_decision(args.decide, args) if args.decide else None
@@ -194,43 +195,30 @@ def run_log_call(args: argparse.Namespace) -> int:
                 decision=decision,
             )
         except DecisionRefused as exc:
-            message = f"the decision was refused, nothing was saved: {exc.reason}"
-            raise CommandError(message, EXIT_REFUSED) from None
-        except (LeadNotFound, ClaimRequired) as exc:
-            raise CommandError(str(exc)) from None
-        except (AnswerError, ValueError) as exc:
-            raise CommandError(str(exc), EXIT_USAGE) from None
-    finally:
-        db.dispose()
+            message = f"the decision was refused, nothing was saved: {error_message(exc)}"
+            raise CommandError.about(exc, message) from None
+        except ValueError as exc:
+            if exit_code_for(exc) is not ExitCode.FAILURE:
+                raise
+            # A value typed on the command line (a disposition, an answer) that cannot be used.
+            raise CommandError(error_message(exc), ExitCode.USAGE) from None
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "call_id": logged.call_id,
-                    "lead_id": logged.lead_id,
-                    "status": logged.status.value,
-                    "score": logged.score,
-                    "next_action_at": (
-                        logged.next_action_at.isoformat() if logged.next_action_at else None
-                    ),
-                    "summary": logged.summary,
-                }
-            )
+        print_json(
+            {
+                "call_id": logged.call_id,
+                "lead_id": logged.lead_id,
+                "status": logged.status,
+                "score": logged.score,
+                "next_action_at": logged.next_action_at,
+                "summary": logged.summary,
+            }
         )
-        return EXIT_OK
+        return ExitCode.OK
     print(logged.summary)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 # ----------------------------------------------------------------------------- lead
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _utc(at: datetime | None) -> str:
@@ -238,20 +226,13 @@ def _utc(at: datetime | None) -> str:
 
 
 def run_lead(args: argparse.Namespace) -> int:
-    from teleprospect.cli import EXIT_OK, CommandError, open_db
     from teleprospect.core.scripts import answer_text
     from teleprospect.services.calls.lead_detail import lead_detail
     from teleprospect.services.calls.scripts import active_script
-    from teleprospect.services.queue.claims import LeadNotFound
 
-    db = open_db(args).db
-    try:
+    with database(args) as db:
         detail = lead_detail(db, args.lead_id)
         script = active_script(db).script
-    except LeadNotFound as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        db.dispose()
     answers_text = []
     for qid, value in detail.answers.items():
         if script.has_question(qid):
@@ -265,10 +246,10 @@ def run_lead(args: argparse.Namespace) -> int:
         data["answers_text"] = answers_text
         if detail.enrollment is not None:
             data["enrollment"]["text"] = detail.enrollment.text
-        print(json.dumps(data, default=_plain, ensure_ascii=False))
-        return EXIT_OK
+        print_json(data)
+        return ExitCode.OK
     _print_lead(detail, answers_text)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _print_lead(d: Any, answers_text: list[str]) -> None:

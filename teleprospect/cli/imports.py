@@ -1,0 +1,200 @@
+"""``teleprospect import`` and ``import-activity``: leads and engagement from CSV files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from teleprospect.cli.common import (
+    CommandError,
+    ExitCode,
+    TerminalProgress,
+    add_json_option,
+    database,
+    delimiter,
+    error_message,
+    print_json,
+)
+from teleprospect.config import data_dir
+from teleprospect.core.domain import DuplicatePolicy
+
+if TYPE_CHECKING:
+    from teleprospect.cli.common import Commands
+
+
+def setup_parser(commands: Commands) -> None:
+    imp = commands.add_parser(
+        "import",
+        help="import leads from a CSV file (any CRM or marketing export)",
+        description="Import leads from a CSV file. Encoding and delimiter are detected, "
+        "columns are mapped from their names, phones normalised, duplicates found and "
+        "do-not-call numbers and emails kept out of the queue. All or nothing.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--campaign",
+        metavar="NAME",
+        help="campaign the leads came from (created if it does not exist)",
+    )
+    imp.add_argument(
+        "--region",
+        metavar="CC",
+        help="country for numbers written without +code (default: the campaign's)",
+    )
+    imp.add_argument("--mapping", metavar="NAME", help="use a saved column mapping")
+    imp.add_argument(
+        "--save-mapping",
+        metavar="NAME",
+        help="save the mapping used under this name for the next file",
+    )
+    imp.add_argument(
+        "--on-duplicate",
+        choices=[p.value for p in DuplicatePolicy],
+        default=DuplicatePolicy.SKIP.value,
+        help="skip duplicates (default), update the existing lead with the "
+        "file's non-empty values, or import and mark as possible duplicate",
+    )
+    imp.add_argument("--encoding", help="read with this encoding instead of detecting it")
+    imp.add_argument(
+        "--delimiter",
+        type=delimiter,
+        help="column separator instead of detecting it ('\\t' = tab)",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="read and check everything, report, but save nothing"
+    )
+    imp.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file that was imported before (same checksum)",
+    )
+    add_json_option(imp, "the summary")
+    imp.set_defaults(run=run_import)
+
+    act = commands.add_parser(
+        "import-activity",
+        help="import engagement events (visits, downloads, email replies, webinars) from a CSV",
+        description="Import an activity export: each row names a lead by email, what they "
+        "did and when. Rows matching no lead are listed in the reject file.",
+    )
+    act.add_argument("file", type=Path, metavar="FILE")
+    act.add_argument(
+        "--time-zone",
+        default="UTC",
+        metavar="ZONE",
+        help="zone of times written without one, e.g. Europe/Paris (default UTC)",
+    )
+    act.add_argument(
+        "--day-first",
+        action="store_true",
+        help="read 03/04/2026 as 3 April (default: month first, as in the US)",
+    )
+    act.add_argument("--encoding", help="read with this encoding instead of detecting it")
+    act.add_argument("--delimiter", type=delimiter, help="column separator instead of detecting it")
+    act.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+    act.add_argument("--again", action="store_true", help="import a file imported before")
+    add_json_option(act, "the summary")
+    act.set_defaults(run=run_import_activity)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.imports.leads import (
+        AlreadyImported,
+        LeadImportRequest,
+        import_leads,
+        load_mapping,
+        preview_file,
+        save_mapping,
+    )
+
+    progress = TerminalProgress(f"Importing {args.file.name}")
+    with database(args) as db:
+        try:
+            mapping = load_mapping(db, args.mapping) if args.mapping else None
+            request = LeadImportRequest(
+                path=args.file,
+                mapping=mapping,
+                encoding=args.encoding,
+                delimiter=args.delimiter,
+                campaign_name=args.campaign,
+                default_region=args.region,
+                on_duplicate=DuplicatePolicy(args.on_duplicate),
+                dry_run=args.dry_run,
+                allow_reimport=args.again,
+                report_dir=data_dir() / "imports",
+                login=os_login(),
+            )
+            summary = import_leads(db, request, progress=progress)
+            if args.save_mapping:
+                used = (
+                    mapping
+                    or preview_file(
+                        db, args.file, encoding=args.encoding, delimiter=args.delimiter
+                    ).suggested
+                )
+                save_mapping(db, args.save_mapping, used)
+        except AlreadyImported as exc:
+            hint = f"{error_message(exc)} Add --again to import it anyway."
+            raise CommandError.about(exc, hint) from None
+        except ValueError as exc:
+            # A value the import cannot use (a region, a mapping): its own words suffice.
+            raise CommandError.about(exc, str(exc)) from None
+        finally:
+            progress.finish()
+    if args.json:
+        print_json(summary.as_json())
+        return ExitCode.OK
+    if summary.campaign_created and not summary.dry_run:
+        print(f"Created the campaign {summary.campaign!r}.")
+    verb = "Would import" if summary.dry_run else "Imported"
+    print(
+        f"{verb} {summary.imported:,} new leads from {summary.rows:,} rows of {args.file.name} "
+        f"({summary.dialect}): {summary.updated:,} updated, {summary.duplicates:,} duplicates, "
+        f"{summary.rejected:,} rejected, {summary.invalid_phones:,} without a valid phone, "
+        f"{summary.dnc:,} do-not-call."
+    )
+    if summary.reject_file:
+        print(f"Rejected rows: {summary.reject_file}")
+    if summary.summary_file:
+        print(f"Summary: {summary.summary_file}")
+    return ExitCode.OK
+
+
+def run_import_activity(args: argparse.Namespace) -> int:
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.imports.activity import ActivityImportRequest, import_activity
+    from teleprospect.services.imports.leads import AlreadyImported
+
+    with database(args) as db:
+        try:
+            summary = import_activity(
+                db,
+                ActivityImportRequest(
+                    path=args.file,
+                    encoding=args.encoding,
+                    delimiter=args.delimiter,
+                    day_first=args.day_first,
+                    time_zone=args.time_zone,
+                    dry_run=args.dry_run,
+                    allow_reimport=args.again,
+                    report_dir=data_dir() / "imports",
+                    login=os_login(),
+                ),
+            )
+        except AlreadyImported as exc:
+            hint = f"{error_message(exc)} Add --again to import it anyway."
+            raise CommandError.about(exc, hint) from None
+    if args.json:
+        print_json(summary.as_json())
+        return ExitCode.OK
+    verb = "Would store" if summary.dry_run else "Stored"
+    print(
+        f"{verb} {summary.imported:,} engagement events for {summary.leads_touched:,} leads from "
+        f"{summary.rows:,} rows of {args.file.name}: {summary.already_known:,} already known, "
+        f"{summary.unmatched:,} matching no lead, {summary.rejected:,} rejected in all."
+    )
+    if summary.reject_file:
+        print(f"Rejected rows: {summary.reject_file}")
+    return ExitCode.OK
