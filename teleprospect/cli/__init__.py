@@ -3,6 +3,13 @@
 Each area of the product registers its commands from its own module (:data:`AREAS`, in
 the order ``--help`` lists them); :mod:`teleprospect.cli.common` holds what they share.
 Whatever fails ends in one line on stderr and a named exit code, never a traceback.
+
+Adding a command: in its area's module (or a new ``cli/<area>.py`` added to
+:data:`AREAS`), ``setup_parser`` adds the parser, its options (``add_as_option`` when it
+acts for someone, ``add_json_option``, types from ``common``) and
+``set_defaults(run=run_x)``; ``run_x(args) -> int`` opens ``with database(args) as db:``,
+calls one service function and prints; it raises instead of printing errors. Its tests go
+to ``tests/cli/``.
 """
 
 from __future__ import annotations

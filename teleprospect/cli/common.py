@@ -267,9 +267,7 @@ def whole_number(low: int, high: int, *, unit: str = "") -> Callable[[str], int]
     return parse
 
 
-#: A count of things or an id: at least 1.
-positive_int = whole_number(1, MAX_ID)
-#: A lead's (or a batch's) id.
+#: A lead's (or a batch's) id: from 1 to the largest id a database can hold.
 record_id = whole_number(1, MAX_ID)
 
 
