@@ -488,3 +488,42 @@ def test_closing_while_running_asks_then_stops_and_closes(
     assert not wizard.is_running()
     assert run_page.isVisible() is False
     assert count_leads(sqlite_db) == 0
+
+
+# --- by keyboard alone ------------------------------------------------------------------------
+
+
+def test_whole_import_by_keyboard_alone(
+    qtbot, open_wizard, sqlite_db: Database, semicolon_file: Path
+) -> None:
+    wizard = open_wizard()
+    # Arrow keys choose among radio buttons only in the active window.
+    with qtbot.waitActive(wizard):
+        wizard.activateWindow()
+    focus = wizard.focusWidget
+    qtbot.keyClicks(focus(), str(semicolon_file))  # the file field has the focus
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == PREVIEW_PAGE
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == MAPPING_PAGE
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == OPTIONS_PAGE
+
+    options = wizard.options_page
+    assert focus() is options.ui.campaignCombo
+    qtbot.keyClicks(focus(), "Trade show Hannover")
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is options.ui.regionCombo
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is options.ui.policy_skip
+    qtbot.keyClick(focus(), Qt.Key.Key_Down)
+    assert options.policy() is DuplicatePolicy.UPDATE
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)  # Import
+    qtbot.waitUntil(lambda: wizard.currentId() == SUMMARY_PAGE)
+
+    summary = wizard.summary
+    assert summary is not None
+    assert (summary.imported, summary.updated, summary.campaign) == (3, 1, "Trade show Hannover")
+    assert count_leads(sqlite_db) == 3
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)  # Finish
+    assert not wizard.isVisible()
