@@ -143,7 +143,10 @@ class ImportWizard(QWizard):
             self._cancel.set()
             self.run_page.show_stopping()
 
-    def build_request(self, campaign_id: int | None) -> LeadImportRequest:
+    def build_request(self) -> LeadImportRequest:
+        """What the pages chose. The campaign goes by name: the import finds or creates it
+        inside its own transaction, so a dry run, a cancel or a failure leaves no empty
+        campaign behind."""
         assert self.path is not None and self.preview is not None
         options = self.options_page
         dialect = self.preview.dialect
@@ -153,7 +156,7 @@ class ImportWizard(QWizard):
             # What the preview showed is what is imported.
             encoding=dialect.encoding,
             delimiter=dialect.delimiter,
-            campaign_id=campaign_id,
+            campaign_name=options.campaign_name() or None,
             default_region=options.region(),
             on_duplicate=options.policy(),
             dry_run=options.dry_run(),
@@ -164,20 +167,16 @@ class ImportWizard(QWizard):
     def start_import(self) -> None:
         if self._running or self.currentId() != RUN_PAGE:
             return
-        options = self.options_page
-        name = options.campaign_name()
-        request = self.build_request(None)
+        request = self.build_request()
         db = self.db
         cancel = threading.Event()
         self._cancel = cancel
         self._set_running(True)
         self._close_when_stopped = False
-        self.campaign_used = name
+        self.campaign_used = request.campaign_name or ""
 
         def work(report: Any) -> ImportSummary:
-            # The campaign is found or created inside the import's own transaction: a dry
-            # run, a cancel or a failure leaves no empty campaign behind.
-            final = replace(request, campaign_name=name or None, login=os_login())
+            final = replace(request, login=os_login())
             return import_leads(db, final, progress=report, should_cancel=cancel.is_set)
 
         run_in_background(
