@@ -21,16 +21,16 @@ from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, LeadPhone
 from teleprospect.ui import background
 from teleprospect.ui.imports.drop import csv_paths_from_mime
+from teleprospect.ui.imports.mapping_model import MappingTableModel
+from teleprospect.ui.imports.preview_page import PreviewTableModel
+from teleprospect.ui.imports.summary_page import DuplicateListModel
 from teleprospect.ui.imports.wizard import (
     MAPPING_PAGE,
     OPTIONS_PAGE,
     PREVIEW_PAGE,
     RUN_PAGE,
     SUMMARY_PAGE,
-    DuplicateListModel,
     ImportWizard,
-    MappingTableModel,
-    PreviewTableModel,
     open_import_wizard,
 )
 
@@ -91,7 +91,7 @@ def click_next(qtbot, wizard: ImportWizard) -> None:
 
 
 def go_to_preview(qtbot, wizard: ImportWizard, path: Path) -> None:
-    qtbot.keyClicks(wizard.file_page.path_edit, str(path))
+    qtbot.keyClicks(wizard.file_page.ui.pathEdit, str(path))
     click_next(qtbot, wizard)
     assert wizard.currentId() == PREVIEW_PAGE
 
@@ -116,13 +116,13 @@ def test_import_from_file_choice_to_summary(
     go_to_preview(qtbot, wizard, semicolon_file)
 
     preview = wizard.preview_page
-    assert preview.delimiter_combo.currentData() == ";"
-    assert "semicolon" in preview.detected_label.text()
+    assert preview.ui.delimiterCombo.currentData() == ";"
+    assert "semicolon" in preview.ui.detectedLabel.text()
     assert preview.model.rowCount() == len(ROWS)
     assert preview.model.columnCount() == 7
     assert preview.model.index(0, 0).data() == "Anna"
     assert preview.model.headerData(2, Qt.Orientation.Horizontal) == "E-Mail"
-    assert not preview.previous_label.isVisible()
+    assert not preview.ui.previousImportLabel.isVisible()
 
     click_next(qtbot, wizard)
     assert wizard.currentId() == MAPPING_PAGE
@@ -131,7 +131,7 @@ def test_import_from_file_choice_to_summary(
     assert model.target_of("Mobil") == ColumnTarget(LeadField.PHONE, PhoneLabel.MOBILE)
     # The user says the "Mobil" column holds other numbers, through the row's combo box.
     row = model.header().index("Mobil")
-    combo = mapping.table.indexWidget(model.index(row, MappingTableModel.TARGET))
+    combo = mapping.ui.mappingTable.indexWidget(model.index(row, MappingTableModel.TARGET))
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findData("phone:other"))
     assert model.target_of("Mobil") == ColumnTarget(LeadField.PHONE, PhoneLabel.OTHER)
@@ -140,8 +140,8 @@ def test_import_from_file_choice_to_summary(
     click_next(qtbot, wizard)
     assert wizard.currentId() == OPTIONS_PAGE
     options = wizard.options_page
-    qtbot.keyClicks(options.campaign_combo, "Trade show Hannover")
-    assert "new campaign" in options.campaign_hint.text()
+    qtbot.keyClicks(options.ui.campaignCombo, "Trade show Hannover")
+    assert "new campaign" in options.ui.campaignHintLabel.text()
     options.set_region("DE")
     update = options.policy_button(DuplicatePolicy.UPDATE)
     qtbot.mouseClick(update, Qt.MouseButton.LeftButton, pos=QPoint(8, update.height() // 2))
@@ -170,25 +170,25 @@ def test_import_from_file_choice_to_summary(
     assert page.counts["updated"].text() == "1"
     assert page.counts["duplicates"].text() == "1"
     assert page.counts["rejected"].text() == "1"
-    assert "Trade show Hannover" in page.headline.text()
+    assert "Trade show Hannover" in page.ui.summaryHeadline.text()
     assert page.duplicates_model.rowCount() == 1
     assert page.duplicates_model.index(0, 3).data() == "updated"
-    assert page.open_rejects_button.isEnabled()
+    assert page.ui.openRejectsButton.isEnabled()
     assert summary.reject_file is not None and summary.reject_file.is_file()
-    assert page.open_summary_button.isEnabled()
+    assert page.ui.openSummaryButton.isEnabled()
     assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
 
     with qtbot.waitSignal(wizard.show_leads) as shown:
-        qtbot.mouseClick(page.show_leads_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.ui.showLeadsButton, Qt.MouseButton.LeftButton)
     assert sorted(shown.args[0]) == sorted(lead.id for lead in leads)
     assert not wizard.isVisible()
 
 
 def test_keyboard_only_file_page(qtbot, open_wizard, semicolon_file: Path) -> None:
     wizard = open_wizard()
-    wizard.file_page.path_edit.setFocus()
-    qtbot.keyClicks(wizard.file_page.path_edit, str(semicolon_file))
-    qtbot.keyClick(wizard.file_page.path_edit, Qt.Key.Key_Return)
+    wizard.file_page.ui.pathEdit.setFocus()
+    qtbot.keyClicks(wizard.file_page.ui.pathEdit, str(semicolon_file))
+    qtbot.keyClick(wizard.file_page.ui.pathEdit, Qt.Key.Key_Return)
     assert wizard.currentId() == PREVIEW_PAGE
 
 
@@ -199,16 +199,16 @@ def test_no_rejects_disables_the_reject_button_and_dry_run_saves_nothing(
     path.write_text("Email,First Name,Phone\nanna@example.com,Anna,+1 212 555 0101\n")
     wizard = open_wizard()
     go_to_preview(qtbot, wizard, path)
-    assert wizard.preview_page.delimiter_combo.currentData() == ","
+    assert wizard.preview_page.ui.delimiterCombo.currentData() == ","
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
-    wizard.options_page.dry_run_box.setChecked(True)
+    wizard.options_page.ui.dryRunBox.setChecked(True)
     run_to_summary(qtbot, wizard)
     page = wizard.summary_page
     assert page.counts["imported"].text() == "1"
-    assert "Nothing was saved" in page.headline.text()
-    assert not page.open_rejects_button.isEnabled()
-    assert not page.show_leads_button.isEnabled()
+    assert "Nothing was saved" in page.ui.summaryHeadline.text()
+    assert not page.ui.openRejectsButton.isEnabled()
+    assert not page.ui.showLeadsButton.isEnabled()
     assert count_leads(sqlite_db) == 0
 
 
@@ -228,7 +228,7 @@ def test_reimport_is_asked_about(
 
     again = open_wizard()
     go_to_preview(qtbot, again, semicolon_file)
-    note = again.preview_page.previous_label
+    note = again.preview_page.ui.previousImportLabel
     assert note.isVisible() and "already imported" in note.text()
     click_next(qtbot, again)
     click_next(qtbot, again)
@@ -266,15 +266,15 @@ def test_cancel_during_the_run_leaves_no_leads(
     run_page = wizard.run_page
 
     def stop_at_first_report(value: int) -> None:
-        if value > 0 and run_page.cancel_button.isEnabled():
-            qtbot.mouseClick(run_page.cancel_button, Qt.MouseButton.LeftButton)
+        if value > 0 and run_page.ui.cancelImportButton.isEnabled():
+            qtbot.mouseClick(run_page.ui.cancelImportButton, Qt.MouseButton.LeftButton)
 
-    run_page.progress_bar.valueChanged.connect(stop_at_first_report)
+    run_page.ui.importProgress.valueChanged.connect(stop_at_first_report)
     click_next(qtbot, wizard)
-    qtbot.waitUntil(lambda: run_page.error_label.isVisible())
+    qtbot.waitUntil(lambda: run_page.ui.runErrorLabel.isVisible())
 
     assert wizard.currentId() == RUN_PAGE
-    assert "cancelled" in run_page.error_label.text()
+    assert "cancelled" in run_page.ui.runErrorLabel.text()
     assert count_leads(sqlite_db) == 0
     assert not wizard.is_running()
     # Nothing was lost: Back leads to the choices, ready to run again.
@@ -292,8 +292,8 @@ def test_binary_file_shows_one_sentence_on_the_preview_page(
     wizard = open_wizard()
     go_to_preview(qtbot, wizard, path)
     page = wizard.preview_page
-    message = page.error_label.text()
-    assert page.error_label.isVisible()
+    message = page.ui.errorLabel.text()
+    assert page.ui.errorLabel.isVisible()
     assert "not a CSV file" in message
     assert "\n" not in message and "Traceback" not in message
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
@@ -303,7 +303,7 @@ def test_binary_file_shows_one_sentence_on_the_preview_page(
 def test_missing_file_is_an_error_not_a_crash(qtbot, open_wizard, tmp_path: Path) -> None:
     wizard = open_wizard()
     go_to_preview(qtbot, wizard, tmp_path / "gone.csv")
-    assert "does not exist" in wizard.preview_page.error_label.text()
+    assert "does not exist" in wizard.preview_page.ui.errorLabel.text()
 
 
 def test_changing_the_delimiter_reads_the_file_again(
@@ -312,10 +312,10 @@ def test_changing_the_delimiter_reads_the_file_again(
     wizard = open_wizard()
     go_to_preview(qtbot, wizard, semicolon_file)
     page = wizard.preview_page
-    page.delimiter_combo.setCurrentIndex(page.delimiter_combo.findData(","))
+    page.ui.delimiterCombo.setCurrentIndex(page.ui.delimiterCombo.findData(","))
     assert page.model.columnCount() == 1  # no comma in the header: one column
     assert wizard.preview.dialect.delimiter == ","
-    page.delimiter_combo.setCurrentIndex(page.delimiter_combo.findData(";"))
+    page.ui.delimiterCombo.setCurrentIndex(page.ui.delimiterCombo.findData(";"))
     assert page.model.columnCount() == 7
 
 
@@ -334,10 +334,10 @@ def test_mapping_is_saved_under_a_name_and_applied_again(
         page.model.index(page.model.header().index("Notizen"), MappingTableModel.TARGET),
         "ignore",
     )
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.ui.saveMappingButton, Qt.MouseButton.LeftButton)
     assert saved_mapping_names(sqlite_db) == ["Fair list"]
-    assert page.saved_combo.currentData() == "Fair list"
-    assert "Saved" in page.status_label.text()
+    assert page.ui.savedMappingCombo.currentData() == "Fair list"
+    assert "Saved" in page.ui.mappingStatusLabel.text()
 
     # A later file of the same kind: the saved choice comes back when it is picked.
     again = open_wizard()
@@ -345,8 +345,8 @@ def test_mapping_is_saved_under_a_name_and_applied_again(
     click_next(qtbot, again)
     target = again.mapping_page.model.target_of
     assert target("Notizen").field is LeadField.EXTRA
-    again.mapping_page.saved_combo.setCurrentIndex(
-        again.mapping_page.saved_combo.findData("Fair list")
+    again.mapping_page.ui.savedMappingCombo.setCurrentIndex(
+        again.mapping_page.ui.savedMappingCombo.findData("Fair list")
     )
     assert target("Notizen").field is LeadField.IGNORE
     assert target("E-Mail").field is LeadField.EMAIL
@@ -357,14 +357,14 @@ def test_mapping_warnings_are_shown(qtbot, open_wizard, semicolon_file: Path) ->
     go_to_preview(qtbot, wizard, semicolon_file)
     click_next(qtbot, wizard)
     page = wizard.mapping_page
-    assert not page.warnings_label.isVisible()
+    assert not page.ui.mappingWarningsLabel.isVisible()
     for column in ("Telefon", "Mobil"):
         page.model.setData(
             page.model.index(page.model.header().index(column), MappingTableModel.TARGET),
             "ignore",
         )
-    assert "phone" in page.warnings_label.text()
-    assert page.warnings_label.isVisible()
+    assert "phone" in page.ui.mappingWarningsLabel.text()
+    assert page.ui.mappingWarningsLabel.isVisible()
 
 
 def test_moving_a_one_value_field_frees_the_other_column() -> None:
@@ -488,3 +488,42 @@ def test_closing_while_running_asks_then_stops_and_closes(
     assert not wizard.is_running()
     assert run_page.isVisible() is False
     assert count_leads(sqlite_db) == 0
+
+
+# --- by keyboard alone ------------------------------------------------------------------------
+
+
+def test_whole_import_by_keyboard_alone(
+    qtbot, open_wizard, sqlite_db: Database, semicolon_file: Path
+) -> None:
+    wizard = open_wizard()
+    # Arrow keys choose among radio buttons only in the active window.
+    with qtbot.waitActive(wizard):
+        wizard.activateWindow()
+    focus = wizard.focusWidget
+    qtbot.keyClicks(focus(), str(semicolon_file))  # the file field has the focus
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == PREVIEW_PAGE
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == MAPPING_PAGE
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == OPTIONS_PAGE
+
+    options = wizard.options_page
+    assert focus() is options.ui.campaignCombo
+    qtbot.keyClicks(focus(), "Trade show Hannover")
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is options.ui.regionCombo
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is options.ui.policy_skip
+    qtbot.keyClick(focus(), Qt.Key.Key_Down)
+    assert options.policy() is DuplicatePolicy.UPDATE
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)  # Import
+    qtbot.waitUntil(lambda: wizard.currentId() == SUMMARY_PAGE)
+
+    summary = wizard.summary
+    assert summary is not None
+    assert (summary.imported, summary.updated, summary.campaign) == (3, 1, "Trade show Hannover")
+    assert count_leads(sqlite_db) == 3
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)  # Finish
+    assert not wizard.isVisible()
