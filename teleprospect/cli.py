@@ -326,7 +326,7 @@ def delimiter_arg(text: str | None) -> str | None:
 
 
 def import_error(error: Exception) -> CommandError:
-    from teleprospect.services.imports.leads import AlreadyImported
+    from teleprospect.services.imports.errors import AlreadyImported
 
     hint = " Add --again to import it anyway." if isinstance(error, AlreadyImported) else ""
     return CommandError(f"{error}{hint}")
@@ -335,13 +335,9 @@ def import_error(error: Exception) -> CommandError:
 def run_import(args: argparse.Namespace) -> int:
     from teleprospect.core.csv_reader import CsvError
     from teleprospect.services.identity.current_user import os_login
-    from teleprospect.services.imports.leads import (
-        ImportError_,
-        LeadImportRequest,
-        import_leads,
-        load_mapping,
-        save_mapping,
-    )
+    from teleprospect.services.imports.errors import ImportError_
+    from teleprospect.services.imports.leads import LeadImportRequest, import_leads
+    from teleprospect.services.imports.mappings import load_mapping, save_mapping
 
     opened = open_db(args)
     db = opened.db
@@ -401,7 +397,7 @@ def run_import_activity(args: argparse.Namespace) -> int:
     from teleprospect.core.csv_reader import CsvError
     from teleprospect.services.identity.current_user import os_login
     from teleprospect.services.imports.activity import ActivityImportRequest, import_activity
-    from teleprospect.services.imports.leads import ImportError_
+    from teleprospect.services.imports.errors import ImportError_
 
     opened = open_db(args)
     db = opened.db

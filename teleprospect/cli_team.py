@@ -239,7 +239,7 @@ def _user_id(db: Any, login: str) -> int:
 
 
 def _campaign_id(db: Any, name: str) -> int:
-    from teleprospect.services.imports.leads import campaign_names
+    from teleprospect.services.imports.campaigns import campaign_names
 
     wanted = " ".join(name.split()).casefold()
     campaigns = campaign_names(db)

@@ -43,7 +43,7 @@ from teleprospect.core.handoff import (
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor
 from teleprospect.services.identity.permissions import require_user
-from teleprospect.services.imports.leads import ImportReports
+from teleprospect.services.imports.reports import ImportReports
 from teleprospect.services.leads.lifecycle import apply_status
 from teleprospect.services.nurture.tracks import enrol, suggestions_in_session, track_by_key
 from teleprospect.services.settings.team_settings import HANDOFF_RULES, read_setting

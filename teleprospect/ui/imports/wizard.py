@@ -72,21 +72,21 @@ from teleprospect.core.column_mapping import (
 from teleprospect.core.csv_reader import CsvError
 from teleprospect.core.domain import DuplicatePolicy, ImportKind
 from teleprospect.services.identity.current_user import os_login
+from teleprospect.services.imports.batches import previous_import
+from teleprospect.services.imports.campaigns import campaign_names
+from teleprospect.services.imports.errors import AlreadyImported, ImportCancelled, ImportError_
 from teleprospect.services.imports.leads import (
-    AlreadyImported,
-    ImportCancelled,
-    ImportError_,
     ImportPreview,
-    ImportSummary,
     LeadImportRequest,
-    campaign_names,
     import_leads,
-    load_mapping,
     preview_file,
-    previous_import,
+)
+from teleprospect.services.imports.mappings import (
+    load_mapping,
     save_mapping,
     saved_mapping_names,
 )
+from teleprospect.services.imports.reports import ImportSummary
 from teleprospect.store.database import Database, DatabaseError, first_line
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
