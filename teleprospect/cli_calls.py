@@ -109,7 +109,8 @@ def _time(text: str, what: str) -> datetime:
 def parse_decision(text: str, args: argparse.Namespace) -> Any:
     """The ``--decide`` text as a services.calls.Decision."""
     from teleprospect.cli import EXIT_USAGE, CommandError
-    from teleprospect.services.calls.log_call import Decision, DecisionKind
+    from teleprospect.core.decisions import DecisionKind
+    from teleprospect.services.calls.decisions import Decision
 
     kind, _, rest = text.strip().partition(":")
     kind = kind.strip().lower().replace("_", "-")
@@ -171,9 +172,10 @@ def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
 def run_log_call(args: argparse.Namespace) -> int:
     from teleprospect.cli import EXIT_OK, EXIT_USAGE, CommandError, _user_id, open_db
     from teleprospect.core.scripts import AnswerError
-    from teleprospect.services.calls.log_call import ClaimRequired, DecisionRefused, log_call
+    from teleprospect.services.calls.decisions import DecisionRefused
+    from teleprospect.services.calls.log_call import ClaimRequired, log_call
     from teleprospect.services.calls.scripts import active_script
-    from teleprospect.services.queue.claims import LeadNotFound
+    from teleprospect.services.errors import LeadNotFound
 
     db = open_db(args).db
     try:

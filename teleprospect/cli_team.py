@@ -211,8 +211,8 @@ def _add_workload(commands: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def _acting(db: Any, args: argparse.Namespace, *, allow_unknown: bool = False) -> int | None:
+    from teleprospect.services.errors import UnknownUser
     from teleprospect.services.identity.current_user import LoginRefused, acting_user_id
-    from teleprospect.services.identity.permissions import UnknownUser
 
     try:
         return acting_user_id(db, as_login=args.as_login, allow_unknown=allow_unknown)
@@ -229,7 +229,7 @@ def _acting_id(db: Any, args: argparse.Namespace) -> int:
 
 
 def _user_id(db: Any, login: str) -> int:
-    from teleprospect.services.identity.permissions import UnknownUser
+    from teleprospect.services.errors import UnknownUser
     from teleprospect.services.team.users import find_user
 
     try:
@@ -277,7 +277,8 @@ def _guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
 
     def handler(args: argparse.Namespace) -> int:
         from teleprospect.core.csv_reader import CsvError
-        from teleprospect.services.identity.permissions import PermissionDenied, UnknownUser
+        from teleprospect.services.errors import UnknownUser
+        from teleprospect.services.identity.permissions import PermissionDenied
         from teleprospect.services.team.acceptance import VerdictError
         from teleprospect.services.team.handoff import ExportError
         from teleprospect.services.team.reassign import ReassignError

@@ -27,6 +27,7 @@ from teleprospect.core.nurture import (
     step_due_at,
     suggest_tracks,
 )
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadAnswer, LeadHistory, NurtureEnrollment, NurtureTrack
 from teleprospect.store.types import utcnow
@@ -148,8 +149,6 @@ def suggestions_in_session(session: Session, lead: Lead) -> list[Track]:
 def suggested_tracks(db: Database, lead_id: int) -> list[Track]:
     """Every track, the best suited to the lead first (industry, job function from the
     title, buying role from the answer to the authority question)."""
-    from teleprospect.services.queue.claims import LeadNotFound
-
     nurture_tracks(db)  # seeded outside the read
     with db.read() as session:
         lead = session.get(Lead, lead_id)

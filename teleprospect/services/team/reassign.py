@@ -41,7 +41,8 @@ from teleprospect.core.domain import Disposition, HistoryKind, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
 from teleprospect.core.reassignment import Spread, WorkloadPeriod, plan_spread, this_week, today
-from teleprospect.services.identity.permissions import UnknownUser, require_user
+from teleprospect.services.errors import UnknownUser
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import RETRY_RULES, read_setting
 from teleprospect.services.team.users import OPEN_STATUSES

@@ -18,12 +18,8 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
-from teleprospect.services.identity.permissions import (
-    Action,
-    PermissionDenied,
-    UnknownUser,
-    require_user,
-)
+from teleprospect.services.errors import UnknownUser
+from teleprospect.services.identity.permissions import Action, PermissionDenied, require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import CallbackEntry, Lead, User
 from teleprospect.store.types import utcnow
