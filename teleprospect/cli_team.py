@@ -417,8 +417,8 @@ def run_reassign(args: argparse.Namespace) -> int:
         ReassignRequest,
         preview_reassignment,
         reassign,
-        undo_reassignment,
     )
+    from teleprospect.services.team.reassign_undo import undo_reassignment
 
     db = open_db(args).db
     try:
@@ -605,7 +605,7 @@ def run_workload(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from teleprospect.services.team.acceptance import unanswered_handoffs
-    from teleprospect.services.team.reassign import workload
+    from teleprospect.services.team.workload import workload
 
     try:
         zone = ZoneInfo(args.time_zone)
