@@ -21,15 +21,14 @@ from teleprospect.core.scripts import AnswerValue, DisqualifyReason, ExceptionRe
 from teleprospect.services.calls.callbacks import close_callbacks
 from teleprospect.services.calls.do_not_call import suppress
 from teleprospect.services.calls.readiness import CallContext, call_context, checked_now
-from teleprospect.services.calls.scripts import active_script
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.leads.lifecycle import add_history, apply_status
 from teleprospect.services.nurture.tracks import (
+    NoNurtureTracks,
     TrackNotFound,
+    best_track,
     end_enrolment,
     enrol,
-    nurture_tracks,
-    suggestions_in_session,
     track_by_key,
 )
 from teleprospect.services.settings.team_settings import QueueSettings
@@ -121,8 +120,8 @@ def _nurture_track(session: Session, lead: Lead, decision: Decision) -> Track:
     try:
         if decision.track_key:
             return track_by_key(session, decision.track_key)[1]
-        return suggestions_in_session(session, lead)[0]
-    except TrackNotFound as exc:
+        return best_track(session, lead)
+    except (TrackNotFound, NoNurtureTracks) as exc:
         raise DecisionRefused(str(exc)) from None
 
 
@@ -355,8 +354,6 @@ def check_decision(
     """Raise :class:`DecisionRefused` when :func:`log_call` would refuse ``decision`` with
     these answers; writes nothing."""
     now = checked_now(now)
-    active_script(db)  # stored once, outside this read
-    nurture_tracks(db)
     with db.read() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:

@@ -47,7 +47,7 @@ from teleprospect.services.calls.readiness import CallContext, call_context, che
 from teleprospect.services.calls.scripts import active_script
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.leads.lifecycle import apply_status
-from teleprospect.services.nurture.tracks import advance_to_next_call, enrol, suggestions_in_session
+from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
 from teleprospect.services.queue.claims import ClaimNotHeld
 from teleprospect.services.scoring.scores import rescore_lead
 from teleprospect.store.database import Database
@@ -252,7 +252,7 @@ def _no_decision(
     if retry.exhausted:
         outcome = ctx.settings.retry.on_exhausted
         if outcome is ExhaustedOutcome.NURTURE:
-            track = suggestions_in_session(session, lead)[0]
+            track = best_track(session, lead)
             apply_status(
                 session,
                 lead,

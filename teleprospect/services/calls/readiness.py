@@ -26,7 +26,6 @@ from teleprospect.core.scripts import (
 )
 from teleprospect.services.calls.scripts import (
     ScriptVersion,
-    active_script,
     active_script_in_session,
     script_version_in_session,
 )
@@ -163,7 +162,6 @@ def lead_readiness(
     """The lead's score with these answers (over its known ones) and the readiness
     checklist, live while the rep types; writes nothing."""
     now = checked_now(now)
-    active_script(db)
     with db.read() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:

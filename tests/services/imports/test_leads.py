@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from teleprospect.core.dedupe_keys import match_key
 from teleprospect.core.domain import DuplicatePolicy, ImportStatus
+from teleprospect.services.database import upgrade_database
 from teleprospect.services.imports import lead_writer
 from teleprospect.services.imports import leads as importing
 from teleprospect.services.imports.campaigns import campaign_names, find_or_create_campaign
@@ -19,7 +20,6 @@ from teleprospect.services.imports.errors import AlreadyImported, ImportCancelle
 from teleprospect.services.imports.leads import LeadImportRequest, import_leads, preview_file
 from teleprospect.services.imports.mappings import load_mapping, save_mapping
 from teleprospect.store.database import Database
-from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
 
 HEADER = ["First Name", "Last Name", "Company", "Email", "Phone", "Mobile", "Country", "Title"]
@@ -302,7 +302,7 @@ def test_worker_processes_give_the_same_leads_as_inline(db, tmp_path, monkeypatc
     ]
     path = write_csv(tmp_path / "a.csv", rows)
     inline_db = Database(f"sqlite:///{tmp_path / 'inline.sqlite3'}")
-    upgrade_to_head(inline_db)
+    upgrade_database(inline_db)
     mark = DuplicatePolicy.MARK
     inline = import_leads(inline_db, request(path, parallel=False, on_duplicate=mark))
     workers = import_leads(db, request(path, parallel=True, on_duplicate=mark))
