@@ -323,20 +323,20 @@ def apply_decision(
         lead.next_action_at = at
         return f"{who} callback {when(at)}{asked}", who
     if kind is DecisionKind.DISQUALIFY:
-        code = DisqualifyReason(decision.reason)
+        why = DisqualifyReason(decision.reason)
         _move(
             session,
             lead,
             LeadStatus.DISQUALIFIED,
             user_id=user_id,
             now=now,
-            reason=f"{code.label}{with_note}",
+            reason=f"{why.label}{with_note}",
             via_reason="called",
         )
         end_enrolment(session, lead, reason="disqualified", user_id=user_id, now=now)
         close_callbacks(session, lead.id, now, due_only=False)
         lead.next_action_at = None
-        return f"disqualified ({code.label.lower()})", code.value
+        return f"disqualified ({why.label.lower()})", why.value
     suppress(session, lead, user_id=user_id, now=now, reason=note or "asked not to be called")
     return "on the do-not-call list for good", ""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import HistoryKind
@@ -26,7 +26,7 @@ def suppress(
     ]
     numbers: set[str] = {number for number in own if number}
     email = (lead.email or "").strip().lower() or None
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if numbers:
         conditions.append(DoNotCallEntry.phone_e164.in_(numbers))
     if email:
@@ -48,7 +48,7 @@ def suppress(
     if email and email not in listed_emails:
         session.add(DoNotCallEntry(email=email, reason=reason, added_by_id=user_id, added_at=now))
     others: list[Lead] = []
-    same = []
+    same: list[ColumnElement[bool]] = []
     if numbers:
         same.append(Lead.phone_e164.in_(numbers))
     if email:

@@ -91,10 +91,10 @@ def _read_context(
     cleared: set[str] = set()
     for qid, value in answers.items():
         if not script.has_question(qid):
-            known = ", ".join(q.id for q in script.questions)
+            questions = ", ".join(q.id for q in script.questions)
             raise AnswerError(
                 f"The script {script.name!r} (version {version.version}) has no question"
-                f" {qid!r}; its questions are: {known}."
+                f" {qid!r}; its questions are: {questions}."
             )
         if value is None:
             cleared.add(qid)

@@ -235,7 +235,7 @@ def _store(
         ).where(tuple_(EngagementEvent.lead_id, EngagementEvent.occurred_at).in_(wanted))
     )
     known = {tuple(row) for row in stored}
-    new_rows = []
+    new_rows: list[dict[str, Any]] = []
     for lead_id, activity in matched:
         key = (lead_id, activity.kind, activity.occurred_at, activity.detail)
         if key in known:

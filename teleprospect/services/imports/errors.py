@@ -11,11 +11,11 @@ class ImportError_(TeleprospectError):  # noqa: N801 - "ImportError" is a builti
     """An import that could not run; the message is one sentence for the user."""
 
 
-class ImportInvalid(ImportError_, Invalid):
+class ImportInvalid(Invalid, ImportError_):
     """What the import was given cannot be used: no such file, mapping, campaign or zone."""
 
 
-class AlreadyImported(ImportError_, Conflict):
+class AlreadyImported(Conflict, ImportError_):
     """The same file (by checksum) was imported before."""
 
     def __init__(self, batch_id: int, file_name: str, when: datetime, login: str) -> None:
@@ -26,7 +26,7 @@ class AlreadyImported(ImportError_, Conflict):
         )
 
 
-class ImportCancelled(ImportError_, Cancelled):
+class ImportCancelled(Cancelled, ImportError_):
     def __init__(self) -> None:
         super().__init__("The import was cancelled; nothing was changed.")
 

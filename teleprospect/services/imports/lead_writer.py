@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy import Table, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from teleprospect.core.column_mapping import MappingPlan
@@ -26,6 +26,11 @@ from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, Prep
 from teleprospect.services.scoring.scores import LeadScorer
 from teleprospect.store.bulk import BulkInsert
 from teleprospect.store.models import DoNotCallEntry, Lead, LeadHistory, LeadPhone
+
+# Declarative models type __table__ as a FromClause; these are their Tables.
+LEAD_TABLE = cast(Table, Lead.__table__)
+PHONE_TABLE = cast(Table, LeadPhone.__table__)
+HISTORY_TABLE = cast(Table, LeadHistory.__table__)
 
 #: How many duplicates the summary keeps in memory to show; the report file has them all.
 DUPLICATES_LISTED = 500
@@ -132,7 +137,7 @@ class LeadWriter:
         self.scorer = LeadScorer.for_import(session, campaign_id, region, now)
         self.lead_rows = BulkInsert(
             self.connection,
-            Lead.__table__,
+            LEAD_TABLE,
             _LEAD_INSERT_COLUMNS,
             {
                 "campaign_id": campaign_id,
@@ -146,9 +151,7 @@ class LeadWriter:
             },
             encoded=("extra", "priority"),  # JSON text, and a float already
         )
-        self.phone_rows = BulkInsert(
-            self.connection, LeadPhone.__table__, ("lead_id", *PHONE_COLUMNS)
-        )
+        self.phone_rows = BulkInsert(self.connection, PHONE_TABLE, ("lead_id", *PHONE_COLUMNS))
         # Keys of leads this file created, so a later row can match an earlier one.
         self.file_emails: _Recent = _Recent(FILE_KEYS_KEPT)
         self.file_phones: _Recent = _Recent(FILE_KEYS_KEPT)
@@ -250,7 +253,7 @@ class LeadWriter:
         PostgreSQL: taken from the column's sequence, as an INSERT would.
         """
         if self.is_sqlite:
-            last = self.connection.scalar(select(func.coalesce(func.max(Lead.id), 0)))
+            last = self.connection.scalar(select(func.coalesce(func.max(Lead.id), 0))) or 0
             return list(range(last + 1, last + 1 + count))
         return sorted(
             self.connection.scalars(
@@ -296,7 +299,7 @@ class LeadWriter:
         self.lead_rows.insert(lead_rows)
         self.phone_rows.insert(phone_rows)
         if history_rows:
-            self.connection.execute(insert(LeadHistory.__table__), history_rows)
+            self.connection.execute(insert(HISTORY_TABLE), history_rows)
 
     # -- duplicates
 

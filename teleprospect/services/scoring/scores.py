@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -536,7 +536,7 @@ class _ChunkScorer:
 
     def _score(
         self,
-        rows: list[Any],
+        rows: Sequence[Any],
         events: Mapping[int, list[tuple[Any, datetime]]],
         answers: Mapping[int, Mapping[str, Any]],
     ) -> _ScoredChunk:

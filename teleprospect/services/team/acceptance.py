@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.csv_reader import CsvError, CsvRow, read_rows, sniff
 from teleprospect.core.dedupe_keys import email_key
+from teleprospect.core.errors import Invalid
 from teleprospect.core.handoff import (
     EMAIL,
     LEAD_ID,
@@ -70,7 +71,7 @@ __all__ = [
 BAD_ROWS_LISTED = 500
 
 
-class VerdictError(ValueError):
+class VerdictError(Invalid):
     """A verdict that cannot be recorded (or a file that cannot be read); says why."""
 
 

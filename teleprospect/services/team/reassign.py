@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import HistoryKind
+from teleprospect.core.errors import Invalid
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
 from teleprospect.core.reassignment import Spread, plan_spread
@@ -65,7 +66,7 @@ __all__ = [
 CHUNK = 1000
 
 
-class ReassignError(ValueError):
+class ReassignError(Invalid):
     """A reassignment (or its undo) that cannot be done; the message says why."""
 
 
@@ -306,7 +307,7 @@ def _open_loads(session: Session, user_ids: Sequence[int]) -> dict[int, int]:
         )
         .group_by(Lead.owner_id)
     )
-    return {owner: count for owner, count in rows}
+    return {owner: count for owner, count in rows if owner is not None}
 
 
 def _plan(

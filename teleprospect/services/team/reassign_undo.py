@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import false, func, insert, select, update
+from sqlalchemy import CursorResult, false, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import HistoryKind
@@ -119,12 +119,12 @@ def undo_reassignment(
         leads: dict[int, Any] = {}
         later: dict[int, int] = {}
         for chunk in in_chunks(lead_ids):
-            for row in session.execute(
+            for lead_row in session.execute(
                 select(Lead.id, Lead.first_name, Lead.last_name, Lead.owner_id)
                 .where(Lead.id.in_(chunk))
                 .with_for_update(of=Lead)
             ):
-                leads[row.id] = row
+                leads[lead_row.id] = lead_row
             for lead_id, later_batch in session.execute(
                 select(ReassignmentMove.lead_id, func.min(ReassignmentMove.batch_id))
                 .where(
@@ -195,15 +195,19 @@ def _undo_moves(
     restored = 0
     for move in moves:
         for callback_id, before in move.callbacks or []:
-            restored += session.execute(
-                update(CallbackEntry)
-                .where(
-                    CallbackEntry.id == callback_id,
-                    CallbackEntry.done_at.is_(None),
-                    CallbackEntry.owner_id == move.to_owner_id,
-                )
-                .values(owner_id=before)
-                .execution_options(synchronize_session=False)
+            # execute() of an UPDATE gives a CursorResult; its typing says only Result.
+            restored += cast(
+                CursorResult[Any],
+                session.execute(
+                    update(CallbackEntry)
+                    .where(
+                        CallbackEntry.id == callback_id,
+                        CallbackEntry.done_at.is_(None),
+                        CallbackEntry.owner_id == move.to_owner_id,
+                    )
+                    .values(owner_id=before)
+                    .execution_options(synchronize_session=False)
+                ),
             ).rowcount
     logins = logins_of(session, [m.from_owner_id for m in moves] + [m.to_owner_id for m in moves])
     history = [
