@@ -15,8 +15,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from teleprospect.services.database import upgrade_database  # noqa: E402
 from teleprospect.store.database import Database  # noqa: E402
-from teleprospect.store.migrate import upgrade_to_head  # noqa: E402
 from tests.pg_server import start_server  # noqa: E402
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -74,9 +74,10 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
-    """A database at the newest schema, once on SQLite and once on PostgreSQL."""
+    """A database at the newest schema with the shipped defaults, as the app opens it;
+    once on SQLite and once on PostgreSQL."""
     database = Database(db_url)
-    upgrade_to_head(database)
+    upgrade_database(database)
     yield database
     database.dispose()
 
@@ -84,6 +85,6 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_db(sqlite_url: str) -> Iterator[Database]:
     database = Database(sqlite_url)
-    upgrade_to_head(database)
+    upgrade_database(database)
     yield database
     database.dispose()

@@ -174,7 +174,8 @@ def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
 
 
 def run_log_call(args: argparse.Namespace) -> int:
-    from teleprospect.services.calls.log_call import DecisionRefused, log_call
+    from teleprospect.services.calls.decisions import DecisionRefused
+    from teleprospect.services.calls.log_call import log_call
     from teleprospect.services.calls.scripts import active_script
 
     with database(args) as db:

@@ -87,7 +87,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
     # Imported here: the mapping is needed only when something failed.
     from teleprospect.core.errors import Cancelled, Refused
     from teleprospect.core.permissions import PermissionDenied
-    from teleprospect.services.calls.log_call import CallNotAllowed, DecisionRefused
+    from teleprospect.services.calls.decisions import DecisionRefused
+    from teleprospect.services.calls.log_call import CallNotAllowed
     from teleprospect.services.queue.claims import ClaimNotHeld
 
     if isinstance(error, CommandError):

@@ -100,14 +100,14 @@ def setup_parser(commands: Commands) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.imports.errors import AlreadyImported
     from teleprospect.services.imports.leads import (
-        AlreadyImported,
         LeadImportRequest,
         import_leads,
         load_mapping,
         preview_file,
-        save_mapping,
     )
+    from teleprospect.services.imports.mappings import save_mapping
 
     progress = TerminalProgress(f"Importing {args.file.name}")
     with database(args) as db:
@@ -165,7 +165,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_import_activity(args: argparse.Namespace) -> int:
     from teleprospect.services.identity.current_user import os_login
     from teleprospect.services.imports.activity import ActivityImportRequest, import_activity
-    from teleprospect.services.imports.leads import AlreadyImported
+    from teleprospect.services.imports.errors import AlreadyImported
 
     with database(args) as db:
         try:

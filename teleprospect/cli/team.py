@@ -171,7 +171,7 @@ def _add_workload(commands: Commands) -> None:
 
 
 def _campaign_id(db: Database, name: str) -> int:
-    from teleprospect.services.imports.leads import campaign_names
+    from teleprospect.services.imports.campaigns import campaign_names
 
     wanted = " ".join(name.split()).casefold()
     campaigns = campaign_names(db)
@@ -217,8 +217,8 @@ def run_reassign(args: argparse.Namespace) -> int:
         ReassignRequest,
         preview_reassignment,
         reassign,
-        undo_reassignment,
     )
+    from teleprospect.services.team.reassign_undo import undo_reassignment
 
     with database(args) as db:
         acting = acting_user_id(db, args)
@@ -395,7 +395,7 @@ def run_workload(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from teleprospect.services.team.acceptance import unanswered_handoffs
-    from teleprospect.services.team.reassign import workload
+    from teleprospect.services.team.workload import workload
 
     try:
         zone = ZoneInfo(args.time_zone)

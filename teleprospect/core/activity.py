@@ -15,6 +15,7 @@ from datetime import UTC, datetime, tzinfo
 
 from teleprospect.core.column_mapping import header_key
 from teleprospect.core.domain import EngagementKind
+from teleprospect.core.errors import Invalid
 from teleprospect.core.normalise import clean_text, normalise_email
 
 #: Column roles of an activity file.
@@ -158,7 +159,7 @@ _FORMATS = (
 _DAY_FIRST_SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}")
 
 
-class BadTimestamp(ValueError):
+class BadTimestamp(Invalid):
     pass
 
 

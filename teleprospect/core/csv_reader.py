@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from teleprospect.core.errors import Invalid
+
 __all__ = [
     "DELIMITERS",
     "SAMPLE_SIZE",
@@ -87,7 +89,7 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_LEGACY_FALLBACK, _cp1252_fallback)
 
 
-class CsvError(ValueError):
+class CsvError(Invalid):
     """The file cannot be read as a CSV; the message is one sentence for the user."""
 
 

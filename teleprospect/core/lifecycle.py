@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from teleprospect.core.errors import Refused
+
 
 class LeadStatus(StrEnum):
     NEW = "new"
@@ -54,7 +56,7 @@ ALLOWED_TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
 FINAL_STATES = frozenset(s for s, targets in ALLOWED_TRANSITIONS.items() if not targets)
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(Refused, ValueError):
     """A status change the lifecycle does not allow."""
 
     def __init__(self, current: LeadStatus, target: LeadStatus) -> None:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from teleprospect.core.errors import Invalid
 from teleprospect.core.normalise import fold
 
 __all__ = [
@@ -46,7 +47,7 @@ _KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 _WORD = re.compile(r"[^\W_]+")
 
 
-class TrackError(ValueError):
+class TrackError(Invalid):
     """A track that cannot be used; the message is one sentence naming what is wrong."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from teleprospect.core.domain import UserRole
+from teleprospect.core.errors import Refused
 
 __all__ = [
     "Action",
@@ -102,7 +103,7 @@ class UnknownLoginPolicy(StrEnum):
         return {"ask": "Ask them to pick their user", "refuse": "Refuse them"}[self.value]
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(Refused):
     """A refused action; the message is one sentence saying why."""
 
     def __init__(self, message: str, *, action: Action | None = None) -> None:

@@ -54,6 +54,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from teleprospect.core.domain import Disposition
+from teleprospect.core.errors import Invalid
 from teleprospect.core.lifecycle import LeadStatus
 
 __all__ = [
@@ -98,7 +99,7 @@ _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _SEARCH_DAYS = 8
 
 
-class CallingHoursError(ValueError):
+class CallingHoursError(Invalid):
     """Calling hours a team cannot have; the message is one sentence."""
 
 

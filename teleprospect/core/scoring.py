@@ -30,6 +30,7 @@ from typing import Any
 
 from teleprospect.core.dedupe_keys import company_key
 from teleprospect.core.domain import EngagementKind
+from teleprospect.core.errors import Invalid
 from teleprospect.core.normalise import fold
 
 __all__ = [
@@ -65,7 +66,7 @@ _SECONDS_PER_DAY = 86_400.0
 _MINUS = "\u2212"  # a real minus sign: "−10" reads better than "-10" next to "+8"
 
 
-class ScoringRulesError(ValueError):
+class ScoringRulesError(Invalid):
     """Rules that cannot be used; the message is one sentence a team lead can act on."""
 
 

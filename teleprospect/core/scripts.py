@@ -29,6 +29,8 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
+from teleprospect.core.errors import Invalid
+
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
@@ -63,11 +65,11 @@ FORMAT_VERSION = 1
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class ScriptError(ValueError):
+class ScriptError(Invalid):
     """A script that cannot be used; the message is one sentence a team lead can act on."""
 
 
-class AnswerError(ValueError):
+class AnswerError(Invalid):
     """An answer that does not fit its question; the message tells the rep what to type."""
 
 

@@ -1,4 +1,5 @@
-"""Opening the database for the app and the CLI: connect, then migrate to the newest schema."""
+"""Opening the database for the app and the CLI: connect, migrate to the newest schema and
+store the shipped defaults (script, tracks, scoring rules) where the team has none."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from teleprospect.services.defaults import seed_defaults
 from teleprospect.store.database import Database, DatabaseError, first_line
-
-__all__ = ["DatabaseError", "OpenedDatabase", "open_database", "schema_status"]
 from teleprospect.store.migrate import (
     UpgradeResult,
     current_revision,
@@ -18,6 +18,14 @@ from teleprospect.store.migrate import (
 )
 from teleprospect.store.models import Lead
 
+__all__ = [
+    "DatabaseError",
+    "OpenedDatabase",
+    "open_database",
+    "schema_status",
+    "upgrade_database",
+]
+
 
 @dataclass(frozen=True)
 class OpenedDatabase:
@@ -25,8 +33,17 @@ class OpenedDatabase:
     upgrade: UpgradeResult
 
 
+def upgrade_database(db: Database) -> UpgradeResult:
+    """Bring the schema up to date (backing up a SQLite file first), then store the
+    shipped defaults where the team has none. Safe to run again."""
+    result = upgrade_to_head(db)
+    seed_defaults(db)
+    return result
+
+
 def open_database(url: str, *, upgrade: bool = True) -> OpenedDatabase:
-    """Open ``url`` and bring its schema up to date (backing up a SQLite file first).
+    """Open ``url``, bring its schema up to date (backing up a SQLite file first) and
+    store the shipped defaults (see :func:`upgrade_database`).
 
     Raises :class:`DatabaseError` with one sentence a user can act on.
     """
@@ -35,7 +52,7 @@ def open_database(url: str, *, upgrade: bool = True) -> OpenedDatabase:
     if not upgrade:
         return OpenedDatabase(db, UpgradeResult(None, "", None))
     try:
-        result = upgrade_to_head(db)
+        result = upgrade_database(db)
     except (OperationalError, ProgrammingError) as exc:
         db.dispose()
         raise DatabaseError(

@@ -19,6 +19,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from teleprospect.core.errors import Unavailable
+
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -49,7 +51,7 @@ NETWORK_FILESYSTEMS = frozenset(
 )
 
 
-class DatabaseError(Exception):
+class DatabaseError(Unavailable):
     """A database problem explained in one sentence a user can act on."""
 
 

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from teleprospect.services.calls.drafts import CallDraft
     from teleprospect.services.calls.log_call import LoggedCall
     from teleprospect.services.identity.current_user import CurrentUser
-    from teleprospect.services.imports.leads import ImportSummary
+    from teleprospect.services.imports.reports import ImportSummary
     from teleprospect.services.queue.claims import (
         ClaimedLead,
         FilterChoices,

@@ -105,7 +105,7 @@ def test_import_activity_json(sqlite_url, leads_file, tmp_path, capsys) -> None:
 
 
 def test_a_dry_run_or_a_failed_import_leaves_no_new_campaign(sqlite_url, leads_file, capsys):  # noqa: ANN001, ANN201
-    from teleprospect.services.imports.leads import campaign_names
+    from teleprospect.services.imports.campaigns import campaign_names
     from teleprospect.store.database import Database
 
     code, out, err = run(

@@ -13,7 +13,7 @@ from teleprospect.demo.handoff import add_demo_handoffs
 from teleprospect.demo.loader import load_demo
 from teleprospect.services.team.acceptance import unanswered_handoffs
 from teleprospect.services.team.handoff import ExportRequest, export_handoff, handoff_batches
-from teleprospect.services.team.reassign import workload
+from teleprospect.services.team.workload import workload
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import HandoffItem, Lead, LeadHistory, User

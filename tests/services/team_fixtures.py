@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.store.database import Database
-from teleprospect.store.models import Campaign, Lead, User
+from teleprospect.store.models import CallbackEntry, Campaign, Lead, User
 
 # Wednesday 25 November 2026, 15:00 UTC.
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -57,3 +57,14 @@ def add_lead(db: Database, first: str = "Ada", **fields: object) -> int:
         s.add(lead)
         s.flush()
         return lead.id
+
+
+def add_callback(db: Database, lead_id: int, owner_id: int | None, **fields: object) -> int:
+    with db.write() as s:
+        cb = CallbackEntry(
+            lead_id=lead_id, due_at=fields.pop("due_at", NOW + timedelta(hours=2)),
+            owner_id=owner_id, **fields,
+        )  # fmt: skip
+        s.add(cb)
+        s.flush()
+        return cb.id

@@ -1,7 +1,8 @@
 """Qualification scripts in the database: published versions, the one in use.
 
 Every publication is a new version (the old ones stay: a call keeps the version it was
-asked from). The shipped BANT script becomes version 1 the first time anyone asks.
+asked from). The shipped BANT script becomes version 1 when the database is opened or
+upgraded (:func:`teleprospect.services.defaults.seed_defaults`); reading never writes.
 """
 
 from __future__ import annotations
@@ -11,18 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.errors import NotFound
 from teleprospect.core.permissions import Action
 from teleprospect.core.scripts import Script, default_script
 from teleprospect.services.identity.permissions import require_user
+from teleprospect.services.versions import publish_version
 from teleprospect.store.database import Database
 from teleprospect.store.models import PublishedScript, User
 from teleprospect.store.types import utcnow
 
 __all__ = [
+    "NoScriptPublished",
     "ScriptNotFound",
     "ScriptVersion",
     "active_script",
@@ -39,10 +42,18 @@ SHIPPED_BY = "Teleprospect"
 _SHIPPED_NOTE = "script shipped with Teleprospect"
 
 
-class ScriptNotFound(LookupError):
+class ScriptNotFound(NotFound):
     def __init__(self, version_id: int) -> None:
         super().__init__(f"There is no script version with id {version_id}.")
         self.version_id = version_id
+
+
+class NoScriptPublished(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "No qualification script is published; opening the database with Teleprospect"
+            " (or `teleprospect db upgrade`) stores the shipped one."
+        )
 
 
 @dataclass(frozen=True)
@@ -95,29 +106,31 @@ def _select() -> Any:
     ).outerjoin(User, User.id == PublishedScript.published_by_id)
 
 
-def seed_default_script(session: Session, *, now: datetime | None = None) -> None:
+def seed_default_script(session: Session, *, now: datetime | None = None) -> bool:
     """Store the shipped script as version 1 when no script was ever published (in the
-    caller's transaction)."""
-    if session.scalar(select(PublishedScript.id).limit(1)) is None:
-        script = default_script()
-        session.add(
-            PublishedScript(
-                name=script.name,
-                version=1,
-                definition=script.to_dict(),
-                published_at=now or utcnow(),
-                note=_SHIPPED_NOTE,
-            )
+    caller's transaction); whether it did."""
+    if session.scalar(select(PublishedScript.id).limit(1)) is not None:
+        return False
+    script = default_script()
+    session.add(
+        PublishedScript(
+            name=script.name,
+            version=1,
+            definition=script.to_dict(),
+            published_at=now or utcnow(),
+            note=_SHIPPED_NOTE,
         )
-        session.flush()
+    )
+    session.flush()
+    return True
 
 
 def active_script_in_session(session: Session) -> ScriptVersion:
-    """The newest published version, read in the caller's transaction (seeded if none)."""
+    """The newest published version, read in the caller's transaction; raises
+    :class:`NoScriptPublished` when there is none."""
     row = session.execute(_select().order_by(PublishedScript.version.desc()).limit(1)).first()
     if row is None:
-        seed_default_script(session)
-        row = session.execute(_select().order_by(PublishedScript.version.desc()).limit(1)).one()
+        raise NoScriptPublished()
     return _version(row)
 
 
@@ -129,20 +142,9 @@ def script_version_in_session(session: Session, version_id: int) -> ScriptVersio
 
 
 def active_script(db: Database) -> ScriptVersion:
-    """The newest published version; stores the shipped BANT script the first time."""
+    """The newest published version; raises :class:`NoScriptPublished` when there is none."""
     with db.read() as session:
-        row = session.execute(_select().order_by(PublishedScript.version.desc()).limit(1)).first()
-        if row is not None:
-            return _version(row)
-    try:
-        with db.write() as session:
-            seed_default_script(session)
-    except IntegrityError:
-        pass  # another workstation stored it at the same moment: the same script
-    with db.read() as session:
-        return _version(
-            session.execute(_select().order_by(PublishedScript.version.desc()).limit(1)).one()
-        )
+        return active_script_in_session(session)
 
 
 def script_version(db: Database, version_id: int) -> ScriptVersion:
@@ -153,7 +155,6 @@ def script_version(db: Database, version_id: int) -> ScriptVersion:
 
 def script_versions(db: Database) -> list[ScriptVersion]:
     """Every published version, newest first."""
-    active_script(db)
     with db.read() as session:
         rows = session.execute(_select().order_by(PublishedScript.version.desc())).all()
     return [_version(row) for row in rows]
@@ -165,26 +166,20 @@ def publish_script(
     """Publish ``script`` as the new version in use. Calls already made keep theirs."""
     data = script.to_dict()
     Script.from_dict(data)  # what cannot be read back is never stored
-    for attempt in range(2):
-        try:
-            with db.write() as session:
-                if user_id is not None:  # None: the system itself (seeding, upgrades)
-                    require_user(session, user_id, Action.EDIT_SCRIPTS)
-                seed_default_script(session)
-                latest = session.scalar(select(func.max(PublishedScript.version))) or 0
-                row = PublishedScript(
-                    name=script.name,
-                    version=latest + 1,
-                    definition=data,
-                    published_by_id=user_id,
-                    published_at=utcnow(),
-                    note=note,
-                )
-                session.add(row)
-                session.flush()
-                return script_version_in_session(session, row.id)
-        except IntegrityError:
-            # PostgreSQL: someone published at the same moment; number ours after theirs.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def publish(session: Session, version: int) -> ScriptVersion:
+        if user_id is not None:  # None: the system itself (seeding, upgrades)
+            require_user(session, user_id, Action.EDIT_SCRIPTS)
+        row = PublishedScript(
+            name=script.name,
+            version=version,
+            definition=data,
+            published_by_id=user_id,
+            published_at=utcnow(),
+            note=note,
+        )
+        session.add(row)
+        session.flush()
+        return script_version_in_session(session, row.id)
+
+    return publish_version(db, PublishedScript.version, publish)

@@ -16,7 +16,7 @@ from sqlalchemy import select, true
 
 from teleprospect.core.domain import UserRole
 from teleprospect.core.permissions import PermissionDenied, UnknownLoginPolicy
-from teleprospect.services.identity.permissions import UnknownUser
+from teleprospect.services.errors import UnknownUser
 from teleprospect.services.settings.team_settings import UNKNOWN_LOGINS, read_setting
 from teleprospect.store.database import Database
 from teleprospect.store.models import User

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import UserRole
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed_actions, require
+from teleprospect.services.errors import UnknownUser
 from teleprospect.store.database import Database
 from teleprospect.store.models import User
 
@@ -19,19 +20,12 @@ __all__ = [
     "Action",
     "Actor",
     "PermissionDenied",
-    "UnknownUser",
     "actor_in_session",
     "allowed_actions_of",
     "get_actor",
     "has_admin",
     "require_user",
 ]
-
-
-class UnknownUser(LookupError):
-    def __init__(self, who: object) -> None:
-        super().__init__(f"There is no user {who!r}.")
-        self.who = who
 
 
 def has_admin(session: Session) -> bool:

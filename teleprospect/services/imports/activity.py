@@ -27,20 +27,22 @@ from teleprospect.core.activity import (
 from teleprospect.core.csv_reader import CsvRow, read_rows, sniff
 from teleprospect.core.dedupe_keys import email_key
 from teleprospect.core.domain import ImportKind, ImportStatus
-from teleprospect.services.imports.leads import (
-    ROWS_PER_CHUNK,
+from teleprospect.services.imports.batches import (
     CancelCheck,
-    DryRunDone,
-    ImportCancelled,
-    ImportError_,
-    ImportFailed,
-    ImportReports,
     ProgressCallback,
     checked_source,
     failure_message,
     record_unfinished,
     user_id_of,
 )
+from teleprospect.services.imports.errors import (
+    DryRunDone,
+    ImportCancelled,
+    ImportFailed,
+    ImportInvalid,
+)
+from teleprospect.services.imports.leads import ROWS_PER_CHUNK
+from teleprospect.services.imports.reports import ImportReports
 from teleprospect.store.database import Database
 from teleprospect.store.models import EngagementEvent, ImportBatch, Lead
 from teleprospect.store.types import utcnow
@@ -112,11 +114,11 @@ def import_activity(
     try:
         assume = ZoneInfo(request.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ImportError_(f"{request.time_zone!r} is not a time zone name.") from None
+        raise ImportInvalid(f"{request.time_zone!r} is not a time zone name.") from None
     dialect = sniff(path, encoding=request.encoding, delimiter=request.delimiter)
     columns = request.columns or suggest_activity_columns(dialect.header)
     if not columns.get(EMAIL) or not columns.get(OCCURRED_AT):
-        raise ImportError_(
+        raise ImportInvalid(
             f"{path.name} needs a column with the person's email and one with the date "
             f"(found: {', '.join(dialect.header)})."
         )
@@ -233,7 +235,7 @@ def _store(
         ).where(tuple_(EngagementEvent.lead_id, EngagementEvent.occurred_at).in_(wanted))
     )
     known = {tuple(row) for row in stored}
-    new_rows = []
+    new_rows: list[dict[str, Any]] = []
     for lead_id, activity in matched:
         key = (lead_id, activity.kind, activity.occurred_at, activity.detail)
         if key in known:

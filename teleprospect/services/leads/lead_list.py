@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -59,7 +60,7 @@ _PAGE_COLUMNS = (
 
 def lead_page_query(
     *, after_id: int | None, limit: int, import_batch_id: int | None = None
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     """The SELECT behind :func:`lead_page` (tests read its query plan)."""
     query = (
         select(*_PAGE_COLUMNS)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.lifecycle import LeadStatus, check_transition
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadHistory
-
-
-class LeadNotFound(LookupError):
-    def __init__(self, lead_id: int) -> None:
-        super().__init__(f"There is no lead with id {lead_id}.")
-        self.lead_id = lead_id
 
 
 def apply_status(
@@ -46,3 +43,28 @@ def change_status(
         if lead is None:
             raise LeadNotFound(lead_id)
         apply_status(session, lead, LeadStatus(target), user_id=user_id, reason=reason)
+
+
+def add_history(
+    session: Session,
+    lead: Lead,
+    kind: HistoryKind,
+    *,
+    user_id: int | None,
+    now: datetime,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    reason: str = "",
+) -> None:
+    """One line of the lead's history (not a status change), in the caller's transaction."""
+    session.add(
+        LeadHistory(
+            lead=lead,
+            user_id=user_id,
+            at=now,
+            kind=kind,
+            from_value=from_value[:100] if from_value else from_value,
+            to_value=to_value[:100] if to_value else to_value,
+            reason=reason,
+        )
+    )

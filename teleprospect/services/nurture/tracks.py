@@ -1,7 +1,8 @@
 """Nurture tracks in the database, suggestions for a lead, and enrolments.
 
-The shipped tracks are stored the first time anyone asks for tracks. Enrolling happens
-when a call ends with the decision "back to nurture" (:func:`enrol` runs inside
+The shipped tracks are stored when the database is opened or upgraded
+(:func:`teleprospect.services.defaults.seed_defaults`); reading tracks never writes.
+Enrolling happens when a call ends with the decision "back to nurture" (:func:`enrol` runs inside
 :func:`teleprospect.services.calls.log_call.log_call`'s transaction): the lead's ``next_action_at``
 becomes the due time of the track's next call step, which is what brings a nurture lead
 back to a rep's queue (see :mod:`teleprospect.services.queue.claims`).
@@ -15,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import HistoryKind
+from teleprospect.core.errors import NotFound
 from teleprospect.core.nurture import (
     TouchKind,
     Track,
@@ -27,6 +28,7 @@ from teleprospect.core.nurture import (
     step_due_at,
     suggest_tracks,
 )
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadAnswer, LeadHistory, NurtureEnrollment, NurtureTrack
 from teleprospect.store.types import utcnow
@@ -34,7 +36,9 @@ from teleprospect.store.types import utcnow
 __all__ = [
     "BUYING_ROLE_QUESTION",
     "Enrolment",
+    "NoNurtureTracks",
     "TrackNotFound",
+    "best_track",
     "end_enrolment",
     "enrol",
     "nurture_tracks",
@@ -49,12 +53,20 @@ __all__ = [
 BUYING_ROLE_QUESTION = "authority"
 
 
-class TrackNotFound(LookupError):
+class TrackNotFound(NotFound):
     def __init__(self, key: str, known: list[str]) -> None:
         super().__init__(
             f"There is no nurture track {key!r}; the tracks are: {', '.join(known) or 'none'}."
         )
         self.key = key
+
+
+class NoNurtureTracks(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "The team has no nurture tracks; a team lead adds one (opening the database"
+            " stores the shipped ones when there are none)."
+        )
 
 
 _parsed: dict[str, Track] = {}
@@ -70,21 +82,24 @@ def _track_of(definition: dict[str, Any]) -> Track:
     return track
 
 
-def seed_default_tracks(session: Session, *, now: datetime | None = None) -> None:
-    """Store the shipped tracks when the team has none (in the caller's transaction)."""
-    if session.scalar(select(NurtureTrack.id).limit(1)) is None:
-        at = now or utcnow()
-        for track in default_tracks():
-            session.add(
-                NurtureTrack(
-                    key=track.key,
-                    name=track.name,
-                    definition=track.to_dict(),
-                    created_at=at,
-                    updated_at=at,
-                )
+def seed_default_tracks(session: Session, *, now: datetime | None = None) -> bool:
+    """Store the shipped tracks when the team has none (in the caller's transaction);
+    whether it did."""
+    if session.scalar(select(NurtureTrack.id).limit(1)) is not None:
+        return False
+    at = now or utcnow()
+    for track in default_tracks():
+        session.add(
+            NurtureTrack(
+                key=track.key,
+                name=track.name,
+                definition=track.to_dict(),
+                created_at=at,
+                updated_at=at,
             )
-        session.flush()
+        )
+    session.flush()
+    return True
 
 
 def _rows(session: Session) -> list[tuple[int, Track]]:
@@ -95,12 +110,8 @@ def _rows(session: Session) -> list[tuple[int, Track]]:
 
 
 def tracks_in_session(session: Session) -> list[tuple[int, Track]]:
-    """(row id, track) of every track, in the order they were added; seeded if none."""
-    rows = _rows(session)
-    if not rows:
-        seed_default_tracks(session)
-        rows = _rows(session)
-    return rows
+    """(row id, track) of every track, in the order they were added."""
+    return _rows(session)
 
 
 def track_by_key(session: Session, key: str) -> tuple[int, Track]:
@@ -112,18 +123,9 @@ def track_by_key(session: Session, key: str) -> tuple[int, Track]:
 
 
 def nurture_tracks(db: Database) -> list[Track]:
-    """Every nurture track; stores the shipped ones the first time."""
+    """Every nurture track, in the order they were added."""
     with db.read() as session:
-        rows = _rows(session)
-    if not rows:
-        try:
-            with db.write() as session:
-                seed_default_tracks(session)
-        except IntegrityError:
-            pass  # another workstation stored them at the same moment
-        with db.read() as session:
-            rows = _rows(session)
-    return [track for _, track in rows]
+        return [track for _, track in _rows(session)]
 
 
 def buying_role(session: Session, lead_id: int) -> str | None:
@@ -145,12 +147,17 @@ def suggestions_in_session(session: Session, lead: Lead) -> list[Track]:
     )
 
 
+def best_track(session: Session, lead: Lead) -> Track:
+    """The track suited best to ``lead``; raises :class:`NoNurtureTracks` when there is none."""
+    suggestions = suggestions_in_session(session, lead)
+    if not suggestions:
+        raise NoNurtureTracks()
+    return suggestions[0]
+
+
 def suggested_tracks(db: Database, lead_id: int) -> list[Track]:
     """Every track, the best suited to the lead first (industry, job function from the
     title, buying role from the answer to the authority question)."""
-    from teleprospect.services.queue.claims import LeadNotFound
-
-    nurture_tracks(db)  # seeded outside the read
     with db.read() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:

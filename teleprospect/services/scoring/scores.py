@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from teleprospect.core.call_zones import effective_call_zones, is_inbound
+from teleprospect.core.errors import Cancelled
 from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import PriorityWeights, stored_priority
 from teleprospect.core.scoring import (
@@ -36,8 +36,10 @@ from teleprospect.core.scoring import (
     compile_rules,
     default_rules,
 )
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
+from teleprospect.services.versions import publish_version
 from teleprospect.store.bulk import sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer, ScoringRuleSet
@@ -46,7 +48,6 @@ from teleprospect.store.types import UTCDateTime, utcnow
 __all__ = [
     "RESCORE_CHUNK",
     "ActiveRules",
-    "LeadNotFound",
     "LeadScorer",
     "RescoreCancelled",
     "RescoreSummary",
@@ -57,6 +58,7 @@ __all__ = [
     "rescore_lead",
     "rules_in_session",
     "save_rules",
+    "seed_default_rules",
     "score_breakdown",
 ]
 
@@ -71,13 +73,7 @@ ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
 
-class LeadNotFound(LookupError):
-    def __init__(self, lead_id: int) -> None:
-        super().__init__(f"There is no lead with id {lead_id}.")
-        self.lead_id = lead_id
-
-
-class RescoreCancelled(Exception):
+class RescoreCancelled(Cancelled):
     """Re-scoring stopped on request; the leads done so far keep their new scores (each
     lead records the rules version it was scored with)."""
 
@@ -141,24 +137,18 @@ def _default_data() -> dict[str, Any]:
     return _defaults[0]
 
 
-def _seed(session: Session) -> None:
-    if session.scalar(select(ScoringRuleSet.id).limit(1)) is None:
-        session.add(
-            ScoringRuleSet(version=DEFAULT_VERSION, rules=_default_data(), note=_DEFAULT_NOTE)
-        )
-        session.flush()
+def seed_default_rules(session: Session) -> bool:
+    """Store the shipped rules as version 1 when the team never stored any (in the
+    caller's transaction); whether it did."""
+    if session.scalar(select(ScoringRuleSet.id).limit(1)) is not None:
+        return False
+    session.add(ScoringRuleSet(version=DEFAULT_VERSION, rules=_default_data(), note=_DEFAULT_NOTE))
+    session.flush()
+    return True
 
 
 def active_rules(db: Database) -> ActiveRules:
-    """The rules in force; stores the shipped defaults as version 1 the first time."""
-    with db.read() as session:
-        if session.scalar(select(ScoringRuleSet.id).limit(1)) is not None:
-            return rules_in_session(session)
-    try:
-        with db.write() as session:
-            _seed(session)
-    except IntegrityError:
-        pass  # another workstation stored them at the same moment: the same rules
+    """The rules in force (the shipped ones, unsaved, when the team never stored any)."""
     with db.read() as session:
         return rules_in_session(session)
 
@@ -173,22 +163,15 @@ def save_rules(
     """
     data = rules.to_dict()
     ScoringRules.from_dict(data)  # what cannot be read back is never stored
-    for attempt in range(2):
-        try:
-            with db.write() as session:
-                if user_id is not None:  # None: the system itself (seeding, upgrades)
-                    require_user(session, user_id, Action.EDIT_SCORING_RULES)
-                _seed(session)
-                latest = session.scalar(select(func.max(ScoringRuleSet.version))) or 0
-                session.add(
-                    ScoringRuleSet(version=latest + 1, rules=data, created_by_id=user_id, note=note)
-                )
-            return ActiveRules(latest + 1, rules, _compiled_for(rules))
-        except IntegrityError:
-            # PostgreSQL: someone saved a version at the same moment; number ours after it.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def publish(session: Session, version: int) -> int:
+        if user_id is not None:  # None: the system itself (seeding, upgrades)
+            require_user(session, user_id, Action.EDIT_SCORING_RULES)
+        session.add(ScoringRuleSet(version=version, rules=data, created_by_id=user_id, note=note))
+        return version
+
+    version = publish_version(db, ScoringRuleSet.version, publish)
+    return ActiveRules(version, rules, _compiled_for(rules))
 
 
 # ----------------------------------------------------------------------------- one lead
@@ -553,7 +536,7 @@ class _ChunkScorer:
 
     def _score(
         self,
-        rows: list[Any],
+        rows: Sequence[Any],
         events: Mapping[int, list[tuple[Any, datetime]]],
         answers: Mapping[int, Mapping[str, Any]],
     ) -> _ScoredChunk:

@@ -234,7 +234,7 @@ class QueueSettings:
 
 def load_queue_settings(session: Session) -> QueueSettings:
     """The settings the queue needs, in one round trip."""
-    rows = dict(
+    rows: dict[str, Any] = dict(
         session.execute(
             select(TeamSetting.key, TeamSetting.value).where(
                 TeamSetting.key.in_(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.csv_reader import CsvError, CsvRow, read_rows, sniff
 from teleprospect.core.dedupe_keys import email_key
+from teleprospect.core.errors import Invalid
 from teleprospect.core.handoff import (
     EMAIL,
     LEAD_ID,
@@ -43,9 +44,9 @@ from teleprospect.core.handoff import (
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor
 from teleprospect.services.identity.permissions import require_user
-from teleprospect.services.imports.leads import ImportReports
+from teleprospect.services.imports.reports import ImportReports
 from teleprospect.services.leads.lifecycle import apply_status
-from teleprospect.services.nurture.tracks import enrol, suggestions_in_session, track_by_key
+from teleprospect.services.nurture.tracks import best_track, enrol, track_by_key
 from teleprospect.services.settings.team_settings import HANDOFF_RULES, read_setting
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, HandoffBatch, HandoffItem, Lead, User
@@ -70,7 +71,7 @@ __all__ = [
 BAD_ROWS_LISTED = 500
 
 
-class VerdictError(ValueError):
+class VerdictError(Invalid):
     """A verdict that cannot be recorded (or a file that cannot be read); says why."""
 
 
@@ -225,10 +226,7 @@ def apply_verdict(
         )
         return lead.status
     rules = read_setting(session, HANDOFF_RULES)
-    if track_key is None:
-        track = suggestions_in_session(session, lead)[0]
-    else:
-        track = track_by_key(session, track_key)[1]
+    track = best_track(session, lead) if track_key is None else track_by_key(session, track_key)[1]
     first_touch = now + timedelta(days=rules.rejected_nurture_days)
     move(
         LeadStatus.NURTURE,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.csv_export import CSV_ENCODING, write_csv
 from teleprospect.core.domain import HistoryKind
+from teleprospect.core.errors import Conflict, Invalid
 from teleprospect.core.handoff import (
     ExportFormat,
     LeadStory,
@@ -77,7 +78,7 @@ __all__ = [
 ]
 
 
-class ExportError(ValueError):
+class ExportError(Invalid):
     """An export that cannot be made; the message says why. Nothing was written."""
 
 
@@ -85,7 +86,7 @@ class NothingToExport(ExportError):
     """The selection holds no lead to export."""
 
 
-class AlreadyExported(ExportError):
+class AlreadyExported(Conflict, ExportError):
     """Leads picked by hand were handed off before and ``again`` was not asked."""
 
     def __init__(self, message: str, lead_ids: Sequence[int]) -> None:
@@ -170,7 +171,11 @@ class HandoffItemInfo:
 
 
 def _question_for(
-    session: Session, active: Script, question_id: str, call_id: int | None, cache: dict
+    session: Session,
+    active: Script,
+    question_id: str,
+    call_id: int | None,
+    cache: dict[int, Script],
 ) -> Question | None:
     if active.has_question(question_id):
         return active.question(question_id)
@@ -186,13 +191,15 @@ def _question_for(
 
 
 def _answers(
-    session: Session, lead_id: int, active: Script, cache: dict
+    session: Session, lead_id: int, active: Script, cache: dict[int, Script]
 ) -> tuple[StoryAnswer, ...]:
-    rows = session.execute(
-        select(LeadAnswer.question_id, LeadAnswer.value, LeadAnswer.call_id)
-        .where(LeadAnswer.lead_id == lead_id)
-        .order_by(LeadAnswer.id)
-    ).all()
+    rows = list(
+        session.execute(
+            select(LeadAnswer.question_id, LeadAnswer.value, LeadAnswer.call_id)
+            .where(LeadAnswer.lead_id == lead_id)
+            .order_by(LeadAnswer.id)
+        ).all()
+    )
     order = {q.id: i for i, q in enumerate(active.questions)}
     rows.sort(key=lambda row: (order.get(row.question_id, len(order)), row.question_id))
     found = []

@@ -1,4 +1,4 @@
-"""Reassigning leads between reps, undoing a reassignment, and the team's workload.
+"""Reassigning leads between reps (undoing one: :mod:`reassign_undo`).
 
 A reassignment selects leads (by filter or by hand), moves them to one rep or spreads
 them over several (in turn, or to the least loaded), and takes along what belongs to the
@@ -7,10 +7,6 @@ follow. Leads someone is working right now (a live claim) are skipped and listed
 the team lead includes them. Every move writes the lead's history (who, when, from, to,
 why) and the whole reassignment is one recorded batch that can be undone as one; an undo
 leaves alone, and names, the leads that moved again since.
-
-The workload view counts, for every active rep: the leads due for a call now, the
-callbacks due today, calls today and this week, connects and the leads they made
-sales-ready in a time frame.
 """
 
 from __future__ import annotations
@@ -18,37 +14,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    and_,
-    exists,
-    false,
     func,
     insert,
-    not_,
-    or_,
     select,
-    text,
-    true,
     update,
 )
 from sqlalchemy.orm import Session
 
-from teleprospect.core.domain import Disposition, HistoryKind, UserRole
+from teleprospect.core.domain import HistoryKind
+from teleprospect.core.errors import Invalid
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
-from teleprospect.core.reassignment import Spread, WorkloadPeriod, plan_spread, this_week, today
-from teleprospect.services.identity.permissions import UnknownUser, require_user
+from teleprospect.core.reassignment import Spread, plan_spread
+from teleprospect.services.errors import UnknownUser
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import rules_in_session
-from teleprospect.services.settings.team_settings import RETRY_RULES, read_setting
 from teleprospect.services.team.users import OPEN_STATUSES
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
-    QUEUE_INDEX_WHERE,
-    Call,
     CallbackEntry,
     Campaign,
     Lead,
@@ -68,26 +56,17 @@ __all__ = [
     "ReassignError",
     "ReassignRequest",
     "Reassignment",
-    "ReassignmentSummary",
-    "RefusedUndo",
-    "RepWorkload",
     "Spread",
-    "UndoResult",
-    "Workload",
-    "WorkloadPeriod",
     "preview_reassignment",
     "reassign",
-    "reassignment_batches",
     "select_lead_ids",
-    "undo_reassignment",
-    "workload",
 ]
 
 #: Leads per UPDATE … WHERE id IN (…): far below every backend's parameter limit.
-_CHUNK = 1000
+CHUNK = 1000
 
 
-class ReassignError(ValueError):
+class ReassignError(Invalid):
     """A reassignment (or its undo) that cannot be done; the message says why."""
 
 
@@ -200,48 +179,6 @@ class Reassignment:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class RefusedUndo:
-    lead_id: int
-    name: str
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
-class UndoResult:
-    batch_id: int
-    restored: int
-    callbacks_restored: int
-    enrollments_restored: int
-    refused: tuple[RefusedUndo, ...]
-
-    def describe(self) -> str:
-        text = f"Reassignment #{self.batch_id} undone: {self.restored:,} lead"
-        text += f"{'s' if self.restored != 1 else ''} back with their previous owner."
-        if self.refused:
-            text += f" {len(self.refused):,} left as they are: " + "; ".join(
-                f"#{r.lead_id} {r.name} ({r.why})" for r in self.refused[:10]
-            )
-            text += "…" if len(self.refused) > 10 else "."
-        return text
-
-
-@dataclass(frozen=True, slots=True)
-class ReassignmentSummary:
-    """One reassignment batch, for the list of past reassignments."""
-
-    id: int
-    at: datetime
-    by_name: str
-    reason: str
-    selection: str
-    spread: str
-    moved: int
-    skipped_claimed: int
-    undone_at: datetime | None
-    undo_note: str
-
-
 # ----------------------------------------------------------------------------- selecting
 
 
@@ -338,7 +275,7 @@ def _name(session: Session, user_id: int | None) -> str:
     return session.scalar(select(User.name).where(User.id == user_id)) or f"user #{user_id}"
 
 
-def _chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterator[Sequence[int]]:
+def in_chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
@@ -370,7 +307,7 @@ def _open_loads(session: Session, user_ids: Sequence[int]) -> dict[int, int]:
         )
         .group_by(Lead.owner_id)
     )
-    return {owner: count for owner, count in rows}
+    return {owner: count for owner, count in rows if owner is not None}
 
 
 def _plan(
@@ -457,7 +394,7 @@ def _plan(
     moving = [row for row in eligible if plan[row.id] != row.owner_id]
     result.unchanged = [row.id for row in eligible if plan[row.id] == row.owner_id]
     moving_ids = [row.id for row in moving]
-    for chunk in _chunks(moving_ids):
+    for chunk in in_chunks(moving_ids):
         for callback_id, lead_id, owner_id in session.execute(
             select(CallbackEntry.id, CallbackEntry.lead_id, CallbackEntry.owner_id)
             .where(
@@ -494,7 +431,7 @@ def _enrollments_to_move(
     """The open nurture enrollments of the moving leads. An enrollment has no owner of its
     own: it belongs to the lead, so it follows the lead's owner with nothing to update."""
     found: dict[int, list[tuple[int, int | None]]] = {}
-    for chunk in _chunks(list(lead_ids)):
+    for chunk in in_chunks(list(lead_ids)):
         for enrollment_id, lead_id in session.execute(
             select(NurtureEnrollment.id, NurtureEnrollment.lead_id)
             .where(NurtureEnrollment.lead_id.in_(chunk), NurtureEnrollment.ended_at.is_(None))
@@ -575,17 +512,17 @@ def reassign(
         return _outcome(plan, batch.id, request.include_claimed)
 
 
-def _logins(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {u for u in user_ids if u is not None}
     if not wanted:
         return {}
     return dict(session.execute(select(User.id, User.login).where(User.id.in_(wanted))).all())
 
 
-def _set_owner(
+def set_owner(
     session: Session, lead_ids: Sequence[int], owner_id: int | None, now: datetime
 ) -> None:
-    for chunk in _chunks(list(lead_ids)):
+    for chunk in in_chunks(list(lead_ids)):
         session.execute(
             update(Lead)
             .where(Lead.id.in_(chunk))
@@ -601,21 +538,21 @@ def _apply_moves(
     for move in plan.moves:
         by_target[move.to_owner_id].append(move.lead_id)
     for target, lead_ids in by_target.items():
-        _set_owner(session, lead_ids, target, now)
+        set_owner(session, lead_ids, target, now)
     new_owner = {move.lead_id: move.to_owner_id for move in plan.moves}
     callback_owner: dict[int, list[int]] = defaultdict(list)
     for lead_id, callbacks in plan.callbacks.items():
         for callback_id, _ in callbacks:
             callback_owner[new_owner[lead_id]].append(callback_id)
     for target, callback_ids in callback_owner.items():
-        for chunk in _chunks(callback_ids):
+        for chunk in in_chunks(callback_ids):
             session.execute(
                 update(CallbackEntry)
                 .where(CallbackEntry.id.in_(chunk))
                 .values(owner_id=target)
                 .execution_options(synchronize_session=False)
             )
-    logins = _logins(session, [m.from_owner_id for m in plan.moves] + list(by_target))
+    logins = logins_of(session, [m.from_owner_id for m in plan.moves] + list(by_target))
     why = f"Reassigned by {plan.actor.display} (reassignment #{batch.id})"
     why += f": {reason.rstrip('.')}." if reason else "."
     history, moves = [], []
@@ -649,324 +586,6 @@ def _apply_moves(
                 "undone": False,
             }
         )
-    for start in range(0, len(history), _CHUNK):
-        session.execute(insert(LeadHistory), history[start : start + _CHUNK])
-        session.execute(insert(ReassignmentMove), moves[start : start + _CHUNK])
-
-
-# ----------------------------------------------------------------------------- undo
-
-
-def undo_reassignment(
-    db: Database, batch_id: int, user_id: int, *, now: datetime | None = None
-) -> UndoResult:
-    """Put the leads of reassignment ``batch_id`` back with their previous owners, with
-    the callbacks (and enrollments) that moved along. Leads that moved again since, or
-    whose previous owner is deactivated, stay where they are and are listed."""
-    now = (now or utcnow()).astimezone(UTC)
-    with db.write() as session:
-        actor = require_user(session, user_id, Action.REASSIGN_OWN_LEADS)
-        batch = session.get(ReassignmentBatch, batch_id)
-        if batch is None:
-            raise ReassignError(f"There is no reassignment #{batch_id}.")
-        if batch.user_id != actor.user_id and not allowed(actor, Action.REASSIGN_OTHERS_LEADS):
-            raise PermissionDenied(
-                f"Only a team lead can undo someone else's reassignment; {actor.display} is a "
-                f"{actor.role.label.lower()}.",
-                action=Action.REASSIGN_OTHERS_LEADS,
-            )
-        moves = list(
-            session.scalars(
-                select(ReassignmentMove)
-                .where(ReassignmentMove.batch_id == batch_id, ReassignmentMove.undone == false())
-                .order_by(ReassignmentMove.id)
-            )
-        )
-        if not moves:
-            when = f" on {batch.undone_at:%Y-%m-%d %H:%M} UTC" if batch.undone_at else ""
-            raise ReassignError(f"Reassignment #{batch_id} was already undone{when}.")
-        lead_ids = [m.lead_id for m in moves]
-        leads: dict[int, Any] = {}
-        later: dict[int, int] = {}
-        for chunk in _chunks(lead_ids):
-            for row in session.execute(
-                select(Lead.id, Lead.first_name, Lead.last_name, Lead.owner_id)
-                .where(Lead.id.in_(chunk))
-                .with_for_update(of=Lead)
-            ):
-                leads[row.id] = row
-            for lead_id, later_batch in session.execute(
-                select(ReassignmentMove.lead_id, func.min(ReassignmentMove.batch_id))
-                .where(
-                    ReassignmentMove.lead_id.in_(chunk),
-                    ReassignmentMove.batch_id > batch_id,
-                    ReassignmentMove.undone == false(),
-                )
-                .group_by(ReassignmentMove.lead_id)
-            ):
-                later[lead_id] = later_batch
-        users = {
-            u.id: u
-            for u in session.scalars(
-                select(User).where(
-                    User.id.in_(
-                        {m.from_owner_id for m in moves if m.from_owner_id}
-                        | {row.owner_id for row in leads.values() if row.owner_id}
-                    )
-                )
-            )
-        }
-        refused: list[RefusedUndo] = []
-        restore: list[ReassignmentMove] = []
-        for move in moves:
-            row = leads.get(move.lead_id)
-            if row is None:  # the lead was erased since
-                move.undone = True
-                continue
-            name = f"{row.first_name} {row.last_name}".strip()
-            previous = users.get(move.from_owner_id) if move.from_owner_id else None
-            if move.lead_id in later:
-                why = f"moved again by reassignment #{later[move.lead_id]}"
-            elif row.owner_id != move.to_owner_id:
-                now_owner = users.get(row.owner_id) if row.owner_id else None
-                why = f"now owned by {now_owner.name if now_owner else 'nobody'}"
-            elif previous is not None and not previous.is_active:
-                why = f"{previous.name} is deactivated"
-            else:
-                restore.append(move)
-                continue
-            refused.append(RefusedUndo(move.lead_id, name, why))
-        callbacks_restored = _undo_moves(session, actor, batch, restore, now)
-        batch.undone_at = now
-        batch.undone_by_id = actor.user_id
-        if refused:
-            batch.undo_note = "; ".join(f"#{r.lead_id} {r.why}" for r in refused)[:4000]
-        return UndoResult(
-            batch_id,
-            len(restore),
-            callbacks_restored,
-            sum(len(m.enrollments or []) for m in restore),
-            tuple(refused),
-        )
-
-
-def _undo_moves(
-    session: Session,
-    actor: Actor,
-    batch: ReassignmentBatch,
-    moves: list[ReassignmentMove],
-    now: datetime,
-) -> int:
-    by_owner: dict[int | None, list[int]] = defaultdict(list)
-    for move in moves:
-        by_owner[move.from_owner_id].append(move.lead_id)
-    for owner, lead_ids in by_owner.items():
-        _set_owner(session, lead_ids, owner, now)
-    restored = 0
-    for move in moves:
-        for callback_id, before in move.callbacks or []:
-            restored += session.execute(
-                update(CallbackEntry)
-                .where(
-                    CallbackEntry.id == callback_id,
-                    CallbackEntry.done_at.is_(None),
-                    CallbackEntry.owner_id == move.to_owner_id,
-                )
-                .values(owner_id=before)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-    logins = _logins(session, [m.from_owner_id for m in moves] + [m.to_owner_id for m in moves])
-    history = [
-        {
-            "lead_id": move.lead_id,
-            "user_id": actor.user_id,
-            "at": now,
-            "kind": HistoryKind.OWNER,
-            "from_value": logins.get(move.to_owner_id),
-            "to_value": logins.get(move.from_owner_id) if move.from_owner_id else None,
-            "reason": f"Reassignment #{batch.id} undone by {actor.display}.",
-        }
-        for move in moves
-    ]
-    for start in range(0, len(history), _CHUNK):
-        session.execute(insert(LeadHistory), history[start : start + _CHUNK])
-    for move in moves:
-        move.undone = True
-    return restored
-
-
-def reassignment_batches(db: Database, *, limit: int = 50) -> list[ReassignmentSummary]:
-    """The latest reassignments, newest first (for a list offering undo)."""
-    with db.read() as session:
-        rows = session.execute(
-            select(ReassignmentBatch, User.name)
-            .outerjoin(User, User.id == ReassignmentBatch.user_id)
-            .order_by(ReassignmentBatch.id.desc())
-            .limit(limit)
-        ).all()
-        return [
-            ReassignmentSummary(
-                b.id,
-                b.at,
-                name or "",
-                b.reason,
-                b.selection,
-                b.spread,
-                b.moved,
-                b.skipped_claimed,
-                b.undone_at,
-                b.undo_note,
-            )
-            for b, name in rows
-        ]
-
-
-# ----------------------------------------------------------------------------- workload
-
-
-@dataclass(frozen=True, slots=True)
-class RepWorkload:
-    user_id: int
-    login: str
-    name: str
-    role: UserRole
-    #: Leads they own that are due for a call now (whatever their local time).
-    queue_size: int
-    #: Leads they own that are still being worked (new, working, nurture, sales-ready).
-    open_leads: int
-    #: Their open personal callbacks due by the end of today (overdue ones included).
-    due_callbacks: int
-    calls_today: int
-    calls_this_week: int
-    #: Calls in the period that reached the person.
-    connects: int
-    #: Leads they moved to sales-ready in the period.
-    made_sales_ready: int
-
-
-@dataclass(frozen=True, slots=True)
-class Workload:
-    reps: tuple[RepWorkload, ...]
-    #: The time frame of ``connects`` and ``made_sales_ready``.
-    period: WorkloadPeriod
-    today: WorkloadPeriod
-    week: WorkloadPeriod
-    now: datetime
-
-    def total(self, name: str) -> int:
-        return sum(getattr(rep, name) for rep in self.reps)
-
-
-def _count_by(session: Session, query: Any) -> dict[int, int]:
-    return {key: count for key, count in session.execute(query) if key is not None}
-
-
-def workload(
-    db: Database,
-    user_id: int,
-    *,
-    now: datetime | None = None,
-    period: WorkloadPeriod | None = None,
-    zone: tzinfo = UTC,
-) -> Workload:
-    """Every active rep's workload (team leads only). "Today" and "this week" are read in
-    ``zone``; connects and sales-ready counts cover ``period`` (default: this week)."""
-    now = (now or utcnow()).astimezone(UTC)
-    day, week = today(now, zone), this_week(now, zone)
-    period = period or week
-    with db.read() as session:
-        require_user(session, user_id, Action.VIEW_WORKLOAD)
-        reps = list(
-            session.scalars(select(User).where(User.is_active == true()).order_by(User.name))
-        )
-        ids = [u.id for u in reps]
-        retry = read_setting(session, RETRY_RULES)
-        working = [LeadStatus.NEW.value, LeadStatus.WORKING.value]
-        future_callback = exists().where(
-            CallbackEntry.lead_id == Lead.id,
-            CallbackEntry.done_at.is_(None),
-            CallbackEntry.due_at > now,
-        )
-        queue = _count_by(
-            session,
-            select(Lead.owner_id, func.count())
-            .where(
-                Lead.owner_id.in_(ids),
-                text(QUEUE_INDEX_WHERE),
-                or_(
-                    and_(
-                        Lead.status.in_(working),
-                        or_(Lead.next_action_at.is_(None), Lead.next_action_at <= now),
-                        Lead.attempts < retry.max_attempts,
-                    ),
-                    and_(
-                        Lead.status == LeadStatus.NURTURE.value,
-                        Lead.next_action_at.is_not(None),
-                        Lead.next_action_at <= now,
-                    ),
-                ),
-                not_(future_callback),
-            )
-            .group_by(Lead.owner_id),
-        )
-        open_leads = _count_by(
-            session,
-            select(Lead.owner_id, func.count())
-            .where(Lead.owner_id.in_(ids), Lead.status.in_([s.value for s in OPEN_STATUSES]))
-            .group_by(Lead.owner_id),
-        )
-        callbacks = _count_by(
-            session,
-            select(CallbackEntry.owner_id, func.count())
-            .where(
-                CallbackEntry.owner_id.in_(ids),
-                CallbackEntry.done_at.is_(None),
-                CallbackEntry.due_at < day.end,
-            )
-            .group_by(CallbackEntry.owner_id),
-        )
-
-        def calls_in(start: datetime, end: datetime, *extra: Any) -> dict[int, int]:
-            return _count_by(
-                session,
-                select(Call.user_id, func.count())
-                .where(
-                    Call.user_id.in_(ids), Call.started_at >= start, Call.started_at < end, *extra
-                )
-                .group_by(Call.user_id),
-            )
-
-        calls_today = calls_in(day.start, day.end)
-        calls_week = calls_in(week.start, week.end)
-        connects = calls_in(
-            period.start, period.end, Call.disposition == Disposition.CONNECTED.value
-        )
-        ready = _count_by(
-            session,
-            select(LeadHistory.user_id, func.count(func.distinct(LeadHistory.lead_id)))
-            .where(
-                LeadHistory.user_id.in_(ids),
-                LeadHistory.kind == HistoryKind.STATUS.value,
-                LeadHistory.to_value == LeadStatus.SALES_READY.value,
-                LeadHistory.at >= period.start,
-                LeadHistory.at < period.end,
-            )
-            .group_by(LeadHistory.user_id),
-        )
-        rows = tuple(
-            RepWorkload(
-                u.id,
-                u.login,
-                u.name,
-                u.role,
-                queue.get(u.id, 0),
-                open_leads.get(u.id, 0),
-                callbacks.get(u.id, 0),
-                calls_today.get(u.id, 0),
-                calls_week.get(u.id, 0),
-                connects.get(u.id, 0),
-                ready.get(u.id, 0),
-            )
-            for u in reps
-        )
-    return Workload(rows, period, day, week, now)
+    for start in range(0, len(history), CHUNK):
+        session.execute(insert(LeadHistory), history[start : start + CHUNK])
+        session.execute(insert(ReassignmentMove), moves[start : start + CHUNK])

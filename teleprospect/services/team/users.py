@@ -17,13 +17,10 @@ from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import UserRole
+from teleprospect.core.errors import Invalid, Refused
 from teleprospect.core.lifecycle import LeadStatus
-from teleprospect.services.identity.permissions import (
-    Action,
-    PermissionDenied,
-    UnknownUser,
-    require_user,
-)
+from teleprospect.services.errors import UnknownUser
+from teleprospect.services.identity.permissions import Action, PermissionDenied, require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import CallbackEntry, Lead, User
 from teleprospect.store.types import utcnow
@@ -52,11 +49,11 @@ OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.NURTURE, LeadSta
 _LOGIN = re.compile(r"^[A-Za-z0-9._@\\-][A-Za-z0-9._@\\ -]{0,63}$")
 
 
-class UserError(ValueError):
+class UserError(Invalid):
     """A user change that cannot be made; the message says why."""
 
 
-class LastAdmin(UserError):
+class LastAdmin(Refused, UserError):
     """The change would leave the team without an active admin."""
 
 

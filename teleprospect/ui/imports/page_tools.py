@@ -8,7 +8,7 @@ from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView
 
 from teleprospect.core.csv_reader import CsvError
-from teleprospect.services.imports.leads import ImportError_
+from teleprospect.services.imports.errors import ImportError_
 from teleprospect.ui.errors import error_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex

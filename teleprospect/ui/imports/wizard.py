@@ -26,15 +26,15 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from teleprospect.config import data_dir
 from teleprospect.core.column_mapping import ColumnMapping
 from teleprospect.services.identity.current_user import os_login
+from teleprospect.services.imports.campaigns import campaign_names
+from teleprospect.services.imports.errors import AlreadyImported
 from teleprospect.services.imports.leads import (
-    AlreadyImported,
     ImportPreview,
     ImportSummary,
     LeadImportRequest,
-    campaign_names,
     import_leads,
-    saved_mapping_names,
 )
+from teleprospect.services.imports.mappings import saved_mapping_names
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.imports.file_page import FilePage
 from teleprospect.ui.imports.mapping_page import MappingPage

@@ -186,7 +186,8 @@ class TeamView(QWidget):
         def read() -> _Snapshot:
             from teleprospect.services.team.acceptance import unanswered_handoffs
             from teleprospect.services.team.handoff import handoff_batches
-            from teleprospect.services.team.reassign import reassignment_batches, workload
+            from teleprospect.services.team.reassign_undo import reassignment_batches
+            from teleprospect.services.team.workload import workload
 
             return _Snapshot(
                 workload(db, user_id, now=now, zone=local_zone()),
@@ -277,7 +278,7 @@ class TeamView(QWidget):
         db, user_id, now = self.db, self.user_id, self.now()
 
         def undo() -> Any:
-            from teleprospect.services.team.reassign import undo_reassignment
+            from teleprospect.services.team.reassign_undo import undo_reassignment
 
             return undo_reassignment(db, batch.id, user_id, now=now)
 

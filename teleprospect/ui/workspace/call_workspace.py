@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
+from teleprospect.services.calls.decisions import DecisionRefused
 from teleprospect.services.calls.drafts import CallDraft, DraftStore
-from teleprospect.services.calls.log_call import DecisionKind, DecisionRefused
 from teleprospect.store.database import first_line
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
@@ -534,7 +535,7 @@ class CallWorkspace(QWidget):
         generation, now = self._generation, self.now()
 
         def read() -> tuple[int, Any]:
-            from teleprospect.services.calls.log_call import lead_readiness
+            from teleprospect.services.calls.readiness import lead_readiness
 
             return lead_readiness(db, lead_id, answers, now=now)
 

@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
 from teleprospect.core.scripts import DisqualifyReason, ExceptionReason
-from teleprospect.services.calls.log_call import Decision, DecisionKind
+from teleprospect.services.calls.decisions import Decision
 from teleprospect.ui.desk.queue_model import local_zone
 from teleprospect.ui.signals import emit
 

@@ -9,8 +9,9 @@ import pytest
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import EngagementKind
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.services.calls.decisions import Decision
 from teleprospect.services.calls.lead_detail import LeadChanged, lead_detail, update_contact
-from teleprospect.services.calls.log_call import Decision, log_call, start_call
+from teleprospect.services.calls.log_call import log_call, start_call
 from teleprospect.store.database import Database
 from teleprospect.store.models import DoNotCallEntry, EngagementEvent, LeadPhone
 from tests.services.call_fixtures import (

@@ -14,16 +14,14 @@ from teleprospect.core.domain import Disposition
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.queue_policy import ExhaustedOutcome, QueueTier, RetryRules
 from teleprospect.core.scripts import AnswerError
+from teleprospect.services.calls.decisions import Decision, DecisionRefused, check_decision
 from teleprospect.services.calls.log_call import (
     CallNotAllowed,
     ClaimRequired,
-    Decision,
-    DecisionRefused,
-    check_decision,
-    lead_readiness,
     log_call,
     start_call,
 )
+from teleprospect.services.calls.readiness import lead_readiness
 from teleprospect.services.queue.claims import claim_next, queue_page
 from teleprospect.services.settings.team_settings import RETRY_RULES, write_setting
 from teleprospect.store.database import Database

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from teleprospect.core.domain import EngagementKind
 from teleprospect.services.imports.activity import ActivityImportRequest, import_activity
-from teleprospect.services.imports.leads import AlreadyImported, ImportError_
+from teleprospect.services.imports.errors import AlreadyImported, ImportError_
 from teleprospect.store.database import Database
 from teleprospect.store.models import EngagementEvent, Lead
 

@@ -12,21 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from teleprospect.core.dedupe_keys import match_key
 from teleprospect.core.domain import DuplicatePolicy, ImportStatus
+from teleprospect.services.database import upgrade_database
+from teleprospect.services.imports import lead_writer
 from teleprospect.services.imports import leads as importing
-from teleprospect.services.imports.leads import (
-    AlreadyImported,
-    ImportCancelled,
-    ImportFailed,
-    LeadImportRequest,
-    campaign_names,
-    find_or_create_campaign,
-    import_leads,
-    load_mapping,
-    preview_file,
-    save_mapping,
-)
+from teleprospect.services.imports.campaigns import campaign_names, find_or_create_campaign
+from teleprospect.services.imports.errors import AlreadyImported, ImportCancelled, ImportFailed
+from teleprospect.services.imports.leads import LeadImportRequest, import_leads, preview_file
+from teleprospect.services.imports.mappings import load_mapping, save_mapping
 from teleprospect.store.database import Database
-from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
 
 HEADER = ["First Name", "Last Name", "Company", "Email", "Phone", "Mobile", "Country", "Title"]
@@ -214,7 +207,7 @@ def test_an_error_mid_import_changes_nothing_and_is_recorded(db, tmp_path, monke
     ]
     path = write_csv(tmp_path / "a.csv", rows)
     monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 10)
-    real = importing._LeadWriter.write_chunk
+    real = lead_writer.LeadWriter.write_chunk
     calls = {"n": 0}
 
     def failing(self, *args):  # noqa: ANN001, ANN002, ANN202
@@ -223,7 +216,7 @@ def test_an_error_mid_import_changes_nothing_and_is_recorded(db, tmp_path, monke
             raise RuntimeError("disk full")
         return real(self, *args)
 
-    monkeypatch.setattr(importing._LeadWriter, "write_chunk", failing)
+    monkeypatch.setattr(lead_writer.LeadWriter, "write_chunk", failing)
     with pytest.raises(ImportFailed, match="nothing was imported"):
         import_leads(db, request(path, report_dir=tmp_path / "r"))
     assert count(db, Lead) == 0 and count(db, LeadPhone) == 0
@@ -241,7 +234,7 @@ def test_a_campaign_named_for_the_import_exists_only_if_the_import_does(
     assert dry.campaign == "Autumn fair" and dry.campaign_created
     assert campaign_names(db) == []
 
-    monkeypatch.setattr(importing._LeadWriter, "write_chunk", lambda *_: 1 / 0)
+    monkeypatch.setattr(lead_writer.LeadWriter, "write_chunk", lambda *_: 1 / 0)
     with pytest.raises(ImportFailed):
         import_leads(db, request(path, campaign_name="Autumn fair"))
     assert campaign_names(db) == []
@@ -309,7 +302,7 @@ def test_worker_processes_give_the_same_leads_as_inline(db, tmp_path, monkeypatc
     ]
     path = write_csv(tmp_path / "a.csv", rows)
     inline_db = Database(f"sqlite:///{tmp_path / 'inline.sqlite3'}")
-    upgrade_to_head(inline_db)
+    upgrade_database(inline_db)
     mark = DuplicatePolicy.MARK
     inline = import_leads(inline_db, request(path, parallel=False, on_duplicate=mark))
     workers = import_leads(db, request(path, parallel=True, on_duplicate=mark))
@@ -340,7 +333,7 @@ def test_an_import_leaves_garbage_collection_as_it_was(db, tmp_path, monkeypatch
     before = gc.get_threshold()
     import_leads(db, request(write_csv(tmp_path / "a.csv", ROWS)))
     assert gc.get_threshold() == before
-    monkeypatch.setattr(importing._LeadWriter, "write_chunk", lambda *_: 1 / 0)
+    monkeypatch.setattr(lead_writer.LeadWriter, "write_chunk", lambda *_: 1 / 0)
     with pytest.raises(ImportFailed):
         import_leads(db, request(write_csv(tmp_path / "b.csv", ROWS[:2])))
     assert gc.get_threshold() == before
@@ -386,9 +379,9 @@ def test_duplicates_are_all_in_a_report_and_memory_forgets_old_keys(
     db: Database, tmp_path, monkeypatch
 ) -> None:
     """Past FILE_KEYS_KEPT leads, earlier rows are found through the database instead."""
-    monkeypatch.setattr(importing, "FILE_KEYS_KEPT", 3)
+    monkeypatch.setattr(lead_writer, "FILE_KEYS_KEPT", 3)
     monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 4)
-    monkeypatch.setattr(importing, "DUPLICATES_LISTED", 1)
+    monkeypatch.setattr(lead_writer, "DUPLICATES_LISTED", 1)
     rows = [[f"P{i}", "Person", f"Co {i}", f"p{i}@co.example", "", "", "US", ""] for i in range(20)]
     rows += [
         ["Again", "First", "", "p0@co.example", "", "", "", ""],

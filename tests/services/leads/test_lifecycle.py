@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from teleprospect.core.domain import HistoryKind, UserRole
 from teleprospect.core.lifecycle import IllegalTransition, LeadStatus
-from teleprospect.services.leads.lifecycle import LeadNotFound, change_status
+from teleprospect.services.errors import LeadNotFound
+from teleprospect.services.leads.lifecycle import change_status
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadHistory, User
 

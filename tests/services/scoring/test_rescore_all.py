@@ -14,6 +14,7 @@ from teleprospect.core.domain import EngagementKind
 from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import stored_priority
 from teleprospect.core.scoring import KeywordRule
+from teleprospect.services.database import upgrade_database
 from teleprospect.services.scoring import scores as scoring
 from teleprospect.services.scoring.scores import (
     RescoreCancelled,
@@ -24,7 +25,6 @@ from teleprospect.services.scoring.scores import (
     score_breakdown,
 )
 from teleprospect.store.database import Database
-from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -146,7 +146,7 @@ def test_a_lead_edited_during_the_rescore_keeps_its_edit(pg_url: str, monkeypatc
     from its old data. On SQLite the chunk is read and written under one write lock, so no
     edit can come in between."""
     db = Database(pg_url)
-    upgrade_to_head(db)
+    upgrade_database(db)
     try:
         vera, *_ = add_leads(db)
         read_and_score = scoring._ChunkScorer.read_and_score

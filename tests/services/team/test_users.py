@@ -11,13 +11,14 @@ from sqlalchemy import select
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, PermissionDenied, UnknownLoginPolicy
+from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.current_user import (
     LoginRefused,
     acting_user_id,
     identify,
     pick_user,
 )
-from teleprospect.services.identity.permissions import UnknownUser, allowed_actions_of
+from teleprospect.services.identity.permissions import allowed_actions_of
 from teleprospect.services.settings.team_settings import (
     UNKNOWN_LOGINS,
     change_team_setting,

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from teleprospect.core.column_mapping import ColumnMapping, ColumnTarget, LeadField, PhoneLabel
 from teleprospect.core.domain import DuplicatePolicy
-from teleprospect.services.imports.leads import saved_mapping_names
+from teleprospect.services.imports.mappings import saved_mapping_names
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, LeadPhone
 from teleprospect.ui import background
@@ -405,7 +405,7 @@ def test_models_pass_the_qt_model_tester(qtmodeltester) -> None:
     preview.set_rows(("a", "b"), [["1", "2"], ["3"]])
     qtmodeltester.check(preview)
 
-    from teleprospect.services.imports.leads import DuplicateFound
+    from teleprospect.services.imports.reports import DuplicateFound
 
     duplicates = DuplicateListModel()
     duplicates.set_duplicates([DuplicateFound(3, 7, "Anna Berg", "same email", "skipped")])

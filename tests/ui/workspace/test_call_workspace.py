@@ -225,7 +225,7 @@ def test_a_fully_qualified_lead_goes_sales_ready(open_window, demo_db, qtbot) ->
 
 
 def workspace_readiness(db: Database, lead_id: int, workspace):  # noqa: ANN201
-    from teleprospect.services.calls.log_call import lead_readiness
+    from teleprospect.services.calls.readiness import lead_readiness
 
     return lead_readiness(db, lead_id, workspace.script_runner.answers(), now=NOW)
 

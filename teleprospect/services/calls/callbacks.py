@@ -1,0 +1,22 @@
+"""Callbacks a call closes: the promise kept, or replaced by the call's outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from teleprospect.store.models import CallbackEntry
+
+
+def close_callbacks(session: Session, lead_id: int, now: datetime, *, due_only: bool) -> None:
+    condition = [CallbackEntry.lead_id == lead_id, CallbackEntry.done_at.is_(None)]
+    if due_only:
+        condition.append(CallbackEntry.due_at <= now)
+    session.execute(
+        update(CallbackEntry)
+        .where(*condition)
+        .values(done_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,170 @@
+"""A lead's score and readiness checklist with the answers given on a call.
+
+What the checks and the writes of one call need is read once, in the caller's
+transaction (:func:`call_context`); :func:`lead_readiness` shows it live while the rep
+types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from teleprospect.core.scripts import (
+    AnswerError,
+    AnswerValue,
+    Readiness,
+    Script,
+    from_json,
+    readiness,
+    to_json,
+    visible_questions,
+)
+from teleprospect.services.calls.scripts import (
+    ScriptVersion,
+    active_script_in_session,
+    script_version_in_session,
+)
+from teleprospect.services.errors import LeadNotFound
+from teleprospect.services.scoring.scores import known_answers, lead_score_input, rules_in_session
+from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
+from teleprospect.store.database import Database
+from teleprospect.store.models import Call, Lead
+from teleprospect.store.types import utcnow
+
+
+def checked_now(now: datetime | None) -> datetime:
+    now = now or utcnow()
+    if now.tzinfo is None:
+        raise ValueError(f"naive datetime {now!r}: pass an aware (UTC) datetime")
+    return now.astimezone(UTC)
+
+
+@dataclass
+class CallContext:
+    """What the checks and the writes of one call need, read in one transaction."""
+
+    lead: Lead
+    now: datetime
+    version: ScriptVersion
+    settings: QueueSettings
+    #: Answers given on this call (storage form), only questions shown.
+    given: dict[str, Any]
+    #: The lead's answers after this call (storage form): known, then given, minus cleared.
+    merged: dict[str, Any]
+    #: Question ids whose known answer goes (cleared, or hidden by a changed answer).
+    dropped: set[str]
+    score: int
+    threshold: int
+    readiness: Readiness
+
+    @property
+    def script(self) -> Script:
+        return self.version.script
+
+
+def _typed(script: Script, stored: Mapping[str, Any]) -> dict[str, AnswerValue]:
+    typed: dict[str, AnswerValue] = {}
+    for qid, raw in stored.items():
+        if not script.has_question(qid):
+            continue
+        try:
+            typed[qid] = from_json(script.question(qid), raw)
+        except AnswerError:
+            continue  # given under an older script; it no longer fits
+    return typed
+
+
+def _read_context(
+    session: Session,
+    lead: Lead,
+    answers: Mapping[str, AnswerValue | None],
+    version: ScriptVersion,
+    now: datetime,
+) -> CallContext:
+    script = version.script
+    given: dict[str, Any] = {}
+    cleared: set[str] = set()
+    for qid, value in answers.items():
+        if not script.has_question(qid):
+            questions = ", ".join(q.id for q in script.questions)
+            raise AnswerError(
+                f"The script {script.name!r} (version {version.version}) has no question"
+                f" {qid!r}; its questions are: {questions}."
+            )
+        if value is None:
+            cleared.add(qid)
+        else:
+            given[qid] = to_json(script.question(qid), value)
+    known = known_answers(session, lead.id)
+    merged = {k: v for k, v in known.items() if k not in cleared}
+    merged.update(given)
+    # Answers to questions a changed answer now skips are no longer true of the lead
+    # ("budget: no" makes the budget amount moot).
+    shown = {q.id for q in visible_questions(script, _typed(script, merged))}
+    hidden = {qid for qid in merged if script.has_question(qid) and qid not in shown}
+    for qid in hidden:
+        merged.pop(qid)
+        given.pop(qid, None)
+    dropped = (cleared | hidden) & set(known)
+    rules = rules_in_session(session)
+    score = rules.compiled.score_total_only(lead_score_input(session, lead, answers=merged), now)
+    threshold = rules.rules.thresholds.sales_ready
+    return CallContext(
+        lead=lead,
+        now=now,
+        version=version,
+        settings=load_queue_settings(session),
+        given=given,
+        merged=merged,
+        dropped=dropped,
+        score=score,
+        threshold=threshold,
+        readiness=readiness(script, _typed(script, merged), score, threshold),
+    )
+
+
+def _version_for(
+    session: Session, script_version_id: int | None, call: Call | None
+) -> ScriptVersion:
+    if script_version_id is None and call is not None:
+        script_version_id = call.script_version_id
+    if script_version_id is not None:
+        return script_version_in_session(session, script_version_id)
+    return active_script_in_session(session)
+
+
+def call_context(
+    session: Session,
+    lead: Lead,
+    answers: Mapping[str, AnswerValue | None],
+    script_version_id: int | None,
+    call: Call | None,
+    now: datetime,
+) -> CallContext:
+    return _read_context(
+        session, lead, answers, _version_for(session, script_version_id, call), now
+    )
+
+
+def lead_readiness(
+    db: Database,
+    lead_id: int,
+    answers: Mapping[str, AnswerValue | None],
+    *,
+    script_version_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[int, Readiness]:
+    """The lead's score with these answers (over its known ones) and the readiness
+    checklist, live while the rep types; writes nothing."""
+    now = checked_now(now)
+    with db.read() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None:
+            raise LeadNotFound(lead_id)
+        ctx = call_context(session, lead, answers, script_version_id, None, now)
+        return ctx.score, ctx.readiness

@@ -1,0 +1,94 @@
+"""Import batches: a file's checksum, the import it had before, and the record of an
+import that was cancelled or failed (it changed nothing, but it was tried)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from teleprospect.core.csv_reader import CsvError
+from teleprospect.core.domain import ImportKind, ImportStatus
+from teleprospect.services.imports.errors import AlreadyImported, ImportInvalid
+from teleprospect.store.database import Database
+from teleprospect.store.models import ImportBatch, User
+from teleprospect.store.types import utcnow
+
+ProgressCallback = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def previous_import(db: Database, sha256: str, kind: ImportKind) -> ImportBatch | None:
+    """The last committed import of a file with this checksum, if any."""
+    with db.read() as session:
+        return session.scalars(
+            select(ImportBatch)
+            .where(
+                ImportBatch.file_sha256 == sha256,
+                ImportBatch.kind == kind,
+                ImportBatch.status == ImportStatus.COMMITTED,
+            )
+            .order_by(ImportBatch.id.desc())
+            .limit(1)
+        ).first()
+
+
+def checked_source(
+    db: Database, path: Path | str, kind: ImportKind, *, again: bool
+) -> tuple[Path, str]:
+    """The file to import and its checksum. Refuses a missing file, and a file imported
+    before unless ``again``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportInvalid(f"{path} does not exist or is not a file.")
+    sha = file_checksum(path)
+    if not again:
+        previous = previous_import(db, sha, kind)
+        if previous is not None:
+            raise AlreadyImported(
+                previous.id, previous.file_name, previous.started_at, previous.login
+            )
+    return path, sha
+
+
+def failure_message(error: BaseException, row: int) -> str:
+    """Why an import that changed nothing stopped, in one sentence."""
+    if isinstance(error, CsvError):
+        return f"{error} Nothing was imported."
+    return f"The import stopped at row {row} ({error}); nothing was imported."
+
+
+def user_id_of(session: Session, login: str) -> int | None:
+    if not login:
+        return None
+    return session.scalar(select(User.id).where(User.login == login))
+
+
+def record_unfinished(
+    db: Database,
+    values: dict[str, Any],
+    status: ImportStatus,
+    message: str,
+    *,
+    rows: int,
+    rejected: int,
+) -> None:
+    """A cancelled or failed import changed nothing, but it is recorded that it was tried."""
+    with db.write() as session:
+        batch = ImportBatch(**values, user_id=user_id_of(session, values["login"]))
+        batch.status, batch.message = status, message
+        batch.rows, batch.rejected = rows, rejected
+        batch.finished_at = utcnow()
+        session.add(batch)

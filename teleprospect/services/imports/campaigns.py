@@ -1,0 +1,55 @@
+"""Campaigns an import files its leads under: found by name or created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from teleprospect.services.imports.errors import ImportInvalid
+from teleprospect.store.database import Database
+from teleprospect.store.models import Campaign
+
+
+@dataclass(frozen=True)
+class CampaignChoice:
+    id: int
+    name: str
+    default_region: str
+    created: bool
+
+
+def find_or_create_campaign(db: Database, name: str, region: str | None = None) -> CampaignChoice:
+    """The campaign called ``name`` (case-insensitive), created when there is none."""
+    with db.write() as session:
+        return campaign_in(session, name, region)
+
+
+def campaign_in(session: Session, name: str, region: str | None = None) -> CampaignChoice:
+    """The campaign called ``name`` in this transaction, created (flushed) when there is none.
+
+    Names match case-insensitively and exactly: ``%`` and ``_`` are plain characters.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise ImportInvalid("A campaign needs a name.")
+    pattern = name.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    campaign = session.scalars(
+        select(Campaign).where(Campaign.name.ilike(pattern, escape="\\")).order_by(Campaign.id)
+    ).first()
+    created = campaign is None
+    if campaign is None:
+        campaign = Campaign(name=name, default_region=(region or "US").upper())
+        session.add(campaign)
+        session.flush()
+    return CampaignChoice(campaign.id, campaign.name, campaign.default_region, created)
+
+
+def campaign_names(db: Database) -> list[tuple[int, str, str]]:
+    """(id, name, default region) of every campaign, by name."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Campaign.id, Campaign.name, Campaign.default_region).order_by(Campaign.name)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -1,0 +1,475 @@
+"""Writing one import's leads, chunk by chunk: duplicates found against the database and
+earlier rows of the same file, do-not-call checked, new leads inserted in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Table, func, insert, or_, select, text
+from sqlalchemy.orm import Session
+
+from teleprospect.core.column_mapping import MappingPlan
+from teleprospect.core.csv_reader import CsvRow
+from teleprospect.core.dedupe_keys import (
+    COMPANY_MATCH_THRESHOLD,
+    email_key,
+    match_key,
+    person_key,
+    same_company,
+)
+from teleprospect.core.domain import DuplicatePolicy, HistoryKind
+from teleprospect.services.imports.reports import DuplicateFound, ImportReports, ImportSummary
+from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, PreparedRow
+from teleprospect.services.scoring.scores import LeadScorer
+from teleprospect.store.bulk import BulkInsert
+from teleprospect.store.models import DoNotCallEntry, Lead, LeadHistory, LeadPhone
+
+# Declarative models type __table__ as a FromClause; these are their Tables.
+LEAD_TABLE = cast(Table, Lead.__table__)
+PHONE_TABLE = cast(Table, LeadPhone.__table__)
+HISTORY_TABLE = cast(Table, LeadHistory.__table__)
+
+#: How many duplicates the summary keeps in memory to show; the report file has them all.
+DUPLICATES_LISTED = 500
+#: About how many leads of the file are remembered by key for finding later duplicates;
+#: older ones are found through the database, so memory stays flat on any file size.
+FILE_KEYS_KEPT = 50_000
+
+_LENGTHS = {c.name: c.type.length for c in Lead.__table__.columns if hasattr(c.type, "length")}
+#: Fields an "update" import may fill in on an existing lead.
+_UPDATABLE = (
+    "first_name", "last_name", "email", "company", "title", "industry", "lead_source",
+    "company_size", "country",
+)  # fmt: skip
+#: Lead columns a new lead's row gives after the prepared ones: they are known only here.
+_LEAD_INSERT_COLUMNS = (*LEAD_COLUMNS, "id", "possible_duplicate_of_id", "do_not_call")
+
+
+@dataclass(slots=True)
+class _Seen:
+    """Leads already known by key: from the database or from earlier rows of the file."""
+
+    lead_id: int  # 0 while the row's lead waits to be inserted
+    name: str
+    company: str
+    this_file: bool = True
+
+    @property
+    def where(self) -> str:
+        return "an earlier row of this file" if self.this_file else "an existing lead"
+
+
+class _Recent(dict):  # type: ignore[type-arg]
+    """Keys of about the last ``size`` entries: two generations, the older one dropped
+    when the newer one is full. ``dropped`` tells that something was forgotten.
+
+    Values may be containers that grow (a person's companies): :meth:`grew` counts their
+    entries too, so a few names with many companies cannot hold on to every lead.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+        self.older: dict[Any, Any] = {}
+        self.dropped = False
+        self._entries = 0
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key)
+        return value if value is not None else self.older.get(key, default)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        value = self.get(key)
+        if value is not None:
+            return value
+        self.grew()
+        self[key] = default
+        return default
+
+    def grew(self) -> None:
+        """Count one more entry; start a new generation when this one is full."""
+        self._entries += 1
+        if self._entries > self.size:
+            self.dropped = self.dropped or bool(self.older)
+            self.older = dict(self)
+            self.clear()
+            self._entries = 1
+
+
+#: A new lead waiting to be inserted: the prepared row, its key holder, on DNC, and the
+#: lead it may duplicate (its id may not be known yet either).
+_Pending = tuple[PreparedRow, _Seen, bool, "_Seen | None"]
+_Existing = tuple[dict[str, _Seen], dict[str, _Seen], dict[str, list[_Seen]]]
+_NOTHING_EXISTING: _Existing = ({}, {}, {})
+#: From this many companies for one person key on, they are compared in one call.
+_COMPANIES_IN_ONE_CALL = 12
+_CUTOFF = COMPANY_MATCH_THRESHOLD
+
+
+class LeadWriter:
+    """The leads of one import batch, written in the import's transaction."""
+
+    def __init__(
+        self,
+        session: Session,
+        batch_id: int,
+        *,
+        campaign_id: int | None,
+        on_duplicate: DuplicatePolicy,
+        region: str,
+        plan: MappingPlan,
+        summary: ImportSummary,
+        reports: ImportReports,
+        now: datetime,
+    ) -> None:
+        self.session = session
+        self.batch_id = batch_id
+        self.on_duplicate = on_duplicate
+        self.plan = plan
+        self.summary = summary
+        self.reports = reports
+        self.now = now
+        self.connection = session.connection()
+        self.is_sqlite = self.connection.dialect.name == "sqlite"
+        self.scorer = LeadScorer.for_import(session, campaign_id, region, now)
+        self.lead_rows = BulkInsert(
+            self.connection,
+            LEAD_TABLE,
+            _LEAD_INSERT_COLUMNS,
+            {
+                "campaign_id": campaign_id,
+                "import_batch_id": batch_id,
+                "inbound": self.scorer.inbound,
+                "rules_version": self.scorer.rules.version,
+                "next_action_at": now,  # callable at once: no hopper, no cron
+                "scored_at": now,
+                "created_at": now,
+                "updated_at": now,
+            },
+            encoded=("extra", "priority"),  # JSON text, and a float already
+        )
+        self.phone_rows = BulkInsert(self.connection, PHONE_TABLE, ("lead_id", *PHONE_COLUMNS))
+        # Keys of leads this file created, so a later row can match an earlier one.
+        self.file_emails: _Recent = _Recent(FILE_KEYS_KEPT)
+        self.file_phones: _Recent = _Recent(FILE_KEYS_KEPT)
+        # Match key → company key → the first lead of the file with that company key. As
+        # in the database, candidates are the leads of the same match key (the same person
+        # at a company starting alike: see match_key()). same_company() depends on the
+        # company keys alone, so a later lead with a company key already there can never
+        # be the first match: one entry per company key.
+        self.file_people: _Recent = _Recent(FILE_KEYS_KEPT)
+        self.pending: list[_Pending] = []
+        #: Duplicates of this chunk, recorded once the leads they point at have ids.
+        self.found: list[tuple[int, _Seen, str, str]] = []
+        # Leads created by this import are found through the file_* keys above, so the
+        # database is asked only about the others. Under "update" the leads of this file
+        # change as it goes, so the database is asked about every lead, as it stands.
+        self.update_policy = on_duplicate is DuplicatePolicy.UPDATE
+        # SQLite: the write transaction holds the database (BEGIN IMMEDIATE), so what is
+        # empty now stays empty until this import adds to it. PostgreSQL: others may
+        # commit meanwhile, so the database is asked for every chunk.
+        self.query_leads = self.update_policy or not self.is_sqlite or self._has(Lead.id)
+        self.query_dnc = not self.is_sqlite or self._has(DoNotCallEntry.id)
+
+    @property
+    def forgot_some(self) -> bool:
+        """True once leads of this file dropped out of the in-memory keys."""
+        return self.file_emails.dropped or self.file_phones.dropped or self.file_people.dropped
+
+    def _has(self, column: Any) -> bool:
+        return self.session.scalar(select(column).limit(1)) is not None
+
+    def write_chunk(self, rows: list[CsvRow], prepared: list[PreparedRow]) -> None:
+        existing = _NOTHING_EXISTING
+        dnc_emails: set[str] = set()
+        dnc_phones: set[str] = set()
+        if self.forgot_some and not self.query_leads:
+            self.query_leads = True  # earlier rows of this file are now found in the database
+        if self.query_leads or self.query_dnc:
+            # Both as written and as keys: stored emails are lower-cased but may keep a +tag.
+            emails = {p.email for p in prepared if p.email}
+            emails.update(p.key_email for p in prepared if p.key_email)
+            numbers = {number for p in prepared for number in p.numbers}
+            if self.query_leads:
+                matches = {p.key_match for p in prepared if p.key_match}
+                existing = self._existing(emails, numbers, matches)
+            if self.query_dnc:
+                dnc_emails, dnc_phones = self._do_not_call(emails, numbers)
+
+        summary = self.summary
+        policy = self.on_duplicate
+        for row, lead in zip(rows, prepared, strict=True):
+            summary.rows += 1
+            if lead.empty:
+                summary.rejected += 1
+                reason = "the row holds no name, email, company or phone number"
+                self.reports.reject(row, reason)
+                continue
+            if lead.invalid_phones:
+                summary.invalid_phones += 1
+            match = self._match(lead, existing)
+            key_email = lead.key_email
+            on_dnc = bool(
+                (key_email and (key_email in dnc_emails or lead.email in dnc_emails))
+                or (dnc_phones and any(number in dnc_phones for number in lead.numbers))
+            )
+            if match is not None:
+                seen, reason = match
+                summary.duplicates += 1
+                if policy is DuplicatePolicy.SKIP:
+                    self.found.append((row.row_number, seen, reason, "skipped"))
+                    continue
+                if policy is DuplicatePolicy.UPDATE:
+                    if seen.lead_id == 0:
+                        self._insert_pending()  # the matched row is still waiting for its id
+                    self._update(seen.lead_id, row, lead, on_dnc)
+                    summary.updated += 1
+                    self.found.append((row.row_number, seen, reason, "updated"))
+                    continue
+                self.found.append((row.row_number, seen, reason, "marked as possible duplicate"))
+            if lead.flagged:
+                summary.flagged += 1
+            if on_dnc:
+                summary.dnc += 1
+            seen = _Seen(0, lead.name, lead.company)
+            self._remember(seen, lead)
+            self.pending.append((lead, seen, on_dnc, match[0] if match else None))
+        self._insert_pending()
+        for number, seen, reason, action in self.found:
+            found = DuplicateFound(number, seen.lead_id, seen.name, reason, action)
+            self.reports.duplicate(found)
+            if len(summary.duplicate_list) < DUPLICATES_LISTED:
+                summary.duplicate_list.append(found)
+        self.found.clear()
+
+    def _new_lead_ids(self, count: int) -> list[int]:
+        """Ids for the next ``count`` leads, in order, known before they are inserted.
+
+        SQLite: the write transaction began with BEGIN IMMEDIATE, so nobody else inserts
+        meanwhile and SQLite would give the next ids after the largest one itself.
+        PostgreSQL: taken from the column's sequence, as an INSERT would.
+        """
+        if self.is_sqlite:
+            last = self.connection.scalar(select(func.coalesce(func.max(Lead.id), 0))) or 0
+            return list(range(last + 1, last + 1 + count))
+        return sorted(
+            self.connection.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('lead', 'id'))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
+
+    def _insert_pending(self) -> None:
+        """Insert the new leads waiting in ``pending``, with their phones and DNC history."""
+        if not self.pending:
+            return
+        ids = self._new_lead_ids(len(self.pending))
+        lead_rows = []
+        phone_rows = []
+        history_rows = []
+        for lead_id, (lead, seen, on_dnc, duplicate_of) in zip(ids, self.pending, strict=True):
+            seen.lead_id = lead_id
+            # An earlier lead: inserted before, or earlier in this very list.
+            lead_rows.append(
+                (*lead.lead, lead_id, duplicate_of.lead_id if duplicate_of else None, on_dnc)
+            )
+            for phone in lead.phones:
+                phone_rows.append((lead_id, *phone))
+            if on_dnc:
+                history_rows.append(
+                    {
+                        "lead_id": lead_id,
+                        "at": self.now,
+                        "kind": HistoryKind.DO_NOT_CALL,
+                        "from_value": None,
+                        "to_value": "do_not_call",
+                        "reason": "on the do-not-call list when imported",
+                        "user_id": None,
+                    }
+                )
+        self.summary.imported += len(ids)
+        self.summary.imported_lead_ids.extend(ids)
+        self.pending.clear()
+        self.lead_rows.insert(lead_rows)
+        self.phone_rows.insert(phone_rows)
+        if history_rows:
+            self.connection.execute(insert(HISTORY_TABLE), history_rows)
+
+    # -- duplicates
+
+    def _existing(self, emails: set[str], numbers: set[str], people: set[str]) -> _Existing:
+        columns = (
+            Lead.id,
+            Lead.first_name,
+            Lead.last_name,
+            Lead.company,
+            Lead.email,
+            Lead.phone_e164,
+            Lead.match_key,
+            Lead.import_batch_id,
+        )
+        # Leads of this import are known by the file_* keys (except under "update", and
+        # once the oldest of them were forgotten to keep memory flat).
+        others = (
+            ()
+            if self.update_policy or self.forgot_some
+            else (or_(Lead.import_batch_id.is_(None), Lead.import_batch_id != self.batch_id),)
+        )
+        by_email: dict[str, _Seen] = {}
+        by_phone: dict[str, _Seen] = {}
+        by_person: dict[str, list[_Seen]] = {}
+
+        def seen_of(row: Any) -> _Seen:
+            name = f"{row.first_name} {row.last_name}".strip()
+            return _Seen(row.id, name, row.company, row.import_batch_id == self.batch_id)
+
+        def execute(query: Any) -> Any:
+            # The oldest lead first: when several match, the same one is named every time.
+            return self.connection.execute(query.order_by(Lead.id))
+
+        if emails:
+            for row in execute(select(*columns).where(Lead.email.in_(emails), *others)):
+                by_email.setdefault(email_key(row.email) or "", seen_of(row))
+        if numbers:
+            # Two index-backed look-ups: an OR across the join would scan both tables.
+            for row in execute(select(*columns).where(Lead.phone_e164.in_(numbers), *others)):
+                by_phone.setdefault(row.phone_e164, seen_of(row))
+            query = (
+                select(*columns, LeadPhone.e164.label("other"))
+                .join(LeadPhone, LeadPhone.lead_id == Lead.id)
+                .where(LeadPhone.e164.in_(numbers), *others)
+            )
+            for row in execute(query):
+                by_phone.setdefault(row.other, seen_of(row))
+        if people:
+            for row in execute(select(*columns).where(Lead.match_key.in_(people), *others)):
+                by_person.setdefault(row.match_key, []).append(seen_of(row))
+        return by_email, by_phone, by_person
+
+    def _match(self, lead: PreparedRow, existing: _Existing) -> tuple[_Seen, str] | None:
+        db_emails, db_phones, db_people = existing
+        key_email = lead.key_email
+        if key_email:
+            seen = db_emails.get(key_email)
+            if seen is not None:
+                return seen, f"same email {key_email} as {seen.where}"
+            seen = self.file_emails.get(key_email)
+            if seen is not None:
+                return seen, f"same email {key_email} as an earlier row of this file"
+        for number in lead.numbers:
+            seen = db_phones.get(number)
+            if seen is not None:
+                return seen, f"same phone {number} as {seen.where}"
+            seen = self.file_phones.get(number)
+            if seen is not None:
+                return seen, f"same phone {number} as an earlier row of this file"
+        if lead.key_person and lead.company:
+            company = lead.company
+            for seen in db_people.get(lead.key_match, ()):
+                if same_company(seen.company, company):
+                    return seen, _same_person(seen, seen.where)
+            by_company = self.file_people.get(lead.key_match)
+            if by_company:
+                seen = _first_same_company(by_company, lead.key_company)
+                if seen is not None:
+                    return seen, _same_person(seen, "an earlier row of this file")
+        return None
+
+    def _remember(self, seen: _Seen, lead: PreparedRow) -> None:
+        if lead.key_email:
+            self.file_emails.setdefault(lead.key_email, seen)
+        for number in lead.numbers:
+            self.file_phones.setdefault(number, seen)
+        if lead.key_match:  # no name or no company key: matched by email or phone only
+            companies = self.file_people.setdefault(lead.key_match, {})
+            if lead.key_company not in companies:
+                companies[lead.key_company] = seen
+                self.file_people.grew()
+
+    def _do_not_call(self, emails: set[str], numbers: set[str]) -> tuple[set[str], set[str]]:
+        if not emails and not numbers:
+            return set(), set()
+        conditions = []
+        if emails:
+            conditions.append(DoNotCallEntry.email.in_(emails))
+        if numbers:
+            conditions.append(DoNotCallEntry.phone_e164.in_(numbers))
+        rows = self.connection.execute(
+            select(DoNotCallEntry.email, DoNotCallEntry.phone_e164).where(or_(*conditions))
+        ).all()
+        return {r.email for r in rows if r.email}, {r.phone_e164 for r in rows if r.phone_e164}
+
+    # -- updating an existing lead
+
+    def _update(self, lead_id: int, row: CsvRow, prepared: PreparedRow, on_dnc: bool) -> None:
+        """Fill the existing lead with the row's non-empty values; never blank a value."""
+        existing = self.session.get(Lead, lead_id)
+        if existing is None:  # pragma: no cover - matched ids come from this transaction
+            return
+        lead = self.plan.apply(row.cells)  # as the worker read it; rare enough to redo
+        for name in _UPDATABLE:
+            value = getattr(lead, name)
+            if value not in (None, ""):
+                limit = _LENGTHS.get(name)
+                if isinstance(value, str) and limit:
+                    value = value[:limit]
+                setattr(existing, name, value)
+        if lead.extras:
+            existing.extra = {**(existing.extra or {}), **lead.extras}
+        if lead.first_name or lead.last_name:
+            existing.match_key = match_key(
+                person_key(existing.first_name, existing.last_name), existing.company
+            )
+        known = {p.e164 for p in existing.phones} | {existing.phone_e164}
+        position = len(existing.phones)
+        for phone in prepared.phones:
+            fields = dict(zip(PHONE_COLUMNS, phone, strict=True))
+            e164 = fields["e164"]
+            if e164 in known or (not e164 and not fields["raw"]):
+                continue
+            fields["position"] = position
+            existing.phones.append(LeadPhone(**fields))
+            position += 1
+            known.add(e164)
+            if not existing.phone_valid and fields["valid"] and e164:
+                existing.phone_raw, existing.phone_e164 = fields["raw"], e164
+                existing.phone_extension, existing.phone_valid = fields["extension"], True
+                existing.phone_type = fields["number_type"]
+                existing.phone_time_zones = fields["time_zones"]
+        if on_dnc and not existing.do_not_call:
+            existing.do_not_call = True
+            self.summary.dnc += 1
+        self.session.flush()
+
+
+def _same_person(seen: _Seen, where: str) -> str:
+    return f"same person at the same company ({seen.name}, {seen.company}) as {where}"
+
+
+def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
+    """The first lead (in file order) whose company key is the same company as ``key``, as
+    same_company() decides: equal keys, or token_sort_ratio from the threshold on."""
+    if len(by_company) < _COMPANIES_IN_ONE_CALL:
+        for other, seen in by_company.items():
+            if other == key or fuzz.token_sort_ratio(other, key, score_cutoff=_CUTOFF):
+                return seen
+        return None
+    # Common names gather many companies: let rapidfuzz compare them all in one call.
+    # Equal keys score 100, so they are among the matches too.
+    found = process.extract(
+        key,
+        list(by_company),
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=COMPANY_MATCH_THRESHOLD,
+        limit=None,
+    )
+    if not found:
+        return None
+    first = min(index for _, _, index in found)
+    return list(by_company.values())[first]

@@ -1,0 +1,183 @@
+"""What an import tells afterwards: its summary, the reject file (every rejected row, its
+number and reason) and the file of every duplicate found."""
+
+from __future__ import annotations
+
+import csv
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from teleprospect.core.csv_reader import CsvRow
+
+
+@dataclass(frozen=True)
+class DuplicateFound:
+    row_number: int
+    lead_id: int
+    lead_name: str
+    reason: str
+    action: str  # "skipped", "updated", "marked"
+
+
+@dataclass
+class ImportSummary:
+    file_name: str
+    dialect: str = ""
+    rows: int = 0
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    invalid_phones: int = 0
+    dnc: int = 0
+    flagged: int = 0
+    batch_id: int | None = None
+    dry_run: bool = False
+    seconds: float = 0.0
+    reject_file: Path | None = None
+    summary_file: Path | None = None
+    duplicates_file: Path | None = None
+    #: The first DUPLICATES_LISTED duplicates; all of them are in ``duplicates_file``.
+    duplicate_list: list[DuplicateFound] = field(default_factory=list)
+    #: The campaign the leads were filed under, and whether this import created it.
+    campaign: str | None = None
+    campaign_created: bool = False
+    #: Ids of the new leads, compactly (a million-row file stays small in memory).
+    imported_lead_ids: array[int] = field(default_factory=lambda: array("q"))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "dialect": self.dialect,
+            "rows": self.rows,
+            "imported": self.imported,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "invalid_phones": self.invalid_phones,
+            "dnc": self.dnc,
+            "flagged": self.flagged,
+            "batch_id": self.batch_id,
+            "dry_run": self.dry_run,
+            "seconds": round(self.seconds, 3),
+            "reject_file": str(self.reject_file) if self.reject_file else None,
+            "summary_file": str(self.summary_file) if self.summary_file else None,
+            "duplicates_file": str(self.duplicates_file) if self.duplicates_file else None,
+            "campaign": self.campaign,
+            "campaign_created": self.campaign_created,
+        }
+
+
+class ImportReports:
+    """The reject file (every rejected row, its number and reason) and the summary."""
+
+    def __init__(self, directory: Path | None, source: Path, header: Iterable[str]) -> None:
+        self.directory = directory
+        self.header = list(header)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.stem = f"{source.stem}-{stamp}"
+        self._reject_path: Path | None = None
+        self._reject_stream: Any = None
+        self._reject_writer: Any = None
+        self.duplicates_path: Path | None = None
+        self._duplicates_stream: Any = None
+        self._duplicates_writer: Any = None
+
+    def duplicate(self, found: DuplicateFound) -> None:
+        """Every duplicate, streamed to a CSV file beside the summary."""
+        if self.directory is None:
+            return
+        if self._duplicates_writer is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.duplicates_path = self.directory / f"{self.stem}-duplicates.csv"
+            self._duplicates_stream = open(  # noqa: SIM115 - closed in finish()/discard()
+                self.duplicates_path, "w", encoding="utf-8-sig", newline=""
+            )
+            self._duplicates_writer = csv.writer(self._duplicates_stream)
+            self._duplicates_writer.writerow(
+                ["Row", "Matched lead id", "Matched lead", "Why", "What was done"]
+            )
+        self._duplicates_writer.writerow(
+            [found.row_number, found.lead_id, found.lead_name, found.reason, found.action]
+        )
+
+    def _close(self) -> None:
+        for stream in (self._reject_stream, self._duplicates_stream):
+            if stream is not None:
+                stream.close()
+
+    def reject(self, row: CsvRow, reason: str) -> None:
+        if self.directory is None:
+            return
+        if self._reject_writer is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._reject_path = self.directory / f"{self.stem}-rejected.csv"
+            self._reject_stream = open(  # noqa: SIM115 - closed in finish()/discard()
+                self._reject_path, "w", encoding="utf-8-sig", newline=""
+            )
+            self._reject_writer = csv.writer(self._reject_stream)
+            self._reject_writer.writerow(["Row", "Reason", *self.header])
+        self._reject_writer.writerow([row.row_number, reason, *row.cells])
+
+    def finish(self, summary: ImportSummary) -> tuple[Path | None, Path | None]:
+        return self.finish_with(
+            lambda reject_file: summary_text(summary, reject_file, self.duplicates_path)
+        )
+
+    def finish_with(self, text: Callable[[Path | None], str]) -> tuple[Path | None, Path | None]:
+        """Close the reports and write ``text(reject_file)`` as the summary beside them;
+        the reject file and the summary file, or None where none was written."""
+        self._close()
+        if self.directory is None:
+            return None, None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        summary_path = self.directory / f"{self.stem}-summary.txt"
+        summary_path.write_text(text(self._reject_path), encoding="utf-8")
+        return self._reject_path, summary_path
+
+    def discard(self) -> None:
+        self._close()
+        for path in (self._reject_path, self.duplicates_path):
+            if path is not None:
+                path.unlink(missing_ok=True)
+        self.duplicates_path = None
+
+
+def summary_text(
+    summary: ImportSummary, reject_file: Path | None, duplicates_file: Path | None = None
+) -> str:
+    lines = [
+        f"Import of {summary.file_name}"
+        + (
+            " (dry run: nothing was saved)" if summary.dry_run else f" — import #{summary.batch_id}"
+        ),
+        f"Read as: {summary.dialect}",
+        "",
+        f"Rows read:                 {summary.rows:>9,}",
+        f"New leads:                 {summary.imported:>9,}",
+        f"Existing leads updated:    {summary.updated:>9,}",
+        f"Duplicates found:          {summary.duplicates:>9,}",
+        f"Rows rejected:             {summary.rejected:>9,}",
+        f"Leads with no valid phone: {summary.invalid_phones:>9,}",
+        f"Do-not-call (not queued):  {summary.dnc:>9,}",
+        f"Rows with a flagged value: {summary.flagged:>9,}",
+    ]
+    if reject_file:
+        lines += ["", f"Rejected rows, each with its row number and reason: {reject_file}"]
+    if duplicates_file:
+        lines += ["", f"Every duplicate, with the lead it matched and why: {duplicates_file}"]
+    if summary.duplicate_list:
+        shown = len(summary.duplicate_list)
+        first = (
+            f"the first {shown} of {summary.duplicates:,}" if shown < summary.duplicates else "all"
+        )
+        lines += ["", f"Duplicates, {first} (row: matched lead — why — what was done):"]
+        lines += [
+            f"  row {d.row_number}: lead #{d.lead_id} {d.lead_name} — {d.reason} — {d.action}"
+            for d in summary.duplicate_list
+        ]
+    return "\n".join(lines) + "\n"
