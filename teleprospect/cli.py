@@ -440,8 +440,9 @@ def run_import_activity(args: argparse.Namespace) -> int:
 
 
 def _user_id(db, login: str | None) -> int:  # noqa: ANN001
+    from teleprospect.services.errors import UnknownUser
     from teleprospect.services.identity.current_user import os_login
-    from teleprospect.services.queue.claims import UnknownUser, find_user_id
+    from teleprospect.services.queue.claims import find_user_id
 
     login = login or os_login()
     try:
@@ -453,7 +454,7 @@ def _user_id(db, login: str | None) -> int:  # noqa: ANN001
 
 
 def run_queue(args: argparse.Namespace) -> int:
-    from teleprospect.services.queue.claims import queue_page
+    from teleprospect.services.queue.page import queue_page
 
     db = open_db(args).db
     try:
@@ -519,7 +520,8 @@ def run_claim(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    from teleprospect.services.queue.claims import LeadNotFound, release_claim
+    from teleprospect.services.errors import LeadNotFound
+    from teleprospect.services.queue.claims import release_claim
 
     db = open_db(args).db
     try:

@@ -173,7 +173,7 @@ def run_log_call(args: argparse.Namespace) -> int:
     from teleprospect.core.scripts import AnswerError
     from teleprospect.services.calls.log_call import ClaimRequired, DecisionRefused, log_call
     from teleprospect.services.calls.scripts import active_script
-    from teleprospect.services.queue.claims import LeadNotFound
+    from teleprospect.services.errors import LeadNotFound
 
     db = open_db(args).db
     try:
@@ -242,7 +242,7 @@ def run_lead(args: argparse.Namespace) -> int:
     from teleprospect.core.scripts import answer_text
     from teleprospect.services.calls.lead_detail import lead_detail
     from teleprospect.services.calls.scripts import active_script
-    from teleprospect.services.queue.claims import LeadNotFound
+    from teleprospect.services.errors import LeadNotFound
 
     db = open_db(args).db
     try:

@@ -40,7 +40,7 @@ __all__ = [
 
 class LeadNotFound(NotFound):
     def __init__(self, lead_id: int) -> None:
-        super().__init__(f"There is no lead {lead_id}.")
+        super().__init__(f"There is no lead with id {lead_id}.")
         self.lead_id = lead_id
 
 

@@ -66,12 +66,8 @@ if TYPE_CHECKING:
     from teleprospect.services.calls.log_call import LoggedCall
     from teleprospect.services.identity.current_user import CurrentUser
     from teleprospect.services.imports.leads import ImportSummary
-    from teleprospect.services.queue.claims import (
-        ClaimedLead,
-        FilterChoices,
-        OpenedLead,
-        QueueSignature,
-    )
+    from teleprospect.services.queue.claims import ClaimedLead, OpenedLead
+    from teleprospect.services.queue.page import FilterChoices, QueueSignature
     from teleprospect.store.database import Database
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
@@ -493,9 +489,10 @@ class MainWindow(QMainWindow):
         picked = self._picked_login
 
         def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple]:
+            from teleprospect.services.errors import UnknownUser
             from teleprospect.services.identity.current_user import find_current_user, identify
             from teleprospect.services.identity.permissions import allowed_actions_of
-            from teleprospect.services.queue.claims import UnknownUser, find_user_id
+            from teleprospect.services.queue.claims import find_user_id
 
             user = find_current_user(db, picked)
             choices: tuple = ()
@@ -616,7 +613,7 @@ class MainWindow(QMainWindow):
         now, filters = self.now_provider(), self.queue_model.filters
 
         def signature() -> QueueSignature:
-            from teleprospect.services.queue.claims import queue_signature
+            from teleprospect.services.queue.page import queue_signature
 
             return queue_signature(db, user_id, now=now, depth=depth, filters=filters)
 
@@ -1015,7 +1012,7 @@ class MainWindow(QMainWindow):
             return
 
         def read() -> FilterChoices:
-            from teleprospect.services.queue.claims import queue_filter_choices
+            from teleprospect.services.queue.page import queue_filter_choices
 
             return queue_filter_choices(db)
 
@@ -1050,7 +1047,7 @@ class MainWindow(QMainWindow):
 
     def apply_queue_filters(self) -> None:
         from teleprospect.core.lifecycle import LeadStatus
-        from teleprospect.services.queue.claims import QueueFilters
+        from teleprospect.services.queue.page import QueueFilters
 
         ui = self.ui
         status = ui.statusFilter.currentData()

@@ -28,8 +28,8 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
 from teleprospect.services.calls.scripts import active_script, active_script_in_session
+from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.nurture.tracks import open_enrolment
-from teleprospect.services.queue.claims import LeadNotFound, UnknownUser
 from teleprospect.services.scoring.scores import lead_score_input, rescore_lead, rules_in_session
 from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database

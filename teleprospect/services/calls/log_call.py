@@ -52,6 +52,7 @@ from teleprospect.services.calls.scripts import (
     active_script_in_session,
     script_version_in_session,
 )
+from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.leads.lifecycle import apply_status
 from teleprospect.services.nurture.tracks import (
     TrackNotFound,
@@ -62,7 +63,7 @@ from teleprospect.services.nurture.tracks import (
     suggestions_in_session,
     track_by_key,
 )
-from teleprospect.services.queue.claims import ClaimNotHeld, LeadNotFound, UnknownUser
+from teleprospect.services.queue.claims import ClaimNotHeld
 from teleprospect.services.scoring.scores import (
     known_answers,
     lead_score_input,

@@ -148,7 +148,7 @@ def suggestions_in_session(session: Session, lead: Lead) -> list[Track]:
 def suggested_tracks(db: Database, lead_id: int) -> list[Track]:
     """Every track, the best suited to the lead first (industry, job function from the
     title, buying role from the answer to the authority question)."""
-    from teleprospect.services.queue.claims import LeadNotFound
+    from teleprospect.services.errors import LeadNotFound
 
     nurture_tracks(db)  # seeded outside the read
     with db.read() as session:

@@ -1,6 +1,6 @@
 """The current user's call queue as a Qt table model: who to call now, and why.
 
-Rows come in queue order from :func:`teleprospect.services.queue.claims.queue_page`, a page of
+Rows come in queue order from :func:`teleprospect.services.queue.page.queue_page`, a page of
 ``ROWS_TO_LOAD`` at a time as the view scrolls (``canFetchMore`` / ``fetchMore``), every
 query on a worker. :meth:`QueueTableModel.reload` reads the rows already shown again in one
 request and swaps them in when they arrive, so a live refresh neither empties the view
@@ -34,7 +34,7 @@ from teleprospect.ui.tables.table_columns import column_header, read_only_row_fl
 
 if TYPE_CHECKING:
     # Only for type hints: the services load with the first query (see lead_table_model).
-    from teleprospect.services.queue.claims import QueueEntry, QueueFilters
+    from teleprospect.services.queue.page import QueueEntry, QueueFilters
     from teleprospect.store.database import Database
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -258,7 +258,7 @@ class QueueTableModel(QAbstractTableModel):
         assert db is not None and user_id is not None
 
         def read() -> list[QueueEntry]:
-            from teleprospect.services.queue.claims import queue_page
+            from teleprospect.services.queue.page import queue_page
 
             return queue_page(
                 db,

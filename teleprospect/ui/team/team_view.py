@@ -405,7 +405,7 @@ class ReassignDialog(QDialog):
         db = self.db
 
         def read() -> tuple[list, list]:
-            from teleprospect.services.queue.claims import queue_filter_choices
+            from teleprospect.services.queue.page import queue_filter_choices
             from teleprospect.services.team.users import list_users
 
             users = [u for u in list_users(db, include_inactive=True)]

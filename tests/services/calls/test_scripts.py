@@ -27,8 +27,8 @@ from teleprospect.services.calls.scripts import (
     script_version,
     script_versions,
 )
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.nurture.tracks import nurture_tracks, suggested_tracks
-from teleprospect.services.queue.claims import LeadNotFound
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, NurtureTrack, PublishedScript, User
 from tests.services.call_fixtures import NOW, add_lead, add_users, claim

@@ -16,13 +16,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import select
 
 from teleprospect.demo.loader import DEMO_USERS, load_demo
-from teleprospect.services.queue.claims import (
-    QueueFilters,
-    find_user_id,
-    open_lead,
-    queue_page,
-    queue_signature,
-)
+from teleprospect.services.queue.claims import find_user_id, open_lead
+from teleprospect.services.queue.page import QueueFilters, queue_page, queue_signature
 from teleprospect.services.scoring.scores import score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
