@@ -250,25 +250,30 @@ def renew_claim(
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
     with db.write() as session:
-        result = session.execute(
-            update(Lead)
-            .where(
-                Lead.id == lead_id,
-                or_(
-                    Lead.claimed_by_id == user_id,
-                    Lead.claimed_by_id.is_(None),
-                    Lead.claim_expires_at <= now,
-                ),
-            )
-            .values(claimed_by_id=user_id, claim_expires_at=expires, updated_at=Lead.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        if _rows_changed(result) != 1:
+        if not _take(session, lead_id, user_id, now, expires):
             holder = _holder(session, lead_id)
             if holder is None:
                 raise LeadNotFound(lead_id)
             raise ClaimNotHeld(f"Lead {lead_id} is now held by {holder[1] or 'someone else'}.")
     return expires
+
+
+def _take(session: Session, lead_id: int, user_id: int, now: datetime, expires: datetime) -> bool:
+    """Claim or renew the lead for the user unless someone else holds a live claim."""
+    result = session.execute(
+        update(Lead)
+        .where(
+            Lead.id == lead_id,
+            or_(
+                Lead.claimed_by_id == user_id,
+                Lead.claimed_by_id.is_(None),
+                Lead.claim_expires_at <= now,
+            ),
+        )
+        .values(claimed_by_id=user_id, claim_expires_at=expires, updated_at=Lead.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return _rows_changed(result) == 1
 
 
 def release_claim(db: Database, lead_id: int, user_id: int) -> bool:
@@ -311,23 +316,28 @@ def open_lead(
     lead_id: int,
     user_id: int,
     *,
+    release: int | None = None,
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
 ) -> OpenedLead:
     """Open a lead picked by hand: claim it when nobody else holds it; otherwise open it
-    read-only, naming who holds it."""
+    read-only, naming who holds it.
+
+    ``release``: the lead the user held until now, given back to the queue in the same
+    transaction when this one is claimed (kept when this one opens read-only)."""
     now = (now or utcnow()).astimezone(UTC)
-    try:
-        renew_claim(db, lead_id, user_id, lease=lease, now=now)
-    except ClaimNotHeld:
-        with db.read() as session:
+    expires = now + lease
+    with db.write() as session:
+        if not _take(session, lead_id, user_id, now, expires):
             found = _holder(session, lead_id)
-        assert found is not None
-        row, name = found
-        return OpenedLead(lead_id, True, row.claimed_by_id, name, row.claim_expires_at)
-    with db.read() as session:
+            if found is None:
+                raise LeadNotFound(lead_id)
+            row, name = found
+            return OpenedLead(lead_id, True, row.claimed_by_id, name, row.claim_expires_at)
+        if release is not None and release != lead_id:
+            _release_in(session, release, user_id)
         lead = session.get(Lead, lead_id)
-        assert lead is not None  # renew_claim found it
+        assert lead is not None  # just claimed
         claim = ClaimedLead(
             lead_id,
             f"{lead.first_name} {lead.last_name}".strip(),
@@ -336,7 +346,7 @@ def open_lead(
             local_time_text(lead.call_zones, now),
             "opened by hand",
             QueueTier.BACKLOG,
-            now + lease,
+            expires,
             None,
         )
-    return OpenedLead(lead_id, False, user_id, None, now + lease, claim)
+    return OpenedLead(lead_id, False, user_id, None, expires, claim)

@@ -337,12 +337,11 @@ class QueueDesk(QObject):
         now = window.now_provider()
 
         def open_it() -> OpenedLead:
-            from teleprospect.services.queue.claims import open_lead, release_claim
+            from teleprospect.services.queue.claims import open_lead
 
-            opened = open_lead(db, lead_id, user_id, now=now)
-            if previous is not None and not opened.read_only:
-                release_claim(db, previous, user_id)
-            return opened
+            # The lead on show goes back to the queue in the same transaction, unless
+            # this one opens read-only.
+            return open_lead(db, lead_id, user_id, release=previous, now=now)
 
         def opened(found: OpenedLead) -> None:
             if found.read_only:

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.queue_policy import QueueTier, stored_priority
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.queue import claims as q
 from teleprospect.services.queue import page as qp
 from teleprospect.services.queue.claims import (
@@ -392,3 +393,25 @@ def test_four_processes_skipping_through_the_queue_each_end_holding_one_lead(
     assert None not in last and len(set(last)) == 4, "two reps hold the same lead"
     for user_id, lead_id in zip(user_ids, last, strict=True):
         assert _held_by(db, user_id) == {lead_id}, "a skipped lead was kept"
+
+
+def test_opening_a_lead_by_hand_gives_the_held_one_back_unless_it_opens_read_only(
+    db: Database, people
+) -> None:
+    me, other, _ = people
+    held = add_lead(db, "Held", 90)
+    picked = add_lead(db, "Picked", 70)
+    theirs = add_lead(db, "Theirs", 60)
+    assert next_lead(db, me, now=NOW) is not None
+    assert open_lead(db, theirs, other, now=NOW).claim is not None
+    # Someone else's lead opens read-only: mine stays mine.
+    seen = open_lead(db, theirs, me, release=held, now=NOW)
+    assert seen.read_only and seen.holder_name == "Rep Two"
+    assert _held_by(db, me) == {held}
+    # A free lead is claimed and the held one given back, together.
+    opened = open_lead(db, picked, me, release=held, now=NOW)
+    assert not opened.read_only and opened.claim is not None
+    assert _held_by(db, me) == {picked}
+    with pytest.raises(LeadNotFound):
+        open_lead(db, 999_999, me, release=picked, now=NOW)
+    assert _held_by(db, me) == {picked}
