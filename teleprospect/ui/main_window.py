@@ -1,7 +1,7 @@
 """The main window: the tabs (Leads, Queue, Call, Team), menus and a status bar saying where
-the data lives. The tabs' behaviour lives with them: :class:`~teleprospect.ui.leads.lead_list.
-LeadList`, :class:`~teleprospect.ui.desk.queue_desk.QueueDesk`, the call workspace and the
-team view; :class:`~teleprospect.ui.demo_offer.DemoOffer` offers demo data.
+the data lives. Each tab's behaviour lives with it: the lead list
+(:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
+the call workspace and the team view; :mod:`teleprospect.ui.demo_offer` offers demo data.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -31,7 +31,6 @@ from teleprospect.ui.demo_offer import DemoOffer
 from teleprospect.ui.desk.queue_desk import QueueDesk
 from teleprospect.ui.desk.queue_model import NowProvider, local_datetime_text, utc_now
 from teleprospect.ui.eliding_label import ElidingLabel
-from teleprospect.ui.errors import show_error
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
 from teleprospect.ui.leads.lead_list import LeadList
@@ -560,7 +559,7 @@ class MainWindow(QMainWindow):
         try:
             call_link(text.strip(), "+15551234567")
         except CallLinkError as error:
-            show_error(self, "The call link was not changed", error)
+            self.show_error("The call link was not changed", error)
             return
         CALL_LINK.write(text.strip())
 
@@ -581,4 +580,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, doing: str, error: BaseException) -> None:
         """What failed and why, in one sentence; the traceback goes to the log."""
+        # Imported when first needed: the services' errors bring SQLAlchemy with them.
+        from teleprospect.ui.errors import show_error
+
         show_error(self, doing, error)

@@ -20,7 +20,6 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QTimer
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.desk.queue_model import COLUMNS as QUEUE_COLUMNS
 from teleprospect.ui.desk.queue_model import LEAD_ID_ROLE, QueueTableModel, local_zone
-from teleprospect.ui.errors import error_text
 from teleprospect.ui.tables.table_columns import fit_columns_to_samples, setup_lead_table_view
 
 if TYPE_CHECKING:
@@ -301,6 +300,8 @@ class QueueDesk(QObject):
                 log.warning("renewing the claim failed", exc_info=error)
                 return
             if self.claimed is not None and self.claimed.lead_id == claimed.lead_id:
+                from teleprospect.ui.errors import error_text
+
                 self._hold(None)
                 self.show_claim(None, note=error_text(error))
                 self.model.reload()

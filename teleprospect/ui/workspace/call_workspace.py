@@ -634,18 +634,6 @@ class CallWorkspace(QWidget):
             return {}
         return {key: to_json(script.question(key), value) for key, value in answers.items()}
 
-    @staticmethod
-    def _answers_from_json(script_version: ScriptVersion, raw: Mapping[str, Any]) -> dict:
-        from teleprospect.core.scripts import from_json
-
-        found = {}
-        for key, value in raw.items():
-            try:
-                found[key] = from_json(script_version.script.question(key), value)
-            except (KeyError, ValueError, TypeError):
-                continue  # a question the script no longer has
-        return found
-
     # -- saving ----------------------------------------------------------------------------
 
     def show_problem(self, text: str) -> None:
