@@ -76,7 +76,7 @@ def setup_parser(commands: Commands) -> None:
 
 
 def run_queue(args: argparse.Namespace) -> int:
-    from teleprospect.services.queue.claims import queue_page
+    from teleprospect.services.queue.page import queue_page
 
     with database(args) as db:
         entries = queue_page(db, acting_user_id(db, args), limit=args.limit)

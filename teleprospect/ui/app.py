@@ -64,13 +64,10 @@ def open_database(db_url: str | None) -> Database:
 
 
 def explain_open_failure(error: BaseException) -> str:
-    """One sentence for the user; a traceback only in the log."""
-    from teleprospect.store.database import DatabaseError, first_line
+    """One sentence for the user; a traceback only in the log (for bugs)."""
+    from teleprospect.ui.errors import error_text
 
-    if isinstance(error, DatabaseError):
-        return str(error)
-    log.error("opening the database failed", exc_info=error)
-    return f"The database could not be opened: {first_line(error)}"
+    return error_text(error, "The database could not be opened")
 
 
 def run_gui(

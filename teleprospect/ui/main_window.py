@@ -1,5 +1,7 @@
-"""The main window: the lead list, the call queue, menus and a status bar saying where the
-data lives.
+"""The main window: the tabs (Leads, Queue, Call, Team), menus and a status bar saying where
+the data lives. Each tab's behaviour lives with it: the lead list
+(:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
+the call workspace and the team view; :mod:`teleprospect.ui.demo_offer` offers demo data.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -15,63 +17,30 @@ types the first window does not show.
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import replace
-from datetime import datetime
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QLocale, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QIcon,
-    QResizeEvent,
-    QShowEvent,
-)
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QSizePolicy,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 import teleprospect
 from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resources
 from teleprospect.ui.background import run_in_background
-from teleprospect.ui.desk.queue_model import COLUMNS as QUEUE_COLUMNS
-from teleprospect.ui.desk.queue_model import (
-    LEAD_ID_ROLE,
-    NowProvider,
-    QueueTableModel,
-    local_datetime_text,
-    local_zone,
-    utc_now,
-)
+from teleprospect.ui.demo_offer import DemoOffer
+from teleprospect.ui.desk.queue_desk import QueueDesk
+from teleprospect.ui.desk.queue_model import NowProvider, local_datetime_text, utc_now
+from teleprospect.ui.eliding_label import ElidingLabel
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
-from teleprospect.ui.leads.lead_table_model import COLUMNS, LeadTableModel
+from teleprospect.ui.leads.lead_list import LeadList
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QProgressDialog
-
-    from teleprospect.demo.loader import DemoSummary
     from teleprospect.services.calls.drafts import CallDraft
     from teleprospect.services.calls.log_call import LoggedCall
     from teleprospect.services.identity.current_user import CurrentUser
     from teleprospect.services.imports.reports import ImportSummary
-    from teleprospect.services.queue.claims import (
-        ClaimedLead,
-        FilterChoices,
-        OpenedLead,
-        QueueSignature,
-    )
     from teleprospect.store.database import Database
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
@@ -81,67 +50,13 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "Teleprospect"
 APPLICATION = "Teleprospect"
 
-#: How many leads "Load demo data…" adds.
-DEMO_LEADS = 2000
-
 # QSettings keys of the per-user window state (DESIGN.md §2 rule 6).
 GEOMETRY_KEY = "mainWindow/geometry"
 WINDOW_STATE_KEY = "mainWindow/state"
-HEADER_STATE_KEY = "leadTable/headerState"
-HEADER_COLUMNS_KEY = "leadTable/columnCount"
-
-#: How often the queue asks whether it changed, while it is on screen. Other workstations'
-#: claims show within this time; each ask is a few index look-ups.
-QUEUE_POLL_MS = 10_000
-#: How often a held lead's lease is renewed: well inside services.queue.DEFAULT_LEASE, so
-#: one missed renewal (a busy server) does not lose the lead.
-CLAIM_RENEW_MS = 60_000
-#: The queue statuses a rep can filter on (the others never reach a queue).
-QUEUE_STATUSES = (("new", "New"), ("working", "Working"), ("nurture", "Nurture"))
 
 
 def window_settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
-
-
-class ElidingLabel(QLabel):
-    """A label that shortens its text in the middle ("/home/…/leads.sqlite3") when narrow.
-
-    A plain QLabel's minimum width is its whole text: a long database path in the status
-    bar would stop the window from being made narrower.
-    """
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full_text = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setText(text)
-
-    def full_text(self) -> str:
-        return self._full_text
-
-    def setText(self, text: str) -> None:
-        self._full_text = text
-        self.setToolTip(text)
-        self.updateGeometry()
-        self._elide()
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full_text) + 16, hint.height())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(80, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = max(self.contentsRect().width() - 2 * self.margin() - 8, 0)
-        shown = self.fontMetrics().elidedText(self._full_text, Qt.TextElideMode.ElideMiddle, room)
-        super().setText(shown)
 
 
 class MainWindow(QMainWindow):
@@ -165,18 +80,8 @@ class MainWindow(QMainWindow):
         self.queue_user_id: int | None = None
         #: The queue's clock: calling windows depend on it (tests pass a frozen one).
         self.now_provider = now_provider
-        #: The lead this workstation holds from "Next lead", until released.
-        self.claimed: ClaimedLead | None = None
-        self._claiming = False
-        self._polling = False
-        self._queue_signature: QueueSignature | None = None
-        # Re-selected when the queue's rows are swapped in by a reload.
-        self._reselect_lead: int | None = None
-        self._queue_scroll = 0
         self._shown_before = False
         self._started = False
-        self._demo_cancel: threading.Event | None = None
-        self._demo_progress: QProgressDialog | None = None
         self._last_import: int | None = None
         #: The call workspace, made once the database is open (its modules need it).
         self.workspace: CallWorkspace | None = None
@@ -191,14 +96,12 @@ class MainWindow(QMainWindow):
 
         self.setup_form()
         self.setup_window()
-        self.setup_actions()
-        self.setup_lead_table()
-        self.setup_filter_bar()
-        self.setup_queue()
-        self.setup_queue_filters()
-        self.setup_queue_polling()
-        self.setup_drop()
         self.setup_status_bar()
+        self.setup_lead_list()
+        self.setup_desk()
+        self.setup_demo_offer()
+        self.setup_actions()
+        self.setup_drop()
         self.restore_window_state()
         if db is not None:
             self.set_database(db)
@@ -225,7 +128,7 @@ class MainWindow(QMainWindow):
         ui.actionImportLeads.triggered.connect(lambda: self.open_import())
         ui.actionShowAllLeads.triggered.connect(lambda: self.show_import_batch(None))
         ui.actionShowAllLeads.setEnabled(False)
-        ui.actionLoadDemo.triggered.connect(self.on_load_demo_requested)
+        ui.actionLoadDemo.triggered.connect(self.demo_offer.on_load_requested)
         ui.actionQuit.triggered.connect(self.close)
         ui.actionRefresh.triggered.connect(self.refresh)
         ui.actionAbout.triggered.connect(self.show_about)
@@ -233,110 +136,32 @@ class MainWindow(QMainWindow):
         # The window's shortcut, wherever the focus is (the queue tab need not be open).
         ui.actionNextLead.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         ui.actionNextLead.triggered.connect(self.next_lead)
-        ui.actionReleaseLead.triggered.connect(self.release_lead)
+        ui.actionReleaseLead.triggered.connect(self.desk.release_lead)
         # Until the database is open there is nothing to refresh or load into.
         ui.actionLoadDemo.setEnabled(False)
         ui.actionRefresh.setEnabled(False)
         ui.actionImportLeads.setEnabled(False)
 
-    def setup_lead_table(self) -> None:
-        self.lead_model = LeadTableModel(None, self)
-        self.lead_model.total_changed.connect(self.show_total)
-        self.lead_model.load_failed.connect(
-            lambda error: self.show_error("The leads could not be read.", error)
-        )
-        table = self.ui.leadTable
-        table.setModel(self.lead_model)
-        table.setSortingEnabled(False)  # rows come in the database's order, a chunk at a time
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        # Fixed heights: the view never measures rows, which keeps a long list smooth.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setMinimumSectionSize(40)
-        self.apply_default_column_widths()
+    def setup_lead_list(self) -> None:
+        """The Leads tab."""
+        self.lead_list = LeadList(self)
+        # The list's parts other screens and the import flow work with.
+        self.lead_model = self.lead_list.model
+        self.filter_bar = self.lead_list.filter_bar
+        self.filter_label = self.lead_list.filter_label
 
-    def setup_filter_bar(self) -> None:
-        """A bar above the list while it shows only the leads of one import."""
-        self.filter_bar = QWidget(self)
-        self.filter_bar.setObjectName("filterBar")
-        layout = QHBoxLayout(self.filter_bar)
-        layout.setContentsMargins(8, 4, 8, 4)
-        self.filter_label = QLabel(self.filter_bar)
-        show_all = QPushButton("Show &all leads", self.filter_bar)
-        show_all.clicked.connect(lambda: self.show_import_batch(None))
-        layout.addWidget(self.filter_label, 1)
-        layout.addWidget(show_all)
-        self.ui.leadsTabLayout.insertWidget(0, self.filter_bar)
-        self.filter_bar.hide()
+    def setup_desk(self) -> None:
+        """The Queue tab: the rep's queue, Next lead and the lead on hand."""
+        self.desk = QueueDesk(self)
+        self.queue_model = self.desk.model
 
-    def setup_queue(self) -> None:
-        ui = self.ui
-        self.queue_model = QueueTableModel(None, None, self, now_provider=self.now_provider)
-        self.queue_model.load_failed.connect(
-            lambda error: self.show_error("The queue could not be read.", error)
-        )
-        self.queue_model.modelAboutToBeReset.connect(self._remember_queue_place)
-        self.queue_model.reloaded.connect(self._restore_queue_place)
-        table = ui.queueTable
-        table.setModel(self.queue_model)
-        table.setSortingEnabled(False)  # the queue's order is the point of it
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setMinimumSectionSize(40)
-        metrics = table.fontMetrics()
-        for number, column in enumerate(QUEUE_COLUMNS):
-            cell = metrics.horizontalAdvance(column.sample) + 20
-            title = int(metrics.horizontalAdvance(column.title) * 1.08) + 14
-            table.setColumnWidth(number, max(cell, title))
-        ui.nextLeadButton.clicked.connect(self.next_lead)
-        ui.releaseButton.clicked.connect(self.release_lead)
-        ui.mainTabs.currentChanged.connect(self.on_tab_changed)
-        self.claim_renew_timer = QTimer(self)
-        self.claim_renew_timer.setInterval(CLAIM_RENEW_MS)
-        self.claim_renew_timer.timeout.connect(self.renew_claim)
-        self.update_queue_actions()
-        self.show_claim(None)
-
-    def setup_queue_filters(self) -> None:
-        ui = self.ui
-        ui.campaignFilter.addItem("All campaigns", None)
-        ui.statusFilter.addItem("All statuses", None)
-        for value, text in QUEUE_STATUSES:
-            ui.statusFilter.addItem(text, value)
-        ui.gradeFilter.addItem("All grades", None)
-        for combo in (ui.campaignFilter, ui.statusFilter, ui.gradeFilter):
-            combo.currentIndexChanged.connect(self.apply_queue_filters)
-
-    def setup_queue_polling(self) -> None:
-        # Polling rather than LISTEN/NOTIFY: it works the same on SQLite and PostgreSQL, and
-        # each poll is a few index look-ups (services.queue.queue_signature).
-        self.queue_poll_timer = QTimer(self)
-        self.queue_poll_timer.setInterval(QUEUE_POLL_MS)
-        self.queue_poll_timer.timeout.connect(self.poll_queue)
+    def setup_demo_offer(self) -> None:
+        self.demo_offer = DemoOffer(self)
+        self.demo_offer.loaded.connect(lambda summary: emit(self.demo_loaded, summary))
 
     def setup_drop(self) -> None:
         # Dropping a CSV file on the window starts an import of it.
         self.setAcceptDrops(True)
-
-    def apply_default_column_widths(self) -> None:
-        table = self.ui.leadTable
-        metrics = table.fontMetrics()
-        for number, column in enumerate(COLUMNS):
-            # Room for the stylesheet's cell padding, and for the header's bold title.
-            cell = metrics.horizontalAdvance(column.sample) + 20
-            title = int(metrics.horizontalAdvance(column.title) * 1.08) + 14
-            table.setColumnWidth(number, max(cell, title))
 
     def setup_status_bar(self) -> None:
         bar = self.ui.statusBar
@@ -355,18 +180,13 @@ class MainWindow(QMainWindow):
         state = settings.value(WINDOW_STATE_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        header_state = settings.value(HEADER_STATE_KEY)
-        saved_columns = int(settings.value(HEADER_COLUMNS_KEY, 0) or 0)
-        # Widths saved for another set of columns would land on the wrong ones.
-        if isinstance(header_state, QByteArray) and saved_columns == len(COLUMNS):
-            self.ui.leadTable.horizontalHeader().restoreState(header_state)
+        self.lead_list.restore_state(settings)
 
     def save_window_state(self) -> None:
         settings = window_settings()
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         settings.setValue(WINDOW_STATE_KEY, self.saveState())
-        settings.setValue(HEADER_STATE_KEY, self.ui.leadTable.horizontalHeader().saveState())
-        settings.setValue(HEADER_COLUMNS_KEY, len(COLUMNS))
+        self.lead_list.save_state(settings)
         settings.sync()
 
     # -- events ------------------------------------------------------------------------
@@ -380,7 +200,7 @@ class MainWindow(QMainWindow):
         self.ui.actionImportLeads.setEnabled(True)
         self.lead_model.set_database(db)
         self.total_label.setText("Reading leads…")
-        self.update_queue_actions()
+        self.desk.update_actions()
         self._start_when_ready()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -403,8 +223,8 @@ class MainWindow(QMainWindow):
         self.setup_workspace()
         self.lead_model.count_total()
         self.find_user()
-        self.read_queue_filter_choices()
-        self.queue_poll_timer.start()
+        self.desk.read_filter_choices()
+        self.desk.poll_timer.start()
 
         def database_is_empty() -> bool:
             from teleprospect.services.database import is_empty
@@ -413,8 +233,8 @@ class MainWindow(QMainWindow):
 
         run_in_background(
             database_is_empty,
-            self.on_emptiness_known,
-            lambda error: self.show_error("The database could not be read.", error),
+            self.demo_offer.on_emptiness_known,
+            lambda error: self.show_error("The database could not be read", error),
             owner=self,
         )
         # The view asks for the first chunk when it lays out; make sure it happens now.
@@ -424,8 +244,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.workspace is not None:
             self.workspace.flush_draft()
-        if self._demo_cancel is not None:
-            self._demo_cancel.set()
+        self.demo_offer.cancel()
         self.save_window_state()
         super().closeEvent(event)
 
@@ -466,23 +285,15 @@ class MainWindow(QMainWindow):
 
     def show_import_batch(self, batch_id: int | None) -> None:
         """List only the leads of import ``batch_id``, or every lead again (None)."""
-        self.lead_model.show_import(batch_id)
-        self.ui.actionShowAllLeads.setEnabled(batch_id is not None)
-        self.filter_bar.setVisible(batch_id is not None)
-        if batch_id is not None:
-            self.filter_label.setText(f"Showing the leads of import #{batch_id}.")
-        self.total_label.setText("Reading leads…")
-        self.lead_model.count_total()
+        self.lead_list.show_import_batch(batch_id)
 
     def refresh(self) -> None:
         """Read the list, the count and the user again (F5)."""
         if self.db is None:
             return
-        self.total_label.setText("Reading leads…")
-        self.lead_model.reload()
-        self.lead_model.count_total()
+        self.lead_list.reload()
         self.find_user()
-        self.read_queue_filter_choices()
+        self.desk.read_filter_choices()
         self.queue_model.reload()
 
     def find_user(self) -> None:
@@ -493,9 +304,10 @@ class MainWindow(QMainWindow):
         picked = self._picked_login
 
         def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple]:
+            from teleprospect.services.errors import UnknownUser
             from teleprospect.services.identity.current_user import find_current_user, identify
             from teleprospect.services.identity.permissions import allowed_actions_of
-            from teleprospect.services.queue.claims import UnknownUser, find_user_id
+            from teleprospect.services.queue.claims import find_user_id
 
             user = find_current_user(db, picked)
             choices: tuple = ()
@@ -531,7 +343,7 @@ class MainWindow(QMainWindow):
         run_in_background(
             lookup,
             found,
-            lambda error: self.show_error("The user accounts could not be read.", error),
+            lambda error: self.show_error("The user accounts could not be read", error),
             owner=self,
         )
 
@@ -567,194 +379,11 @@ class MainWindow(QMainWindow):
     def set_queue_user(self, user_id: int | None) -> None:
         """Show ``user_id``'s queue (None: the login has no account, so no queue)."""
         self.queue_user_id = user_id
-        self.queue_model.set_source(self.db if user_id is not None else None, user_id)
-        self.update_queue_actions()
-        if self.claimed is None:
-            self.show_claim(None)
-
-    def update_queue_actions(self) -> None:
-        """Enable Next lead and Release for what can be done now, and say why not."""
-        ui = self.ui
-        if self.db is None or self.current_user is None:
-            why = "Waiting for the database…"
-        elif self.queue_user_id is None:
-            why = (
-                f"Your computer login “{self.current_user.login}” is not a Teleprospect "
-                "user: ask a team lead to add you to get a queue"
-            )
-        elif self._claiming:
-            why = "Claiming the next lead…"
-        else:
-            why = ""
-        can_claim = not why
-        ui.actionNextLead.setEnabled(can_claim)
-        ui.nextLeadButton.setEnabled(can_claim)
-        ui.nextLeadButton.setToolTip(why or "Claim the top lead of your queue (Ctrl+N)")
-        held = self.claimed is not None
-        ui.actionReleaseLead.setEnabled(held)
-        ui.releaseButton.setVisible(held)
-
-    def queue_on_screen(self) -> bool:
-        return (
-            self.ui.mainTabs.currentWidget() is self.ui.queueTab
-            and self.isVisible()
-            and not self.isMinimized()
-        )
-
-    def on_tab_changed(self, _index: int) -> None:
-        if self.queue_on_screen():
-            # Catch up at once on what happened while the queue was hidden.
-            self._queue_signature = None
-            self.poll_queue()
-
-    def poll_queue(self) -> None:
-        """Reload the queue if it changed since the last look (the poll timer's slot)."""
-        db, user_id = self.db, self.queue_user_id
-        if db is None or user_id is None or self._polling or not self.queue_on_screen():
-            return
-        depth = max(self.queue_model.rowCount(), QueueTableModel.ROWS_TO_LOAD)
-        now, filters = self.now_provider(), self.queue_model.filters
-
-        def signature() -> QueueSignature:
-            from teleprospect.services.queue.claims import queue_signature
-
-            return queue_signature(db, user_id, now=now, depth=depth, filters=filters)
-
-        def compared(found: QueueSignature) -> None:
-            self._polling = False
-            if found != self._queue_signature:
-                self._queue_signature = found
-                self.queue_model.reload()
-
-        def failed(error: BaseException) -> None:
-            # A poll that fails is tried again in a few seconds: no dialog every 10 s.
-            self._polling = False
-            log.warning("queue poll failed", exc_info=error)
-            self.statusBar().showMessage("The queue could not be refreshed.", QUEUE_POLL_MS)
-
-        self._polling = True
-        run_in_background(signature, compared, failed, owner=self)
+        self.desk.set_user(user_id)
 
     def next_lead(self) -> None:
-        """Claim the top lead of the queue (Ctrl+N); the lead on show goes back to the queue."""
-        db, user_id = self.db, self.queue_user_id
-        if db is None or user_id is None or self._claiming:
-            return
-        if self.workspace is not None and self.workspace.has_unsaved_work():
-            from PySide6.QtWidgets import QMessageBox
-
-            answer = QMessageBox.question(
-                self,
-                "Next lead",
-                "The call on show is not saved. Skip it and give the lead back?\n\n"
-                "What you typed is kept on this computer and offered again next time.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            self.workspace.flush_draft()
-        previous = self.claimed.lead_id if self.claimed is not None else None
-        now, filters, zone = self.now_provider(), self.queue_model.filters, local_zone()
-
-        def claim() -> ClaimedLead | None:
-            from teleprospect.services.queue.claims import claim_next, release_claim
-
-            # Claim first: the lead on show is still held, so it cannot come back at once.
-            claimed = claim_next(db, user_id, now=now, filters=filters, display_zone=zone)
-            if previous is not None:
-                release_claim(db, previous, user_id)
-            return claimed
-
-        self._claiming = True
-        self.update_queue_actions()
-        self.ui.claimLabel.setText("Claiming the next lead…")
-        run_in_background(claim, self.on_claimed, self.on_claim_failed, owner=self)
-
-    def on_claimed(self, claimed: ClaimedLead | None) -> None:
-        self._claiming = False
-        self.claimed = claimed
-        self.show_claim(claimed, note="Nobody in your queue can be called right now.")
-        if claimed is not None:
-            self.claim_renew_timer.start()
-            self._reselect_lead = claimed.lead_id
-            self.open_in_workspace(claimed.lead_id)
-        else:
-            self.claim_renew_timer.stop()
-            if self.workspace is not None:
-                self.workspace.close_lead()
-            # Where the rep reads that nobody can be called right now, and why.
-            self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
-        self.update_queue_actions()
-        self.queue_model.reload()
-
-    def on_claim_failed(self, error: BaseException) -> None:
-        self._claiming = False
-        self.show_claim(self.claimed)
-        self.update_queue_actions()
-        self.show_error("The next lead could not be claimed.", error)
-
-    def release_lead(self) -> None:
-        """Give the lead on show back to the queue."""
-        db, user_id, claimed = self.db, self.queue_user_id, self.claimed
-        if db is None or user_id is None or claimed is None:
-            return
-
-        def release() -> bool:
-            from teleprospect.services.queue.claims import release_claim
-
-            return release_claim(db, claimed.lead_id, user_id)
-
-        def released(_held: bool) -> None:
-            # Not held any more (the lease ran out and someone took it) ends the same way.
-            self.claimed = None
-            if self.workspace is not None and self.workspace.lead_id == claimed.lead_id:
-                self.workspace.close_lead()
-            self.claim_renew_timer.stop()
-            self.show_claim(None)
-            self.update_queue_actions()
-            self.statusBar().showMessage(f"{claimed.name} is back in the queue.", 10_000)
-            self.queue_model.reload()
-
-        run_in_background(
-            release,
-            released,
-            lambda error: self.show_error("The lead could not be released.", error),
-            owner=self,
-        )
-
-    def renew_claim(self) -> None:
-        """Keep the lease of the lead on show (the renew timer's slot)."""
-        db, user_id, claimed = self.db, self.queue_user_id, self.claimed
-        if db is None or user_id is None or claimed is None:
-            return
-        now = self.now_provider()
-
-        def renew() -> datetime:
-            from teleprospect.services.queue.claims import renew_claim
-
-            return renew_claim(db, claimed.lead_id, user_id, now=now)
-
-        def renewed(expires: datetime) -> None:
-            if self.claimed is not None and self.claimed.lead_id == claimed.lead_id:
-                self.claimed = replace(self.claimed, claim_expires_at=expires)
-                self.show_claim(self.claimed)
-
-        def lost(error: BaseException) -> None:
-            from teleprospect.services.queue.claims import ClaimNotHeld
-
-            if not isinstance(error, ClaimNotHeld):
-                # Tried again at the next tick; the lease outlasts a few missed renewals.
-                log.warning("renewing the claim failed", exc_info=error)
-                return
-            if self.claimed is not None and self.claimed.lead_id == claimed.lead_id:
-                self.claimed = None
-                self.claim_renew_timer.stop()
-                self.show_claim(None, note=str(error))
-                self.update_queue_actions()
-                self.queue_model.reload()
-
-        run_in_background(renew, renewed, lost, owner=self)
+        """Claim the top lead of the queue (Ctrl+N), wherever the focus is."""
+        self.desk.next_lead()
 
     # -- the call workspace -------------------------------------------------------------
 
@@ -763,7 +392,7 @@ class MainWindow(QMainWindow):
         modules bring the services with them, which the first window must not wait for)."""
         if self.workspace is not None:
             return
-        from PySide6.QtGui import QAction
+        from PySide6.QtGui import QAction, QKeySequence
         from PySide6.QtWidgets import QMenu
 
         from teleprospect.ui.workspace.call_workspace import CallWorkspace
@@ -771,7 +400,7 @@ class MainWindow(QMainWindow):
         workspace = CallWorkspace(self, now_provider=self.now_provider)
         workspace.setObjectName("callWorkspace")
         workspace.call_saved.connect(self.on_call_saved)
-        workspace.release_requested.connect(self.release_lead)
+        workspace.release_requested.connect(self.desk.release_lead)
         workspace.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.workspace = workspace
         self.ui.mainTabs.addTab(workspace, "&Call")
@@ -792,13 +421,12 @@ class MainWindow(QMainWindow):
         self.menuBar().insertMenu(self.ui.menuHelp.menuAction(), menu)
         self.call_menu = menu
         self.cheat_sheet_action = QAction("&Keyboard shortcuts", self)
-        self.cheat_sheet_action.setShortcuts(["F1", "?"])
+        self.cheat_sheet_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
         self.cheat_sheet_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.cheat_sheet_action.triggered.connect(self.show_cheat_sheet)
         self.addAction(self.cheat_sheet_action)
         self.ui.menuHelp.insertAction(self.ui.actionAbout, self.cheat_sheet_action)
-        self.ui.queueTable.doubleClicked.connect(self.open_queue_row)
-        self.ui.queueTable.activated.connect(self.open_queue_row)
+        self.desk.connect_workspace()
         if self.current_user is not None and self.db is not None:
             workspace.set_context(self.db, self.queue_user_id, self.current_user.login)
 
@@ -815,61 +443,9 @@ class MainWindow(QMainWindow):
         self.workspace.open_lead(lead_id, read_only=read_only, holder=holder, draft=draft)
         self.ui.mainTabs.setCurrentWidget(self.workspace)
 
-    def open_queue_row(self, index: object) -> None:
-        """Enter or a double-click on a queue row: open that lead (claimed, or read-only
-        when another rep holds it)."""
-        lead_id = index.data(LEAD_ID_ROLE)  # type: ignore[attr-defined]
-        if lead_id is not None:
-            self.open_specific_lead(int(lead_id))
-
-    def open_specific_lead(self, lead_id: int, draft: CallDraft | None = None) -> None:
-        db, user_id = self.db, self.queue_user_id
-        if db is None or user_id is None:
-            return
-        if self.claimed is not None and self.claimed.lead_id == lead_id:
-            self.open_in_workspace(lead_id, draft=draft)
-            return
-        previous = self.claimed.lead_id if self.claimed is not None else None
-        now = self.now_provider()
-
-        def open_it() -> OpenedLead:
-            from teleprospect.services.queue.claims import open_lead, release_claim
-
-            opened = open_lead(db, lead_id, user_id, now=now)
-            if previous is not None and not opened.read_only:
-                release_claim(db, previous, user_id)
-            return opened
-
-        def opened(found: OpenedLead) -> None:
-            if found.read_only:
-                self.open_in_workspace(lead_id, read_only=True, holder=found.holder_name or "")
-                return
-            if found.claim is not None:
-                self.claimed = found.claim
-                self.claim_renew_timer.start()
-                self.show_claim(found.claim)
-                self.update_queue_actions()
-            self.open_in_workspace(lead_id, draft=draft)
-            self.queue_model.reload()
-
-        run_in_background(
-            open_it,
-            opened,
-            lambda error: self.show_error("The lead could not be opened.", error),
-            owner=self,
-        )
-
     def on_call_saved(self, logged: LoggedCall, then_next: bool) -> None:
         """The call is in the database and the lead released: on to the next one."""
-        self.claimed = None
-        self.claim_renew_timer.stop()
-        self.show_claim(None)
-        self.update_queue_actions()
-        if then_next:
-            self.next_lead()
-        else:
-            self.queue_model.reload()
-            self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
+        self.desk.call_saved(then_next)
 
     def offer_drafts(self) -> None:
         """Offer back, once per start, the calls this rep left unsaved (a crash, a kill)."""
@@ -900,7 +476,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Open,
             )
             if answer == QMessageBox.StandardButton.Open:
-                self.open_specific_lead(draft.lead_id, draft=draft)
+                self.desk.open_specific_lead(draft.lead_id, draft=draft)
             elif answer == QMessageBox.StandardButton.Discard:
                 run_in_background(lambda: store.discard(draft.lead_id), lambda _r: None, owner=self)
 
@@ -951,8 +527,7 @@ class MainWindow(QMainWindow):
     def reassign_selected_leads(self) -> None:
         if self.team_view is None:
             return
-        rows = self.ui.leadTable.selectionModel().selectedRows()
-        ids = tuple(int(index.data(LEAD_ID_ROLE)) for index in rows)
+        ids = self.lead_list.selected_lead_ids()
         if not ids:
             self.statusBar().showMessage("Select the leads to reassign first.", 10_000)
             return
@@ -974,7 +549,7 @@ class MainWindow(QMainWindow):
         editor.show()
 
     def edit_call_link(self) -> None:
-        from PySide6.QtWidgets import QInputDialog, QMessageBox
+        from PySide6.QtWidgets import QInputDialog
 
         from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 
@@ -984,117 +559,9 @@ class MainWindow(QMainWindow):
         try:
             call_link(text.strip(), "+15551234567")
         except CallLinkError as error:
-            QMessageBox.warning(self, "Call link", str(error))
+            self.show_error("The call link was not changed", error)
             return
         CALL_LINK.write(text.strip())
-
-    def show_claim(self, claimed: ClaimedLead | None, *, note: str = "") -> None:
-        """The panel under Next lead: the lead on hand, or what to do to get one."""
-        label = self.ui.claimLabel
-        if claimed is None:
-            if self.queue_user_id is None and self.current_user is not None:
-                text = "You have no queue: your computer login is not a Teleprospect user."
-            elif note:
-                text = escape(note)
-            else:
-                text = "Press <b>Next lead</b> (Ctrl+N) to claim the top lead of your queue."
-            label.setText(text)
-            return
-        phone = escape(claimed.phone_e164 or "no valid phone number")
-        expires = claimed.claim_expires_at.astimezone(local_zone()).strftime("%H:%M")
-        company = f" · {escape(claimed.company)}" if claimed.company else ""
-        label.setText(
-            f"<b>{escape(claimed.name)}</b>{company}<br>"
-            f"<b>{phone}</b> · local time {escape(claimed.local_time)}"
-            f" · {escape(claimed.reason)} · yours until {expires}"
-        )
-
-    def read_queue_filter_choices(self) -> None:
-        db = self.db
-        if db is None:
-            return
-
-        def read() -> FilterChoices:
-            from teleprospect.services.queue.claims import queue_filter_choices
-
-            return queue_filter_choices(db)
-
-        run_in_background(
-            read,
-            self.show_filter_choices,
-            # The queue works unfiltered without them: the log is enough.
-            lambda error: log.warning("queue filters could not be read", exc_info=error),
-            owner=self,
-        )
-
-    def show_filter_choices(self, choices: FilterChoices) -> None:
-        ui = self.ui
-        for combo, items in (
-            (ui.campaignFilter, [(name, campaign_id) for campaign_id, name in choices.campaigns]),
-            (ui.gradeFilter, [(f"{grade} — {label}", grade) for grade, label in choices.grades]),
-        ):
-            chosen = combo.currentData()
-            # Refilled quietly: the filter in force stays, and no reload is set off.
-            combo.blockSignals(True)
-            while combo.count() > 1:
-                combo.removeItem(1)
-            for text, value in items:
-                combo.addItem(text, value)
-            found = combo.findData(chosen)
-            combo.setCurrentIndex(max(found, 0))
-            combo.blockSignals(False)
-            # The box is kept narrow; its list opens wide enough for whole campaign names.
-            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
-            if found < 0 and chosen is not None:
-                self.apply_queue_filters()
-
-    def apply_queue_filters(self) -> None:
-        from teleprospect.core.lifecycle import LeadStatus
-        from teleprospect.services.queue.claims import QueueFilters
-
-        ui = self.ui
-        status = ui.statusFilter.currentData()
-        filters = QueueFilters(
-            campaign_id=ui.campaignFilter.currentData(),
-            status=LeadStatus(status) if status else None,
-            grade=ui.gradeFilter.currentData(),
-        )
-        self._queue_signature = None
-        self.queue_model.set_filters(None if filters == QueueFilters() else filters)
-
-    def _remember_queue_place(self) -> None:
-        table = self.ui.queueTable
-        selected = table.selectionModel().selectedRows() if table.selectionModel() else []
-        if self._reselect_lead is None and selected:
-            self._reselect_lead = selected[0].data(LEAD_ID_ROLE)
-        self._queue_scroll = table.verticalScrollBar().value()
-
-    def _restore_queue_place(self) -> None:
-        """After a reload: the same lead selected and the same rows in sight."""
-        table = self.ui.queueTable
-        table.verticalScrollBar().setValue(self._queue_scroll)
-        lead_id, self._reselect_lead = self._reselect_lead, None
-        if lead_id is not None:
-            self.select_queue_lead(lead_id)
-
-    def select_queue_lead(self, lead_id: int) -> bool:
-        """Select the lead's row in the queue, if it is among the rows read."""
-        row = self.queue_model.row_of_lead(lead_id)
-        if row is None:
-            return False
-        table = self.ui.queueTable
-        table.selectRow(row)
-        table.scrollTo(self.queue_model.index(row, 0))
-        return True
-
-    def show_total(self, total: int) -> None:
-        noun = "lead" if total == 1 else "leads"
-        self.total_label.setText(f"{QLocale().toString(total)} {noun}")
-        batch = self.lead_model.import_batch_id
-        if batch is not None:
-            self.filter_label.setText(
-                f"Showing the {QLocale().toString(total)} {noun} of import #{batch}."
-            )
 
     def show_about(self) -> None:
         from html import escape
@@ -1111,121 +578,9 @@ class MainWindow(QMainWindow):
             f"<p>Database: {escape(where)}</p>",
         )
 
-    def show_error(self, what: str, error: BaseException) -> None:
-        """One sentence of what failed and why; the traceback goes to the log, not the user."""
-        from PySide6.QtWidgets import QMessageBox
+    def show_error(self, doing: str, error: BaseException) -> None:
+        """What failed and why, in one sentence; the traceback goes to the log."""
+        # Imported when first needed: the services' errors bring SQLAlchemy with them.
+        from teleprospect.ui.errors import show_error
 
-        from teleprospect.store.database import DatabaseError, first_line
-
-        if isinstance(error, DatabaseError):
-            reason = str(error)
-        else:
-            log.error("%s", what, exc_info=error)
-            reason = first_line(getattr(error, "orig", None) or error)
-        QMessageBox.warning(self, "Teleprospect", f"{what}\n\n{reason}")
-
-    # -- demo data ---------------------------------------------------------------------
-
-    def on_emptiness_known(self, empty: bool) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        if not empty:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Load demo data?",
-            "This database has no leads yet.\n\n"
-            f"Load a demo set of {QLocale().toString(DEMO_LEADS)} fictional leads, with "
-            "campaigns and users, to try Teleprospect out?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.load_demo_data(append=False)
-
-    def on_load_demo_requested(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        if self.db is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Load demo data",
-            f"Add {QLocale().toString(DEMO_LEADS)} fictional leads, with campaigns and users, "
-            f"to {self.db.describe()}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            # Asked for explicitly, so the demo leads may join leads already there.
-            self.load_demo_data(append=True)
-
-    def load_demo_data(self, *, append: bool) -> None:
-        from PySide6.QtWidgets import QProgressDialog
-
-        db = self.db
-        if self._demo_cancel is not None or db is None:
-            return  # already loading, or nothing to load into
-        from teleprospect.demo.loader import load_demo  # heavy; only when asked for
-
-        cancel = threading.Event()
-        self._demo_cancel = cancel
-        self.ui.actionLoadDemo.setEnabled(False)
-        dialog = QProgressDialog("Loading demo data…", "Cancel", 0, 0, self)
-        dialog.setWindowTitle("Teleprospect")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(cancel.set)
-        self._demo_progress = dialog
-        run_in_background(
-            lambda report: load_demo(
-                db,
-                leads=DEMO_LEADS,
-                seed=1,
-                append=append,
-                progress=report,
-                should_cancel=cancel.is_set,
-            ),
-            self.on_demo_loaded,
-            self.on_demo_failed,
-            progress=self.on_demo_progress,
-            owner=self,
-        )
-
-    def on_demo_progress(self, done: int, total: int) -> None:
-        if self._demo_progress is not None and not self._demo_cancel_requested():
-            self._demo_progress.setMaximum(total)
-            self._demo_progress.setValue(done)
-
-    def _demo_cancel_requested(self) -> bool:
-        return self._demo_cancel is not None and self._demo_cancel.is_set()
-
-    def _end_demo_load(self) -> None:
-        if self._demo_progress is not None:
-            self._demo_progress.close()
-            self._demo_progress.deleteLater()
-        self._demo_progress = None
-        self._demo_cancel = None
-        self.ui.actionLoadDemo.setEnabled(True)
-
-    def on_demo_loaded(self, summary: DemoSummary) -> None:
-        self._end_demo_load()
-        self.refresh()
-        self.statusBar().showMessage(
-            f"Loaded {QLocale().toString(summary.leads)} demo leads, {summary.campaigns} "
-            f"campaigns and {summary.users} users in {summary.seconds:.1f} s",
-            10_000,
-        )
-        emit(self.demo_loaded, summary)
-
-    def on_demo_failed(self, error: BaseException) -> None:
-        from teleprospect.demo.loader import DemoCancelled
-
-        self._end_demo_load()
-        if isinstance(error, DemoCancelled):
-            self.statusBar().showMessage("Loading demo data was cancelled.", 10_000)
-            self.refresh()
-            return
-        self.show_error("The demo data could not be loaded.", error)
+        show_error(self, doing, error)

@@ -11,6 +11,8 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QSettings
 
+from teleprospect.core.errors import Invalid
+
 T = TypeVar("T")
 
 
@@ -41,7 +43,7 @@ CALL_LINK = Preference(
 )
 
 
-class CallLinkError(ValueError):
+class CallLinkError(Invalid):
     pass
 
 

@@ -20,7 +20,7 @@ from teleprospect.core.scripts import DisqualifyReason, from_json, readiness, vi
 from teleprospect.demo.loader import load_demo
 from teleprospect.services.calls.lead_detail import lead_detail
 from teleprospect.services.calls.scripts import active_script
-from teleprospect.services.queue.claims import queue_page
+from teleprospect.services.queue.page import queue_page
 from teleprospect.services.scoring.scores import score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from teleprospect.services.queue import claims as q
+from teleprospect.services.queue import page as qp
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import Lead, User
@@ -56,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         day += timedelta(days=1)
     for hour in (9, 15, 20, 3):
         now = day.replace(hour=hour)
-        q.queue_page(db, user_id, now=now, limit=50)  # warm the zone cache
+        qp.queue_page(db, user_id, now=now, limit=50)  # warm the zone cache
         pages = []
         for _ in range(20):
             started = time.perf_counter()
-            page = q.queue_page(db, user_id, now=now, limit=50)
+            page = qp.queue_page(db, user_id, now=now, limit=50)
             pages.append(time.perf_counter() - started)
         claims, claimed = [], []
         for _ in range(args.claims):
@@ -80,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             f" ({median / floor_ms:.1f}x floor), p95 {_ms(p95)} over {len(claims)} claims"
         )
     with db.read() as session:
-        ctx = q._context(session, user_id, day.replace(hour=15), None)
-        query = q._backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite).limit(1)
+        ctx = qp.queue_context(session, user_id, day.replace(hour=15), None)
+        query = qp.backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite).limit(1)
         sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
         conn = session.connection()
         if db.is_sqlite:

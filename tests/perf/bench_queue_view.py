@@ -23,7 +23,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QTableView
 from sqlalchemy import select
 
-from teleprospect.services.queue.claims import queue_signature
+from teleprospect.services.queue.page import queue_signature
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import User

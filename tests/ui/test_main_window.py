@@ -16,8 +16,9 @@ from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, User
 from teleprospect.ui import app as app_module
 from teleprospect.ui import background
+from teleprospect.ui.leads.lead_list import HEADER_STATE_KEY
 from teleprospect.ui.leads.lead_table_model import LeadTableModel
-from teleprospect.ui.main_window import GEOMETRY_KEY, HEADER_STATE_KEY, MainWindow
+from teleprospect.ui.main_window import GEOMETRY_KEY, MainWindow
 from tests.ui.sample_leads import lead_dicts, populate
 
 # Counts are written in the user's locale: "2,000", "2.000", "2 000"…
@@ -226,13 +227,13 @@ def test_cancelling_the_demo_load_says_so(open_window, sqlite_db, demo, monkeypa
     answer(monkeypatch, QMessageBox.StandardButton.Yes)
     demo.cancel_after = 300
     # The progress dialog's Cancel button sets the flag that should_cancel reads.
-    demo.cancel = lambda: window._demo_progress.findChild(QPushButton).click()
+    demo.cancel = lambda: window.demo_offer.progress_dialog.findChild(QPushButton).click()
     window = MainWindow(sqlite_db)
     window.show()
-    window.on_emptiness_known(True)
+    window.demo_offer.on_emptiness_known(True)
     assert demo.append is False
     assert window.statusBar().currentMessage() == "Loading demo data was cancelled."
-    assert window._demo_progress is None
+    assert window.demo_offer.progress_dialog is None
     assert demo.reports[-1] == 300  # stopped at the next check, not at the end
     assert window.ui.actionLoadDemo.isEnabled()
     window.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -28,8 +28,8 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
 from teleprospect.services.calls.scripts import active_script, active_script_in_session
+from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.nurture.tracks import open_enrolment
-from teleprospect.services.queue.claims import LeadNotFound, UnknownUser
 from teleprospect.services.scoring.scores import lead_score_input, rescore_lead, rules_in_session
 from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database
@@ -218,7 +218,7 @@ def _window(zones: list[str], now: datetime, session: Session) -> tuple[bool, st
 
 def _status_label(value: str | None) -> str:
     try:
-        return LeadStatus(value).label
+        return LeadStatus(value or "").label
     except ValueError:
         return value or "?"
 
@@ -359,114 +359,120 @@ def lead_detail(db: Database, lead_id: int, *, now: datetime | None = None) -> L
     now = (now or utcnow()).astimezone(UTC)
     active_script(db)  # stored once, outside the read
     with db.read() as session:
-        lead = session.get(Lead, lead_id)
-        if lead is None:
-            raise LeadNotFound(lead_id)
-        campaign = session.get(Campaign, lead.campaign_id) if lead.campaign_id else None
-        names = dict(session.execute(select(User.id, User.name)).all())
-        zones = lead.call_zones.split()
-        inside, window_text = _window(zones, now, session)
-        rules = rules_in_session(session)
-        breakdown = rules.compiled.score(lead_score_input(session, lead), now)
-        phones = [
-            (row.label or "phone", row.e164 or row.raw)
-            for row in session.scalars(
-                select(LeadPhone).where(LeadPhone.lead_id == lead.id).order_by(LeadPhone.position)
-            )
-            if row.e164 or row.raw
-        ]
-        if not phones and (lead.phone_e164 or lead.phone_raw):
-            phones = [("phone", lead.phone_e164 or lead.phone_raw)]
-        engagement = [
-            (at, EngagementKind(kind).label, detail)
-            for kind, at, detail in session.execute(
-                select(EngagementEvent.kind, EngagementEvent.occurred_at, EngagementEvent.detail)
-                .where(EngagementEvent.lead_id == lead.id)
-                .order_by(EngagementEvent.occurred_at, EngagementEvent.id)
-            )
-        ]
-        history = [
-            (
-                row.at,
-                names.get(row.user_id),
-                _history_text(row.kind, row.from_value, row.to_value, row.reason),
-            )
-            for row in session.scalars(
-                select(LeadHistory)
-                .where(LeadHistory.lead_id == lead.id)
-                .order_by(LeadHistory.at, LeadHistory.id)
-            )
-        ]
-        script = active_script_in_session(session).script
-        answers: dict[str, AnswerValue] = {}
-        for qid, raw in session.execute(
-            select(LeadAnswer.question_id, LeadAnswer.value)
-            .where(LeadAnswer.lead_id == lead.id)
-            .order_by(LeadAnswer.id)
-        ):
-            if script.has_question(qid):
-                try:
-                    answers[qid] = from_json(script.question(qid), raw)
-                    continue
-                except AnswerError:
-                    pass
-            answers[qid] = raw
-        callbacks = [
-            (row.id, row.due_at, row.owner_id is not None, names.get(row.owner_id), row.note)
-            for row in session.scalars(
-                select(CallbackEntry)
-                .where(CallbackEntry.lead_id == lead.id, CallbackEntry.done_at.is_(None))
-                .order_by(CallbackEntry.due_at)
-            )
-        ]
-        live_claim = lead.claimed_by_id is not None and (
-            lead.claim_expires_at is None or lead.claim_expires_at > now
+        return lead_detail_in_session(session, lead_id, now)
+
+
+def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> LeadDetail:
+    """:func:`lead_detail` in the caller's transaction (the script must be stored)."""
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        raise LeadNotFound(lead_id)
+    campaign = session.get(Campaign, lead.campaign_id) if lead.campaign_id else None
+    names: dict[int | None, str] = dict(session.execute(select(User.id, User.name)).all())
+    zones = lead.call_zones.split()
+    inside, window_text = _window(zones, now, session)
+    rules = rules_in_session(session)
+    breakdown = rules.compiled.score(lead_score_input(session, lead), now)
+    phones = [
+        (row.label or "phone", row.e164 or row.raw)
+        for row in session.scalars(
+            select(LeadPhone).where(LeadPhone.lead_id == lead.id).order_by(LeadPhone.position)
         )
-        return LeadDetail(
-            id=lead.id,
-            version=lead.version,
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            title=lead.title,
-            company=lead.company,
-            email=lead.email,
-            phone_e164=lead.phone_e164,
-            phone_raw=lead.phone_raw,
-            phone_extension=lead.phone_extension,
-            phone_valid=bool(lead.phone_valid),
-            phone_type=lead.phone_type,
-            phones=phones,
-            industry=lead.industry,
-            company_size=lead.company_size,
-            country=lead.country,
-            status=LeadStatus(lead.status),
-            owner_name=names.get(lead.owner_id),
-            claimed_by_name=names.get(lead.claimed_by_id) if live_claim else None,
-            claim_expires_at=lead.claim_expires_at if live_claim else None,
-            do_not_call=bool(lead.do_not_call),
-            campaign_name=campaign.name if campaign else None,
-            campaign_channel=campaign.channel.label if campaign else "",
-            campaign_offer=campaign.offer if campaign else "",
-            lead_source=lead.lead_source,
-            local_time_text=_local_time_text(zones, now),
-            inside_window=inside,
-            window_text=window_text,
-            score=breakdown.total,
-            grade=breakdown.grade,
-            grade_label=breakdown.grade_label,
-            breakdown_lines=[line.text for line in breakdown.lines],
-            sales_ready_threshold=rules.rules.thresholds.sales_ready,
-            engagement=engagement,
-            calls=_calls(session, lead.id),
-            history=history,
-            answers=answers,
-            possible_duplicates=_duplicates(session, lead),
-            enrollment=_enrollment(session, lead),
-            open_callbacks=callbacks,
-            next_action_at=lead.next_action_at,
-            attempts=lead.attempts,
-            time_zones=tuple(zones),
+        if row.e164 or row.raw
+    ]
+    if not phones and (lead.phone_e164 or lead.phone_raw):
+        phones = [("phone", lead.phone_e164 or lead.phone_raw)]
+    engagement = [
+        (at, EngagementKind(kind).label, detail)
+        for kind, at, detail in session.execute(
+            select(EngagementEvent.kind, EngagementEvent.occurred_at, EngagementEvent.detail)
+            .where(EngagementEvent.lead_id == lead.id)
+            .order_by(EngagementEvent.occurred_at, EngagementEvent.id)
         )
+    ]
+    history = [
+        (
+            row.at,
+            names.get(row.user_id),
+            _history_text(row.kind, row.from_value, row.to_value, row.reason),
+        )
+        for row in session.scalars(
+            select(LeadHistory)
+            .where(LeadHistory.lead_id == lead.id)
+            .order_by(LeadHistory.at, LeadHistory.id)
+        )
+    ]
+    script = active_script_in_session(session).script
+    answers: dict[str, AnswerValue] = {}
+    for qid, raw in session.execute(
+        select(LeadAnswer.question_id, LeadAnswer.value)
+        .where(LeadAnswer.lead_id == lead.id)
+        .order_by(LeadAnswer.id)
+    ):
+        if script.has_question(qid):
+            try:
+                answers[qid] = from_json(script.question(qid), raw)
+                continue
+            except AnswerError:
+                pass
+        # An answer the script no longer asks: shown as stored (JSON: text, number, list).
+        answers[qid] = cast(AnswerValue, raw)
+    callbacks = [
+        (row.id, row.due_at, row.owner_id is not None, names.get(row.owner_id), row.note)
+        for row in session.scalars(
+            select(CallbackEntry)
+            .where(CallbackEntry.lead_id == lead.id, CallbackEntry.done_at.is_(None))
+            .order_by(CallbackEntry.due_at)
+        )
+    ]
+    live_claim = lead.claimed_by_id is not None and (
+        lead.claim_expires_at is None or lead.claim_expires_at > now
+    )
+    return LeadDetail(
+        id=lead.id,
+        version=lead.version,
+        first_name=lead.first_name,
+        last_name=lead.last_name,
+        title=lead.title,
+        company=lead.company,
+        email=lead.email,
+        phone_e164=lead.phone_e164,
+        phone_raw=lead.phone_raw,
+        phone_extension=lead.phone_extension,
+        phone_valid=bool(lead.phone_valid),
+        phone_type=lead.phone_type,
+        phones=phones,
+        industry=lead.industry,
+        company_size=lead.company_size,
+        country=lead.country,
+        status=LeadStatus(lead.status),
+        owner_name=names.get(lead.owner_id),
+        claimed_by_name=names.get(lead.claimed_by_id) if live_claim else None,
+        claim_expires_at=lead.claim_expires_at if live_claim else None,
+        do_not_call=bool(lead.do_not_call),
+        campaign_name=campaign.name if campaign else None,
+        campaign_channel=campaign.channel.label if campaign else "",
+        campaign_offer=campaign.offer if campaign else "",
+        lead_source=lead.lead_source,
+        local_time_text=_local_time_text(zones, now),
+        inside_window=inside,
+        window_text=window_text,
+        score=breakdown.total,
+        grade=breakdown.grade,
+        grade_label=breakdown.grade_label,
+        breakdown_lines=[line.text for line in breakdown.lines],
+        sales_ready_threshold=rules.rules.thresholds.sales_ready,
+        engagement=engagement,
+        calls=_calls(session, lead.id),
+        history=history,
+        answers=answers,
+        possible_duplicates=_duplicates(session, lead),
+        enrollment=_enrollment(session, lead),
+        open_callbacks=callbacks,
+        next_action_at=lead.next_action_at,
+        attempts=lead.attempts,
+        time_zones=tuple(zones),
+    )
 
 
 # ----------------------------------------------------------------------------- editing
@@ -518,7 +524,7 @@ def _clean(name: str, value: object) -> str | None:
         if email is None:
             raise ValueError(f"{text!r} is not an email address.")
         return email
-    limit = Lead.__table__.c[name].type.length
+    limit = getattr(Lead.__table__.c[name].type, "length", None)
     if limit and len(text) > limit:
         raise ValueError(f"{_FIELD_LABELS[name]} can be at most {limit} characters long.")
     return text

@@ -158,6 +158,7 @@ def best_track(session: Session, lead: Lead) -> Track:
 def suggested_tracks(db: Database, lead_id: int) -> list[Track]:
     """Every track, the best suited to the lead first (industry, job function from the
     title, buying role from the answer to the authority question)."""
+
     with db.read() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:

@@ -1,96 +1,48 @@
-"""The call queue in the database: a rep's queue page, and claims that never give one lead
-to two reps.
-
-The order and the eligibility rules are :mod:`teleprospect.core.queue_policy`'s; this module
-serves them from indexes (see that module's docstring). Three tiers, each one small query:
-
-1. due open callbacks (mine, then the team's), from ``ix_callback_open_due_at``;
-2. fresh inbound leads, newest first, from ``ix_lead_inbound_attempts_created_at``;
-3. the backlog by stored priority, from the partial index ``ix_lead_queue``
-   (priority DESC, id): walked from the top, stopping at the first lead callable now.
-
-Calling windows: the distinct zone sets of all leads are read by a skip scan of
-``ix_lead_call_zones`` (a few hundred index seeks), the open ones worked out by
-:func:`~teleprospect.core.queue_policy.open_zone_groups` (cached per minute), and every
-query filters ``call_zones IN (the open ones)``. A lead outside its window is simply not
-selected, and is selected again once its window opens.
+"""Claims on leads: leases that never give one lead to two reps.
 
 Claims are leases: ``claimed_by_id`` and ``claim_expires_at``. A lease that has expired is
 free to the next claim: a crashed workstation's leads come back with no job to run.
 PostgreSQL claims with one ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)``; SQLite
 selects and updates inside one ``BEGIN IMMEDIATE`` transaction (writers queue on the file
 lock, so nobody can claim in between) with the claim condition repeated in the UPDATE.
+Which lead comes next is the queue's order (:mod:`teleprospect.services.queue.page`).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    exists,
-    false,
-    func,
-    not_,
-    or_,
-    select,
-    text,
-    true,
-    update,
-)
-from sqlalchemy.engine import Connection
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
-from teleprospect.core.domain import UserRole
-from teleprospect.core.lifecycle import LeadStatus
-from teleprospect.core.queue_policy import (
-    Callback,
-    CallingHours,
-    QueueCandidate,
-    QueueTier,
-    open_zone_groups,
-    queue_reason,
-    queue_tier,
+from teleprospect.core.queue_policy import Callback, QueueTier
+from teleprospect.services.errors import Conflict, LeadNotFound, UnknownUser
+from teleprospect.services.queue.page import (
+    AnySelect,
+    QueueFilters,
+    backlog_query,
+    callback_query,
+    free_for,
+    inbound_query,
+    local_time_text,
+    queue_context,
+    queue_entries,
 )
-from teleprospect.core.scoring import Thresholds
-from teleprospect.services.scoring.scores import rules_in_session
-from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
-from teleprospect.store import hints  # noqa: F401 - renders the SQLite index hints below
 from teleprospect.store.database import Database
-from teleprospect.store.models import (
-    QUEUE_INDEX_WHERE,
-    Call,
-    CallbackEntry,
-    Campaign,
-    Lead,
-    User,
-)
+from teleprospect.store.models import Lead, User
 from teleprospect.store.types import utcnow
 
 __all__ = [
     "DEFAULT_LEASE",
     "ClaimNotHeld",
     "ClaimedLead",
-    "FilterChoices",
-    "LeadNotFound",
     "OpenedLead",
-    "QueueEntry",
-    "QueueFilters",
-    "UnknownUser",
     "claim_next",
     "find_user_id",
+    "next_lead",
     "open_lead",
-    "queue_filter_choices",
-    "queue_page",
-    "queue_signature",
     "release_claim",
     "renew_claim",
 ]
@@ -100,52 +52,8 @@ __all__ = [
 DEFAULT_LEASE = timedelta(minutes=5)
 
 
-class UnknownUser(LookupError):
-    def __init__(self, who: object) -> None:
-        super().__init__(f"There is no user {who!r}.")
-
-
-class LeadNotFound(LookupError):
-    def __init__(self, lead_id: int) -> None:
-        super().__init__(f"There is no lead with id {lead_id}.")
-        self.lead_id = lead_id
-
-
-class ClaimNotHeld(Exception):
+class ClaimNotHeld(Conflict):
     """The lead is not (or no longer) claimed by this user."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilters:
-    campaign_id: int | None = None
-    status: LeadStatus | None = None
-    #: A grade of the rules in force ("A", "B", …).
-    grade: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    """One row of a rep's queue, with why it is where it is."""
-
-    lead_id: int
-    tier: QueueTier
-    reason: str
-    name: str
-    company: str
-    title: str
-    phone_e164: str | None
-    #: "14:05" in the lead's zone, "14:05–17:05" across several; "unknown" without zones.
-    local_time: str
-    score: int
-    grade: str
-    grade_label: str
-    attempts: int
-    last_outcome: str | None
-    campaign: str | None
-    status: LeadStatus
-    #: The user asking holds the lead's claim.
-    claimed_by_me: bool
-    callback_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,433 +105,6 @@ def find_user_id(db: Database, login: str) -> int:
     return user_id
 
 
-def _user_role(session: Session, user_id: int) -> UserRole:
-    role = session.scalar(select(User.role).where(User.id == user_id))
-    if role is None:
-        raise UnknownUser(user_id)
-    return role
-
-
-# ----------------------------------------------------------------------------- windows
-
-_DISTINCT_ZONES = text(
-    # A skip scan: each step seeks the next larger value in ix_lead_call_zones, so reading
-    # the few hundred distinct zone sets costs that many seeks, not a pass over every lead.
-    "WITH RECURSIVE z(v) AS ("
-    " SELECT MIN(call_zones) FROM lead"
-    " UNION ALL"
-    " SELECT (SELECT MIN(call_zones) FROM lead WHERE call_zones > z.v) FROM z"
-    " WHERE z.v IS NOT NULL"
-    ") SELECT v FROM z WHERE v IS NOT NULL"
-)
-
-_open_cache: dict[tuple[frozenset[str], datetime, CallingHours], list[str]] = {}
-_open_lock = threading.Lock()
-
-
-def _open_zone_sets(conn: Connection, now: datetime, hours: CallingHours) -> list[str]:
-    """The stored zone sets inside ``hours`` at ``now``, sorted (stable SQL parameters)."""
-    zone_sets = frozenset(v for (v,) in conn.execute(_DISTINCT_ZONES) if v)
-    # Windows open and close on whole minutes (hours are HH:MM): one answer per minute.
-    minute = now.replace(second=0, microsecond=0)
-    key = (zone_sets, minute, hours)
-    with _open_lock:
-        cached = _open_cache.get(key)
-    if cached is not None:
-        return cached
-    groups = open_zone_groups((tuple(z.split()) for z in zone_sets), now, hours)
-    result = sorted(" ".join(group) for group in groups)
-    with _open_lock:
-        if len(_open_cache) > 64:
-            _open_cache.clear()
-        _open_cache[key] = result
-    return result
-
-
-# ----------------------------------------------------------------------------- conditions
-
-
-@dataclass(frozen=True)
-class _Context:
-    user_id: int
-    now: datetime
-    settings: QueueSettings
-    thresholds: Thresholds
-    is_team_lead: bool
-    open_zones: list[str]
-    legal_zones: list[str]
-    filters: QueueFilters
-
-
-def _free_for(user_id: int | None, now: datetime) -> ColumnElement[bool]:
-    """Nobody holds a live claim (``user_id`` given: or that user holds it)."""
-    free = or_(Lead.claimed_by_id.is_(None), Lead.claim_expires_at <= now)
-    if user_id is not None:
-        free = or_(free, Lead.claimed_by_id == user_id)
-    return free
-
-
-def _open_callback_of_lead() -> ColumnElement[bool]:
-    return exists().where(CallbackEntry.lead_id == Lead.id, CallbackEntry.done_at.is_(None))
-
-
-def _fresh_inbound(ctx: _Context) -> ColumnElement[bool]:
-    return and_(
-        Lead.inbound == true(),
-        Lead.attempts == 0,
-        Lead.created_at > ctx.now - ctx.settings.weights.fresh_for,
-    )
-
-
-def _lead_conditions(ctx: _Context, *, claiming: bool) -> list[ColumnElement[bool]]:
-    """Eligibility for the inbound and backlog tiers (callbacks have their own rules)."""
-    now, me = ctx.now, ctx.user_id
-    working = [LeadStatus.NEW.value, LeadStatus.WORKING.value]
-    conditions: list[ColumnElement[bool]] = [
-        # Literally the partial index's condition, so both databases can use the index.
-        text(QUEUE_INDEX_WHERE),
-        Lead.call_zones.in_(ctx.open_zones),
-        _free_for(None if claiming else me, now),
-        or_(Lead.owner_id.is_(None), Lead.owner_id == me),
-        or_(
-            and_(
-                Lead.status.in_(working),
-                or_(Lead.next_action_at.is_(None), Lead.next_action_at <= now),
-                Lead.attempts < ctx.settings.retry.max_attempts,
-            ),
-            # A nurture lead's next action is its track's next call step.
-            and_(
-                Lead.status == LeadStatus.NURTURE.value,
-                Lead.next_action_at.is_not(None),
-                Lead.next_action_at <= now,
-            ),
-        ),
-        not_(_open_callback_of_lead()),
-    ]
-    routing = ctx.settings.routing
-    if not ctx.is_team_lead and (
-        routing.min_score is not None or routing.min_company_size is not None
-    ):
-        routed = []
-        if routing.min_score is not None:
-            routed.append(Lead.score >= routing.min_score)
-        if routing.min_company_size is not None:
-            routed.append(Lead.company_size >= routing.min_company_size)
-        # Urgent or high-value leads go to team leads' queues, unless already mine.
-        conditions.append(or_(Lead.owner_id == me, not_(or_(*routed))))
-    conditions.extend(_filter_conditions(ctx))
-    return conditions
-
-
-def _filter_conditions(ctx: _Context) -> list[ColumnElement[bool]]:
-    f = ctx.filters
-    found: list[ColumnElement[bool]] = []
-    if f.campaign_id is not None:
-        found.append(Lead.campaign_id == f.campaign_id)
-    if f.status is not None:
-        found.append(Lead.status == LeadStatus(f.status).value)
-    if f.grade is not None:
-        bands = ctx.thresholds.bands  # highest first
-        for i, band in enumerate(bands):
-            if band.grade == f.grade:
-                found.append(Lead.score >= band.min_score)
-                if i > 0:
-                    found.append(Lead.score < bands[i - 1].min_score)
-                break
-        else:
-            found.append(false())
-    return found
-
-
-def _callback_query(ctx: _Context, *, claiming: bool) -> Select[Any]:
-    """Due open callbacks the user may make: theirs first, then the team's, oldest first.
-
-    A callback overrides the next-action time, the attempt limit and the team's hours,
-    never the legal 08:00–21:00 limit nor do-not-call."""
-    me, now = ctx.user_id, ctx.now
-    mine_first = case((CallbackEntry.owner_id == me, 0), else_=1)
-    query = (
-        select(Lead.id, CallbackEntry.id, CallbackEntry.due_at, CallbackEntry.owner_id)
-        .select_from(CallbackEntry)
-        .join(Lead, CallbackEntry.lead_id == Lead.id)
-        # SQLite: walk the due callbacks and look each lead up by id, never the other way.
-        .with_hint(CallbackEntry, "INDEXED BY ix_callback_open_due_at", "sqlite")
-        .with_hint(Lead, "NOT INDEXED", "sqlite")
-        .where(
-            CallbackEntry.done_at.is_(None),
-            CallbackEntry.due_at <= now,
-            or_(CallbackEntry.owner_id.is_(None), CallbackEntry.owner_id == me),
-            text(QUEUE_INDEX_WHERE),
-            Lead.call_zones.in_(ctx.legal_zones),
-            _free_for(None if claiming else me, now),
-            *_filter_conditions(ctx),
-        )
-        .order_by(mine_first, CallbackEntry.due_at, Lead.id)
-    )
-    return query
-
-
-def _inbound_query(ctx: _Context, *, claiming: bool) -> Select[Any]:
-    return (
-        select(Lead.id)
-        .where(_fresh_inbound(ctx), *_lead_conditions(ctx, claiming=claiming))
-        .order_by(Lead.created_at.desc(), Lead.id)
-    )
-
-
-def _backlog_query(ctx: _Context, *, claiming: bool, db_is_sqlite: bool) -> Select[Any]:
-    query = (
-        select(Lead.id)
-        .where(not_(_fresh_inbound(ctx)), *_lead_conditions(ctx, claiming=claiming))
-        .order_by(Lead.priority.desc(), Lead.id)
-    )
-    if db_is_sqlite:
-        # The walk down the priority index is what keeps "next lead" in milliseconds; with
-        # an IN list of zones the planner could otherwise prefer the zones index and sort.
-        query = query.with_hint(Lead, "INDEXED BY ix_lead_queue", "sqlite")
-    return query
-
-
-def _context(
-    session: Session, user_id: int, now: datetime, filters: QueueFilters | None
-) -> _Context:
-    is_team_lead = _user_role(session, user_id) is UserRole.TEAM_LEAD
-    settings = load_queue_settings(session)
-    conn = session.connection()
-    return _Context(
-        user_id=user_id,
-        now=now,
-        settings=settings,
-        thresholds=rules_in_session(session).rules.thresholds,
-        is_team_lead=is_team_lead,
-        open_zones=_open_zone_sets(conn, now, settings.hours),
-        legal_zones=_open_zone_sets(conn, now, CallingHours.legal_limit()),
-        filters=filters or QueueFilters(),
-    )
-
-
-# ----------------------------------------------------------------------------- display
-
-
-def local_time_text(call_zones: str, now: datetime) -> str:
-    """The lead's local time now: one time, or the range across its zones."""
-    names = call_zones.split()
-    if not names:
-        return "unknown"
-    times = sorted({now.astimezone(ZoneInfo(name)).strftime("%H:%M") for name in names})
-    return times[0] if len(times) == 1 else f"{times[0]}–{times[-1]}"
-
-
-def _candidate(row: Any, callback: Callback | None) -> QueueCandidate:
-    return QueueCandidate(
-        lead_id=row.id,
-        status=LeadStatus(row.status),
-        created_at=row.created_at,
-        score=row.score,
-        attempts=row.attempts,
-        last_attempt_at=row.last_attempt_at,
-        zones=tuple(row.call_zones.split()),
-        inbound=row.inbound,
-        callback=callback,
-        owner_id=row.owner_id,
-    )
-
-
-_ENTRY_COLUMNS = (
-    Lead.id,
-    Lead.first_name,
-    Lead.last_name,
-    Lead.company,
-    Lead.title,
-    Lead.phone_e164,
-    Lead.call_zones,
-    Lead.score,
-    Lead.attempts,
-    Lead.last_attempt_at,
-    Lead.created_at,
-    Lead.status,
-    Lead.inbound,
-    Lead.owner_id,
-    Lead.claimed_by_id,
-    Lead.claim_expires_at,
-    Campaign.name.label("campaign"),
-)
-
-
-def _entries(
-    session: Session,
-    ctx: _Context,
-    ids: Sequence[int],
-    callbacks: dict[int, tuple[int, Callback]],
-    display_zone: tzinfo,
-) -> list[QueueEntry]:
-    if not ids:
-        return []
-    rows = {
-        row.id: row
-        for row in session.execute(
-            select(*_ENTRY_COLUMNS)
-            .outerjoin(Campaign, Campaign.id == Lead.campaign_id)
-            .where(Lead.id.in_(ids))
-        )
-    }
-    # The last outcome of each lead: the newest call, through ix_call_lead_id_started_at.
-    newest = (
-        select(Call.lead_id, func.max(Call.started_at).label("at"))
-        .where(Call.lead_id.in_(ids))
-        .group_by(Call.lead_id)
-        .subquery()
-    )
-    outcomes = dict(
-        session.execute(
-            select(Call.lead_id, Call.disposition).join(
-                newest, and_(Call.lead_id == newest.c.lead_id, Call.started_at == newest.c.at)
-            )
-        ).all()
-    )
-    entries = []
-    weights = ctx.settings.weights
-    for lead_id in ids:
-        row = rows[lead_id]
-        callback_id, callback = callbacks.get(lead_id, (None, None))
-        candidate = _candidate(row, callback)
-        band = ctx.thresholds.grade_for(row.score)
-        outcome = outcomes.get(lead_id)
-        entries.append(
-            QueueEntry(
-                lead_id=lead_id,
-                tier=queue_tier(candidate, ctx.user_id, ctx.now, weights),
-                reason=queue_reason(candidate, ctx.user_id, ctx.now, weights, display_zone),
-                name=f"{row.first_name} {row.last_name}".strip(),
-                company=row.company,
-                title=row.title,
-                phone_e164=row.phone_e164,
-                local_time=local_time_text(row.call_zones, ctx.now),
-                score=row.score,
-                grade=band.grade,
-                grade_label=band.label,
-                attempts=row.attempts,
-                last_outcome=outcome.label if outcome is not None else None,
-                campaign=row.campaign,
-                status=LeadStatus(row.status),
-                claimed_by_me=row.claimed_by_id == ctx.user_id
-                and (row.claim_expires_at is None or row.claim_expires_at > ctx.now),
-                callback_id=callback_id,
-            )
-        )
-    return entries
-
-
-# ----------------------------------------------------------------------------- the queue
-
-
-def queue_page(
-    db: Database,
-    user_id: int,
-    *,
-    now: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
-    filters: QueueFilters | None = None,
-    display_zone: tzinfo = UTC,
-) -> list[QueueEntry]:
-    """Up to ``limit`` entries of the user's queue from position ``offset``, in queue order,
-    each with its reason. Leads the user holds are included (marked ``claimed_by_me``)."""
-    now = (now or utcnow()).astimezone(UTC)
-    with db.read() as session:
-        ctx = _context(session, user_id, now, filters)
-        page, callbacks = _page_ids(session, ctx, offset, limit, db.is_sqlite)
-        return _entries(session, ctx, page, callbacks, display_zone)
-
-
-def _page_ids(
-    session: Session, ctx: _Context, offset: int, limit: int, is_sqlite: bool
-) -> tuple[list[int], dict[int, tuple[int, Callback]]]:
-    """The lead ids of a queue page in order, and the callbacks that placed some of them."""
-    callbacks: dict[int, tuple[int, Callback]] = {}
-    if not ctx.open_zones and not ctx.legal_zones:
-        return [], callbacks
-    ids: list[int] = []
-    for lead_id, callback_id, due_at, owner_id in session.execute(
-        _callback_query(ctx, claiming=False)
-    ):
-        if lead_id not in callbacks:  # a lead's oldest due callback places it
-            callbacks[lead_id] = (callback_id, Callback(due_at, owner_id))
-            ids.append(lead_id)
-    if ctx.open_zones and offset + limit > len(ids):
-        inbound = _inbound_query(ctx, claiming=False).limit(offset + limit - len(ids))
-        ids.extend(session.scalars(inbound))
-    # Each tier is read only as far as the page reaches into it.
-    ahead = len(ids)
-    backlog_ids: list[int] = []
-    wanted = offset + limit - max(ahead, offset)
-    if ctx.open_zones and wanted > 0:
-        backlog = _backlog_query(ctx, claiming=False, db_is_sqlite=is_sqlite)
-        backlog_ids = list(session.scalars(backlog.offset(max(0, offset - ahead)).limit(wanted)))
-    page = (ids[offset:] + backlog_ids)[:limit] if offset < ahead else backlog_ids
-    return page, callbacks
-
-
-QueueSignature = tuple[tuple[int, ...], tuple[int, ...], int | None, int | None]
-
-
-def queue_signature(
-    db: Database,
-    user_id: int,
-    *,
-    now: datetime | None = None,
-    depth: int = 50,
-    filters: QueueFilters | None = None,
-) -> QueueSignature:
-    """A value that changes when the first ``depth`` places of the user's queue change, for
-    views that poll: the ids in order, the ones the user holds, and the newest lead and call.
-
-    It runs the queue's own index-backed id queries and a few primary-key look-ups, and
-    reads no lead row: polling it every few seconds from every workstation costs the
-    database next to nothing. A claim elsewhere takes its lead out of the ids; a lead
-    whose window opens, a callback that falls due or an expired lease brings one in."""
-    now = (now or utcnow()).astimezone(UTC)
-    with db.read() as session:
-        ctx = _context(session, user_id, now, filters)
-        ids, _ = _page_ids(session, ctx, 0, depth, db.is_sqlite)
-        held = (
-            session.scalars(
-                select(Lead.id)
-                .where(
-                    Lead.id.in_(ids),
-                    Lead.claimed_by_id == user_id,
-                    or_(Lead.claim_expires_at.is_(None), Lead.claim_expires_at > now),
-                )
-                .order_by(Lead.id)
-            ).all()
-            if ids
-            else []
-        )
-        # New leads, and calls logged (attempts and last outcomes move), by primary key.
-        newest_lead = session.scalar(select(func.max(Lead.id)))
-        newest_call = session.scalar(select(func.max(Call.id)))
-    return tuple(ids), tuple(held), newest_lead, newest_call
-
-
-@dataclass(frozen=True, slots=True)
-class FilterChoices:
-    #: (id, name) of every campaign, by name.
-    campaigns: list[tuple[int, str]]
-    #: (grade, label) of the rules in force, best first.
-    grades: list[tuple[str, str]]
-
-
-def queue_filter_choices(db: Database) -> FilterChoices:
-    """What the queue's filters can offer: the campaigns and the grades of the rules."""
-    with db.read() as session:
-        campaigns = [
-            (row.id, row.name)
-            for row in session.execute(select(Campaign.id, Campaign.name).order_by(Campaign.name))
-        ]
-        bands = rules_in_session(session).rules.thresholds.bands
-    return FilterChoices(campaigns, [(band.grade, band.label) for band in bands])
-
-
 def claim_next(
     db: Database,
     user_id: int,
@@ -636,37 +117,75 @@ def claim_next(
     """Claim the first lead of the user's queue that nobody holds, for ``lease``; None when
     the queue is empty. Atomic: two workstations never get the same lead."""
     now = (now or utcnow()).astimezone(UTC)
-    expires = now + lease
     with db.write() as session:
-        ctx = _context(session, user_id, now, filters)
-        callback: tuple[int, Callback] | None = None
-        lead_id = None
-        for tier in ("callback", "inbound", "backlog"):
+        return _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
+
+
+def next_lead(
+    db: Database,
+    user_id: int,
+    *,
+    release: int | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    now: datetime | None = None,
+    filters: QueueFilters | None = None,
+    display_zone: tzinfo = UTC,
+) -> ClaimedLead | None:
+    """The rep's "Next lead": claim the top lead of the queue and give ``release`` (the lead
+    the rep held until now) back to the queue, in one transaction.
+
+    The claim comes first, while ``release`` is still held, so the lead just skipped never
+    comes straight back. An empty queue still gives ``release`` back (the rep is done with
+    it) and returns None. When anything fails nothing changes: the rep keeps the lead held.
+    A ``release`` the user no longer holds, or that is gone, is left as it is."""
+    now = (now or utcnow()).astimezone(UTC)
+    with db.write() as session:
+        claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
+        # An expired lease on ``release`` makes it claimable again: then it is the new claim.
+        if release is not None and (claimed is None or claimed.lead_id != release):
+            _release_in(session, release, user_id)
+        return claimed
+
+
+def _claim_next_in(
+    session: Session,
+    is_sqlite: bool,
+    user_id: int,
+    lease: timedelta,
+    now: datetime,
+    filters: QueueFilters | None,
+    display_zone: tzinfo,
+) -> ClaimedLead | None:
+    expires = now + lease
+    ctx = queue_context(session, user_id, now, filters)
+    callback: tuple[int, Callback] | None = None
+    lead_id = None
+    for tier in ("callback", "inbound", "backlog"):
+        if tier == "callback":
+            if not ctx.legal_zones:
+                continue
+            query = callback_query(ctx, claiming=True)
+        elif not ctx.open_zones:
+            break
+        elif tier == "inbound":
+            query = inbound_query(ctx, claiming=True)
+        else:
+            query = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
+        found = _claim_from(session, query.limit(1), user_id, now, expires, is_sqlite)
+        if found is not None:
+            lead_id = found
             if tier == "callback":
-                if not ctx.legal_zones:
-                    continue
-                query = _callback_query(ctx, claiming=True)
-            elif not ctx.open_zones:
-                break
-            elif tier == "inbound":
-                query = _inbound_query(ctx, claiming=True)
-            else:
-                query = _backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite)
-            found = _claim_from(session, query.limit(1), user_id, now, expires, db.is_sqlite)
-            if found is not None:
-                lead_id = found
-                if tier == "callback":
-                    row = session.execute(
-                        _callback_query(ctx, claiming=False).where(Lead.id == lead_id).limit(1)
-                    ).first()
-                    if row is not None:
-                        callback = (row[1], Callback(row[2], row[3]))
-                break
-        if lead_id is None:
-            return None
-        entry = _entries(
-            session, ctx, [lead_id], {lead_id: callback} if callback else {}, display_zone
-        )[0]
+                row = session.execute(
+                    callback_query(ctx, claiming=False).where(Lead.id == lead_id).limit(1)
+                ).first()
+                if row is not None:
+                    callback = (row[1], Callback(row[2], row[3]))
+            break
+    if lead_id is None:
+        return None
+    entry = queue_entries(
+        session, ctx, [lead_id], {lead_id: callback} if callback else {}, display_zone
+    )[0]
     return ClaimedLead(
         lead_id=entry.lead_id,
         name=entry.name,
@@ -682,7 +201,7 @@ def claim_next(
 
 def _claim_from(
     session: Session,
-    query: Select[Any],
+    query: AnySelect,
     user_id: int,
     now: datetime,
     expires: datetime,
@@ -694,7 +213,7 @@ def _claim_from(
         # A claim is no edit of the lead: no new updated_at, no new version.
         updated_at=Lead.updated_at,
     )
-    free = _free_for(None, now)
+    free = free_for(None, now)
     if is_sqlite:
         # Inside BEGIN IMMEDIATE nobody else writes: select, then update with the claim
         # condition repeated (cheap insurance should a read ever run outside the lock).
@@ -704,7 +223,7 @@ def _claim_from(
         result = session.execute(
             claim.where(Lead.id == found[0], free).execution_options(synchronize_session=False)
         )
-        return found[0] if result.rowcount == 1 else None
+        return found[0] if _rows_changed(result) == 1 else None
     subquery = (
         query.with_only_columns(Lead.id)
         .with_for_update(skip_locked=True, of=Lead)
@@ -731,20 +250,7 @@ def renew_claim(
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
     with db.write() as session:
-        result = session.execute(
-            update(Lead)
-            .where(
-                Lead.id == lead_id,
-                or_(
-                    Lead.claimed_by_id == user_id,
-                    Lead.claimed_by_id.is_(None),
-                    Lead.claim_expires_at <= now,
-                ),
-            )
-            .values(claimed_by_id=user_id, claim_expires_at=expires, updated_at=Lead.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
+        if not _take(session, lead_id, user_id, now, expires):
             holder = _holder(session, lead_id)
             if holder is None:
                 raise LeadNotFound(lead_id)
@@ -752,19 +258,48 @@ def renew_claim(
     return expires
 
 
+def _take(session: Session, lead_id: int, user_id: int, now: datetime, expires: datetime) -> bool:
+    """Claim or renew the lead for the user unless someone else holds a live claim."""
+    result = session.execute(
+        update(Lead)
+        .where(
+            Lead.id == lead_id,
+            or_(
+                Lead.claimed_by_id == user_id,
+                Lead.claimed_by_id.is_(None),
+                Lead.claim_expires_at <= now,
+            ),
+        )
+        .values(claimed_by_id=user_id, claim_expires_at=expires, updated_at=Lead.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return _rows_changed(result) == 1
+
+
 def release_claim(db: Database, lead_id: int, user_id: int) -> bool:
     """Give the lead back to the queue (on save or skip). False when the user did not hold
     it (nothing changes: someone else's claim is never released)."""
     with db.write() as session:
-        result = session.execute(
-            update(Lead)
-            .where(Lead.id == lead_id, Lead.claimed_by_id == user_id)
-            .values(claimed_by_id=None, claim_expires_at=None, updated_at=Lead.updated_at)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0 and session.get(Lead, lead_id) is None:
+        released = _release_in(session, lead_id, user_id)
+        if not released and session.get(Lead, lead_id) is None:
             raise LeadNotFound(lead_id)
-        return result.rowcount == 1
+        return released
+
+
+def _release_in(session: Session, lead_id: int, user_id: int) -> bool:
+    result = session.execute(
+        update(Lead)
+        .where(Lead.id == lead_id, Lead.claimed_by_id == user_id)
+        .values(claimed_by_id=None, claim_expires_at=None, updated_at=Lead.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(_rows_changed(result) == 1)
+
+
+def _rows_changed(result: object) -> int:
+    """The rows an UPDATE changed (a :class:`CursorResult`, typed as any result)."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
 
 
 def _holder(session: Session, lead_id: int) -> tuple[Any, str | None] | None:
@@ -781,23 +316,28 @@ def open_lead(
     lead_id: int,
     user_id: int,
     *,
+    release: int | None = None,
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
 ) -> OpenedLead:
     """Open a lead picked by hand: claim it when nobody else holds it; otherwise open it
-    read-only, naming who holds it."""
+    read-only, naming who holds it.
+
+    ``release``: the lead the user held until now, given back to the queue in the same
+    transaction when this one is claimed (kept when this one opens read-only)."""
     now = (now or utcnow()).astimezone(UTC)
-    try:
-        renew_claim(db, lead_id, user_id, lease=lease, now=now)
-    except ClaimNotHeld:
-        with db.read() as session:
+    expires = now + lease
+    with db.write() as session:
+        if not _take(session, lead_id, user_id, now, expires):
             found = _holder(session, lead_id)
-        assert found is not None
-        row, name = found
-        return OpenedLead(lead_id, True, row.claimed_by_id, name, row.claim_expires_at)
-    with db.read() as session:
+            if found is None:
+                raise LeadNotFound(lead_id)
+            row, name = found
+            return OpenedLead(lead_id, True, row.claimed_by_id, name, row.claim_expires_at)
+        if release is not None and release != lead_id:
+            _release_in(session, release, user_id)
         lead = session.get(Lead, lead_id)
-        assert lead is not None  # renew_claim found it
+        assert lead is not None  # just claimed
         claim = ClaimedLead(
             lead_id,
             f"{lead.first_name} {lead.last_name}".strip(),
@@ -806,7 +346,7 @@ def open_lead(
             local_time_text(lead.call_zones, now),
             "opened by hand",
             QueueTier.BACKLOG,
-            now + lease,
+            expires,
             None,
         )
-    return OpenedLead(lead_id, False, user_id, None, now + lease, claim)
+    return OpenedLead(lead_id, False, user_id, None, expires, claim)

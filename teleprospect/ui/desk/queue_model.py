@@ -1,6 +1,6 @@
 """The current user's call queue as a Qt table model: who to call now, and why.
 
-Rows come in queue order from :func:`teleprospect.services.queue.claims.queue_page`, a page of
+Rows come in queue order from :func:`teleprospect.services.queue.page.queue_page`, a page of
 ``ROWS_TO_LOAD`` at a time as the view scrolls (``canFetchMore`` / ``fetchMore``), every
 query on a worker. :meth:`QueueTableModel.reload` reads the rows already shown again in one
 request and swaps them in when they arrive, so a live refresh neither empties the view
@@ -13,12 +13,11 @@ reload; until it arrives the tooltip gives the queue reason and the grade's name
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -30,11 +29,11 @@ from PySide6.QtGui import QFont
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
-from teleprospect.ui.tables.table_columns import column_header, read_only_row_flags
+from teleprospect.ui.tables.lazy_model import LazyTableModel
 
 if TYPE_CHECKING:
     # Only for type hints: the services load with the first query (see lead_table_model).
-    from teleprospect.services.queue.claims import QueueEntry, QueueFilters
+    from teleprospect.services.queue.page import QueueEntry, QueueFilters
     from teleprospect.store.database import Database
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -129,16 +128,13 @@ COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
 SCORE_COLUMN = COLUMN_INDEX["score"]
 
 
-class QueueTableModel(QAbstractTableModel):
+class QueueTableModel(LazyTableModel["QueueEntry"]):
     """One user's queue in queue order (the view does not sort: the order is the point)."""
 
     #: Rows per request: a screenful and more; the queue rarely needs a second page.
     ROWS_TO_LOAD = 50
+    COLUMNS = COLUMNS
 
-    #: A request started (True) or finished (False).
-    loading_changed = Signal(bool)
-    #: Reading from the database failed; the argument is the error.
-    load_failed = Signal(object)
     #: A reload's rows were swapped in (after ``modelReset``).
     reloaded = Signal()
 
@@ -158,23 +154,10 @@ class QueueTableModel(QAbstractTableModel):
         self._now = now_provider
         self._display_zone = display_zone or local_zone()
         self._filters: QueueFilters | None = None
-        self._rows: list[QueueEntry] = []
-        self._all_loaded = False
-        self._loading = False
-        # Bumped by every reload: answers to requests made before it are dropped.
-        self._generation = 0
         self._breakdowns: dict[int, tuple[int, str]] = {}
         self._breakdowns_pending: set[int] = set()
 
     # -- state ----------------------------------------------------------------------------
-
-    @property
-    def all_loaded(self) -> bool:
-        return self._all_loaded
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
 
     @property
     def user_id(self) -> int | None:
@@ -188,10 +171,10 @@ class QueueTableModel(QAbstractTableModel):
         return self._now()
 
     def entry(self, row: int) -> QueueEntry:
-        return self._rows[row]
+        return self.rows()[row]
 
     def row_of_lead(self, lead_id: int) -> int | None:
-        for number, entry in enumerate(self._rows):
+        for number, entry in enumerate(self.rows()):
             if entry.lead_id == lead_id:
                 return number
         return None
@@ -201,64 +184,52 @@ class QueueTableModel(QAbstractTableModel):
         if db is self._db and user_id == self._user_id:
             return
         self._db, self._user_id = db, user_id
-        self._restart()
+        self.restart()
 
     def set_filters(self, filters: QueueFilters | None) -> None:
         if filters == self._filters:
             return
         self._filters = filters
-        self._restart()
-
-    def _restart(self) -> None:
-        """Empty the list and read it again from the top."""
-        self._generation += 1
-        self.beginResetModel()
-        self._rows = []
-        self._all_loaded = False
-        self._forget_breakdowns()
-        self.endResetModel()
-        self._set_loading(False)
-        self.fetchMore(QModelIndex())
+        self.restart()
 
     def reload(self) -> None:
         """Read the rows on show again (at least a page), and swap them in when they arrive."""
-        if not self._can_query():
+        if not self.can_query():
             return
-        self._generation += 1
-        generation = self._generation
+        generation = self.new_generation()
         self._set_loading(True)
-        limit = max(len(self._rows), self.ROWS_TO_LOAD)
+        limit = max(len(self.rows()), self.ROWS_TO_LOAD)
         run_in_background(
-            self._page_reader(0, limit),
-            lambda rows: self._replace_rows(generation, rows, limit),
-            lambda error: self._load_failed(generation, error),
+            self._reader(0, limit),
+            lambda rows: self._reloaded(generation, rows, limit),
+            lambda error: self.read_failed(generation, error),
             owner=self,
         )
 
-    def _replace_rows(self, generation: int, rows: list[QueueEntry], limit: int) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self._all_loaded = len(rows) < limit
-        self._forget_breakdowns()
-        self.endResetModel()
-        self._set_loading(False)
-        emit(self.reloaded)
+    def _reloaded(self, generation: int, rows: list[QueueEntry], limit: int) -> None:
+        if self.replace_rows(generation, rows, all_loaded=len(rows) < limit):
+            emit(self.reloaded)
 
     # -- lazy loading ---------------------------------------------------------------------
 
-    def _can_query(self) -> bool:
+    def can_query(self) -> bool:
         return self._db is not None and self._user_id is not None
 
-    def _page_reader(self, offset: int, limit: int) -> Callable[[], list[QueueEntry]]:
+    def row_key(self, row: QueueEntry) -> int:
+        return row.lead_id
+
+    def page_reader(self, rows: Sequence[QueueEntry], limit: int) -> Callable[[], list[QueueEntry]]:
+        # The queue moves as reps claim: it is read by position, and rows never repeat.
+        return self._reader(len(rows), limit)
+
+    def _reader(self, offset: int, limit: int) -> Callable[[], list[QueueEntry]]:
         db, user_id, filters = self._db, self._user_id, self._filters
         # The clock is read on the GUI thread: the provider may be a test's frozen time.
         now, zone = self._now(), self._display_zone
         assert db is not None and user_id is not None
 
         def read() -> list[QueueEntry]:
-            from teleprospect.services.queue.claims import queue_page
+            from teleprospect.services.queue.page import queue_page
 
             return queue_page(
                 db,
@@ -272,54 +243,9 @@ class QueueTableModel(QAbstractTableModel):
 
         return read
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._all_loaded and self._can_query()
-
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._all_loaded or self._loading or not self._can_query():
-            return  # one request at a time: the view asks again as it scrolls
-        generation = self._generation
-        limit = self.ROWS_TO_LOAD
-        self._set_loading(True)
-        run_in_background(
-            self._page_reader(len(self._rows), limit),
-            lambda rows: self._add_rows(generation, rows, limit),
-            lambda error: self._load_failed(generation, error),
-            owner=self,
-        )
-
-    def _add_rows(self, generation: int, rows: list[QueueEntry], limit: int) -> None:
-        if generation != self._generation:
-            return
-        if len(rows) < limit:
-            self._all_loaded = True
-        # Pages are read by position, and the queue moves between two reads: a lead may
-        # come round again. Never show it twice.
-        shown = {entry.lead_id for entry in self._rows}
-        rows = [entry for entry in rows if entry.lead_id not in shown]
-        if rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        self._set_loading(False)
-
-    def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        # Stop asking: a broken connection would otherwise be retried on every scroll.
-        self._all_loaded = True
-        self._set_loading(False)
-        emit(self.load_failed, error)
-
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self._loading:
-            self._loading = loading
-            emit(self.loading_changed, loading)
-
     # -- score breakdowns -----------------------------------------------------------------
 
-    def _forget_breakdowns(self) -> None:
+    def forget(self) -> None:
         # Scores move (decay, new events, rule changes): a reload reads them afresh.
         self._breakdowns.clear()
         self._breakdowns_pending.clear()
@@ -330,17 +256,17 @@ class QueueTableModel(QAbstractTableModel):
         return found[1] if found is not None else None
 
     def _request_breakdown(self, lead_id: int) -> None:
-        if lead_id in self._breakdowns_pending or not self._can_query():
+        if lead_id in self._breakdowns_pending or not self.can_query():
             return
         self._breakdowns_pending.add(lead_id)
         # Started from the event loop, never from inside data(): the answer changes data,
         # and a view must not be told so while it is still asking.
-        generation = self._generation
+        generation = self.generation
         QTimer.singleShot(0, self, lambda: self._read_breakdown(lead_id, generation))
 
     def _read_breakdown(self, lead_id: int, generation: int) -> None:
         db, now = self._db, self._now()
-        if db is None or generation != self._generation:
+        if db is None or generation != self.generation:
             return
 
         def read() -> tuple[int, str]:
@@ -360,7 +286,7 @@ class QueueTableModel(QAbstractTableModel):
         )
 
     def _breakdown_read(self, generation: int, lead_id: int, found: tuple[int, str]) -> None:
-        if generation != self._generation:
+        if generation != self.generation:
             return
         self._breakdowns[lead_id] = found
         row = self.row_of_lead(lead_id)
@@ -368,19 +294,10 @@ class QueueTableModel(QAbstractTableModel):
             index = self.index(row, SCORE_COLUMN)
             emit(self.dataChanged, index, index, [Qt.ItemDataRole.ToolTipRole])
 
-    # -- QAbstractTableModel ---------------------------------------------------------------
+    # -- cells --------------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        column = COLUMNS[index.column()]
+    def row_data(self, entry: QueueEntry, column_number: int, role: int) -> Any:
+        column = COLUMNS[column_number]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(entry)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -416,14 +333,3 @@ class QueueTableModel(QAbstractTableModel):
         text = column.display(entry)
         # Long values may be cut off by the column width; short ones need no tooltip.
         return text if len(text) > 12 else None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        return column_header(COLUMNS, section, orientation, role)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return read_only_row_flags(index)

@@ -3,28 +3,22 @@
 The view asks for more rows only as the user scrolls towards the end (``canFetchMore`` /
 ``fetchMore``), so the list opens as fast on a million leads as on a hundred: only the
 first ``ROWS_TO_LOAD`` rows are read at first, each further chunk is one index-backed
-keyset query run in the background, and rows are appended when it arrives.
+keyset query run in the background, and rows are appended when it arrives (the paging
+is :class:`~teleprospect.ui.tables.lazy_model.LazyTableModel`'s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
-from teleprospect.ui.tables.table_columns import column_header, read_only_row_flags
+from teleprospect.ui.tables.lazy_model import LazyTableModel
 
 if TYPE_CHECKING:
     # Only for type hints: the services (and SQLAlchemy under them) are imported when the
@@ -95,41 +89,25 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
 
 
-class LeadTableModel(QAbstractTableModel):
+class LeadTableModel(LazyTableModel["LeadRow"]):
     """All leads in id order (the database's order: the view does not sort)."""
 
     #: Rows read per request: enough to fill a tall screen twice, small enough to arrive fast.
     ROWS_TO_LOAD = 200
+    COLUMNS = COLUMNS
 
-    #: A chunk request started (True) or finished (False).
-    loading_changed = Signal(bool)
     #: The number of leads in the database, counted in the background.
     total_changed = Signal(int)
-    #: Reading from the database failed; the argument is the error.
-    load_failed = Signal(object)
 
     def __init__(self, db: Database | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         #: None until the database is open: the list stays empty and asks for nothing.
         self._db = db
-        self._rows: list[LeadRow] = []
-        self._all_loaded = False
-        self._loading = False
         self._total: int | None = None
-        # Bumped by reload(): answers to requests made before it are dropped.
-        self._generation = 0
         #: Show only the leads of this import (None: every lead).
         self._import_batch_id: int | None = None
 
     # -- state ----------------------------------------------------------------------------
-
-    @property
-    def all_loaded(self) -> bool:
-        return self._all_loaded
-
-    @property
-    def is_loading(self) -> bool:
-        return self._loading
 
     @property
     def total(self) -> int | None:
@@ -137,7 +115,7 @@ class LeadTableModel(QAbstractTableModel):
         return self._total
 
     def lead_row(self, row: int) -> LeadRow:
-        return self._rows[row]
+        return self.rows()[row]
 
     def set_database(self, db: Database) -> None:
         self._db = db
@@ -154,20 +132,14 @@ class LeadTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Forget every row and read the list again from the start."""
-        self._generation += 1
-        self.beginResetModel()
-        self._rows = []
-        self._all_loaded = False
+        self.restart()
+
+    def forget(self) -> None:
         self._total = None
-        self.endResetModel()
-        if self._loading:
-            self._loading = False
-            emit(self.loading_changed, False)
-        self.fetchMore(QModelIndex())
 
     def count_total(self) -> None:
         """Count the leads in the background; ``total_changed`` reports the number."""
-        db, generation = self._db, self._generation
+        db, generation = self._db, self.generation
         if db is None:
             return
 
@@ -179,7 +151,7 @@ class LeadTableModel(QAbstractTableModel):
             return count_leads(db, import_batch_id=batch)
 
         def counted(total: int) -> None:
-            if generation == self._generation:
+            if generation == self.generation:
                 self._total = total
                 emit(self.total_changed, total)
 
@@ -192,68 +164,26 @@ class LeadTableModel(QAbstractTableModel):
 
     # -- lazy loading ---------------------------------------------------------------------
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._all_loaded and self._db is not None
+    def can_query(self) -> bool:
+        return self._db is not None
 
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        db = self._db
-        if parent.isValid() or self._all_loaded or self._loading or db is None:
-            return  # one request at a time: the view asks again as it scrolls
-        generation = self._generation
-        after_id = self._rows[-1].id if self._rows else None
-        limit = self.ROWS_TO_LOAD
-        batch = self._import_batch_id
+    def page_reader(self, rows: Sequence[LeadRow], limit: int) -> Callable[[], list[LeadRow]]:
+        # Keyset paging by id: each page is one index range scan, however far down.
+        db, batch = self._db, self._import_batch_id
+        after_id = rows[-1].id if rows else None
+        assert db is not None
 
         def read_page() -> list[LeadRow]:
             from teleprospect.services.leads.lead_list import lead_page
 
             return lead_page(db, after_id=after_id, limit=limit, import_batch_id=batch)
 
-        self._loading = True
-        emit(self.loading_changed, True)
-        run_in_background(
-            read_page,
-            lambda rows: self._add_rows(generation, rows),
-            lambda error: self._load_failed(generation, error),
-            owner=self,
-        )
+        return read_page
 
-    def _add_rows(self, generation: int, rows: list[LeadRow]) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        if len(rows) < self.ROWS_TO_LOAD:
-            self._all_loaded = True
-        if rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        emit(self.loading_changed, False)
+    # -- cells ----------------------------------------------------------------------------
 
-    def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        # Stop asking: a broken connection would otherwise be retried on every scroll.
-        # Refresh (reload) tries again.
-        self._all_loaded = True
-        emit(self.loading_changed, False)
-        emit(self.load_failed, error)
-
-    # -- QAbstractTableModel ---------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
+    def row_data(self, row: LeadRow, column_number: int, role: int) -> Any:
+        column = COLUMNS[column_number]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -281,14 +211,3 @@ class LeadTableModel(QAbstractTableModel):
         text = column.text(row)
         # Long values may be cut off by the column width; short ones need no tooltip.
         return text if len(text) > 12 else None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        return column_header(COLUMNS, section, orientation, role)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return read_only_row_flags(index)

@@ -6,12 +6,24 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 
 class HeaderColumn(Protocol):
-    title: str
-    tooltip: str
-    alignment: Any
+    @property
+    def title(self) -> str: ...
+    @property
+    def tooltip(self) -> str: ...
+    @property
+    def alignment(self) -> Any: ...
+
+
+class SampledColumn(Protocol):
+    @property
+    def title(self) -> str: ...
+    #: A long typical value: the column starts wide enough to show it.
+    @property
+    def sample(self) -> str: ...
 
 
 def column_header(
@@ -37,3 +49,29 @@ def read_only_row_flags(index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFl
     return (
         Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
     )
+
+
+def setup_lead_table_view(table: QTableView) -> None:
+    """The look both lead tables share: whole rows in the database's (or the queue's)
+    order, fixed row heights, left-aligned titles."""
+    table.setSortingEnabled(False)  # rows come a chunk at a time, already in order
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    # Fixed heights: the view never measures rows, which keeps a long list smooth.
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setMinimumSectionSize(40)
+
+
+def fit_columns_to_samples(table: QTableView, columns: Sequence[SampledColumn]) -> None:
+    """Start each column wide enough for its sample value and its bold title."""
+    metrics = table.fontMetrics()
+    for number, column in enumerate(columns):
+        # Room for the stylesheet's cell padding, and for the header's bold title.
+        cell = metrics.horizontalAdvance(column.sample) + 20
+        title = int(metrics.horizontalAdvance(column.title) * 1.08) + 14
+        table.setColumnWidth(number, max(cell, title))

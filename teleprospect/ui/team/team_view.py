@@ -39,6 +39,7 @@ from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.reassignment import Spread
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.desk.queue_model import local_datetime_text, local_zone
+from teleprospect.ui.errors import error_text, show_error
 from teleprospect.ui.signals import emit
 from teleprospect.ui.tables.record_model import Column, RecordTableModel
 
@@ -212,7 +213,7 @@ class TeamView(QWidget):
         self.moves_model.set_records(snapshot.moves)
 
     def failed(self, error: BaseException) -> None:
-        QMessageBox.warning(self, "Team", str(error) or type(error).__name__)
+        show_error(self, "The team's work could not be read or changed", error)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -295,9 +296,13 @@ class TeamView(QWidget):
 
         run_in_background(undo, undone, self.failed, owner=self)
 
+    def _leads_exported(self) -> None:
+        emit(self.leads_changed)
+        self.refresh()
+
     def open_export(self) -> None:
         dialog = ExportDialog(self.db, self.user_id, self, now=self.now())
-        dialog.exported.connect(lambda _r: (emit(self.leads_changed), self.refresh()))
+        dialog.exported.connect(lambda _r: self._leads_exported())
         self.export_dialog = dialog
         dialog.show()
 
@@ -398,7 +403,7 @@ class ReassignDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self.reject)
         self.preview_button.clicked.connect(self.preview)
-        self.move_button.clicked.connect(self.move)
+        self.move_button.clicked.connect(self.move_leads)
         form.addRow(buttons)
         self.load_choices()
 
@@ -406,7 +411,7 @@ class ReassignDialog(QDialog):
         db = self.db
 
         def read() -> tuple[list, list]:
-            from teleprospect.services.queue.claims import queue_filter_choices
+            from teleprospect.services.queue.page import queue_filter_choices
             from teleprospect.services.team.users import list_users
 
             users = [u for u in list_users(db, include_inactive=True)]
@@ -428,7 +433,12 @@ class ReassignDialog(QDialog):
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(Qt.CheckState.Unchecked)
 
-        run_in_background(read, show, lambda e: self.preview_label.setText(str(e)), owner=self)
+        run_in_background(
+            read,
+            show,
+            lambda e: self.preview_label.setText(error_text(e, "The choices could not be read")),
+            owner=self,
+        )
 
     def request(self) -> ReassignRequest | None:
         from teleprospect.services.team.reassign import LeadSelection, ReassignRequest
@@ -492,7 +502,7 @@ class ReassignDialog(QDialog):
             f"with {plan.callbacks_moved:,} callbacks.{claimed}"
         )
 
-    def move(self) -> None:
+    def move_leads(self) -> None:
         request = self.request()
         if request is None:
             return

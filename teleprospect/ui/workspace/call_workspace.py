@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
@@ -36,8 +37,9 @@ from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
 from teleprospect.services.calls.decisions import DecisionRefused
 from teleprospect.services.calls.drafts import CallDraft, DraftStore
-from teleprospect.store.database import first_line
 from teleprospect.ui.background import run_in_background
+from teleprospect.ui.desk.queue_model import local_zone
+from teleprospect.ui.errors import error_text
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 from teleprospect.ui.signals import emit
 from teleprospect.ui.workspace.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
@@ -45,8 +47,8 @@ from teleprospect.ui.workspace.lead_panel import LeadPanel
 from teleprospect.ui.workspace.script_runner import ScriptRunner
 
 if TYPE_CHECKING:
-    from teleprospect.core.nurture import Track
     from teleprospect.core.scripts import AnswerValue
+    from teleprospect.services.calls.call_sheet import CallSheet
     from teleprospect.services.calls.lead_detail import LeadDetail
     from teleprospect.services.calls.log_call import CallStarted, LoggedCall
     from teleprospect.services.calls.scripts import ScriptVersion
@@ -61,16 +63,10 @@ READINESS_DELAY_MS = 300
 
 
 class _Opened:
-    """What is read to open a lead: its detail, the script and the tracks."""
+    """What is read to open a lead: its call sheet, and the draft it starts from."""
 
-    def __init__(
-        self,
-        detail: LeadDetail,
-        script: ScriptVersion,
-        tracks: list[Track],
-        draft: CallDraft | None,
-    ) -> None:
-        self.detail, self.script, self.tracks, self.draft = detail, script, tracks, draft
+    def __init__(self, sheet: CallSheet, draft: CallDraft | None) -> None:
+        self.sheet, self.draft = sheet, draft
 
 
 class CallWorkspace(QWidget):
@@ -229,7 +225,7 @@ class CallWorkspace(QWidget):
             self._action(
                 f"Outcome: {disposition.label}",
                 f"Alt+{number}",
-                lambda n=number: self.decision_panel.choose_disposition(n),
+                partial(self.decision_panel.choose_disposition, number),
             )
             for number, disposition in enumerate(DISPOSITIONS, start=1)
         ]
@@ -237,7 +233,7 @@ class CallWorkspace(QWidget):
             self._action(
                 f"Decision: {label}",
                 shortcut,
-                lambda k=kind: self.choose_decision(k),
+                partial(self.choose_decision, kind),
             )
             for kind, label, shortcut in DECISIONS
         ]
@@ -328,16 +324,22 @@ class CallWorkspace(QWidget):
         self.draft_label.setText("Opening the lead…")
         now = self.now()
 
+        user_id, zone = self.user_id, local_zone()
+
         def read() -> _Opened:
-            from teleprospect.services.calls.lead_detail import lead_detail
-            from teleprospect.services.calls.scripts import active_script, script_version
-            from teleprospect.services.nurture.tracks import suggested_tracks
+            from teleprospect.services.calls.call_sheet import open_call_sheet
 
             found = store.load(lead_id) if store is not None else draft
-            detail = lead_detail(db, lead_id, now=now)
-            version_id = found.script_version_id if found is not None else None
-            script = script_version(db, version_id) if version_id else active_script(db)
-            return _Opened(detail, script, suggested_tracks(db, lead_id), found)
+            sheet = open_call_sheet(
+                db,
+                lead_id,
+                user_id,
+                now=now,
+                script_version_id=found.script_version_id if found is not None else None,
+                draft_answers=found.answers if found is not None else None,
+                display_zone=zone,
+            )
+            return _Opened(sheet, found)
 
         run_in_background(
             read,
@@ -350,17 +352,15 @@ class CallWorkspace(QWidget):
         if generation != self._generation:
             return
         self._restoring = True
-        self.detail = opened.detail
-        self.script_version = opened.script
-        self.lead_panel.show_detail(opened.detail)
-        draft = opened.draft
-        answers: Mapping[str, Any] = dict(opened.detail.answers)
-        if draft is not None:
-            answers = {**answers, **self._answers_from_json(opened.script, draft.answers)}
-        self.script_runner.set_script(opened.script.script, answers)
+        sheet, draft = opened.sheet, opened.draft
+        self.detail = sheet.detail
+        self.script_version = sheet.script
+        self.lead_panel.show_detail(sheet.detail)
+        answers: Mapping[str, Any] = {**sheet.detail.answers, **sheet.draft_answers}
+        self.script_runner.set_script(sheet.script.script, answers)
         self.notes.setPlainText(draft.notes if draft is not None else "")
-        self.decision_panel.reset(now=self.now(), lead_zone_names=opened.detail.time_zones)
-        self.decision_panel.set_tracks(opened.tracks)
+        self.decision_panel.reset(now=self.now(), lead_zone_names=sheet.detail.time_zones)
+        self.decision_panel.set_tracks(sheet.tracks)
         if draft is not None:
             self.decision_panel.set_disposition(draft.disposition)
             self.decision_panel.restore_draft_state(draft.decision)
@@ -369,25 +369,29 @@ class CallWorkspace(QWidget):
 
                 started = _parse_time(draft.call_started_at) or self.now()
                 self.call = CallStarted(
-                    draft.call_id, draft.lead_id, started, opened.detail.phone_e164 or ""
+                    draft.call_id, draft.lead_id, started, sheet.detail.phone_e164 or ""
                 )
                 self._call_started_at = started
                 self.show_elapsed()
         self._restoring = False
-        self.show_lead(opened.detail)
+        self.show_lead(sheet.detail)
         self.draft_label.setText(
             "Restored your unsaved call: check it and save." if draft is not None else ""
         )
-        self.read_readiness()
+        self.lead_panel.show_why_now(sheet.why_now)
+        if sheet.score is not None and sheet.readiness is not None:
+            self.lead_panel.show_score(sheet.score, sheet.readiness)
+            self.decision_panel.show_readiness(sheet.readiness)
+        else:
+            self.read_readiness()  # says in the log why the sheet had none
         if not self.read_only:
             self.call_button.setFocus()
 
     def _open_failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
             return
-        log.warning("opening lead %s failed", self.lead_id, exc_info=error)
         self.draft_label.setText("")
-        self.show_problem(f"The lead could not be read: {first_line(error)}")
+        self.show_problem(error_text(error, "The lead could not be read"))
 
     def reload_detail(self) -> None:
         """Read the lead again (after a contact save), keeping everything typed."""
@@ -407,13 +411,20 @@ class CallWorkspace(QWidget):
                 self.lead_panel.show_detail(detail)
                 self.read_readiness()
 
-        run_in_background(read, shown, lambda e: self.show_problem(first_line(e)), owner=self)
+        run_in_background(
+            read,
+            shown,
+            lambda e: self.show_problem(error_text(e, "The lead could not be read")),
+            owner=self,
+        )
 
     def show_lead(self, detail: LeadDetail | None) -> None:
         """Enable what makes sense for the lead on show."""
         has_lead = detail is not None
         editable = has_lead and not self.read_only
-        can_dial = editable and bool(detail and detail.phone_e164) and not detail.do_not_call
+        can_dial = (
+            editable and detail is not None and bool(detail.phone_e164) and not detail.do_not_call
+        )
         if detail is None:
             self.lead_panel.show_detail(None)
             self.script_runner.set_script(None)
@@ -458,7 +469,7 @@ class CallWorkspace(QWidget):
         try:
             link = call_link(CALL_LINK.read(), number)
         except CallLinkError as error:
-            self.show_problem(str(error))
+            self.show_problem(error_text(error))
             return
         if not QDesktopServices.openUrl(QUrl(link)):
             self.show_problem(
@@ -487,9 +498,7 @@ class CallWorkspace(QWidget):
         run_in_background(
             record,
             recorded,
-            lambda error: self.show_problem(
-                f"The attempt could not be recorded: {first_line(error)}"
-            ),
+            lambda error: self.show_problem(error_text(error, "The attempt could not be recorded")),
             owner=self,
         )
         emit(self.message, f"Calling {number}…")
@@ -586,7 +595,8 @@ class CallWorkspace(QWidget):
         if store is None or draft is None:
             return
         if draft.is_empty():
-            run_in_background(lambda: store.discard(draft.lead_id), lambda _r: None, owner=self)
+            lead_id = draft.lead_id
+            run_in_background(lambda: store.discard(lead_id), lambda _r: None, owner=self)
             return
         draft = replace(draft, saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -624,18 +634,6 @@ class CallWorkspace(QWidget):
         if script is None:
             return {}
         return {key: to_json(script.question(key), value) for key, value in answers.items()}
-
-    @staticmethod
-    def _answers_from_json(script_version: ScriptVersion, raw: Mapping[str, Any]) -> dict:
-        from teleprospect.core.scripts import from_json
-
-        found = {}
-        for key, value in raw.items():
-            try:
-                found[key] = from_json(script_version.script.question(key), value)
-            except (KeyError, ValueError, TypeError):
-                continue  # a question the script no longer has
-        return found
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -728,9 +726,9 @@ class CallWorkspace(QWidget):
             return
         log.warning("saving the call failed", exc_info=error)
         self.draft_label.setText("")
+        why = error_text(error, "The call could not be saved").rstrip(".")
         self.show_problem(
-            f"The call could not be saved: {first_line(error)}. "
-            "Everything you typed is kept on this computer; save again when the database "
+            f"{why}. Everything you typed is kept on this computer; save again when the database "
             "answers."
         )
 
@@ -769,7 +767,7 @@ class CallWorkspace(QWidget):
             if isinstance(error, LeadChanged):
                 self.resolve_conflict(changes, error)
             else:
-                self.show_problem(f"The contact could not be saved: {first_line(error)}")
+                self.show_problem(error_text(error, "The contact could not be saved"))
 
         def saved(_version: int) -> None:
             emit(self.message, "Contact saved.")

@@ -265,7 +265,9 @@ class DecisionPanel(QWidget):
         # The stack takes the height of the page on show, not of its tallest page.
         for number in range(self.pages.count()):
             policy = QSizePolicy.Policy.Preferred if number == index else QSizePolicy.Policy.Ignored
-            self.pages.widget(number).setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+            page = self.pages.widget(number)
+            if page is not None:
+                page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.pages.setCurrentIndex(index)
         self.pages.adjustSize()
         emit(self.changed)

@@ -54,6 +54,8 @@ class LeadPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: LeadDetail | None = None
+        #: Why the lead is at its place in the rep's queue (None: it is not in the queue).
+        self.why_now: str | None = None
         self._filling = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -124,6 +126,8 @@ class LeadPanel(QWidget):
     def show_detail(self, detail: LeadDetail | None, *, keep_edits: bool = False) -> None:
         """Show ``detail``; ``keep_edits`` leaves contact fields the rep is editing alone."""
         edits = self.contact_changes() if keep_edits else {}
+        if detail is None or self.detail is None or detail.id != self.detail.id:
+            self.why_now = None  # another lead: its reason comes with its call sheet
         self.detail = detail
         if detail is None:
             self.header.setText("<span style='color:#5b6b7f'>No lead open.</span>")
@@ -137,7 +141,7 @@ class LeadPanel(QWidget):
             self._update_dirty()
             return
         self.header.setText(_header_html(detail))
-        self.when_label.setText(_when_html(detail))
+        self.when_label.setText(_when_html(detail, self.why_now))
         self.when_label.setToolTip(detail.window_text)
         self.campaign_label.setText(_campaign_html(detail))
         self.campaign_label.show()
@@ -152,6 +156,12 @@ class LeadPanel(QWidget):
         dupes = len(detail.possible_duplicates)
         self.tabs.setTabText(3, f"Du&plicates ({dupes})" if dupes else "Du&plicates")
         self._update_dirty()
+
+    def show_why_now(self, reason: str | None) -> None:
+        """Why the lead is at its place in the rep's queue, under its local time."""
+        self.why_now = reason
+        if self.detail is not None:
+            self.when_label.setText(_when_html(self.detail, reason))
 
     def show_score(self, score: int, readiness: Readiness | None) -> None:
         """The score and its breakdown, and (during a call) the live readiness checklist."""
@@ -237,12 +247,13 @@ def _header_html(d: LeadDetail) -> str:
     )
 
 
-def _when_html(d: LeadDetail) -> str:
+def _when_html(d: LeadDetail, why_now: str | None = None) -> str:
     colour = "#1d7a3a" if d.inside_window else "#b3261e"
     state = "inside the calling window" if d.inside_window else "outside the calling window"
+    why = f" · why now: <b>{escape(why_now)}</b>" if why_now else ""
     return (
         f"Local time at the lead: <b>{escape(d.local_time_text)}</b> · "
-        f"<span style='color:{colour}'><b>{state}</b></span>"
+        f"<span style='color:{colour}'><b>{state}</b></span>{why}"
     )
 
 
@@ -293,9 +304,9 @@ def _timeline_html(d: LeadDetail) -> str:
         parts.append(f"<li>{local_datetime_text(at)} {escape(kind)}{what}</li>")
     parts.append("</ul>")
     parts.append(f"<p><b>History</b> ({len(d.history)})</p><ul>")
-    for at, who, text in sorted(d.history, key=lambda h: h[0], reverse=True):
+    for at, by, change in sorted(d.history, key=lambda h: h[0], reverse=True):
         parts.append(
-            f"<li>{local_datetime_text(at)} {escape(who or 'system')}: {escape(text)}</li>"
+            f"<li>{local_datetime_text(at)} {escape(by or 'system')}: {escape(change)}</li>"
         )
     parts.append("</ul>")
     return "".join(parts)

@@ -205,16 +205,16 @@ class ScriptRunner(QWidget):
         bar.addWidget(self.mode_button)
         layout.addLayout(bar)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.body = QWidget(self.scroll_area)
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.setSpacing(2)
         self.body_layout.addStretch(1)
-        self.scroll.setWidget(self.body)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.body)
+        layout.addWidget(self.scroll_area, 1)
         self._update_navigation()
 
     # -- content ---------------------------------------------------------------------------
@@ -346,7 +346,7 @@ class ScriptRunner(QWidget):
         index = min(self._current, len(visible) - 1)
         editor = self.editors[visible[index].id]
         editor.focus_widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.scroll.ensureWidgetVisible(editor)
+        self.scroll_area.ensureWidgetVisible(editor)
 
     def focus_first_unanswered(self) -> None:
         self._current = self._first_unanswered_index()

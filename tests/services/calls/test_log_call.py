@@ -22,7 +22,8 @@ from teleprospect.services.calls.log_call import (
     start_call,
 )
 from teleprospect.services.calls.readiness import lead_readiness
-from teleprospect.services.queue.claims import claim_next, queue_page
+from teleprospect.services.queue.claims import claim_next
+from teleprospect.services.queue.page import queue_page
 from teleprospect.services.settings.team_settings import RETRY_RULES, write_setting
 from teleprospect.store.database import Database
 from teleprospect.store.models import (

@@ -11,14 +11,17 @@ from sqlalchemy import select, text
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.queue_policy import QueueTier, stored_priority
+from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.queue import claims as q
+from teleprospect.services.queue import page as qp
 from teleprospect.services.queue.claims import (
     claim_next,
+    next_lead,
     open_lead,
-    queue_page,
     release_claim,
     renew_claim,
 )
+from teleprospect.services.queue.page import queue_page
 from teleprospect.store.database import Database
 from teleprospect.store.models import CallbackEntry, Campaign, Lead, User
 from tests.services import claim_worker
@@ -246,8 +249,8 @@ def test_team_lead_routing(db: Database, people) -> None:
 
 def _backlog_sql(db: Database, user_id: int) -> tuple[str, dict]:
     with db.read() as session:
-        ctx = q._context(session, user_id, NOW, None)
-        query = q._backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite).limit(1)
+        ctx = qp.queue_context(session, user_id, NOW, None)
+        query = qp.backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite).limit(1)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
     return str(compiled), {}
 
@@ -273,3 +276,142 @@ def test_next_lead_walks_the_queue_index_without_a_sort(db: Database, people) ->
             plan = " | ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
             assert "Index Scan using ix_lead_queue" in plan, plan
             assert "Sort" not in plan, plan
+
+
+# ----------------------------------------------------------------------------- next lead
+
+
+def _held_by(db: Database, user_id: int) -> set[int]:
+    with db.read() as s:
+        return set(s.scalars(select(Lead.id).where(Lead.claimed_by_id == user_id)))
+
+
+def test_next_lead_claims_the_top_lead_and_gives_the_previous_one_back(
+    db: Database, people
+) -> None:
+    me, _, _ = people
+    first = add_lead(db, "First", 90)
+    second = add_lead(db, "Second", 70)
+    taken = next_lead(db, me, now=NOW)
+    assert taken is not None and taken.lead_id == first
+    assert taken.reason.startswith("score 90")
+    # The lead on show is still held while the next is claimed: it never comes straight back.
+    then = next_lead(db, me, release=first, now=NOW)
+    assert then is not None and then.lead_id == second
+    assert _held_by(db, me) == {second}
+
+
+def test_next_lead_on_an_empty_queue_still_gives_the_lead_back(db: Database, people) -> None:
+    me, other, _ = people
+    only = add_lead(db, "Only", 90)
+    assert next_lead(db, me, now=NOW) is not None
+    assert next_lead(db, me, release=only, now=NOW) is None
+    assert _held_by(db, me) == set()
+    # Back in the queue: the next rep gets it.
+    again = next_lead(db, other, now=NOW)
+    assert again is not None and again.lead_id == only
+
+
+def test_next_lead_that_fails_changes_nothing(db: Database, people, monkeypatch) -> None:
+    me, _, _ = people
+    held = add_lead(db, "Held", 90)
+    add_lead(db, "Next", 70)
+    assert next_lead(db, me, now=NOW) is not None
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(q, "_claim_from", broken)
+    with pytest.raises(RuntimeError):
+        next_lead(db, me, release=held, now=NOW)
+    assert _held_by(db, me) == {held}, "the rep keeps the lead on show"
+
+
+def test_next_lead_never_releases_someone_elses_lead_nor_one_taken_over(
+    db: Database, people
+) -> None:
+    me, other, _ = people
+    mine = add_lead(db, "Mine", 90)
+    add_lead(db, "Theirs", 80)
+    assert next_lead(db, me, now=NOW) is not None
+    theirs = next_lead(db, other, now=NOW)
+    assert theirs is not None
+    # "Releasing" the other rep's lead does nothing to it.
+    assert next_lead(db, me, release=theirs.lead_id, now=NOW) is None
+    assert _held_by(db, other) == {theirs.lead_id}
+    # My lease ran out and the queue hands the same lead back to me: it stays claimed.
+    later = NOW + q.DEFAULT_LEASE + timedelta(seconds=1)
+    back = next_lead(db, me, release=mine, now=later)
+    assert back is not None and _held_by(db, me) == {back.lead_id}
+    # A lead that is gone does not stop the next one.
+    after = next_lead(db, me, release=999_999, now=later)
+    assert after is not None and after.lead_id not in (back.lead_id, 999_999)
+
+
+def test_next_lead_for_nobody_is_refused(db: Database, people) -> None:
+    from teleprospect.services.errors import UnknownUser
+
+    with pytest.raises(UnknownUser, match="There is no user 4242"):
+        next_lead(db, 4242, now=NOW)
+
+
+def test_four_processes_pressing_next_lead_get_every_lead_exactly_once(
+    db: Database, db_url: str
+) -> None:
+    from tests.services.queue import next_lead_worker
+
+    with db.write() as s:
+        users = [User(login=f"n{i}", name=f"N{i}") for i in range(4)]
+        s.add_all(users)
+        s.flush()
+        user_ids = [u.id for u in users]
+    eligible = _eligible_leads(db, 80)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.starmap(
+            next_lead_worker.keep_taking, [(db_url, uid, NOW) for uid in user_ids]
+        )
+    taken = [lead_id for result in results for lead_id in result]
+    assert len(taken) == len(set(taken)), "a lead was handed out twice"
+    assert set(taken) == eligible
+
+
+def test_four_processes_skipping_through_the_queue_each_end_holding_one_lead(
+    db: Database, db_url: str
+) -> None:
+    from tests.services.queue import next_lead_worker
+
+    with db.write() as s:
+        users = [User(login=f"s{i}", name=f"S{i}") for i in range(4)]
+        s.add_all(users)
+        s.flush()
+        user_ids = [u.id for u in users]
+    _eligible_leads(db, 12)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        last = pool.starmap(
+            next_lead_worker.skip_through, [(db_url, uid, NOW, 25) for uid in user_ids]
+        )
+    assert None not in last and len(set(last)) == 4, "two reps hold the same lead"
+    for user_id, lead_id in zip(user_ids, last, strict=True):
+        assert _held_by(db, user_id) == {lead_id}, "a skipped lead was kept"
+
+
+def test_opening_a_lead_by_hand_gives_the_held_one_back_unless_it_opens_read_only(
+    db: Database, people
+) -> None:
+    me, other, _ = people
+    held = add_lead(db, "Held", 90)
+    picked = add_lead(db, "Picked", 70)
+    theirs = add_lead(db, "Theirs", 60)
+    assert next_lead(db, me, now=NOW) is not None
+    assert open_lead(db, theirs, other, now=NOW).claim is not None
+    # Someone else's lead opens read-only: mine stays mine.
+    seen = open_lead(db, theirs, me, release=held, now=NOW)
+    assert seen.read_only and seen.holder_name == "Rep Two"
+    assert _held_by(db, me) == {held}
+    # A free lead is claimed and the held one given back, together.
+    opened = open_lead(db, picked, me, release=held, now=NOW)
+    assert not opened.read_only and opened.claim is not None
+    assert _held_by(db, me) == {picked}
+    with pytest.raises(LeadNotFound):
+        open_lead(db, 999_999, me, release=picked, now=NOW)
+    assert _held_by(db, me) == {picked}

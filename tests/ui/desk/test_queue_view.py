@@ -16,13 +16,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import select
 
 from teleprospect.demo.loader import DEMO_USERS, load_demo
-from teleprospect.services.queue.claims import (
-    QueueFilters,
-    find_user_id,
-    open_lead,
-    queue_page,
-    queue_signature,
-)
+from teleprospect.services.queue.claims import find_user_id, open_lead
+from teleprospect.services.queue.page import QueueFilters, queue_page, queue_signature
 from teleprospect.services.scoring.scores import score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
@@ -187,7 +182,7 @@ def test_ctrl_n_claims_the_top_lead_and_shows_it(open_window, demo_db, qtbot) ->
     top = window.queue_model.entry(0)
     assert window.ui.actionNextLead.shortcut().toString() == "Ctrl+N"
     press_ctrl_n(window, qtbot)
-    assert window.claimed is not None and window.claimed.lead_id == top.lead_id
+    assert window.desk.claimed is not None and window.desk.claimed.lead_id == top.lead_id
     assert holder_of(demo_db, top.lead_id) == me
     panel = window.ui.claimLabel.text()
     for shown in (top.name, top.company, top.phone_e164, top.local_time, top.reason, "14:05"):
@@ -207,9 +202,9 @@ def test_a_second_ctrl_n_claims_another_and_hands_the_first_back(
 ) -> None:
     window = queue_tab(open_window(demo_db))
     press_ctrl_n(window, qtbot)
-    first = window.claimed
+    first = window.desk.claimed
     press_ctrl_n(window, qtbot)
-    second = window.claimed
+    second = window.desk.claimed
     assert first is not None and second is not None
     assert second.lead_id != first.lead_id
     assert holder_of(demo_db, second.lead_id) == find_user_id(demo_db, REP)
@@ -220,10 +215,10 @@ def test_a_second_ctrl_n_claims_another_and_hands_the_first_back(
 def test_release_gives_the_lead_back(open_window, demo_db, qtbot) -> None:
     window = queue_tab(open_window(demo_db))
     window.ui.nextLeadButton.click()
-    claimed = window.claimed
+    claimed = window.desk.claimed
     assert claimed is not None
     qtbot.mouseClick(window.ui.releaseButton, Qt.MouseButton.LeftButton)
-    assert window.claimed is None
+    assert window.desk.claimed is None
     assert holder_of(demo_db, claimed.lead_id) is None
     assert not window.ui.releaseButton.isVisible()
     assert not window.ui.actionReleaseLead.isEnabled()
@@ -235,9 +230,9 @@ def test_the_view_follows_a_claim_made_on_another_workstation(open_window, demo_
     before = shown_ids(window)
     taken = claim_elsewhere(demo_db, before[2])
     assert shown_ids(window) == before  # nothing moves until the poll looks
-    assert window.queue_poll_timer.isActive()
-    assert window.queue_poll_timer.interval() == 10_000
-    window.poll_queue()  # what the timer calls every few seconds
+    assert window.desk.poll_timer.isActive()
+    assert window.desk.poll_timer.interval() == 10_000
+    window.desk.poll_queue()  # what the timer calls every few seconds
     assert shown_ids(window) == [lead for lead in before if lead != taken]
 
 
@@ -246,7 +241,7 @@ def test_the_poll_does_nothing_while_the_queue_is_hidden(open_window, demo_db) -
     window.ui.mainTabs.setCurrentWidget(window.ui.leadsTab)
     before = shown_ids(window)
     taken = claim_elsewhere(demo_db, before[0])
-    window.poll_queue()
+    window.desk.poll_queue()
     assert shown_ids(window) == before
     queue_tab(window)  # coming back to the queue catches up at once
     assert taken not in shown_ids(window)
@@ -320,12 +315,12 @@ def test_an_unknown_login_is_refused_when_the_team_says_so(
 def test_next_lead_works_with_the_queries_on_worker_threads(open_window, demo_db, qtbot):
     background.set_inline(False)
     window = queue_tab(open_window(demo_db))
-    qtbot.waitUntil(lambda: window.queue_model.rowCount() > 0 and not window._polling)
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() > 0 and not window.desk.polling)
     top = window.queue_model.entry(0)
     press_ctrl_n(window, qtbot)
     assert not window.ui.nextLeadButton.isEnabled()  # no second claim while one runs
-    qtbot.waitUntil(lambda: window.claimed is not None)
-    assert window.claimed is not None and window.claimed.lead_id == top.lead_id
+    qtbot.waitUntil(lambda: window.desk.claimed is not None)
+    assert window.desk.claimed is not None and window.desk.claimed.lead_id == top.lead_id
     qtbot.waitUntil(lambda: bool(window.ui.queueTable.selectionModel().selectedRows()))
     assert window.ui.nextLeadButton.isEnabled()
 
@@ -338,6 +333,6 @@ def test_next_lead_on_an_empty_queue_says_so_on_the_queue_tab(open_window, demo_
     window = open_window(demo_db)
     window.ui.mainTabs.setCurrentWidget(window.workspace)
     press_ctrl_n(window, qtbot)
-    assert window.claimed is None
+    assert window.desk.claimed is None
     assert window.ui.mainTabs.currentWidget() is window.ui.queueTab
     assert "Nobody in your queue can be called right now" in window.ui.claimLabel.text()
