@@ -27,7 +27,7 @@ from teleprospect.core.nurture import Track, step_due_at
 from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
-from teleprospect.services.calls.scripts import active_script, active_script_in_session
+from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.nurture.tracks import open_enrolment
 from teleprospect.services.scoring.scores import lead_score_input, rescore_lead, rules_in_session
@@ -357,13 +357,12 @@ def _enrollment(session: Session, lead: Lead) -> EnrollmentSummary | None:
 def lead_detail(db: Database, lead_id: int, *, now: datetime | None = None) -> LeadDetail:
     """Everything the lead panel shows, read in one transaction."""
     now = (now or utcnow()).astimezone(UTC)
-    active_script(db)  # stored once, outside the read
     with db.read() as session:
         return lead_detail_in_session(session, lead_id, now)
 
 
 def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> LeadDetail:
-    """:func:`lead_detail` in the caller's transaction (the script must be stored)."""
+    """:func:`lead_detail` in the caller's transaction."""
     lead = session.get(Lead, lead_id)
     if lead is None:
         raise LeadNotFound(lead_id)
