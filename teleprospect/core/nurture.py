@@ -12,16 +12,15 @@ role in the buying process): :func:`suggest_tracks` lists every track, best matc
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from teleprospect.core.data import read_json
 from teleprospect.core.normalise import fold
 
 __all__ = [
@@ -258,12 +257,7 @@ def tracks_from_dict(data: Mapping[str, Any]) -> list[Track]:
 
 def default_tracks() -> list[Track]:
     """The tracks shipped with the application (``teleprospect/core/data``)."""
-    text = (
-        resources.files("teleprospect.core.data")
-        .joinpath("default_tracks.json")
-        .read_text(encoding="utf-8")
-    )
-    return tracks_from_dict(json.loads(text))
+    return tracks_from_dict(read_json("default_tracks.json"))
 
 
 # ----------------------------------------------------------------------------- suggestions

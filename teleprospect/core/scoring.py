@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from teleprospect.core.data import read_json
 from teleprospect.core.dedupe_keys import company_key
 from teleprospect.core.domain import EngagementKind
 from teleprospect.core.normalise import fold
@@ -438,14 +438,7 @@ class ScoringRules:
 
 def default_rules() -> ScoringRules:
     """The rules shipped with the application (``teleprospect/core/data``), read without Qt."""
-    import json
-
-    text = (
-        resources.files("teleprospect.core.data")
-        .joinpath("default_scoring_rules.json")
-        .read_text(encoding="utf-8")
-    )
-    return ScoringRules.from_dict(json.loads(text))
+    return ScoringRules.from_dict(read_json("default_scoring_rules.json"))
 
 
 class _RulesReader:

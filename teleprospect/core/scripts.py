@@ -19,15 +19,15 @@ the storage form.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from importlib import resources
 from typing import Any
+
+from teleprospect.core.data import read_json
 
 __all__ = [
     "FORMAT_NAME",
@@ -487,12 +487,7 @@ def _read_question(item: object, position: int) -> Question:
 
 def default_script() -> Script:
     """The BANT script shipped with the application (``teleprospect/core/data``)."""
-    text = (
-        resources.files("teleprospect.core.data")
-        .joinpath("default_script.json")
-        .read_text(encoding="utf-8")
-    )
-    return Script.from_dict(json.loads(text))
+    return Script.from_dict(read_json("default_script.json"))
 
 
 # ----------------------------------------------------------------------------- answers

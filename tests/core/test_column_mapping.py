@@ -21,7 +21,6 @@ from teleprospect.core.column_mapping import (
     split_full_name,
     suggest_mapping,
 )
-from teleprospect.core.csv_reader import read_rows, sniff
 from teleprospect.core.normalise import (
     clean_text,
     normalise_company_size,
@@ -29,6 +28,7 @@ from teleprospect.core.normalise import (
     normalise_email,
     split_phone_cell,
 )
+from teleprospect.services.imports.files import read_rows, sniff
 
 F = LeadField
 

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from teleprospect.core.csv_reader import SAMPLE_SIZE, CsvDialect, CsvError, read_rows, sniff
+from teleprospect.core.csv_reader import SAMPLE_SIZE, CsvDialect, CsvError
+from teleprospect.services.imports.files import read_rows, sniff
 
 PEOPLE = [
     ["First Name", "Last Name", "Email", "Company"],
@@ -392,3 +393,21 @@ def test_reading_a_large_file_keeps_memory_small(tmp_path: Path) -> None:
     assert count == 200_000
     assert last is not None and last.row_number == 200_001
     assert peak < 2_000_000, f"peak {peak / 1e6:.1f} MB while streaming"
+
+
+def test_core_reads_a_stream_it_is_given_and_leaves_it_open() -> None:
+    from teleprospect.core.csv_reader import read_rows_from, sniff_stream
+
+    stream = io.BytesIO(b"Name;City\nZo\xc3\xab;Z\xc3\xbcrich\n")
+    dialect = sniff_stream(stream, name='"people.csv"')
+    stream.seek(0)
+    rows = [row.values for row in read_rows_from(stream, dialect, name='"people.csv"')]
+    assert rows == [{"Name": "Zoë", "City": "Zürich"}]
+    assert not stream.closed
+
+
+def test_a_bad_dialect_is_refused_before_the_stream_is_read() -> None:
+    from teleprospect.core.csv_reader import read_rows_from
+
+    with pytest.raises(CsvError, match="cannot separate values"):
+        read_rows_from(io.BytesIO(b"a,b\n1,2\n"), CsvDialect("utf-8", "ab", False, ("a", "b")))

@@ -30,7 +30,7 @@ from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from teleprospect.core.column_mapping import ColumnMapping, MappingPlan, suggest_mapping
-from teleprospect.core.csv_reader import CsvDialect, CsvError, CsvRow, read_rows, sniff
+from teleprospect.core.csv_reader import CsvDialect, CsvError, CsvRow
 from teleprospect.core.dedupe_keys import (
     COMPANY_MATCH_THRESHOLD,
     email_key,
@@ -39,6 +39,7 @@ from teleprospect.core.dedupe_keys import (
     same_company,
 )
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind, ImportKind, ImportStatus
+from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.rows import (
     LEAD_COLUMNS,
     PHONE_COLUMNS,
