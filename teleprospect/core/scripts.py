@@ -10,7 +10,7 @@ versioned by the services layer; a call keeps the version it used.
 Answers are typed values (:data:`AnswerValue`): ``bool`` for yes/no, the choice *value* for
 a single choice, a list of choice values for a multiple choice, ``float`` for numbers,
 ``datetime.date`` for dates and ``str`` for text. They are what
-:class:`teleprospect.core.scoring.ScoreInput` reads, so the same answers give the points.
+:class:`teleprospect.core.scoring.engine.ScoreInput` reads, so the same answers give the points.
 
 :func:`parse_answer` reads what a rep (or a dialer) typed and :func:`answer_text` writes a
 value back as people read it; the two round-trip. :func:`to_json` / :func:`from_json` are

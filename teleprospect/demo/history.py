@@ -31,7 +31,7 @@ from teleprospect.core.domain import Disposition, HistoryKind
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import TouchKind, Track, next_call_step, step_due_at, suggest_tracks
 from teleprospect.core.queue_policy import CallingHours, is_callable_now, stored_priority
-from teleprospect.core.scoring import ScoreInput
+from teleprospect.core.scoring.engine import ScoreInput
 from teleprospect.core.scripts import DisqualifyReason, ExceptionReason
 from teleprospect.demo.people import Weighted
 from teleprospect.services.calls.scripts import active_script_in_session, seed_default_script

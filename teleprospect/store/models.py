@@ -374,7 +374,7 @@ class ScoringRuleSet(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, unique=True)
-    #: core.scoring.ScoringRules.to_dict()
+    #: core.scoring.rules.ScoringRules.to_dict()
     rules: Mapped[dict] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -60,7 +60,7 @@ from teleprospect.core.queue_policy import (
     queue_reason,
     queue_tier,
 )
-from teleprospect.core.scoring import Thresholds
+from teleprospect.core.scoring.rules import Thresholds
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store import hints  # noqa: F401 - renders the SQLite index hints below
