@@ -323,7 +323,12 @@ def tables(draw: st.DrawFn) -> tuple[str, bytes, str, list[list[str]]]:
     rows = draw(
         st.lists(
             st.lists(cell, min_size=len(header), max_size=len(header)).filter(
-                lambda row: "".join(row).strip() != ""  # blank rows are skipped by design
+                lambda row: (
+                    "".join(row).strip() != ""  # blank rows are skipped by design
+                    # One column says nothing about the delimiter: a cell of delimiters alone
+                    # ("," written with ";") reads as a blank row (pinned below).
+                    and (len(header) > 1 or row[0].translate(_NO_DELIMITERS).strip() != "")
+                )
             ),
             min_size=1,
             max_size=8,
@@ -332,6 +337,9 @@ def tables(draw: st.DrawFn) -> tuple[str, bytes, str, list[list[str]]]:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter).writerows([header, *rows])
     return label, bom + buffer.getvalue().encode(codec), delimiter, [header, *rows]
+
+
+_NO_DELIMITERS = str.maketrans("", "", ",;\t")
 
 
 def _fits(text: str) -> bool:
@@ -411,3 +419,16 @@ def test_a_bad_dialect_is_refused_before_the_stream_is_read() -> None:
 
     with pytest.raises(CsvError, match="cannot separate values"):
         read_rows_from(io.BytesIO(b"a,b\n1,2\n"), CsvDialect("utf-8", "ab", False, ("a", "b")))
+
+
+# Found by the property above: in a file of one column, the delimiter cannot be told, and
+# it is taken to be the comma; a row holding only a comma is then a blank row.
+@pytest.mark.parametrize("written_with", [";", "\t"])
+def test_a_one_column_row_of_only_a_comma_is_a_blank_row(written_with: str) -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=written_with).writerows([["A"], ["0"], [","]])
+    data = buffer.getvalue().encode()
+    assert data == b"A\r\n0\r\n,\r\n"
+    assert [row.cells for row in read_rows(data)] == [["0"]]
+    with pytest.raises(CsvError, match="no rows of data"):
+        sniff(b"A\r\n,\r\n")
