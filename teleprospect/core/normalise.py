@@ -321,7 +321,7 @@ def split_phone_cell(value: str) -> list[str]:
         and "|" not in text
     ):
         return [text]
-    numbers = []
+    numbers: list[str] = []
     for part in text.replace("|", ";").replace("\n", ";").split(";"):
         for separator in ("/", ","):
             pieces = part.split(separator)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from teleprospect.core.data import read_json
 from teleprospect.core.normalise import fold
@@ -143,7 +143,7 @@ class Track:
         return _read_track(data)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise TrackError(message)
 
 
@@ -190,7 +190,7 @@ def _read_track(data: Mapping[str, Any]) -> Track:
         value = item.get(name, default)
         if not isinstance(value, str):
             _fail(f"{where}: “{name}” must be text, not {value!r}.")
-        return value  # type: ignore[return-value]
+        return value
 
     match = data.get("match", {})
     if not isinstance(match, Mapping):
@@ -212,7 +212,7 @@ def _read_track(data: Mapping[str, Any]) -> Track:
         if isinstance(day, bool) or not isinstance(day, int):
             _fail(f"{where}: step {number} needs a whole number of days, not {day!r}.")
         try:
-            kind = TouchKind(item.get("kind"))
+            kind = TouchKind(cast(str, item.get("kind")))  # unknown values: ValueError
         except ValueError:
             known = ", ".join(k.value for k in TouchKind)
             _fail(f"{where}: step {number} has the kind {item.get('kind')!r}; use one of {known}.")

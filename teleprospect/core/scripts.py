@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from teleprospect.core.data import read_json
 
@@ -273,7 +273,7 @@ class Script:
         return _read_script(data)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise ScriptError(message)
 
 
@@ -409,7 +409,7 @@ def _text(item: Mapping[str, Any], key: str, where: str, default: str | None = N
     value = item.get(key, default)
     if not isinstance(value, str):
         _fail(f"{where}: “{key}” must be text, not {value!r}.")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _texts(item: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -427,7 +427,7 @@ def _read_question(item: object, position: int) -> Question:
     qid = _text(item, "id", where)
     where = f"Question {position} ({qid})"
     try:
-        qtype = QuestionType(item.get("type"))
+        qtype = QuestionType(cast(str, item.get("type")))  # unknown values: ValueError
     except ValueError:
         known = ", ".join(t.value for t in QuestionType)
         _fail(f"{where} has the type {item.get('type')!r}; use one of {known}.")

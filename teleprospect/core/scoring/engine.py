@@ -292,8 +292,8 @@ class CompiledRules:
         if isinstance(value, bool):
             value = "yes" if value else "no"
         if isinstance(value, str):
-            points = rule.points.get(value.casefold())
-            return None if points is None else (points, f"{rule.label}: {_answer_text(value)}")
+            given = rule.points.get(value.casefold())
+            return None if given is None else (given, f"{rule.label}: {_answer_text(value)}")
         if isinstance(value, list | tuple | set | frozenset):
             chosen = [v for v in value if isinstance(v, str) and v.casefold() in rule.points]
             if not chosen:
@@ -350,9 +350,9 @@ class CompiledRules:
 
         if lead.answers:
             for question_id, value in lead.answers.items():
-                rule = self._answers.get(question_id)
-                if rule is not None:
-                    hit = self._answer_points(rule, value)
+                answer_rule = self._answers.get(question_id)
+                if answer_rule is not None:
+                    hit = self._answer_points(answer_rule, value)
                     if hit is not None:
                         values.append(hit[0])
                         if why is not None:

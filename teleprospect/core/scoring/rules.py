@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from teleprospect.core.data import read_json
 from teleprospect.core.domain import EngagementKind
@@ -82,7 +82,7 @@ def _frozen_map(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise ScoringRulesError(message)
 
 
@@ -480,7 +480,8 @@ class _RulesReader:
             ),
             engagement=tuple(
                 EngagementRule(
-                    kind=self._str(item, "kind", f"engagement[{i}]"),
+                    # EngagementRule turns the text into a kind, naming the known ones
+                    kind=cast(EngagementKind, self._str(item, "kind", f"engagement[{i}]")),
                     description=self._str(item, "description", f"engagement[{i}]"),
                     points=self._number(item, "points", f"engagement[{i}]"),
                     half_life_days=self._number(item, "half_life_days", f"engagement[{i}]"),
@@ -492,7 +493,9 @@ class _RulesReader:
                 AnswerRule(
                     question_id=self._str(item, "question_id", f"qualification[{i}]"),
                     label=self._str(item, "label", f"qualification[{i}]"),
-                    answer_type=self._str(item, "answer_type", f"qualification[{i}]"),
+                    answer_type=cast(
+                        AnswerType, self._str(item, "answer_type", f"qualification[{i}]")
+                    ),
                     points=self._mapping(item.get("points", {}), f"qualification[{i}].points"),
                     thresholds=tuple(
                         self._pair(pair, f"qualification[{i}].thresholds[{j}]")
@@ -540,7 +543,7 @@ class _RulesReader:
     def _mapping(value: object, where: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
             _fail(f"In the scoring rules, {where} must be an object, not {type(value).__name__}.")
-        return value  # type: ignore[return-value]
+        return value
 
     def _list(self, data: Mapping[str, Any], key: str, where: str) -> list[Any]:
         value = data.get(key, [])
@@ -559,7 +562,7 @@ class _RulesReader:
         value = data.get(key)
         if not isinstance(value, str):
             _fail(f"In the scoring rules, {where}.{key} must be text, not {value!r}.")
-        return value  # type: ignore[return-value]
+        return value
 
     def _strings(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
         values = self._list(data, key, where)
@@ -569,13 +572,17 @@ class _RulesReader:
         return tuple(values)
 
     @staticmethod
-    def _number(data: Mapping[str, Any], key: str, where: str, default: float | None = None):
+    def _number(
+        data: Mapping[str, Any], key: str, where: str, default: float | None = None
+    ) -> float:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             _fail(f"In the scoring rules, {where}.{key} must be a number, not {value!r}.")
         return value
 
-    def _int(self, data: Mapping[str, Any], key: str, where: str, default: int | None = None):
+    def _int(
+        self, data: Mapping[str, Any], key: str, where: str, default: int | None = None
+    ) -> int:
         value = self._number(data, key, where, default)
         if value != int(value):
             _fail(f"In the scoring rules, {where}.{key} must be a whole number, not {value!r}.")
@@ -584,8 +591,8 @@ class _RulesReader:
     def _pair(self, pair: object, where: str) -> tuple[float, int]:
         if not isinstance(pair, list | tuple) or len(pair) != 2:
             _fail(f"In the scoring rules, {where} must be a [minimum, points] pair.")
-        return self._number({"min": pair[0]}, "min", where), self._int(  # type: ignore[index]
-            {"points": pair[1]},  # type: ignore[index]
+        return self._number({"min": pair[0]}, "min", where), self._int(
+            {"points": pair[1]},
             "points",
             where,
         )
