@@ -82,6 +82,9 @@ def new_violations(root: Path) -> set[tuple[str, int, str]]:
     return {(v.path, v.line, v.rule) for v in check_package(root)} - before
 
 
+# The CLI is a module cli.py (with cli_*.py beside it) or a package cli/: plant beside it.
+CLI_PLANT = "cli/planted.py" if (ROOT / PACKAGE / "cli").is_dir() else "cli_planted.py"
+
 PLANTED = {
     "ui imports store at run time": (
         "ui/planted.py",
@@ -215,7 +218,7 @@ PLANTED = {
         "core-no-store",
     ),
     "cli imports store at run time": (
-        "cli_planted.py",
+        CLI_PLANT,
         """
         from teleprospect.store.database import Database
         """,
@@ -223,7 +226,7 @@ PLANTED = {
         "cli-no-store",
     ),
     "cli imports ui other than the GUI entry point": (
-        "cli_planted.py",
+        CLI_PLANT,
         """
         def run() -> None:
             from teleprospect.ui.main_window import MainWindow
@@ -232,7 +235,7 @@ PLANTED = {
         "cli-no-ui",
     ),
     "cli imports the GUI entry point at the top": (
-        "cli_planted.py",
+        CLI_PLANT,
         """
         from teleprospect.ui.app import run_gui
         """,
@@ -314,7 +317,7 @@ def test_the_allowed_imports_are_not_flagged(package_copy: Path) -> None:
     )
     plant(
         package_copy,
-        "cli_planted.py",
+        CLI_PLANT,
         """
         def gui() -> None:
             from teleprospect.ui.app import run_gui
