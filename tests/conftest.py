@@ -3,6 +3,7 @@
 Tests that take ``db`` or ``db_url`` run twice, once per backend. The PostgreSQL
 runs use a server started from the local binaries (see tests/pg_server.py); with
 no binaries they skip with the reason, except under CI, where they must run.
+Property tests run with a fixed seed under CI (the hypothesis profiles below).
 """
 
 from __future__ import annotations
@@ -10,12 +11,38 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from teleprospect.services.database import upgrade_database  # noqa: E402
+
+# Property tests. In CI (the CI environment variable set, as .ci/run does) every run
+# tries the same examples: a fixed seed per test, no example database, no deadline that
+# a busy machine could miss, so a run never fails by chance; a failure prints the blob
+# that reproduces it. Developers get fresh random examples each run, and the ones that
+# failed are kept in .hypothesis/ (not committed) and tried first next time. Every
+# example found so far is pinned in its test with @example.
+ROOT = Path(__file__).resolve().parents[1]
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev", database=DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples")
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
 from teleprospect.store.database import Database  # noqa: E402
 from tests.pg_server import start_server  # noqa: E402
 

@@ -178,7 +178,7 @@ def parse_timestamp(text: str, *, assume: tzinfo = UTC, day_first: bool = False)
     except ValueError:
         parsed = None
     if parsed is None:
-        formats = _FORMATS
+        formats: tuple[str, ...] = _FORMATS
         slash = _DAY_FIRST_SLASH.match(value)
         if day_first or (slash and int(slash.group(1)) > 12):
             formats = tuple(f for f in _FORMATS if not f.startswith("%m/%d"))

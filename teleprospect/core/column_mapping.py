@@ -313,6 +313,7 @@ class MappingPlan:
                 if text:
                     extras[column] = text
             elif kind == _PHONE:
+                assert label is not None  # a phone column always has a label (work by default)
                 for raw in split_phone_cell(value):
                     lead.phones.append(RawPhone(raw, label, column))
             elif kind == _EMAIL:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from _csv import Writer  # the type csv.writer returns (private to the csv module)
 
 __all__ = [
     "CSV_ENCODING",
@@ -41,7 +44,7 @@ def neutralise(value: Cell) -> str:
     return text
 
 
-def csv_writer(stream: TextIO):  # noqa: ANN201 - the csv module's writer type is private
+def csv_writer(stream: TextIO) -> Writer:
     """An RFC 4180 writer on ``stream`` (open it with ``newline=""``)."""
     return csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 

@@ -1,10 +1,13 @@
 """Read the CSV files users bring: whatever tool wrote them, however large they are.
 
-:func:`sniff` looks at the head of a file only (:data:`SAMPLE_SIZE` bytes) and says how to
-read it: the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "Unicode
+:func:`sniff_stream` looks at the head of a file only (:data:`SAMPLE_SIZE` bytes) and says
+how to read it: the encoding (UTF-8 with or without BOM, UTF-16 with BOM as Excel's "Unicode
 text" writes it, Windows-1252/Latin-1), the delimiter (comma, semicolon as European Excel
-writes it, tab) and the column names. :func:`read_rows` then streams the records one at a
-time, so a million-row file costs no more memory than a ten-row one.
+writes it, tab) and the column names. :func:`read_rows_from` then streams the records one at
+a time, so a million-row file costs no more memory than a ten-row one.
+
+Both work on a binary stream the caller opened: core does no I/O. Opening a file by its
+path is :mod:`teleprospect.services.imports.files`' job (``sniff``, ``read_rows``).
 
 Nothing is silently lost: rows shorter or longer than the header are kept and say what
 was done to them, and bytes that are not valid in the detected encoding are read as
@@ -16,13 +19,12 @@ an older tool further down are common). A file that is not a CSV at all gets one
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import BinaryIO
 
 from teleprospect.core.errors import Invalid
@@ -33,9 +35,9 @@ __all__ = [
     "CsvDialect",
     "CsvError",
     "CsvRow",
-    "CsvSource",
-    "read_rows",
-    "sniff",
+    "check_dialect",
+    "read_rows_from",
+    "sniff_stream",
 ]
 
 #: How much of the file's head is read to detect encoding, delimiter and header.
@@ -44,8 +46,8 @@ SAMPLE_SIZE = 64 * 1024
 #: single character can still be given explicitly.
 DELIMITERS = (",", ";", "\t")
 
-#: A path, or the file's bytes (a dropped clipboard, a test).
-CsvSource = str | os.PathLike[str] | bytes
+#: What a stream is called in messages when its caller gives no name.
+UNNAMED = "The data"
 
 _DETECTION_RECORDS = 200
 _WITHOUT_DELIMITERS = str.maketrans("", "", "".join(DELIMITERS))
@@ -145,18 +147,21 @@ class CsvRow:
         return values
 
 
-def sniff(
-    source: CsvSource, *, encoding: str | None = None, delimiter: str | None = None
+def sniff_stream(
+    stream: BinaryIO,
+    *,
+    name: str = UNNAMED,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> CsvDialect:
-    """Detect how to read ``source`` from its first :data:`SAMPLE_SIZE` bytes.
+    """Detect how to read ``stream`` from its first :data:`SAMPLE_SIZE` bytes.
 
+    ``name`` is how messages call the file (``'"leads.csv"'``).
     ``encoding`` and ``delimiter`` override detection (the user corrected them in the
     import preview); the header is then read with them. Raises :class:`CsvError` for a
     file that is empty, not text, has no header row, or has a header and no rows.
     """
-    name = _display_name(source)
-    with _open(source) as stream:
-        sample = stream.read(SAMPLE_SIZE + 1)
+    sample = stream.read(SAMPLE_SIZE + 1)
     whole = len(sample) <= SAMPLE_SIZE
     sample = sample[:SAMPLE_SIZE]
 
@@ -199,31 +204,36 @@ def sniff(
     )
 
 
-def read_rows(source: CsvSource, dialect: CsvDialect | None = None) -> Iterator[CsvRow]:
-    """The data records of ``source``, one at a time, blank lines skipped.
+def check_dialect(dialect: CsvDialect) -> None:
+    """Raise :class:`CsvError` for a dialect no file can be read with (a bad delimiter, an
+    encoding this program does not know)."""
+    _check_delimiter(dialect.delimiter)
+    _reading_codec(dialect.encoding, None)
 
-    Reads with ``dialect`` (from :func:`sniff`; detected when not given). Memory stays
-    constant whatever the file's size. Raises :class:`CsvError` at once for a file
-    :func:`sniff` rejects, and while iterating when the file changed since it was sniffed
-    or a value is malformed beyond repair (an unclosed quote swallowing the whole file).
+
+def read_rows_from(
+    stream: BinaryIO, dialect: CsvDialect, *, name: str = UNNAMED
+) -> Iterator[CsvRow]:
+    """The data records of ``stream`` (from its start), one at a time, blank lines skipped.
+
+    Reads with ``dialect`` (from :func:`sniff_stream`). Memory stays constant whatever the
+    file's size. Raises :class:`CsvError` at once for a dialect :func:`check_dialect`
+    rejects, and while iterating when the file changed since it was sniffed or a value is
+    malformed beyond repair (an unclosed quote swallowing the whole file). The stream is
+    left open: it is the caller's.
     """
-    if dialect is None:
-        dialect = sniff(source)
-    else:
-        _check_delimiter(dialect.delimiter)
-        _reading_codec(dialect.encoding, None)
-    return _records(source, dialect)
+    check_dialect(dialect)
+    return _records(stream, dialect, name)
 
 
 # --- reading -----------------------------------------------------------------------------
 
 
-def _records(source: CsvSource, dialect: CsvDialect) -> Iterator[CsvRow]:
-    name = _display_name(source)
+def _records(stream: BinaryIO, dialect: CsvDialect, name: str) -> Iterator[CsvRow]:
     codec = codecs.lookup(dialect.encoding).name
     errors = _LEGACY_FALLBACK if codec in _FALLBACK_CODECS else "replace"
-    with _open(source) as stream:
-        text = io.TextIOWrapper(stream, encoding=dialect.encoding, errors=errors, newline="")
+    text = io.TextIOWrapper(stream, encoding=dialect.encoding, errors=errors, newline="")
+    try:
         reader = csv.reader(text, delimiter=dialect.delimiter, quotechar='"', strict=False)
         try:
             header = _read_header(reader, dialect.delimiter)
@@ -248,6 +258,9 @@ def _records(source: CsvSource, dialect: CsvDialect) -> Iterator[CsvRow]:
                 f"{name} cannot be read past line {reader.line_num}: {error} "
                 "(is a quote never closed?)."
             ) from error
+    finally:
+        with contextlib.suppress(ValueError):
+            text.detach()  # the stream stays the caller's to close
 
 
 def _read_header(reader: Iterator[list[str]], delimiter: str) -> tuple[str, ...]:
@@ -293,21 +306,6 @@ def _is_excel_separator_line(cells: list[str], delimiter: str) -> bool:
 
 
 # --- detection ---------------------------------------------------------------------------
-
-
-def _open(source: CsvSource) -> BinaryIO:
-    if isinstance(source, bytes | bytearray):
-        return io.BytesIO(source)
-    try:
-        return open(source, "rb")  # noqa: SIM115 — closed by the caller's with-block
-    except IsADirectoryError as error:
-        raise CsvError(f"{_display_name(source)} is a folder, not a file.") from error
-
-
-def _display_name(source: CsvSource) -> str:
-    if isinstance(source, bytes | bytearray):
-        return "The data"
-    return f'"{Path(source).name}"'
 
 
 def _reading_codec(requested: str, bom_codec: str | None) -> str:

@@ -242,10 +242,11 @@ def split_full_name(text: str) -> tuple[str, str]:
     particles ("Jane van der Berg" → Jane, van der Berg), generational suffixes kept with
     the family name ("John Smith Jr."), degrees dropped ("Jane Doe, PhD"), the French
     "DUPONT Jean" with the family name in capitals first, and a single word (taken as the
-    first name, the way a form's "Your name" is usually filled in).
+    first name, the way a form's "Your name" is usually filled in). A cell with no letter
+    or digit in it (",", "-", "?") holds no name: both parts are empty, none is invented.
     """
     text = clean_text(text)
-    if not text:
+    if not any(character.isalnum() for character in text):
         return "", ""
     if "," in text:
         before, _, after = text.partition(",")
@@ -320,7 +321,7 @@ def split_phone_cell(value: str) -> list[str]:
         and "|" not in text
     ):
         return [text]
-    numbers = []
+    numbers: list[str] = []
     for part in text.replace("|", ";").replace("\n", ";").split(";"):
         for separator in ("/", ","):
             pieces = part.split(separator)

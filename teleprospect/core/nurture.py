@@ -12,16 +12,15 @@ role in the buying process): :func:`suggest_tracks` lists every track, best matc
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from typing import Any, NoReturn, cast
 
+from teleprospect.core.data import read_json
 from teleprospect.core.errors import Invalid
 from teleprospect.core.normalise import fold
 
@@ -145,7 +144,7 @@ class Track:
         return _read_track(data)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise TrackError(message)
 
 
@@ -192,7 +191,7 @@ def _read_track(data: Mapping[str, Any]) -> Track:
         value = item.get(name, default)
         if not isinstance(value, str):
             _fail(f"{where}: “{name}” must be text, not {value!r}.")
-        return value  # type: ignore[return-value]
+        return value
 
     match = data.get("match", {})
     if not isinstance(match, Mapping):
@@ -214,7 +213,7 @@ def _read_track(data: Mapping[str, Any]) -> Track:
         if isinstance(day, bool) or not isinstance(day, int):
             _fail(f"{where}: step {number} needs a whole number of days, not {day!r}.")
         try:
-            kind = TouchKind(item.get("kind"))
+            kind = TouchKind(cast(str, item.get("kind")))  # unknown values: ValueError
         except ValueError:
             known = ", ".join(k.value for k in TouchKind)
             _fail(f"{where}: step {number} has the kind {item.get('kind')!r}; use one of {known}.")
@@ -259,12 +258,7 @@ def tracks_from_dict(data: Mapping[str, Any]) -> list[Track]:
 
 def default_tracks() -> list[Track]:
     """The tracks shipped with the application (``teleprospect/core/data``)."""
-    text = (
-        resources.files("teleprospect.core.data")
-        .joinpath("default_tracks.json")
-        .read_text(encoding="utf-8")
-    )
-    return tracks_from_dict(json.loads(text))
+    return tracks_from_dict(read_json("default_tracks.json"))
 
 
 # ----------------------------------------------------------------------------- suggestions

@@ -182,6 +182,7 @@ def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
     if _type_in_region is None:
         return phonenumbers.region_code_for_number(number), phonenumbers.number_type(number)
     country_code = number.country_code
+    assert country_code is not None  # set on every parsed number
     regions = _REGIONS_OF_CODE.get(country_code)
     if regions is None:
         return None, _UNKNOWN
@@ -199,7 +200,8 @@ def _region_and_type(number: PhoneNumber) -> tuple[str | None, int]:
         if metadata is None:
             continue
         if metadata.leading_digits is not None:
-            if _util.re_compile(metadata.leading_digits).match(national):
+            # re_compile is phonenumbers' cached re.compile, missing from its type hints
+            if _util.re_compile(metadata.leading_digits).match(national):  # type: ignore[attr-defined]
                 return region, _type_in_region(national, metadata)
         else:
             kind = _type_in_region(national, metadata)
@@ -213,6 +215,7 @@ def _time_zones(number: PhoneNumber, kind: int) -> tuple[str, ...]:
     # have. Geographic numbers are not cached: their lookup is a few dict probes on the
     # E.164 prefix, and an exact key would be the whole number.
     country_code = number.country_code
+    assert country_code is not None  # set on every parsed number
     if phonenumbers.is_number_type_geographical(kind, country_code):
         zones = _timezone.time_zones_for_geographical_number(number)
         known = _ZONES.get(zones)
@@ -221,10 +224,11 @@ def _time_zones(number: PhoneNumber, kind: int) -> tuple[str, ...]:
                 _ZONES.clear()
             known = _ZONES[zones] = _known_zones(zones)
         return known
-    zones = _COUNTRY_ZONES.get(country_code)
-    if zones is None:
-        zones = _COUNTRY_ZONES[country_code] = _known_zones(_timezone.time_zones_for_number(number))
-    return zones
+    country_zones = _COUNTRY_ZONES.get(country_code)
+    if country_zones is None:
+        country_zones = _known_zones(_timezone.time_zones_for_number(number))
+        _COUNTRY_ZONES[country_code] = country_zones
+    return country_zones
 
 
 def _known_zones(zones: Iterable[str]) -> tuple[str, ...]:
@@ -236,7 +240,7 @@ def _repairs(raw: str, number: PhoneNumber) -> list[str]:
     candidates = []
     text = raw.lstrip()
     if text.startswith(_PLUS_SIGNS):
-        without_zero = _without_trunk_zero(text, number.country_code)
+        without_zero = _without_trunk_zero(text, number.country_code or 0)
         if without_zero is not None:
             candidates.append(without_zero)
     elif phonenumbers.is_possible_number_with_reason(number) == ValidationResult.TOO_LONG:
@@ -271,7 +275,7 @@ def _where(country_code: int) -> str:
 
 
 def _invalid_problem(number: PhoneNumber, reason: int) -> str:
-    where = _where(number.country_code)
+    where = _where(number.country_code or 0)
     if reason == ValidationResult.INVALID_COUNTRY_CODE:
         return f"unknown country code +{number.country_code}"
     if reason == ValidationResult.TOO_SHORT:

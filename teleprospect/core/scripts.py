@@ -10,7 +10,7 @@ versioned by the services layer; a call keeps the version it used.
 Answers are typed values (:data:`AnswerValue`): ``bool`` for yes/no, the choice *value* for
 a single choice, a list of choice values for a multiple choice, ``float`` for numbers,
 ``datetime.date`` for dates and ``str`` for text. They are what
-:class:`teleprospect.core.scoring.ScoreInput` reads, so the same answers give the points.
+:class:`teleprospect.core.scoring.engine.ScoreInput` reads, so the same answers give the points.
 
 :func:`parse_answer` reads what a rep (or a dialer) typed and :func:`answer_text` writes a
 value back as people read it; the two round-trip. :func:`to_json` / :func:`from_json` are
@@ -19,16 +19,15 @@ the storage form.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from importlib import resources
-from typing import Any
+from typing import Any, NoReturn, cast
 
+from teleprospect.core.data import read_json
 from teleprospect.core.errors import Invalid
 
 __all__ = [
@@ -275,7 +274,7 @@ class Script:
         return _read_script(data)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise ScriptError(message)
 
 
@@ -411,7 +410,7 @@ def _text(item: Mapping[str, Any], key: str, where: str, default: str | None = N
     value = item.get(key, default)
     if not isinstance(value, str):
         _fail(f"{where}: “{key}” must be text, not {value!r}.")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _texts(item: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -429,7 +428,7 @@ def _read_question(item: object, position: int) -> Question:
     qid = _text(item, "id", where)
     where = f"Question {position} ({qid})"
     try:
-        qtype = QuestionType(item.get("type"))
+        qtype = QuestionType(cast(str, item.get("type")))  # unknown values: ValueError
     except ValueError:
         known = ", ".join(t.value for t in QuestionType)
         _fail(f"{where} has the type {item.get('type')!r}; use one of {known}.")
@@ -489,12 +488,7 @@ def _read_question(item: object, position: int) -> Question:
 
 def default_script() -> Script:
     """The BANT script shipped with the application (``teleprospect/core/data``)."""
-    text = (
-        resources.files("teleprospect.core.data")
-        .joinpath("default_script.json")
-        .read_text(encoding="utf-8")
-    )
-    return Script.from_dict(json.loads(text))
+    return Script.from_dict(read_json("default_script.json"))
 
 
 # ----------------------------------------------------------------------------- answers

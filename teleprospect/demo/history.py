@@ -21,9 +21,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from teleprospect.core.decisions import DecisionKind
@@ -31,7 +31,7 @@ from teleprospect.core.domain import Disposition, HistoryKind
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import TouchKind, Track, next_call_step, step_due_at, suggest_tracks
 from teleprospect.core.queue_policy import CallingHours, is_callable_now, stored_priority
-from teleprospect.core.scoring import ScoreInput
+from teleprospect.core.scoring.engine import ScoreInput
 from teleprospect.core.scripts import DisqualifyReason, ExceptionReason
 from teleprospect.demo.people import Weighted
 from teleprospect.services.calls.scripts import active_script_in_session, seed_default_script
@@ -98,7 +98,7 @@ def reserve_call_ids(connection: Connection, count: int, is_sqlite: bool) -> lis
     if count == 0:
         return []
     if is_sqlite:
-        last = connection.scalar(select(func.coalesce(func.max(Call.id), 0)))
+        last = connection.scalar(select(func.coalesce(func.max(Call.id), 0))) or 0
         return list(range(last + 1, last + 1 + count))
     reserved = connection.scalars(
         text("SELECT nextval(pg_get_serial_sequence('call', 'id')) FROM generate_series(1, :n)"),
@@ -496,7 +496,7 @@ class DemoHistory:
         rows, self.rows = self.rows, _Rows()
         if rows.call_answers:
             connection.execute(
-                insert(CallAnswer.__table__),
+                insert(cast(Table, CallAnswer.__table__)),
                 [
                     {"call_id": call["id"], "question_id": qid, "value": value}
                     for call, qid, value in rows.call_answers
@@ -505,12 +505,12 @@ class DemoHistory:
         if rows.lead_answers:
             for answer in rows.lead_answers:
                 answer["call_id"] = answer.pop("call")["id"]
-            connection.execute(insert(LeadAnswer.__table__), rows.lead_answers)
-        for table, values in (
-            (LeadHistory.__table__, rows.history),
-            (CallbackEntry.__table__, rows.callbacks),
-            (NurtureEnrollment.__table__, rows.enrollments),
-            (DoNotCallEntry.__table__, rows.do_not_call),
+            connection.execute(insert(cast(Table, LeadAnswer.__table__)), rows.lead_answers)
+        for model, values in (
+            (LeadHistory, rows.history),
+            (CallbackEntry, rows.callbacks),
+            (NurtureEnrollment, rows.enrollments),
+            (DoNotCallEntry, rows.do_not_call),
         ):
             if values:
-                connection.execute(insert(table), values)
+                connection.execute(insert(cast(Table, model.__table__)), values)

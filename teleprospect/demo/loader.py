@@ -29,9 +29,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from teleprospect.core.call_zones import effective_call_zones, is_inbound
@@ -325,7 +325,7 @@ def load_demo(
             owner_ids=user_ids[1:],
         )
         history = DemoHistory.for_load(session, seed=seed, now=now)
-        lead_table, call_table = Lead.__table__, Call.__table__
+        lead_table, call_table = cast(Table, Lead.__table__), cast(Table, Call.__table__)
         if progress:
             progress(0, leads)
         done = 0
@@ -429,7 +429,7 @@ def _reserve_lead_ids(connection: Connection, count: int, is_sqlite: bool) -> li
     the column's sequence, which stays correct with other writers at work.
     """
     if is_sqlite:
-        last = connection.scalar(select(func.coalesce(func.max(Lead.id), 0)))
+        last = connection.scalar(select(func.coalesce(func.max(Lead.id), 0))) or 0
         return list(range(last + 1, last + 1 + count))
     reserved = connection.scalars(
         text("SELECT nextval(pg_get_serial_sequence('lead', 'id')) FROM generate_series(1, :n)"),

@@ -46,9 +46,9 @@ class BulkInsert:
             if column.name in columns or column.name in constants or column.default is None:
                 continue
             default = column.default
-            if default.is_scalar:  # type: ignore[attr-defined]
+            if default.is_scalar:
                 constants[column.name] = default.arg  # type: ignore[attr-defined]
-            elif default.is_callable:  # type: ignore[attr-defined]
+            elif default.is_callable:
                 constants[column.name] = default.arg(None)  # type: ignore[attr-defined]
             else:
                 raise ValueError(

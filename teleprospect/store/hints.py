@@ -17,4 +17,4 @@ def _sqlite_from_hint_text(self: SQLiteCompiler, table: FromClause, text: str | 
     return text or None
 
 
-SQLiteCompiler.get_from_hint_text = _sqlite_from_hint_text  # type: ignore[method-assign]
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint_text  # type: ignore[assignment]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -374,8 +375,8 @@ class ScoringRuleSet(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, unique=True)
-    #: core.scoring.ScoringRules.to_dict()
-    rules: Mapped[dict] = mapped_column(JSON)
+    #: core.scoring.rules.ScoringRules.to_dict()
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -388,7 +389,7 @@ class TeamSetting(Base):
     __tablename__ = "team_setting"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[dict] = mapped_column(JSON)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -432,7 +433,7 @@ class PublishedScript(Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, unique=True)
     #: core.scripts.Script.to_dict()
-    definition: Mapped[dict] = mapped_column(JSON)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -478,7 +479,7 @@ class NurtureTrack(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[dict] = mapped_column(JSON)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -578,9 +579,9 @@ class ReassignmentMove(Base):
     from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     to_owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     #: [[callback id, its owner before], …] for the personal callbacks that moved along.
-    callbacks: Mapped[list] = mapped_column(JSON, default=list)
+    callbacks: Mapped[list[Any]] = mapped_column(JSON, default=list)
     #: [[enrollment id, its owner before], …] for the nurture enrollments that moved along.
-    enrollments: Mapped[list] = mapped_column(JSON, default=list)
+    enrollments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     #: Set when an undo put the lead back.
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from teleprospect.core.domain import EngagementKind
-from teleprospect.core.scoring import (
+from teleprospect.core.scoring.engine import ScoreInput, compile_rules, score_lead
+from teleprospect.core.scoring.rules import (
     MAX_SCORE,
     AnswerRule,
     EngagementRule,
@@ -19,14 +20,11 @@ from teleprospect.core.scoring import (
     KeywordRule,
     NegativeRules,
     ScoreCategory,
-    ScoreInput,
     ScoringRules,
     ScoringRulesError,
     SizeBand,
     Thresholds,
-    compile_rules,
     default_rules,
-    score_lead,
 )
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teleprospect.core.scoring import ScoreInput, compile_rules, default_rules
+from teleprospect.core.scoring.engine import ScoreInput, compile_rules
+from teleprospect.core.scoring.rules import default_rules
 from teleprospect.core.scripts import (
     AnswerError,
     Bant,

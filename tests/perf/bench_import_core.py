@@ -18,7 +18,7 @@ from pathlib import Path
 import phonenumbers
 
 from teleprospect.core.column_mapping import suggest_mapping
-from teleprospect.core.csv_reader import read_rows, sniff
+from teleprospect.services.imports.files import read_rows, sniff
 
 HEADER = [
     "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number",

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from teleprospect.core.scoring import ScoreInput
+from teleprospect.core.scoring.engine import ScoreInput
 from teleprospect.services.scoring.scores import active_rules, rescore_all
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import delete, func, select, text
 
 from teleprospect.core.nurture import default_tracks
-from teleprospect.core.scoring import default_rules
+from teleprospect.core.scoring.rules import default_rules
 from teleprospect.services.calls.scripts import (
     NoScriptPublished,
     active_script,

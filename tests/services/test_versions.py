@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from teleprospect.core.scoring import default_rules
+from teleprospect.core.scoring.rules import default_rules
 from teleprospect.services.versions import PUBLISH_ATTEMPTS, publish_version
 from teleprospect.store.database import Database
 from teleprospect.store.models import ScoringRuleSet

@@ -24,7 +24,7 @@ from teleprospect.core.activity import (
     read_activity,
     suggest_activity_columns,
 )
-from teleprospect.core.csv_reader import CsvRow, read_rows, sniff
+from teleprospect.core.csv_reader import CsvRow
 from teleprospect.core.dedupe_keys import email_key
 from teleprospect.core.domain import ImportKind, ImportStatus
 from teleprospect.services.imports.batches import (
@@ -41,6 +41,7 @@ from teleprospect.services.imports.errors import (
     ImportFailed,
     ImportInvalid,
 )
+from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.leads import ROWS_PER_CHUNK
 from teleprospect.services.imports.reports import ImportReports
 from teleprospect.store.database import Database

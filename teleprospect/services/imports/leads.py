@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from teleprospect.core.column_mapping import ColumnMapping, suggest_mapping
-from teleprospect.core.csv_reader import CsvDialect, CsvRow, read_rows, sniff
+from teleprospect.core.csv_reader import CsvDialect, CsvRow
 from teleprospect.core.domain import DuplicatePolicy, ImportKind, ImportStatus
 from teleprospect.services.imports.batches import (
     CancelCheck,
@@ -43,6 +43,7 @@ from teleprospect.services.imports.errors import (
     ImportFailed,
     ImportInvalid,
 )
+from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.lead_writer import LeadWriter
 from teleprospect.services.imports.mappings import load_mapping
 from teleprospect.services.imports.reports import ImportReports, ImportSummary

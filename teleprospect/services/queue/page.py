@@ -57,7 +57,7 @@ from teleprospect.core.queue_policy import (
     queue_reason,
     queue_tier,
 )
-from teleprospect.core.scoring import Thresholds
+from teleprospect.core.scoring.rules import Thresholds
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings

@@ -28,14 +28,13 @@ from teleprospect.core.call_zones import effective_call_zones, is_inbound
 from teleprospect.core.errors import Cancelled
 from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import PriorityWeights, stored_priority
-from teleprospect.core.scoring import (
+from teleprospect.core.scoring.engine import (
     CompiledRules,
     ScoreBreakdown,
     ScoreInput,
-    ScoringRules,
     compile_rules,
-    default_rules,
 )
+from teleprospect.core.scoring.rules import ScoringRules, default_rules
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from teleprospect.core.csv_reader import CsvError, CsvRow, read_rows, sniff
+from teleprospect.core.csv_reader import CsvError, CsvRow
 from teleprospect.core.dedupe_keys import email_key
 from teleprospect.core.errors import Invalid
 from teleprospect.core.handoff import (
@@ -44,6 +44,7 @@ from teleprospect.core.handoff import (
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor
 from teleprospect.services.identity.permissions import require_user
+from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.reports import ImportReports
 from teleprospect.services.leads.lifecycle import apply_status
 from teleprospect.services.nurture.tracks import best_track, enrol, track_by_key

@@ -13,7 +13,7 @@ from teleprospect.core.call_zones import effective_call_zones
 from teleprospect.core.domain import EngagementKind
 from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import stored_priority
-from teleprospect.core.scoring import KeywordRule
+from teleprospect.core.scoring.rules import KeywordRule
 from teleprospect.services.database import upgrade_database
 from teleprospect.services.scoring import scores as scoring
 from teleprospect.services.scoring.scores import (

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from teleprospect.core.domain import EngagementKind
 from teleprospect.core.queue_policy import stored_priority
-from teleprospect.core.scoring import KeywordRule
+from teleprospect.core.scoring.rules import KeywordRule
 from teleprospect.services.scoring.scores import (
     active_rules,
     rescore_all,
