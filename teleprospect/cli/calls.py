@@ -30,7 +30,7 @@ from teleprospect.cli.common import (
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
-    from teleprospect.services.calls.log_call import Decision
+    from teleprospect.services.calls.decisions import Decision
 
 #: A day on the phone is more than any call; larger values are typing mistakes.
 MAX_CALL_SECONDS = 24 * 60 * 60
@@ -115,7 +115,8 @@ def _time(text: str, what: str) -> datetime:
 
 def parse_decision(text: str, args: argparse.Namespace) -> Decision:
     """The ``--decide`` text as a services.calls.Decision."""
-    from teleprospect.services.calls.log_call import Decision, DecisionKind
+    from teleprospect.core.decisions import DecisionKind
+    from teleprospect.services.calls.decisions import Decision
 
     kind, _, rest = text.strip().partition(":")
     kind = kind.strip().lower().replace("_", "-")

@@ -159,8 +159,8 @@ def acting_user(
     ``allow_unknown`` a login that is no user gives None (setting up a new team).
     """
     from teleprospect.core.errors import NotFound
+    from teleprospect.services.errors import UnknownUser
     from teleprospect.services.identity import current_user
-    from teleprospect.services.identity.permissions import UnknownUser
 
     try:
         return current_user.acting_user_id(db, as_login=args.as_login, allow_unknown=allow_unknown)
@@ -178,7 +178,7 @@ def acting_user_id(db: Database, args: argparse.Namespace) -> int:
 def user_by_login(db: Database, login: str) -> int:
     """The id of the user another option names (``--from``, ``--to``, ``--owner``…)."""
     from teleprospect.core.errors import NotFound
-    from teleprospect.services.identity.permissions import UnknownUser
+    from teleprospect.services.errors import UnknownUser
     from teleprospect.services.team.users import find_user
 
     try:

@@ -101,13 +101,8 @@ def setup_parser(commands: Commands) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from teleprospect.services.identity.current_user import os_login
     from teleprospect.services.imports.errors import AlreadyImported
-    from teleprospect.services.imports.leads import (
-        LeadImportRequest,
-        import_leads,
-        load_mapping,
-        preview_file,
-    )
-    from teleprospect.services.imports.mappings import save_mapping
+    from teleprospect.services.imports.leads import LeadImportRequest, import_leads, preview_file
+    from teleprospect.services.imports.mappings import load_mapping, save_mapping
 
     progress = TerminalProgress(f"Importing {args.file.name}")
     with database(args) as db:

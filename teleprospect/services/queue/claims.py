@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
+from teleprospect.core.errors import Conflict
 from teleprospect.core.queue_policy import Callback, QueueTier
-from teleprospect.services.errors import Conflict, LeadNotFound, UnknownUser
+from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.queue.page import (
     AnySelect,
     QueueFilters,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import Disposition
 from teleprospect.core.handoff import HandoffRules
-from teleprospect.core.permissions import UnknownLoginPolicy
+from teleprospect.core.permissions import Action, UnknownLoginPolicy
 from teleprospect.core.queue_policy import (
     CallingHours,
     ExhaustedOutcome,
@@ -26,7 +26,7 @@ from teleprospect.core.queue_policy import (
     RetryRules,
     RoutingRule,
 )
-from teleprospect.services.identity.permissions import Action, require_user
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import TeamSetting
 from teleprospect.store.types import utcnow

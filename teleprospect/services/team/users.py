@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from teleprospect.core.domain import UserRole
 from teleprospect.core.errors import Invalid, Refused
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.permissions import Action, PermissionDenied
 from teleprospect.services.errors import UnknownUser
-from teleprospect.services.identity.permissions import Action, PermissionDenied, require_user
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import CallbackEntry, Lead, User
 from teleprospect.store.types import utcnow

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from teleprospect.core.column_mapping import ColumnMapping, mapping_warnings, suggest_mapping
-from teleprospect.services.imports.leads import load_mapping
-from teleprospect.services.imports.mappings import save_mapping, saved_mapping_names
+from teleprospect.services.imports.mappings import load_mapping, save_mapping, saved_mapping_names
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.forms.ui_import_mapping_page import Ui_ImportMappingPage
 from teleprospect.ui.imports.mapping_model import MappingTableModel, TargetDelegate

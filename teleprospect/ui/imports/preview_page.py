@@ -12,8 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QWizardPage
 
 from teleprospect.core.domain import ImportKind
+from teleprospect.services.imports.batches import previous_import
 from teleprospect.services.imports.errors import AlreadyImported, ImportError_
-from teleprospect.services.imports.leads import ImportPreview, preview_file, previous_import
+from teleprospect.services.imports.leads import ImportPreview, preview_file
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.forms.ui_import_preview_page import Ui_ImportPreviewPage
 from teleprospect.ui.imports.page_tools import (

@@ -28,13 +28,9 @@ from teleprospect.core.column_mapping import ColumnMapping
 from teleprospect.services.identity.current_user import os_login
 from teleprospect.services.imports.campaigns import campaign_names
 from teleprospect.services.imports.errors import AlreadyImported
-from teleprospect.services.imports.leads import (
-    ImportPreview,
-    ImportSummary,
-    LeadImportRequest,
-    import_leads,
-)
+from teleprospect.services.imports.leads import ImportPreview, LeadImportRequest, import_leads
 from teleprospect.services.imports.mappings import saved_mapping_names
+from teleprospect.services.imports.reports import ImportSummary
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.imports.file_page import FilePage
 from teleprospect.ui.imports.mapping_page import MappingPage
