@@ -1,7 +1,7 @@
 """A past for the demo desk: decisions, script answers, nurture enrolments, callbacks due
 today, do-not-call entries and the lead history that goes with them.
 
-:class:`DemoHistory` takes each demo lead as :class:`~teleprospect.demo.loader.DemoLeadFactory`
+:class:`DemoHistory` takes each demo lead as :class:`~teleprospect.demo.leads.DemoLeadFactory`
 made it (a row and its calls, not yet inserted) and gives the worked ones the outcome a
 desk in use would have left: connected calls with typed answers to the shipped BANT
 script, then sales-ready (the readiness rule met, or an exception), disqualified with a

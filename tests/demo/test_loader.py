@@ -15,13 +15,11 @@ from teleprospect.core.domain import CampaignChannel, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone
 from teleprospect.demo import loader as demo
+from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
 from teleprospect.demo.loader import (
-    DEMO_CAMPAIGNS,
     DEMO_USERS,
     DemoCancelled,
-    DemoLeadFactory,
     DemoRefused,
-    PhoneBook,
     load_demo,
 )
 from teleprospect.demo.people import (

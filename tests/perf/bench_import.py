@@ -66,7 +66,7 @@ SIZES = ("1-10", "11-50", "51-200", "201-500", "1,000+", "5000", "")
 
 def generate_rows(count: int, seed: int) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
     """The file's rows, each with the (raw number, region) pairs the import will parse."""
-    from teleprospect.demo.loader import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
+    from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
 
     class NoParsing(PhoneBook):
         """Only the written form of a number is needed: skip the parsing the demo does."""

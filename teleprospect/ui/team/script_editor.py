@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from teleprospect.core.scripts import Bant, QuestionType, Script, ScriptError
 from teleprospect.ui.background import run_in_background
+from teleprospect.ui.errors import error_text
 from teleprospect.ui.signals import emit
 from teleprospect.ui.workspace.script_runner import ScriptRunner
 
@@ -348,7 +349,7 @@ class ScriptEditor(QDialog):
         try:
             script = self.script()
         except ScriptError as error:
-            self.error_label.setText(str(error))
+            self.error_label.setText(error_text(error))
             self.publish_button.setEnabled(False)
             self.preview_button.setEnabled(False)
             return None

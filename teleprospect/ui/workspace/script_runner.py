@@ -35,6 +35,7 @@ from teleprospect.core.scripts import (
     parse_answer,
     visible_questions,
 )
+from teleprospect.ui.errors import error_text
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class QuestionEditor(QFrame):
             try:
                 parse_answer(self.question, text)
             except AnswerError as error:
-                self.error_label.setText(str(error))
+                self.error_label.setText(error_text(error))
                 self.error_label.show()
         emit(self.changed)
 
