@@ -7,8 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView
 
-from teleprospect.core.csv_reader import CsvError
-from teleprospect.services.imports.errors import ImportError_
 from teleprospect.ui.errors import error_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -54,15 +52,8 @@ def fit_rows(view: QTableView, extra: int = 8) -> None:
 def problem_text(error: BaseException) -> str:
     """One sentence for a page. A file the wizard was reading gets its own words; the
     rest speaks the product's error vocabulary (unexpected errors are logged in full)."""
-    if isinstance(error, CsvError | ImportError_):
-        return _first_line(error)
     if isinstance(error, FileNotFoundError):
         return f"{Path(error.filename or '').name or 'The file'} no longer exists."
     if isinstance(error, OSError):
         return f"The file could not be read: {error.strerror or error}."
     return error_text(error)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
