@@ -40,12 +40,18 @@ def setup_parser(commands: Commands) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from teleprospect.demo.loader import load_demo
+    from teleprospect.services.identity.current_user import os_login
 
     progress = TerminalProgress("Loading demo data")
     with database(args) as db:
         try:
             summary = load_demo(
-                db, leads=args.leads, seed=args.seed, append=args.append, progress=progress
+                db,
+                leads=args.leads,
+                seed=args.seed,
+                append=args.append,
+                progress=progress,
+                you=os_login(),
             )
         finally:
             progress.finish()

@@ -108,6 +108,7 @@ def load_demo(
     progress: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     handoffs: bool = True,
+    you: str | None = None,
 ) -> DemoSummary:
     """Fill ``db`` with demo users, campaigns, ``leads`` leads, their calls and their past.
 
@@ -116,6 +117,11 @@ def load_demo(
     after each batch and ``should_cancel()`` before each; cancelling raises
     :class:`DemoCancelled` after rolling everything back. ``handoffs`` adds hand-off
     batches to sales with their verdicts (:mod:`teleprospect.demo.handoff`).
+
+    ``you``: the login of the person loading the demo (the front-ends pass the
+    operating-system login). They join the demo team as a team lead and admin who also
+    works leads, so they try the desk as themselves: their own queue, the Team tab, and
+    every command without ``--as``.
     """
     if leads < 0:
         raise ValueError("the number of demo leads cannot be negative")
@@ -129,13 +135,18 @@ def load_demo(
                 "database only, unless you ask to append it (teleprospect demo --append)."
             )
         user_ids = _ensure_users(session, now)
+        owner_ids = user_ids[1:]
+        if you and you not in {user.login for user in DEMO_USERS}:
+            # You come first in the round of owners, so your queue fills from the start.
+            you_id = _ensure_you(session, you, now)
+            user_ids, owner_ids = [*user_ids, you_id], [you_id, *owner_ids]
         campaign_ids = _ensure_campaigns(session, now)
         connection = session.connection()
         factory = DemoLeadFactory(
             seed=seed,
             now=now,
             campaign_ids=campaign_ids,
-            owner_ids=user_ids[1:],
+            owner_ids=owner_ids,
         )
         history = DemoHistory.for_load(session, seed=seed, now=now)
         lead_table, call_table = cast(Table, Lead.__table__), cast(Table, Call.__table__)
@@ -207,6 +218,24 @@ def _ensure_users(session: Session, now: datetime) -> list[int]:
         users.append(user)
     session.flush()
     return [user.id for user in users]
+
+
+def _ensure_you(session: Session, login: str, now: datetime) -> int:
+    """The account of the person loading the demo: a team lead and admin (as one person
+    running the desk alone is); an existing account is reused as it is."""
+    user = session.scalars(select(User).where(User.login == login)).first()
+    if user is None:
+        name = " ".join(part.capitalize() for part in login.replace("_", ".").split(".") if part)
+        user = User(
+            login=login,
+            name=name or login,
+            role=UserRole.TEAM_LEAD,
+            is_admin=True,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+    return user.id
 
 
 def _ensure_campaigns(session: Session, now: datetime) -> list[int]:

@@ -78,6 +78,7 @@ class DemoOffer(QObject):
         if self._cancel is not None or db is None:
             return  # already loading, or nothing to load into
         from teleprospect.demo.loader import load_demo  # heavy; only when asked for
+        from teleprospect.services.identity.current_user import os_login
 
         cancel = threading.Event()
         self._cancel = cancel
@@ -98,6 +99,7 @@ class DemoOffer(QObject):
                 append=append,
                 progress=report,
                 should_cancel=cancel.is_set,
+                you=os_login(),
             ),
             self.on_loaded,
             self.on_failed,

@@ -396,3 +396,20 @@ def test_zero_leads_creates_users_and_campaigns_only(db: Database) -> None:
     assert count(db, Lead) == 0 and count(db, User) == len(DEMO_USERS)
     with pytest.raises(ValueError):
         load_demo(db, leads=-1)
+
+
+def test_whoever_loads_the_demo_joins_the_team_and_gets_leads_of_their_own(db: Database) -> None:
+    summary = load_demo(db, leads=200, now=NOW, you="pat.doe")
+
+    assert summary.users == len(DEMO_USERS) + 1
+    with db.read() as session:
+        you = session.scalars(select(User).where(User.login == "pat.doe")).one()
+        owned = session.scalar(select(func.count()).where(Lead.owner_id == you.id))
+    assert (you.name, you.role, you.is_admin) == ("Pat Doe", UserRole.TEAM_LEAD, True)
+    reps = len(DEMO_USERS)  # the demo's reps (all but the team lead) and you
+    assert owned is not None and owned >= 200 // reps // 2
+
+
+def test_a_demo_login_loading_the_demo_keeps_the_demo_account(db: Database) -> None:
+    summary = load_demo(db, leads=20, now=NOW, you="priya.nair")
+    assert summary.users == len(DEMO_USERS) and count(db, User) == len(DEMO_USERS)

@@ -161,11 +161,21 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
         module = types.ModuleType("teleprospect.demo.loader")
         module.DemoCancelled = FakeDemoCancelled  # type: ignore[attr-defined]
         monkeypatch.setitem(sys.modules, "teleprospect.demo.loader", module)
-    calls = types.SimpleNamespace(count=0, cancel_after=None, reports=[], append=None)
+    calls = types.SimpleNamespace(count=0, cancel_after=None, reports=[], append=None, you=None)
 
-    def load_demo(db, *, leads=2000, seed=1, append=False, progress=None, should_cancel=None):  # noqa: ANN001
+    def load_demo(  # noqa: ANN202
+        db,  # noqa: ANN001
+        *,
+        leads=2000,  # noqa: ANN001
+        seed=1,  # noqa: ANN001
+        append=False,  # noqa: ANN001
+        progress=None,  # noqa: ANN001
+        should_cancel=None,  # noqa: ANN001
+        you=None,  # noqa: ANN001
+    ):
         calls.count += 1
         calls.append = append
+        calls.you = you
         with db.write() as session:
             campaign = Campaign(name=f"Demo webinar {calls.count}")
             user = session.scalar(select(User).where(User.login == "jkeller"))
@@ -205,7 +215,7 @@ def test_an_empty_database_offers_demo_data_and_shows_it(
     asked = answer(monkeypatch, QMessageBox.StandardButton.Yes)
     window = open_window(sqlite_db)
     assert len(asked) == 1 and "no leads yet" in asked[0]
-    assert demo.count == 1
+    assert demo.count == 1 and demo.you == "jkeller"  # you join the demo team as yourself
     assert window.lead_model.rowCount() == LeadTableModel.ROWS_TO_LOAD
     assert window.total_label.text() == f"{LOCALE_2000} leads"
     assert window.user_label.text() == "User: Julia Keller (jkeller)"
