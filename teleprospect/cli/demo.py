@@ -42,7 +42,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from teleprospect.demo.loader import load_demo
 
     progress = TerminalProgress("Loading demo data")
-    with database(args) as db:
+    with database(args, create=True) as db:
         try:
             summary = load_demo(
                 db, leads=args.leads, seed=args.seed, append=args.append, progress=progress
