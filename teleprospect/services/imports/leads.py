@@ -297,7 +297,8 @@ def _prepared_chunks(
 
     With ``parallel``, worker processes prepare the next chunks (mapping, phone parsing,
     keys, scores) while this process checks and writes the current one. Workers are
-    spawned (not forked) so that a GUI's threads are never copied into them.
+    spawned (not forked) so that a GUI's threads are never copied into them, and end
+    when this process ends, even when it is killed (``exit_with_parent``).
     """
     if not parallel:
         for chunk in _chunks(rows, ROWS_PER_CHUNK):
@@ -308,7 +309,7 @@ def _prepared_chunks(
         ROW_WORKERS,
         mp_context=get_context("spawn"),
         initializer=start_worker,
-        initargs=(context,),
+        initargs=(context, os.getpid()),
     ) as pool:
         pending: deque[tuple[list[CsvRow], Future[list[PreparedRow]]]] = deque()
         try:
