@@ -252,11 +252,11 @@ def stamp_application_id(db: Database) -> None:
     """Mark a SQLite file as Teleprospect's (``PRAGMA application_id``), once."""
     if not db.is_sqlite:
         return
-    with db.engine.connect() as conn:
+    with db.engine.execution_options(sqlite_write=False).connect() as conn:
         current = conn.exec_driver_sql("PRAGMA application_id").scalar()
-        if current != APPLICATION_ID:
+    if current != APPLICATION_ID:
+        with db.engine.begin() as conn:
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.commit()
 
 
 def create_database_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
