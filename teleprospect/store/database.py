@@ -183,7 +183,8 @@ def sqlite_file(url: str) -> Path | None:
     database = parsed.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         raise DatabaseError("Teleprospect needs a database file, not an in-memory database.")
-    check_not_on_network_share(database)
+    if is_unc_path(database):
+        check_not_on_network_share(database)
     path = Path(database).expanduser()
     check_not_on_network_share(path)
     return path
