@@ -120,17 +120,22 @@ def error_message(error: BaseException) -> str:
 # ----------------------------------------------------------------------------- database
 
 
-def open_db(args: argparse.Namespace, *, upgrade: bool = True) -> OpenedDatabase:
-    """The database of ``--db`` (else the environment, else the user's file), up to date."""
+def open_db(
+    args: argparse.Namespace, *, upgrade: bool = True, create: bool = False
+) -> OpenedDatabase:
+    """The database of ``--db`` (else the environment, else the user's file), up to date.
+
+    Only the commands that make a database (``db upgrade``, ``demo``) pass ``create``;
+    every other one on a missing SQLite file is refused and makes nothing."""
     from teleprospect.services.database import open_database
 
-    return open_database(resolve_db_url(args.db).url, upgrade=upgrade)
+    return open_database(resolve_db_url(args.db).url, upgrade=upgrade, create=create)
 
 
 @contextmanager
-def database(args: argparse.Namespace) -> Iterator[Database]:
+def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Database]:
     """``with database(args) as db:`` — the opened database, closed afterwards."""
-    db = open_db(args).db
+    db = open_db(args, create=create).db
     try:
         yield db
     finally:

@@ -25,7 +25,7 @@ def setup_parser(commands: Commands) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    opened = open_db(args, upgrade=True)
+    opened = open_db(args, upgrade=True, create=True)
     db, result = opened.db, opened.upgrade
     try:
         if not result.changed:

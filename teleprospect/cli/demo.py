@@ -43,7 +43,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from teleprospect.services.identity.current_user import os_login
 
     progress = TerminalProgress("Loading demo data")
-    with database(args) as db:
+    with database(args, create=True) as db:
         try:
             summary = load_demo(
                 db,

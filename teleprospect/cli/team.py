@@ -111,6 +111,7 @@ def _add_export(commands: Commands) -> None:
     export.add_argument("--status", choices=["sales-ready"], default="sales-ready")
     export.add_argument("--format", choices=["salesforce", "hubspot", "full"], default="salesforce")
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument("--force", action="store_true", help="replace FILE when it already exists")
     export.add_argument("--lead", metavar="ID[,ID…]", help="these leads (ids)")
     export.add_argument("--campaign", metavar="NAME", help="leads of this campaign")
     export.add_argument("--owner", metavar="LOGIN", help="leads of this rep")
@@ -327,6 +328,7 @@ def run_export(args: argparse.Namespace) -> int:
             owner_id=user_by_login(db, args.owner) if args.owner else None,
             country=args.country,
             again=args.again,
+            overwrite=args.force,
         )
         try:
             result = export_handoff(db, request, acting)

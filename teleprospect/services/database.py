@@ -4,13 +4,25 @@ store the shipped defaults (script, tracks, scoring rules) where the team has no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from teleprospect.services.defaults import seed_defaults
-from teleprospect.store.database import Database, DatabaseError, first_line
+from teleprospect.store.database import (
+    Database,
+    DatabaseError,
+    ForeignDatabaseError,
+    check_database_file,
+    first_line,
+    read_file_identity,
+    sqlite_file,
+    stamp_application_id,
+)
 from teleprospect.store.migrate import (
+    MIGRATIONS_LOCATION,
     UpgradeResult,
     current_revision,
     head_revision,
@@ -37,17 +49,26 @@ def upgrade_database(db: Database) -> UpgradeResult:
     """Bring the schema up to date (backing up a SQLite file first), then store the
     shipped defaults where the team has none. Safe to run again."""
     result = upgrade_to_head(db)
+    stamp_application_id(db)
     seed_defaults(db)
     return result
 
 
-def open_database(url: str, *, upgrade: bool = True) -> OpenedDatabase:
+def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> OpenedDatabase:
     """Open ``url``, bring its schema up to date (backing up a SQLite file first) and
     store the shipped defaults (see :func:`upgrade_database`).
 
+    A missing SQLite file is made only with ``create`` (the commands that make a database
+    and the app's first start); another application's file, and a file on a network
+    share, are refused before anything is written.
+
     Raises :class:`DatabaseError` with one sentence a user can act on.
     """
-    db = Database(url)
+    path = sqlite_file(url)
+    if path is not None:
+        check_database_file(path, create=create)
+        check_our_revision(path)
+    db = Database(url, create=create)
     db.check_connection()
     if not upgrade:
         return OpenedDatabase(db, UpgradeResult(None, "", None))
@@ -60,6 +81,22 @@ def open_database(url: str, *, upgrade: bool = True) -> OpenedDatabase:
             f"{first_line(exc.orig)}"
         ) from exc
     return OpenedDatabase(db, result)
+
+
+def check_our_revision(path: Path) -> None:
+    """A file with an ``alembic_version`` whose revision is none of ours is another
+    application's (Alembic is common); refuse it untouched."""
+    if not path.exists():
+        return
+    identity = read_file_identity(path)
+    if identity.application_id != 0 or not identity.revisions:
+        return
+    ours = {rev.revision for rev in ScriptDirectory(MIGRATIONS_LOCATION).walk_revisions()}
+    if not identity.revisions <= ours:
+        raise ForeignDatabaseError(
+            f"{path} is the database of another application (or of a newer Teleprospect); "
+            "it was left untouched. Name a Teleprospect database with --db, or a new file."
+        )
 
 
 def is_empty(db: Database) -> bool:

@@ -9,9 +9,11 @@ busy timeout instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,30 @@ class NetworkShareError(DatabaseError):
     """A SQLite file on a network filesystem."""
 
 
+class NoDatabaseError(DatabaseError):
+    """No SQLite file where one was expected, and the command does not make one."""
+
+
+class ForeignDatabaseError(DatabaseError):
+    """A SQLite file that belongs to another application."""
+
+
+#: ``PRAGMA application_id`` of a Teleprospect file: the bytes "TLPR".
+APPLICATION_ID = int.from_bytes(b"TLPR", "big")
+
+
+def is_unc_path(path: str) -> bool:
+    """``//server/share/x`` or ``\\\\server\\share\\x``: a Windows network path."""
+    return path.startswith(("//", "\\\\")) and not path.startswith(("///", "\\\\\\"))
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path(path.anchor or "/")
+
+
 def filesystem_type(path: Path) -> str | None:
     """The type of the filesystem holding ``path`` ("ext4", "nfs4", "cifs", …), if known."""
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
@@ -87,8 +113,12 @@ def filesystem_type(path: Path) -> str | None:
     return best_type
 
 
-def check_not_on_network_share(path: Path) -> None:
-    fs_type = filesystem_type(path.parent if not path.exists() else path)
+def check_not_on_network_share(path: Path | str) -> None:
+    """Refuse a file on a network share, before any folder or file is made for it."""
+    if is_unc_path(str(path)):
+        fs_type: str | None = "smb"
+    else:
+        fs_type = filesystem_type(_nearest_existing(Path(path)))
     if fs_type and fs_type.lower() in NETWORK_FILESYSTEMS:
         raise NetworkShareError(
             f"The database file {path} is on a network share ({fs_type}). SQLite cannot lock "
@@ -124,6 +154,8 @@ def parse_url(url: str) -> URL:
     """Read a database URL; a plain file path means a SQLite file."""
     url = url.strip()
     if "://" not in url:
+        if is_unc_path(url):  # before resolve() takes it for a local path
+            check_not_on_network_share(url)
         return make_url("sqlite://").set(database=str(Path(url).expanduser().resolve()))
     if url.startswith("postgres://"):  # the short form many hosting providers hand out
         url = "postgresql://" + url.removeprefix("postgres://")
@@ -143,19 +175,108 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
-def create_database_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build the engine for ``url`` with the settings Teleprospect relies on."""
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (refused when it is on a network share), None for a server."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        raise DatabaseError("Teleprospect needs a database file, not an in-memory database.")
+    if is_unc_path(database):
+        check_not_on_network_share(database)
+    path = Path(database).expanduser()
+    check_not_on_network_share(path)
+    return path
+
+
+def check_database_file(path: Path, *, create: bool) -> None:
+    """Refuse, before anything is written, a missing file (unless ``create``) and a file
+    that belongs to another application: one with another ``application_id``, or with
+    tables but none of Teleprospect's. A file made by Teleprospect before it set its
+    ``application_id`` (0, with an ``alembic_version`` table) is accepted."""
+    if not path.exists():
+        if create:
+            return
+        raise NoDatabaseError(
+            f"There is no database at {path}. Create one with `teleprospect db upgrade` "
+            "(or `teleprospect demo` for one with demo data), or name another with --db."
+        )
+    if path.is_dir() or not path.is_file():
+        raise DatabaseError(f"{path} is not a database file.")
+    identity = read_file_identity(path)
+    if identity.application_id not in (0, APPLICATION_ID) or (
+        identity.application_id == 0
+        and identity.tables
+        and "alembic_version" not in identity.tables
+    ):
+        raise ForeignDatabaseError(
+            f"{path} is the database of another application, not Teleprospect's; it was "
+            "left untouched. Name a Teleprospect database with --db, or a new file."
+        )
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    application_id: int
+    tables: frozenset[str]
+    revisions: frozenset[str]
+
+
+def read_file_identity(path: Path) -> FileIdentity:
+    """Whose file ``path`` is, read without writing to it (a read-only connection)."""
+    if path.stat().st_size == 0:
+        return FileIdentity(0, frozenset(), frozenset())
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = frozenset(
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            )
+            revisions: frozenset[str] = frozenset()
+            if "alembic_version" in tables:
+                revisions = frozenset(
+                    row[0] for row in conn.execute("SELECT version_num FROM alembic_version")
+                )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ForeignDatabaseError(
+            f"{path} is not a Teleprospect database ({first_line(exc)}); it was left untouched."
+        ) from exc
+    return FileIdentity(int(application_id), tables, revisions)
+
+
+def stamp_application_id(db: Database) -> None:
+    """Mark a SQLite file as Teleprospect's (``PRAGMA application_id``), once."""
+    if not db.is_sqlite:
+        return
+    with db.engine.execution_options(sqlite_write=False).connect() as conn:
+        current = conn.exec_driver_sql("PRAGMA application_id").scalar()
+    if current != APPLICATION_ID:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def create_database_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
+    """Build the engine for ``url`` with the settings Teleprospect relies on.
+
+    A missing SQLite file (and its folder) is made only with ``create``."""
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database in ("", ":memory:") or database.startswith("file:"):
-            raise DatabaseError("Teleprospect needs a database file, not an in-memory database.")
-        path = Path(database).expanduser()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
-        check_not_on_network_share(path)
+        path = sqlite_file(url)
+        assert path is not None
+        if create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Cannot create the folder for {path}: {exc.strerror}."
+                ) from exc
+        elif not path.exists():
+            check_database_file(path, create=False)
         engine = create_engine(
             parsed.set(database=str(path)),
             echo=echo,
@@ -178,9 +299,9 @@ class Database:
     start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, create: bool = True) -> None:
         self.url = parse_url(url)
-        self.engine = create_database_engine(url, echo=echo)
+        self.engine = create_database_engine(url, echo=echo, create=create)
         self._reading = sessionmaker(
             self.engine.execution_options(sqlite_write=False), expire_on_commit=False
         )
@@ -210,7 +331,8 @@ class Database:
     def check_connection(self) -> None:
         """Connect once, turning driver errors into one clear sentence."""
         try:
-            with self.engine.connect() as conn:
+            # A read: on SQLite it must not queue for the write lock behind a busy writer.
+            with self.engine.execution_options(sqlite_write=False).connect() as conn:
                 conn.execute(text("SELECT 1"))
         except DBAPIError as exc:
             raise DatabaseError(

@@ -56,11 +56,13 @@ def read_resource_text(path: str) -> str:
 
 
 def open_database(db_url: str | None) -> Database:
-    """Open and migrate the database (runs on a worker: it imports SQLAlchemy and Alembic)."""
+    """Open and migrate the database (runs on a worker: it imports SQLAlchemy and Alembic).
+
+    The first start makes the database (the window shows where it is)."""
     from teleprospect.config import resolve_db_url
     from teleprospect.services.database import open_database as open_and_upgrade
 
-    return open_and_upgrade(resolve_db_url(db_url).url).db
+    return open_and_upgrade(resolve_db_url(db_url).url, create=True).db
 
 
 def explain_open_failure(error: BaseException) -> str:

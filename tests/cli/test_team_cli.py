@@ -194,6 +194,11 @@ def test_export_acceptance_and_workload(
         capsys, *db, "export", "--out", str(tmp_path / "again.csv"), "--lead", str(ann), "--again"
     )
     assert code == 0 and out.startswith("Handed 1 lead to sales in batch #")
+    again = ["export", "--out", str(tmp_path / "again.csv"), "--lead", str(ann), "--again"]
+    code, _, err = run(capsys, *db, *again)
+    assert code == 1 and "already exists; nothing was exported" in err and "--force" in err
+    code, out, _ = run(capsys, *db, *again, "--force")
+    assert code == 0 and out.startswith("Handed 1 lead to sales in batch #")
 
     verdicts = tmp_path / "verdicts.csv"
     reference = result["references"][1]["reference"]

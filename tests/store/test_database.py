@@ -191,3 +191,19 @@ def test_concurrent_edits_of_one_lead_are_detected(db: Database) -> None:
     with db.read() as session:
         stored = session.get(Lead, lead_id)
         assert (stored.title, stored.version) == ("CTO", 2)
+
+
+def test_checking_the_connection_does_not_wait_for_a_writer(sqlite_db: Database) -> None:
+    """Start-up only reads: it must not queue for the write lock behind a long writer."""
+    import sqlite3
+    import time
+
+    writer = sqlite3.connect(str(sqlite_db.sqlite_path), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        sqlite_db.check_connection()
+        assert time.monotonic() - started < 2, "it waited for the write lock"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

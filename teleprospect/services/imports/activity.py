@@ -26,13 +26,13 @@ from teleprospect.core.activity import (
 )
 from teleprospect.core.csv_reader import CsvRow
 from teleprospect.core.dedupe_keys import email_key
-from teleprospect.core.domain import ImportKind, ImportStatus
+from teleprospect.core.domain import ImportKind
 from teleprospect.services.imports.batches import (
     CancelCheck,
     ProgressCallback,
     checked_source,
     failure_message,
-    record_unfinished,
+    log_unfinished,
     user_id_of,
 )
 from teleprospect.services.imports.errors import (
@@ -169,27 +169,18 @@ def import_activity(
         summary.batch_id = None
     except ImportCancelled:
         reports.discard()
-        record_unfinished(
-            db,
-            batch_values,
-            ImportStatus.CANCELLED,
-            "cancelled",
-            rows=summary.rows,
-            rejected=summary.rejected,
+        log_unfinished(
+            ImportKind.ACTIVITY, path.name, request.login, "cancelled; nothing was imported"
         )
         raise
     except Exception as exc:
         reports.discard()
         message = failure_message(exc, summary.rows + 1)
-        record_unfinished(
-            db,
-            batch_values,
-            ImportStatus.FAILED,
-            message,
-            rows=summary.rows,
-            rejected=summary.rejected,
-        )
+        log_unfinished(ImportKind.ACTIVITY, path.name, request.login, message)
         raise ImportFailed(message) from exc
+    except BaseException:
+        reports.discard()
+        raise
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish_with(
         lambda reject_file: _activity_summary_text(summary, reject_file)

@@ -1,12 +1,12 @@
-"""Import batches: a file's checksum, the import it had before, and the record of an
-import that was cancelled or failed (it changed nothing, but it was tried)."""
+"""Import batches: a file's checksum and the import it had before. Only an import that
+committed is a batch; one that was cancelled or failed changed nothing and is only logged."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +16,8 @@ from teleprospect.core.domain import ImportKind, ImportStatus
 from teleprospect.services.imports.errors import AlreadyImported, ImportInvalid
 from teleprospect.store.database import Database
 from teleprospect.store.models import ImportBatch, User
-from teleprospect.store.types import utcnow
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -70,25 +71,13 @@ def failure_message(error: BaseException, row: int) -> str:
     return f"The import stopped at row {row} ({error}); nothing was imported."
 
 
+def log_unfinished(kind: ImportKind, file_name: str, login: str, message: str) -> None:
+    """A cancelled or failed import changed nothing and leaves no record in the database;
+    the log says it was tried."""
+    log.warning("%s import of %s by %s: %s", kind.value, file_name, login or "?", message)
+
+
 def user_id_of(session: Session, login: str) -> int | None:
     if not login:
         return None
     return session.scalar(select(User.id).where(User.login == login))
-
-
-def record_unfinished(
-    db: Database,
-    values: dict[str, Any],
-    status: ImportStatus,
-    message: str,
-    *,
-    rows: int,
-    rejected: int,
-) -> None:
-    """A cancelled or failed import changed nothing, but it is recorded that it was tried."""
-    with db.write() as session:
-        batch = ImportBatch(**values, user_id=user_id_of(session, values["login"]))
-        batch.status, batch.message = status, message
-        batch.rows, batch.rejected = rows, rejected
-        batch.finished_at = utcnow()
-        session.add(batch)

@@ -19,7 +19,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,8 +31,8 @@ from teleprospect.services.imports.batches import (
     checked_source,
     failure_message,
     file_checksum,
+    log_unfinished,
     previous_import,
-    record_unfinished,
     user_id_of,
 )
 from teleprospect.services.imports.campaigns import campaign_in
@@ -222,13 +221,18 @@ def import_leads(
         del summary.imported_lead_ids[:]
     except ImportCancelled:
         reports.discard()
-        _record_unfinished(db, batch_values, summary, ImportStatus.CANCELLED, "cancelled")
+        log_unfinished(
+            ImportKind.LEADS, path.name, request.login, "cancelled; nothing was imported"
+        )
         raise
     except Exception as exc:
         reports.discard()
         message = failure_message(exc, summary.rows + 1)
-        _record_unfinished(db, batch_values, summary, ImportStatus.FAILED, message)
+        log_unfinished(ImportKind.LEADS, path.name, request.login, message)
         raise ImportFailed(message) from exc
+    except BaseException:
+        reports.discard()
+        raise
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish(summary)
     summary.duplicates_file = reports.duplicates_path
@@ -257,16 +261,6 @@ def _fill_batch(batch: ImportBatch, summary: ImportSummary, *, status: ImportSta
     batch.status = status
     for name in ("rows", "imported", "updated", "duplicates", "rejected", "invalid_phones", "dnc"):
         setattr(batch, name, getattr(summary, name))
-
-
-def _record_unfinished(
-    db: Database,
-    values: dict[str, Any],
-    summary: ImportSummary,
-    status: ImportStatus,
-    message: str,
-) -> None:
-    record_unfinished(db, values, status, message, rows=summary.rows, rejected=summary.rejected)
 
 
 def _estimate_rows(path: Path) -> int:
@@ -303,7 +297,8 @@ def _prepared_chunks(
 
     With ``parallel``, worker processes prepare the next chunks (mapping, phone parsing,
     keys, scores) while this process checks and writes the current one. Workers are
-    spawned (not forked) so that a GUI's threads are never copied into them.
+    spawned (not forked) so that a GUI's threads are never copied into them, and end
+    when this process ends, even when it is killed (``exit_with_parent``).
     """
     if not parallel:
         for chunk in _chunks(rows, ROWS_PER_CHUNK):
@@ -314,7 +309,7 @@ def _prepared_chunks(
         ROW_WORKERS,
         mp_context=get_context("spawn"),
         initializer=start_worker,
-        initargs=(context,),
+        initargs=(context, os.getpid()),
     ) as pool:
         pending: deque[tuple[list[CsvRow], Future[list[PreparedRow]]]] = deque()
         try:

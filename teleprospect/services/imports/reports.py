@@ -3,7 +3,10 @@ number and reason) and the file of every duplicate found."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
+import sys
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -72,8 +75,18 @@ class ImportSummary:
         }
 
 
+#: What an unfinished report file is called until its import commits.
+PARTIAL_SUFFIX = ".part"
+
+
 class ImportReports:
-    """The reject file (every rejected row, its number and reason) and the summary."""
+    """The reject file (every rejected row, its number and reason), the duplicates file and
+    the summary.
+
+    The files are written under temporary names (``.NAME.PID.part``) and moved into place
+    by :meth:`finish` only after the import committed; :meth:`discard` removes them. What a
+    killed import left behind is removed by the next import into the same folder.
+    """
 
     def __init__(self, directory: Path | None, source: Path, header: Iterable[str]) -> None:
         self.directory = directory
@@ -83,19 +96,28 @@ class ImportReports:
         self._reject_path: Path | None = None
         self._reject_stream: Any = None
         self._reject_writer: Any = None
+        #: The duplicates file, once the import committed and it is in place.
         self.duplicates_path: Path | None = None
+        self._duplicates_partial: Path | None = None
         self._duplicates_stream: Any = None
         self._duplicates_writer: Any = None
+        self._reject_partial: Path | None = None
+        if directory is not None:
+            remove_abandoned_reports(directory)
+
+    def _partial(self, name: str) -> Path:
+        assert self.directory is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self.directory / f".{name}.{os.getpid()}{PARTIAL_SUFFIX}"
 
     def duplicate(self, found: DuplicateFound) -> None:
         """Every duplicate, streamed to a CSV file beside the summary."""
         if self.directory is None:
             return
         if self._duplicates_writer is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self.duplicates_path = self.directory / f"{self.stem}-duplicates.csv"
+            self._duplicates_partial = self._partial(f"{self.stem}-duplicates.csv")
             self._duplicates_stream = open(  # noqa: SIM115 - closed in finish()/discard()
-                self.duplicates_path, "w", encoding="utf-8-sig", newline=""
+                self._duplicates_partial, "w", encoding="utf-8-sig", newline=""
             )
             self._duplicates_writer = csv.writer(self._duplicates_stream)
             self._duplicates_writer.writerow(
@@ -109,15 +131,15 @@ class ImportReports:
         for stream in (self._reject_stream, self._duplicates_stream):
             if stream is not None:
                 stream.close()
+        self._reject_stream = self._duplicates_stream = None
 
     def reject(self, row: CsvRow, reason: str) -> None:
         if self.directory is None:
             return
         if self._reject_writer is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._reject_path = self.directory / f"{self.stem}-rejected.csv"
+            self._reject_partial = self._partial(f"{self.stem}-rejected.csv")
             self._reject_stream = open(  # noqa: SIM115 - closed in finish()/discard()
-                self._reject_path, "w", encoding="utf-8-sig", newline=""
+                self._reject_partial, "w", encoding="utf-8-sig", newline=""
             )
             self._reject_writer = csv.writer(self._reject_stream)
             self._reject_writer.writerow(["Row", "Reason", *self.header])
@@ -129,22 +151,64 @@ class ImportReports:
         )
 
     def finish_with(self, text: Callable[[Path | None], str]) -> tuple[Path | None, Path | None]:
-        """Close the reports and write ``text(reject_file)`` as the summary beside them;
-        the reject file and the summary file, or None where none was written."""
+        """Once the import committed: move the reports into place and write
+        ``text(reject_file)`` as the summary beside them; the reject file and the summary
+        file, or None where none was written."""
         self._close()
         if self.directory is None:
             return None, None
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if self._reject_partial is not None:
+            self._reject_path = self.directory / f"{self.stem}-rejected.csv"
+            os.replace(self._reject_partial, self._reject_path)
+            self._reject_partial = None
+        if self._duplicates_partial is not None:
+            self.duplicates_path = self.directory / f"{self.stem}-duplicates.csv"
+            os.replace(self._duplicates_partial, self.duplicates_path)
+            self._duplicates_partial = None
         summary_path = self.directory / f"{self.stem}-summary.txt"
-        summary_path.write_text(text(self._reject_path), encoding="utf-8")
+        partial = self._partial(summary_path.name)
+        try:
+            partial.write_text(text(self._reject_path), encoding="utf-8")
+            os.replace(partial, summary_path)
+        finally:
+            partial.unlink(missing_ok=True)
         return self._reject_path, summary_path
 
     def discard(self) -> None:
+        """The import did not commit: leave no report behind."""
         self._close()
-        for path in (self._reject_path, self.duplicates_path):
+        for path in (self._reject_partial, self._duplicates_partial):
             if path is not None:
                 path.unlink(missing_ok=True)
-        self.duplicates_path = None
+        self._reject_partial = self._duplicates_partial = None
+        self._reject_path = self.duplicates_path = None
+
+
+def remove_abandoned_reports(directory: Path) -> None:
+    """Remove the unfinished reports of imports whose process is gone (killed, crashed)."""
+    try:
+        partials = list(directory.glob(f".*{PARTIAL_SUFFIX}"))
+    except OSError:
+        return
+    for partial in partials:
+        pid_text = partial.name.removesuffix(PARTIAL_SUFFIX).rpartition(".")[2]
+        if pid_text.isdigit() and not _process_alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # pragma: no cover - no cheap, safe check there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def summary_text(

@@ -10,8 +10,14 @@ importing process, which knows what earlier rows did.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,11 +124,46 @@ def spaced_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def start_worker(context: RowContext) -> None:
-    """Initialiser of a worker process: the context its chunks are prepared with."""
+#: How often a worker process looks whether the import that started it is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def start_worker(context: RowContext, parent_pid: int | None = None) -> None:
+    """Initialiser of a worker process: the context its chunks are prepared with. With
+    ``parent_pid`` the worker ends when that process (the import) is gone, even killed."""
     global _context  # noqa: PLW0603 - one context per worker process, set once
     _context = context
     gc.set_threshold(*_IMPORT_GC_THRESHOLDS)  # the process does nothing else
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """End this process when ``parent_pid`` ends. A killed parent cannot stop its workers,
+    and they would wait for work forever: on Linux the kernel kills them
+    (``PR_SET_PDEATHSIG``); everywhere a daemon thread checks whether the parent is still
+    there (an orphan is adopted by another process, so its parent id changes)."""
+    if sys.platform.startswith("linux"):
+        _ask_kernel_to_kill_orphan()
+    if os.getppid() != parent_pid:  # the parent died before we asked
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _ask_kernel_to_kill_orphan() -> None:
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the watching thread is enough
+        pass
 
 
 def prepare_in_worker(rows: Sequence[RawRow]) -> list[PreparedRow]:

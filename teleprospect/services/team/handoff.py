@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,6 +107,8 @@ class ExportRequest:
     country: str | None = None
     #: Export leads handed off before once more (sales lost the file, another CRM…).
     again: bool = False
+    #: Replace ``path`` when it is an existing file (the GUI's save dialog has asked).
+    overwrite: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,28 +463,83 @@ def preview_export(db: Database, request: ExportRequest, user_id: int) -> Export
 # ----------------------------------------------------------------------------- exporting
 
 
+def _check_target(path: Path, *, overwrite: bool) -> None:
+    """Refuse a folder, a device or anything else that is not a regular file, and an
+    existing file unless ``overwrite``: nothing is written, nothing changes."""
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder: give the name of the file to write.")
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            raise ExportError(
+                f"{path} is not a regular file (a device or a pipe?); nothing was exported."
+            )
+        if not overwrite:
+            raise ExportError(
+                f"{path} already exists; nothing was exported. Choose another name, or "
+                "replace the file (--force)."
+            )
+    if not path.parent.is_dir():
+        raise ExportError(f"The folder {path.parent} does not exist; nothing was exported.")
+
+
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """A new file with a temporary name beside ``path``, created with the mode the user's
+    umask gives (``mkstemp`` would force 0600 on a file meant for others)."""
+    for _ in range(100):
+        temporary = path.with_name(f".{path.name}-{secrets.token_hex(6)}.part")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ExportError(
+                f"Cannot write in {path.parent}: {exc.strerror}; nothing was exported."
+            ) from None
+    raise ExportError(f"Cannot write in {path.parent}; nothing was exported.")
+
+
 def _write_beside(path: Path, header: list[str], rows: list[list[Any]]) -> tuple[Path, str]:
     """Write the file to a temporary name beside ``path`` (flushed to disk); returns that
-    name and the file's SHA-256. The caller renames it into place."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(f"The folder {folder} does not exist; nothing was exported.")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise ExportError(
-            f"Cannot write in {folder}: {exc.strerror}; nothing was exported."
-        ) from None
+    name and the file's SHA-256. The caller moves it into place."""
+    handle, temporary = _create_beside(path)
     try:
         with os.fdopen(handle, "w", encoding=CSV_ENCODING, newline="") as stream:
             write_csv(stream, header, rows)
             stream.flush()
             os.fsync(stream.fileno())
-        digest = hashlib.sha256(Path(temporary).read_bytes()).hexdigest()
+        digest = hashlib.sha256(temporary.read_bytes()).hexdigest()
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ExportError(f"Cannot write {path}: {exc.strerror}; nothing was exported.") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    return Path(temporary), digest
+    return temporary, digest
+
+
+def _move_into_place(temporary: Path, path: Path, *, overwrite: bool) -> None:
+    """Rename the finished file to ``path`` in one step. Without ``overwrite`` a file that
+    appeared meanwhile is not replaced (a hard link never replaces one)."""
+    try:
+        if overwrite:
+            _check_target(path, overwrite=True)
+            os.replace(temporary, path)
+            return
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise ExportError(
+                f"{path} already exists; nothing was exported. Choose another name, or "
+                "replace the file (--force)."
+            ) from None
+        except OSError:  # a filesystem without hard links: check, then rename
+            _check_target(path, overwrite=False)
+            os.replace(temporary, path)
+    except ExportError:
+        raise
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror}; nothing was exported.") from None
 
 
 def _selection_text(session: Session, request: ExportRequest) -> str:
@@ -510,8 +567,7 @@ def export_handoff(
     now = (now or utcnow()).astimezone(UTC)
     fmt = ExportFormat(request.format)
     path = Path(request.path).expanduser().resolve()
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder: give the name of the file to write.")
+    _check_target(path, overwrite=request.overwrite)
     placed = False
     try:
         with db.write() as session:
@@ -547,7 +603,7 @@ def export_handoff(
                         )
                         entry.at = now
                 session.flush()
-                os.replace(temporary, path)
+                _move_into_place(temporary, path, overwrite=request.overwrite)
                 placed = True
             finally:
                 Path(temporary).unlink(missing_ok=True)

@@ -576,8 +576,12 @@ class ExportDialog(QDialog):
         if not text:
             self.result_label.setText("Choose the file to write.")
             return
+        # The save dialog has asked before replacing a file.
         request = ExportRequest(
-            Path(text), ExportFormat(self.format.currentData()), again=self.again.isChecked()
+            Path(text),
+            ExportFormat(self.format.currentData()),
+            again=self.again.isChecked(),
+            overwrite=True,
         )
         db, user_id, now = self.db, self.user_id, self.now
 

@@ -122,3 +122,26 @@ def test_engagement_moves_the_score_at_once(db, two_leads, tmp_path) -> None:
     with db.read() as session:
         lead = session.get(Lead, two_leads["bo"])
     assert lead.score > before and lead.scored_at is not None
+
+
+def test_a_failed_activity_import_leaves_no_report_and_no_batch(
+    db, two_leads, tmp_path, monkeypatch, caplog
+) -> None:
+    from sqlalchemy import func
+
+    from teleprospect.services.imports import activity
+    from teleprospect.store.models import ImportBatch
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(activity, "_store", disk_full)
+    with caplog.at_level("WARNING"), pytest.raises(ImportError_, match="nothing was imported"):
+        import_activity(
+            db, ActivityImportRequest(write(tmp_path / "a.csv", ROWS), report_dir=tmp_path / "r")
+        )
+    assert events(db) == []
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+    assert list((tmp_path / "r").iterdir()) == [], "the row rejected before the error is not kept"
+    assert "a.csv" in caplog.text and "No space left" in caplog.text

@@ -201,11 +201,24 @@ def test_reimporting_the_same_file_is_detected(db: Database, tmp_path) -> None:
     assert again.duplicates == 4 and again.imported == 0
 
 
-def test_an_error_mid_import_changes_nothing_and_is_recorded(db, tmp_path, monkeypatch) -> None:
-    rows = [
-        [f"P{i}", "Person", f"Co {i}", f"p{i}@co{i}.example", "", "", "US", ""] for i in range(50)
-    ]
-    path = write_csv(tmp_path / "a.csv", rows)
+def rows_with_rejects_and_duplicates(n: int) -> list[list[str]]:
+    """``n`` people, with a row to reject and a duplicate among every ten."""
+    rows = []
+    for i in range(n):
+        if i % 10 == 3:
+            rows.append(["", "", "", "", "", "", "", "Janitor"])
+        elif i % 10 == 6:
+            rows.append([f"P{i - 1}", "Person", f"Co {i - 1}", f"p{i - 1}@co{i - 1}.example"]
+                        + ["", "", "US", ""])  # fmt: skip
+        else:
+            rows.append([f"P{i}", "Person", f"Co {i}", f"p{i}@co{i}.example", "", "", "US", ""])
+    return rows
+
+
+def test_an_error_mid_import_changes_nothing_and_leaves_nothing(
+    db, tmp_path, monkeypatch, caplog
+) -> None:
+    path = write_csv(tmp_path / "a.csv", rows_with_rejects_and_duplicates(50))
     monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 10)
     real = lead_writer.LeadWriter.write_chunk
     calls = {"n": 0}
@@ -217,13 +230,13 @@ def test_an_error_mid_import_changes_nothing_and_is_recorded(db, tmp_path, monke
         return real(self, *args)
 
     monkeypatch.setattr(lead_writer.LeadWriter, "write_chunk", failing)
-    with pytest.raises(ImportFailed, match="nothing was imported"):
+    with caplog.at_level("WARNING"), pytest.raises(ImportFailed, match="nothing was imported"):
         import_leads(db, request(path, report_dir=tmp_path / "r"))
+    assert calls["n"] == 3, "the import stopped after writing two chunks"
     assert count(db, Lead) == 0 and count(db, LeadPhone) == 0
-    with db.read() as session:
-        batch = session.scalars(select(ImportBatch)).one()
-    assert batch.status is ImportStatus.FAILED and "disk full" in batch.message
-    assert not list((tmp_path / "r").glob("*rejected*"))
+    assert count(db, ImportBatch) == 0, "an import that changed nothing leaves no record"
+    assert list((tmp_path / "r").iterdir()) == [], "no reject, duplicates or summary file"
+    assert "a.csv" in caplog.text and "disk full" in caplog.text
 
 
 def test_a_campaign_named_for_the_import_exists_only_if_the_import_does(
@@ -256,20 +269,39 @@ def test_campaign_names_match_exactly_not_as_patterns(db: Database) -> None:
     assert find_or_create_campaign(db, "Q1%").created
 
 
-def test_cancel_changes_nothing(db: Database, tmp_path, monkeypatch) -> None:
-    rows = [[f"P{i}", "Person", f"Co {i}", "", "", "", "", ""] for i in range(30)]
+def test_cancel_changes_nothing_and_leaves_nothing(
+    db: Database, tmp_path, monkeypatch, caplog
+) -> None:
+    rows = rows_with_rejects_and_duplicates(30)
     monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 10)
     seen = []
-    with pytest.raises(ImportCancelled):
+    with caplog.at_level("WARNING"), pytest.raises(ImportCancelled):
         import_leads(
             db,
-            request(write_csv(tmp_path / "a.csv", rows)),
+            request(write_csv(tmp_path / "a.csv", rows), report_dir=tmp_path / "r"),
             progress=lambda done, total: seen.append(done),
             should_cancel=lambda: len(seen) >= 2,
         )
-    assert count(db, Lead) == 0
-    with db.read() as session:
-        assert session.scalars(select(ImportBatch.status)).one() is ImportStatus.CANCELLED
+    assert seen == [10, 20], "the import stopped after writing two chunks"
+    assert count(db, Lead) == 0 and count(db, ImportBatch) == 0
+    assert list((tmp_path / "r").iterdir()) == []
+    assert "a.csv" in caplog.text and "cancelled" in caplog.text
+
+
+def test_reports_appear_only_once_the_import_committed(db: Database, tmp_path) -> None:
+    reports = tmp_path / "r"
+    reports.mkdir()
+    abandoned = reports / ".old-20250101-000000-duplicates.csv.999999999.part"
+    abandoned.write_text("left by a killed import", encoding="utf-8")
+    path = write_csv(tmp_path / "a.csv", rows_with_rejects_and_duplicates(20))
+    summary = import_leads(db, request(path, report_dir=reports))
+    assert (summary.rejected, summary.duplicates) == (2, 2)
+    assert summary.reject_file and summary.duplicates_file and summary.summary_file
+    assert sorted(p.name for p in reports.iterdir()) == sorted(
+        p.name for p in (summary.reject_file, summary.duplicates_file, summary.summary_file)
+    ), "the reports in place, nothing unfinished, and what a killed import left removed"
+    assert str(summary.duplicates_file) in summary.summary_file.read_text(encoding="utf-8")
+    assert "Janitor" in summary.reject_file.read_text(encoding="utf-8-sig")
 
 
 def test_dry_run_counts_but_saves_nothing(db: Database, tmp_path) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -304,12 +306,85 @@ def test_a_failed_export_keeps_the_previous_file_and_records_nothing(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(handoff.os, "replace", fail)
-    with pytest.raises(OSError, match="No space left"):
-        export_handoff(db, ExportRequest(out), team.boss, now=NOW)
+    with pytest.raises(ExportError, match="No space left"):
+        export_handoff(db, ExportRequest(out, overwrite=True), team.boss, now=NOW)
     assert out.read_text(encoding="utf-8") == "the previous export\n"
     assert [p.name for p in exports.iterdir()] == ["out.csv"]
     with db.read() as s:
         assert s.scalar(select(HandoffBatch.id)) is None
+
+
+def handed_off(db: Database, lead: int) -> bool:
+    with db.read() as s:
+        return s.get(Lead, lead).status is LeadStatus.HANDED_OFF  # type: ignore[union-attr]
+
+
+def batches(db: Database) -> list[int]:
+    with db.read() as s:
+        return list(s.scalars(select(HandoffBatch.id)))
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="no /dev/full here")
+def test_a_device_is_refused_untouched_and_nothing_is_handed_off(db: Database, team: Team) -> None:
+    lead = ready_lead(db, team)
+    device = Path("/dev/full")
+    before = device.stat()
+    for overwrite in (False, True):
+        with pytest.raises(ExportError, match="not a regular file"):
+            export_handoff(db, ExportRequest(device, overwrite=overwrite), team.boss, now=NOW)
+    after = device.stat()
+    assert device.is_char_device() and (after.st_ino, after.st_rdev) == (
+        before.st_ino, before.st_rdev,
+    )  # fmt: skip
+    assert not handed_off(db, lead) and batches(db) == []
+    assert not [p for p in Path("/dev").iterdir() if p.name.startswith(".full-")]
+
+
+def test_a_file_that_cannot_be_written_hands_nothing_off(
+    db: Database, team: Team, exports: Path, monkeypatch
+) -> None:
+    lead = ready_lead(db, team)
+    import teleprospect.services.team.handoff as handoff
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(handoff.os, "fsync", disk_full)
+    with pytest.raises(ExportError, match="No space left on device; nothing was exported"):
+        export_handoff(db, ExportRequest(exports / "out.csv"), team.boss, now=NOW)
+    assert list(exports.iterdir()) == []
+    assert not handed_off(db, lead) and batches(db) == []
+
+
+def test_an_existing_file_is_replaced_only_when_asked(
+    db: Database, team: Team, exports: Path
+) -> None:
+    lead = ready_lead(db, team)
+    out = exports / "out.csv"
+    out.write_text("last week's export\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="already exists; nothing was exported"):
+        export_handoff(db, ExportRequest(out), team.boss, now=NOW)
+    assert out.read_text(encoding="utf-8") == "last week's export\n"
+    assert not handed_off(db, lead) and batches(db) == []
+
+    result = export_handoff(db, ExportRequest(out, overwrite=True), team.boss, now=NOW)
+    assert result.leads == 1 and handed_off(db, lead)
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == result.sha256
+    assert [p.name for p in exports.iterdir()] == ["out.csv"]
+
+
+@pytest.mark.skipif(not hasattr(os, "umask"), reason="no umask here")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_the_file_mode_follows_the_umask(
+    db: Database, team: Team, exports: Path, umask: int, mode: int
+) -> None:
+    ready_lead(db, team)
+    previous = os.umask(umask)
+    try:
+        result = export_handoff(db, ExportRequest(exports / "out.csv"), team.boss, now=NOW)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(result.path.stat().st_mode) == mode
 
 
 def test_the_story_counts_nurture_touches_before_ready(db: Database, team: Team) -> None:
