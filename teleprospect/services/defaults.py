@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from teleprospect.services.calls.scripts import seed_default_script
 from teleprospect.services.nurture.tracks import seed_default_tracks
 from teleprospect.services.scoring.scores import seed_default_rules
 from teleprospect.store.database import Database
+from teleprospect.store.models import NurtureTrack, PublishedScript, ScoringRuleSet
 
 __all__ = ["SeededDefaults", "seed_defaults"]
 
@@ -35,7 +37,11 @@ class SeededDefaults:
 
 def seed_defaults(db: Database, *, now: datetime | None = None) -> SeededDefaults:
     """Store the shipped script, tracks and scoring rules where the team has none, in one
-    transaction. Idempotent: a second call stores nothing."""
+    transaction. Idempotent: a second call stores nothing, and takes no write lock (every
+    start opens the database, and a start must never wait for another workstation's write).
+    """
+    if _all_stored(db):
+        return SeededDefaults(script=False, tracks=False, scoring_rules=False)
     for attempt in range(2):
         try:
             with db.write() as session:
@@ -49,3 +55,11 @@ def seed_defaults(db: Database, *, now: datetime | None = None) -> SeededDefault
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _all_stored(db: Database) -> bool:
+    with db.read() as session:
+        return all(
+            session.scalar(select(model.id).limit(1)) is not None
+            for model in (PublishedScript, NurtureTrack, ScoringRuleSet)
+        )

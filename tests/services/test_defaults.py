@@ -63,6 +63,16 @@ def test_reading_the_defaults_never_opens_a_write_transaction(
     assert active_rules(db).version == 1
 
 
+def test_opening_a_database_that_has_its_defaults_takes_no_write_lock(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_writes() -> None:
+        raise AssertionError("opening a seeded database opened a write transaction")
+
+    monkeypatch.setattr(db, "write", no_writes)
+    assert not seed_defaults(db).any
+
+
 def test_tracks_script_and_rules_read_in_a_read_only_transaction(db: Database) -> None:
     with db.read() as s:
         if db.is_sqlite:
