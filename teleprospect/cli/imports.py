@@ -141,7 +141,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary.as_json())
         return ExitCode.OK
-    if summary.campaign_created and not summary.dry_run:
+    if summary.campaign_created:
         print(f"Created the campaign {summary.campaign!r}.")
     verb = "Would import" if summary.dry_run else "Imported"
     print(

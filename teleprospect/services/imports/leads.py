@@ -174,7 +174,9 @@ def import_leads(
                 choice = campaign_in(session, request.campaign_name, request.default_region)
                 request = replace(request, campaign_id=choice.id)
                 batch_values["campaign_id"] = None if choice.created else choice.id
-                summary.campaign, summary.campaign_created = choice.name, choice.created
+                # A dry run rolls the new campaign back with everything else: nothing was created.
+                summary.campaign = choice.name
+                summary.campaign_created = choice.created and not request.dry_run
             region = _default_region(session, request)
             batch = ImportBatch(**batch_values, user_id=user_id, default_region=region)
             session.add(batch)

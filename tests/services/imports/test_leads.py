@@ -244,7 +244,7 @@ def test_a_campaign_named_for_the_import_exists_only_if_the_import_does(
 ) -> None:
     path = write_csv(tmp_path / "a.csv", ROWS)
     dry = import_leads(db, request(path, campaign_name="Autumn fair", dry_run=True))
-    assert dry.campaign == "Autumn fair" and dry.campaign_created
+    assert dry.campaign == "Autumn fair" and not dry.campaign_created
     assert campaign_names(db) == []
 
     monkeypatch.setattr(lead_writer.LeadWriter, "write_chunk", lambda *_: 1 / 0)
