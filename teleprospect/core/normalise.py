@@ -43,6 +43,11 @@ def clean_text(value: str) -> str:
     return text
 
 
+def campaign_key(name: str) -> str:
+    """What makes two campaign names the same: case (in any script) and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text`` ("Müller" and "MULLER" fold alike)."""
     text = text.casefold()

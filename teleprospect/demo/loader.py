@@ -119,9 +119,9 @@ def load_demo(
     batches to sales with their verdicts (:mod:`teleprospect.demo.handoff`).
 
     ``you``: the login of the person loading the demo (the front-ends pass the
-    operating-system login). They join the demo team as a team lead and admin who also
-    works leads, so they try the desk as themselves: their own queue, the Team tab, and
-    every command without ``--as``.
+    operating-system login). Into a database with no users yet, they join the demo team
+    as a team lead and admin who also works leads, so they try the desk as themselves:
+    their own queue, the Team tab, and every command without ``--as``.
     """
     if leads < 0:
         raise ValueError("the number of demo leads cannot be negative")
@@ -134,9 +134,12 @@ def load_demo(
                 "The database already holds leads. Demo data is loaded into an empty "
                 "database only, unless you ask to append it (teleprospect demo --append)."
             )
+        team_is_new = session.scalar(select(User.id).limit(1)) is None
         user_ids = _ensure_users(session, now)
         owner_ids = user_ids[1:]
-        if you and you not in {user.login for user in DEMO_USERS}:
+        # Only a new team gets you as its admin: appending demo data to a real team's
+        # database makes nobody an admin.
+        if you and team_is_new and you not in {user.login for user in DEMO_USERS}:
             # You come first in the round of owners, so your queue fills from the start.
             you_id = _ensure_you(session, you, now)
             user_ids, owner_ids = [*user_ids, you_id], [you_id, *owner_ids]

@@ -413,3 +413,11 @@ def test_whoever_loads_the_demo_joins_the_team_and_gets_leads_of_their_own(db: D
 def test_a_demo_login_loading_the_demo_keeps_the_demo_account(db: Database) -> None:
     summary = load_demo(db, leads=20, now=NOW, you="priya.nair")
     assert summary.users == len(DEMO_USERS) and count(db, User) == len(DEMO_USERS)
+
+
+def test_appending_the_demo_to_a_team_makes_nobody_an_admin(db: Database) -> None:
+    with db.write() as session:
+        session.add(User(login="real.rep", name="Real Rep"))
+    load_demo(db, leads=20, now=NOW, you="pat.doe")
+    with db.read() as session:
+        assert session.scalar(select(User).where(User.login == "pat.doe")) is None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.normalise import campaign_key
 from teleprospect.services.imports.errors import ImportInvalid
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign
@@ -29,15 +30,23 @@ def find_or_create_campaign(db: Database, name: str, region: str | None = None) 
 def campaign_in(session: Session, name: str, region: str | None = None) -> CampaignChoice:
     """The campaign called ``name`` in this transaction, created (flushed) when there is none.
 
-    Names match case-insensitively and exactly: ``%`` and ``_`` are plain characters.
+    Names match exactly but for case and spacing (:func:`campaign_key`, the rule the wizard
+    and the command line use too), in any script: "ÉTÉ forum" is "Été Forum".
     """
     name = " ".join(name.split())
     if not name:
         raise ImportInvalid("A campaign needs a name.")
-    pattern = name.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-    campaign = session.scalars(
-        select(Campaign).where(Campaign.name.ilike(pattern, escape="\\")).order_by(Campaign.id)
-    ).first()
+    key = campaign_key(name)
+    # A team has tens or hundreds of campaigns, and SQL's case folding is ASCII-only on
+    # SQLite: compare in Python.
+    campaign = next(
+        (
+            c
+            for c in session.scalars(select(Campaign).order_by(Campaign.id))
+            if campaign_key(c.name) == key
+        ),
+        None,
+    )
     created = campaign is None
     if campaign is None:
         campaign = Campaign(name=name, default_region=(region or "US").upper())

@@ -37,6 +37,7 @@ from teleprospect.services.imports.batches import (
 )
 from teleprospect.services.imports.campaigns import campaign_in
 from teleprospect.services.imports.errors import (
+    AlreadyImported,
     DryRunDone,
     ImportCancelled,
     ImportFailed,
@@ -83,6 +84,8 @@ class ImportPreview:
     suggested: ColumnMapping
     file_sha256: str
     previous_batch_id: int | None
+    #: The sentence saying when and by whom this file was imported before ("" if never).
+    previous_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ def preview_file(
         suggest_mapping(dialect.header, saved),
         sha,
         previous.id if previous else None,
+        str(AlreadyImported(previous.id, previous.file_name, previous.started_at, previous.login))
+        if previous
+        else "",
     )
 
 
@@ -173,12 +179,15 @@ def import_leads(
             if request.campaign_name is not None:
                 choice = campaign_in(session, request.campaign_name, request.default_region)
                 request = replace(request, campaign_id=choice.id)
-                batch_values["campaign_id"] = None if choice.created else choice.id
                 # A dry run rolls the new campaign back with everything else: nothing was created.
                 summary.campaign = choice.name
                 summary.campaign_created = choice.created and not request.dry_run
             region = _default_region(session, request)
-            batch = ImportBatch(**batch_values, user_id=user_id, default_region=region)
+            batch = ImportBatch(
+                **{**batch_values, "campaign_id": request.campaign_id},
+                user_id=user_id,
+                default_region=region,
+            )
             session.add(batch)
             session.flush()
             plan = mapping.compile(dialect.header)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QMessageBox, QRadioButton, QWizardPage
 
 from teleprospect.core.domain import DuplicatePolicy
+from teleprospect.core.normalise import campaign_key
 from teleprospect.ui.forms.ui_import_options_page import Ui_ImportOptionsPage
 from teleprospect.ui.imports.page_tools import style_note
 
@@ -68,8 +69,8 @@ class OptionsPage(QWizardPage):
         return " ".join(self.ui.campaignCombo.currentText().split())
 
     def existing_campaign(self) -> tuple[int, str, str] | None:
-        name = self.campaign_name().casefold()
-        return next((c for c in self.owner.campaigns if c[1].casefold() == name), None)
+        key = campaign_key(self.campaign_name())
+        return next((c for c in self.owner.campaigns if campaign_key(c[1]) == key), None)
 
     def region(self) -> str:
         return str(self.ui.regionCombo.currentData() or "US")

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QWizardPage
 
-from teleprospect.core.domain import ImportKind
-from teleprospect.services.imports.batches import previous_import
-from teleprospect.services.imports.errors import AlreadyImported, ImportError_
+from teleprospect.services.imports.errors import ImportError_
 from teleprospect.services.imports.leads import ImportPreview, preview_file
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.forms.ui_import_preview_page import Ui_ImportPreviewPage
@@ -97,13 +95,8 @@ def preview_with_history(
     if not path.is_file():
         raise ImportError_(f"{path.name} does not exist or is not a file.")
     preview = preview_file(db, path, encoding=encoding, delimiter=delimiter)
-    note = ""
-    if preview.previous_batch_id is not None:
-        batch = previous_import(db, preview.file_sha256, ImportKind.LEADS)
-        if batch is not None:
-            # The service's own sentence, so the wizard and the command line agree.
-            note = str(AlreadyImported(batch.id, batch.file_name, batch.started_at, batch.login))
-    return PreviewResult(preview, note)
+    # The service's own sentence, so the wizard and the command line agree.
+    return PreviewResult(preview, preview.previous_note)
 
 
 class PreviewPage(QWizardPage):

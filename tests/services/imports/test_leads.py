@@ -259,7 +259,8 @@ def test_a_campaign_named_for_the_import_exists_only_if_the_import_does(
     assert again.campaign == "Autumn fair" and not again.campaign_created
     with db.read() as session:
         campaign_ids = set(session.scalars(select(Lead.campaign_id)))
-    assert campaign_ids == {campaign_names(db)[0][0]}
+        batch_campaigns = set(session.scalars(select(ImportBatch.campaign_id)))
+    assert campaign_ids == batch_campaigns == {campaign_names(db)[0][0]}
 
 
 def test_campaign_names_match_exactly_not_as_patterns(db: Database) -> None:
@@ -267,6 +268,9 @@ def test_campaign_names_match_exactly_not_as_patterns(db: Database) -> None:
     assert find_or_create_campaign(db, "Q1-fair").created
     assert not find_or_create_campaign(db, "q1_FAIR").created
     assert find_or_create_campaign(db, "Q1%").created
+    accented = find_or_create_campaign(db, "Été Forum")
+    assert find_or_create_campaign(db, "ÉTÉ  FORUM").id == accented.id
+    assert find_or_create_campaign(db, "été forum").id == accented.id
 
 
 def test_cancel_changes_nothing_and_leaves_nothing(
