@@ -68,10 +68,6 @@ def wait_for_background(timeout_ms: int = -1) -> bool:
     return thread_pool().waitForDone(timeout_ms)
 
 
-def running_count() -> int:
-    return len(_running)
-
-
 class _Bridge(QObject):
     """Carries one operation's outcome from its worker thread to the GUI thread."""
 

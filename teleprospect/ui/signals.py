@@ -42,8 +42,3 @@ def emit(signal: Any, *args: object) -> None:
     result = signal.emit(*args)
     if _GIVE_BACK_REFERENCE and (result is True or result is False):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
-
-
-def emit_gives_back_a_reference() -> bool:
-    """Whether this PySide6 needed the workaround (for tests and bug reports)."""
-    return _GIVE_BACK_REFERENCE

@@ -254,15 +254,6 @@ class ScriptRunner(QWidget):
                 found[question.id] = value
         return found
 
-    def set_answers(self, answers: Mapping[str, Any]) -> None:
-        self._loading = True
-        for question_id, value in answers.items():
-            if question_id in self.editors:
-                self.editors[question_id].set_value(value)
-        self._loading = False
-        self._apply_branches()
-        emit(self.answers_changed)
-
     def _visible(self) -> list[Question]:
         if self.script is None:
             return []
