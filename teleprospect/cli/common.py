@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from teleprospect.config import resolve_db_url
+from teleprospect.core.text import printable, shorten
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -106,15 +108,21 @@ def exit_code_for(error: BaseException) -> ExitCode:
     return ExitCode.FAILURE
 
 
+#: The longest error line shown; a value typed or read that long is cut (the log has it).
+MAX_ERROR_LENGTH = 500
+
+
 def error_message(error: BaseException) -> str:
-    """The one line a user reads for ``error``."""
+    """The one line a user reads for ``error``: no control characters, no traceback."""
     from teleprospect.services.errors import user_message
 
     if isinstance(error, CommandError) or type(error).__module__.startswith("teleprospect."):
         # Our own errors are written as one sentence for the user, whatever their kind.
         text = str(error).strip()
-        return text.splitlines()[0] if text else type(error).__name__
-    return user_message(error)
+        line = text.splitlines()[0] if text else type(error).__name__
+    else:
+        line = user_message(error)
+    return shorten(printable(line), MAX_ERROR_LENGTH)
 
 
 # ----------------------------------------------------------------------------- database
@@ -122,9 +130,20 @@ def error_message(error: BaseException) -> str:
 
 def open_db(args: argparse.Namespace, *, upgrade: bool = True) -> OpenedDatabase:
     """The database of ``--db`` (else the environment, else the user's file), up to date."""
+    from teleprospect.core.errors import TeleprospectError
     from teleprospect.services.database import open_database
 
-    return open_database(resolve_db_url(args.db).url, upgrade=upgrade)
+    url = resolve_db_url(args.db).url
+    try:
+        return open_database(url, upgrade=upgrade)
+    except ValueError as exc:
+        if isinstance(exc, TeleprospectError):
+            raise
+        # A URL the driver's parser chokes on (`postgresql://::::/`): say so in our words.
+        raise CommandError(
+            f"{shorten(printable(url))!r} is not a database URL. Use a file path, "
+            "sqlite:///PATH or postgresql://USER@HOST/DBNAME."
+        ) from exc
 
 
 @contextmanager
@@ -206,9 +225,27 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+#: What JSON may carry raw but a terminal would obey: DEL and the C1 controls (0x9b is CSI).
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def json_text(data: Any) -> str:
-    """``data`` as one line of JSON: times in ISO 8601, enums by value, text unescaped."""
-    return json.dumps(data, ensure_ascii=False, default=_json_value)
+    """``data`` as one line of JSON: times in ISO 8601, enums by value, text unescaped.
+
+    The encoder escapes C0 controls (ESC is written ``\\u001b``); DEL and C1 controls are
+    escaped here, so no value can drive the terminal the JSON is printed on.
+    """
+    text = json.dumps(data, ensure_ascii=False, default=_json_value)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def say(text: str = "") -> None:
+    """Print a line of text output, without control characters or escape sequences.
+
+    Whatever a lead's fields carry (a CSV cell with a colour code, a window title, a
+    "clear screen"), none of it reaches the terminal.
+    """
+    print(printable(text, multiline=True))
 
 
 def print_json(data: Any) -> None:
@@ -252,10 +289,15 @@ def whole_number(low: int, high: int, *, unit: str = "") -> Callable[[str], int]
     suffix = f" {unit}" if unit else ""
 
     def parse(text: str) -> int:
+        digits = text.strip().removeprefix("+")
+        if digits.isdigit() and len(digits) > len(str(high)):
+            # Also spares int() numbers too long to read (Python refuses 4,300 digits).
+            raise argparse.ArgumentTypeError(f"{shorten(digits, 20)} is too large")
         try:
             value = int(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            shown = shorten(printable(text), 40)
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
         if low <= value <= high:
             return value
         if high < MAX_ID:
@@ -270,6 +312,29 @@ def whole_number(low: int, high: int, *, unit: str = "") -> Callable[[str], int]
 
 #: A lead's (or a batch's) id: from 1 to the largest id a database can hold.
 record_id = whole_number(1, MAX_ID)
+
+#: Names (a campaign, a saved mapping) are stored in at most 200 characters.
+MAX_NAME_LENGTH = 200
+
+
+def short_text(limit: int = MAX_NAME_LENGTH) -> Callable[[str], str]:
+    """An argparse type: text of at most ``limit`` characters, without control characters."""
+
+    def parse(text: str) -> str:
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(
+                f"too long: {len(text):,} characters, at most {limit:,}"
+            )
+        if printable(text) != text:
+            raise argparse.ArgumentTypeError("holds control characters")
+        return text
+
+    parse.__name__ = "text"
+    return parse
+
+
+#: A name: a campaign, a saved column mapping.
+name_text = short_text()
 
 
 def delimiter(text: str) -> str:
@@ -289,7 +354,8 @@ def id_list(text: str | None, option: str) -> tuple[int, ...]:
     ids = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit() or not 1 <= int(part) <= MAX_ID:
-            raise CommandError(f"{option}: {part!r} is not a lead id.", ExitCode.USAGE)
+        if not part.isdigit() or len(part) > 10 or not 1 <= int(part) <= MAX_ID:
+            shown = shorten(printable(part), 20)
+            raise CommandError(f"{option}: {shown!r} is not a lead id.", ExitCode.USAGE)
         ids.append(int(part))
     return tuple(ids)
