@@ -263,7 +263,7 @@ class TerminalProgress:
     """A one-line progress counter on stderr, shown only on a terminal."""
 
     def __init__(self, label: str) -> None:
-        self.label = label
+        self.label = printable(label)  # a file's name may carry escape sequences too
         self.active = sys.stderr.isatty()
         self.shown = False
 

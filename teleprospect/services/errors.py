@@ -79,7 +79,7 @@ def user_message(error: BaseException) -> str:
         # A ValueError a service raised with words for the user ("no disposition 'x'").
         return first_line(error)
     # A bug: its text may quote a lead's data; the log has it, with the traceback.
-    return f"Something unexpected went wrong ({type(error).__name__}){details_hint()}"
+    return f"Something went wrong ({type(error).__name__}){details_hint()}"
 
 
 def details_hint() -> str:
