@@ -49,7 +49,7 @@ def setup_logging(front_end: str) -> Path | None:
     global _handler
     root = logging.getLogger()
     path = log_path()
-    if _handler is not None and Path(_handler.baseFilename) == path.resolve():
+    if _handler is not None and Path(_handler.baseFilename) == path.absolute():
         return path
     if _handler is not None:
         root.removeHandler(_handler)

@@ -83,7 +83,7 @@ def user_message(error: BaseException) -> str:
 
 
 def details_hint() -> str:
-    """ "; details in PATH." when the log file holds the story, else a full stop."""
+    """How a sentence about an error ends: with where the log file is, when there is one."""
     path = current_log_file()
     return f"; details in {path}." if path is not None else "."
 
