@@ -165,3 +165,18 @@ def test_json_escapes_every_control_character_and_keeps_the_value(
     assert "\\u009b" in out
     data = json.loads(out)
     assert data["company"] == f"Evil{CLEAR}Corp" and data["title"].startswith(f"Boss{C1_CSI}")
+
+
+def test_an_imported_lead_is_stored_without_escape_sequences(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = ["first_name,last_name,email,company"]
+    rows.append(f'"Eve{COLOUR}","Red{TITLE}",eve@example.com,"Evil{CLEAR}Corp"')
+    rows += [f"Name{i},Last{i},n{i}@example.com,Company number {i}" for i in range(30)]
+    leads = tmp_path / "leads.csv"
+    leads.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, _, err = outcome(capsys, "--db", sqlite_url, "import", str(leads), "--campaign", "X")
+    assert code == ExitCode.OK, err
+    code, out, _ = outcome(capsys, "--db", sqlite_url, "lead", "1", "--json")
+    data = json.loads(out)
+    assert (data["first_name"], data["last_name"], data["company"]) == ("Eve", "Red", "EvilCorp")

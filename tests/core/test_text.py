@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from teleprospect.core.normalise import clean_text
 from teleprospect.core.text import printable, shorten
 
 
@@ -44,3 +45,8 @@ def test_nothing_that_drives_a_terminal_is_left(value: str) -> None:
 def test_a_long_value_is_shortened_for_echoing() -> None:
     assert shorten("c" * 100_000, 10) == "ccccccccc…"
     assert shorten("short", 10) == "short"
+
+
+def test_the_import_door_stores_cells_clean() -> None:
+    assert clean_text(" Evil\x1b[2JCorp\x1b]0;owned\x07 \n GmbH ") == "EvilCorp GmbH"
+    assert clean_text("=SUM(A1)") == "=SUM(A1)"  # formulas are the export's business
