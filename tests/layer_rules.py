@@ -10,7 +10,8 @@ The layers, from the bottom up, and what each may import of ours at run time:
 ==========  ===============================================================
 core        nothing of ours; no database, no Qt, and no I/O (package data
             only through :data:`PACKAGE_DATA_HELPER`)
-config      nothing of ours (a leaf: anyone above core may import it)
+config      nothing of ours (a leaf: anyone above core may import it); ``logfile``
+            (the log in the data folder) belongs to it and may import config
 store       core
 services    store, core, config
 demo        services, store, core, config
@@ -127,6 +128,8 @@ def layer_of(module: str) -> str | None:
         return "cli"  # a module cli.py (with cli_*.py beside it) or a package cli/
     if top in ("core", "store", "services", "ui", "demo", "config"):
         return top
+    if top == "logfile":
+        return "config"  # the log file in the data folder: a leaf beside config, held alike
     return "root"  # another module beside config: held to the leaf rule
 
 

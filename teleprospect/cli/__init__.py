@@ -18,7 +18,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from teleprospect import APP_NAME, __version__
 from teleprospect.cli import calls, database, demo, gui, imports, queue, team, users
@@ -30,6 +30,8 @@ from teleprospect.cli.common import (
     exit_codes_help,
 )
 from teleprospect.config import DB_ENV_VAR
+from teleprospect.core.text import printable, shorten
+from teleprospect.logfile import log_failure, setup_logging
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
@@ -49,8 +51,16 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, but a wrong command line is told in one line (and exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        line = shorten(printable(message), 300)
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {line} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(
         prog=PROG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=f"{APP_NAME}: work a prioritised queue of leads, qualify them by phone\n"
@@ -74,9 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command ``argv`` (default: the process's arguments); return its exit code."""
+    """Run the command ``argv`` (default: the process's arguments); return its exit code.
+
+    Whatever fails is told in one line on stderr, with the exit code :func:`exit_code_for`
+    gives it; its traceback goes to the log file (:mod:`teleprospect.logfile`).
+    """
+    setup_logging("command line")
+    command = PROG
     try:
         args = build_parser().parse_args(argv)
+        command = f"{PROG} {args.command or 'gui'}"
         code = int(args.run(args))
         sys.stdout.flush()
         return code
@@ -95,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _silence_stdout()
         raise
     except Exception as error:  # noqa: BLE001 - every failure ends in one line, never a traceback
+        from teleprospect.services.errors import is_expected
+
+        log_failure(error, command, expected=is_expected(error))
         print(f"{PROG}: error: {error_message(error)}", file=sys.stderr)
         return exit_code_for(error)
 

@@ -25,8 +25,10 @@ from teleprospect.cli.common import (
     exit_code_for,
     print_json,
     record_id,
+    say,
     whole_number,
 )
+from teleprospect.core.text import printable
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
@@ -85,7 +87,7 @@ def setup_parser(commands: Commands) -> None:
         action="store_true",
         help="callback: the lead asked for that time (allowed outside the team's hours)",
     )
-    add_json_option(log, "the result as one JSON object")
+    add_json_option(log, "the result")
     log.set_defaults(run=run_log_call)
 
     lead = commands.add_parser(
@@ -93,7 +95,7 @@ def setup_parser(commands: Commands) -> None:
         help="show a lead: contact, score breakdown, answers, calls and history",
     )
     lead.add_argument("lead_id", type=record_id, metavar="LEAD_ID")
-    add_json_option(lead, "everything as one JSON object")
+    add_json_option(lead, "everything")
     lead.set_defaults(run=run_lead)
 
 
@@ -216,7 +218,7 @@ def run_log_call(args: argparse.Namespace) -> int:
             }
         )
         return ExitCode.OK
-    print(logged.summary)
+    say(logged.summary)
     return ExitCode.OK
 
 
@@ -255,7 +257,12 @@ def run_lead(args: argparse.Namespace) -> int:
 
 
 def _print_lead(d: Any, answers_text: list[str]) -> None:
-    out = sys.stdout.write
+    def out(line: str) -> None:
+        # One line (after its blank lines): a field's line break or escape sequence, read
+        # from a CSV cell, can neither start a forged line nor drive the terminal.
+        blank = len(line) - len(line.lstrip("\n"))
+        sys.stdout.write("\n" * blank + printable(line.strip("\n")) + "\n")
+
     where = ", ".join(
         part
         for part in (
@@ -265,8 +272,10 @@ def _print_lead(d: Any, answers_text: list[str]) -> None:
         )
         if part
     )
-    out(f"#{d.id} {d.name} — {d.title or 'no title'}, {d.company or 'no company'}")
-    out(f" ({where})\n" if where else "\n")
+    out(
+        f"#{d.id} {d.name} — {d.title or 'no title'}, {d.company or 'no company'}"
+        + (f" ({where})\n" if where else "\n")
+    )
     dnc = " · DO NOT CALL" if d.do_not_call else ""
     out(
         f"Status: {d.status.label} · owner {d.owner_name or 'nobody'} · score {d.score}"
@@ -299,8 +308,8 @@ def _print_lead(d: Any, answers_text: list[str]) -> None:
         length = f" {call.duration_s // 60}:{call.duration_s % 60:02d}" if call.duration_s else ""
         decision = f" → {call.decision_text}" if call.decision_text else ""
         out(f"  {_utc(call.at)}  {call.user_name}  {call.disposition_label}{length}{decision}\n")
-        if call.notes:
-            out(f"      {call.notes}\n")
+        for note_line in printable(call.notes or "", multiline=True).splitlines():
+            out(f"      {note_line}\n")
         if call.answers_text:
             out(f"      {'; '.join(call.answers_text)}\n")
     if d.engagement:

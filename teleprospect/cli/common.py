@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from teleprospect.config import resolve_db_url
+from teleprospect.core.text import printable, shorten
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -106,15 +108,21 @@ def exit_code_for(error: BaseException) -> ExitCode:
     return ExitCode.FAILURE
 
 
+#: The longest error line shown; a value typed or read that long is cut (the log has it).
+MAX_ERROR_LENGTH = 500
+
+
 def error_message(error: BaseException) -> str:
-    """The one line a user reads for ``error``."""
+    """The one line a user reads for ``error``: no control characters, no traceback."""
     from teleprospect.services.errors import user_message
 
     if isinstance(error, CommandError) or type(error).__module__.startswith("teleprospect."):
         # Our own errors are written as one sentence for the user, whatever their kind.
         text = str(error).strip()
-        return text.splitlines()[0] if text else type(error).__name__
-    return user_message(error)
+        line = text.splitlines()[0] if text else type(error).__name__
+    else:
+        line = user_message(error)
+    return shorten(printable(line), MAX_ERROR_LENGTH)
 
 
 # ----------------------------------------------------------------------------- database
@@ -211,9 +219,27 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+#: What JSON may carry raw but a terminal would obey: DEL and the C1 controls (0x9b is CSI).
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def json_text(data: Any) -> str:
-    """``data`` as one line of JSON: times in ISO 8601, enums by value, text unescaped."""
-    return json.dumps(data, ensure_ascii=False, default=_json_value)
+    """``data`` as one line of JSON: times in ISO 8601, enums by value, text unescaped.
+
+    The encoder escapes C0 controls (ESC is written ``\\u001b``); DEL and C1 controls are
+    escaped here, so no value can drive the terminal the JSON is printed on.
+    """
+    text = json.dumps(data, ensure_ascii=False, default=_json_value)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def say(text: str = "") -> None:
+    """Print a line of text output, without control characters or escape sequences.
+
+    Whatever a lead's fields carry (a CSV cell with a colour code, a window title, a
+    "clear screen"), none of it reaches the terminal.
+    """
+    print(printable(text, multiline=True))
 
 
 def print_json(data: Any) -> None:
@@ -231,7 +257,7 @@ class TerminalProgress:
     """A one-line progress counter on stderr, shown only on a terminal."""
 
     def __init__(self, label: str) -> None:
-        self.label = label
+        self.label = printable(label)  # a file's name may carry escape sequences too
         self.active = sys.stderr.isatty()
         self.shown = False
 
@@ -257,10 +283,15 @@ def whole_number(low: int, high: int, *, unit: str = "") -> Callable[[str], int]
     suffix = f" {unit}" if unit else ""
 
     def parse(text: str) -> int:
+        digits = text.strip().removeprefix("+")
+        if digits.isdigit() and len(digits) > len(str(high)):
+            # Also spares int() numbers too long to read (Python refuses 4,300 digits).
+            raise argparse.ArgumentTypeError(f"{shorten(digits, 20)} is too large")
         try:
             value = int(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            shown = shorten(printable(text), 40)
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
         if low <= value <= high:
             return value
         if high < MAX_ID:
@@ -275,6 +306,29 @@ def whole_number(low: int, high: int, *, unit: str = "") -> Callable[[str], int]
 
 #: A lead's (or a batch's) id: from 1 to the largest id a database can hold.
 record_id = whole_number(1, MAX_ID)
+
+#: Names (a campaign, a saved mapping) are stored in at most 200 characters.
+MAX_NAME_LENGTH = 200
+
+
+def short_text(limit: int = MAX_NAME_LENGTH) -> Callable[[str], str]:
+    """An argparse type: text of at most ``limit`` characters, without control characters."""
+
+    def parse(text: str) -> str:
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(
+                f"too long: {len(text):,} characters, at most {limit:,}"
+            )
+        if printable(text) != text:
+            raise argparse.ArgumentTypeError("holds control characters")
+        return text
+
+    parse.__name__ = "text"
+    return parse
+
+
+#: A name: a campaign, a saved column mapping.
+name_text = short_text()
 
 
 def delimiter(text: str) -> str:
@@ -294,7 +348,8 @@ def id_list(text: str | None, option: str) -> tuple[int, ...]:
     ids = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit() or not 1 <= int(part) <= MAX_ID:
-            raise CommandError(f"{option}: {part!r} is not a lead id.", ExitCode.USAGE)
+        if not part.isdigit() or len(part) > 10 or not 1 <= int(part) <= MAX_ID:
+            shown = shorten(printable(part), 20)
+            raise CommandError(f"{option}: {shown!r} is not a lead id.", ExitCode.USAGE)
         ids.append(int(part))
     return tuple(ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from teleprospect.cli.common import ExitCode, open_db
+from teleprospect.cli.common import ExitCode, open_db, say
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
@@ -29,11 +29,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
     db, result = opened.db, opened.upgrade
     try:
         if not result.changed:
-            print(f"{db.describe()}: already at the newest schema ({result.after}).")
+            say(f"{db.describe()}: already at the newest schema ({result.after}).")
         else:
-            print(f"{db.describe()}: upgraded from {result.before or 'empty'} to {result.after}.")
+            say(f"{db.describe()}: upgraded from {result.before or 'empty'} to {result.after}.")
             if result.backup:
-                print(f"Backup of the previous file: {result.backup}")
+                say(f"Backup of the previous file: {result.backup}")
         return ExitCode.OK
     finally:
         db.dispose()
@@ -45,11 +45,11 @@ def run_current(args: argparse.Namespace) -> int:
     db = open_db(args, upgrade=False).db
     try:
         status = schema_status(db)
-        print(f"database: {db.describe()}")
-        print(f"schema:   {status.current or 'empty (no schema yet)'}")
-        print(f"newest:   {status.head}")
+        say(f"database: {db.describe()}")
+        say(f"schema:   {status.current or 'empty (no schema yet)'}")
+        say(f"newest:   {status.head}")
         if not status.up_to_date:
-            print("Run `teleprospect db upgrade` (the app also upgrades on start-up).")
+            say("Run `teleprospect db upgrade` (the app also upgrades on start-up).")
         return ExitCode.OK
     finally:
         db.dispose()

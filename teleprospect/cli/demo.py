@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from teleprospect.cli.common import ExitCode, TerminalProgress, database, whole_number
+from teleprospect.cli.common import ExitCode, TerminalProgress, database, say, whole_number
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
@@ -56,7 +56,7 @@ def run_demo(args: argparse.Namespace) -> int:
         finally:
             progress.finish()
         where = db.describe()
-    print(
+    say(
         f"Loaded {summary.leads:,} leads ({summary.invalid_phones:,} with a bad phone number, "
         f"flagged), {summary.campaigns} campaigns and {summary.users} users into "
         f"{where} in {summary.seconds:.1f} s."

@@ -14,7 +14,9 @@ from teleprospect.cli.common import (
     database,
     delimiter,
     error_message,
+    name_text,
     print_json,
+    say,
 )
 from teleprospect.config import data_dir
 from teleprospect.core.domain import DuplicatePolicy
@@ -34,6 +36,7 @@ def setup_parser(commands: Commands) -> None:
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument(
         "--campaign",
+        type=name_text,
         metavar="NAME",
         help="campaign the leads came from (created if it does not exist)",
     )
@@ -42,9 +45,10 @@ def setup_parser(commands: Commands) -> None:
         metavar="CC",
         help="country for numbers written without +code (default: the campaign's)",
     )
-    imp.add_argument("--mapping", metavar="NAME", help="use a saved column mapping")
+    imp.add_argument("--mapping", type=name_text, metavar="NAME", help="use a saved column mapping")
     imp.add_argument(
         "--save-mapping",
+        type=name_text,
         metavar="NAME",
         help="save the mapping used under this name for the next file",
     )
@@ -142,18 +146,18 @@ def run_import(args: argparse.Namespace) -> int:
         print_json(summary.as_json())
         return ExitCode.OK
     if summary.campaign_created:
-        print(f"Created the campaign {summary.campaign!r}.")
+        say(f"Created the campaign {summary.campaign!r}.")
     verb = "Would import" if summary.dry_run else "Imported"
-    print(
+    say(
         f"{verb} {summary.imported:,} new leads from {summary.rows:,} rows of {args.file.name} "
         f"({summary.dialect}): {summary.updated:,} updated, {summary.duplicates:,} duplicates, "
         f"{summary.rejected:,} rejected, {summary.invalid_phones:,} without a valid phone, "
         f"{summary.dnc:,} do-not-call."
     )
     if summary.reject_file:
-        print(f"Rejected rows: {summary.reject_file}")
+        say(f"Rejected rows: {summary.reject_file}")
     if summary.summary_file:
-        print(f"Summary: {summary.summary_file}")
+        say(f"Summary: {summary.summary_file}")
     return ExitCode.OK
 
 
@@ -185,11 +189,11 @@ def run_import_activity(args: argparse.Namespace) -> int:
         print_json(summary.as_json())
         return ExitCode.OK
     verb = "Would store" if summary.dry_run else "Stored"
-    print(
+    say(
         f"{verb} {summary.imported:,} engagement events for {summary.leads_touched:,} leads from "
         f"{summary.rows:,} rows of {args.file.name}: {summary.already_known:,} already known, "
         f"{summary.unmatched:,} matching no lead, {summary.rejected:,} rejected in all."
     )
     if summary.reject_file:
-        print(f"Rejected rows: {summary.reject_file}")
+        say(f"Rejected rows: {summary.reject_file}")
     return ExitCode.OK

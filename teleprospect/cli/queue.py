@@ -16,6 +16,7 @@ from teleprospect.cli.common import (
     print_json,
     print_json_lines,
     record_id,
+    say,
     whole_number,
 )
 
@@ -43,7 +44,7 @@ def setup_parser(commands: Commands) -> None:
         metavar="N",
         help="how many (default 20)",
     )
-    add_json_option(queue, "one JSON object per line")
+    add_json_option(queue, "one line per lead")
     queue.set_defaults(run=run_queue)
 
     claim = commands.add_parser(
@@ -60,7 +61,7 @@ def setup_parser(commands: Commands) -> None:
         metavar="MINUTES",
         help="how long the claim holds without renewal (default 5)",
     )
-    add_json_option(claim, "the lead as one JSON object")
+    add_json_option(claim, "the lead")
     claim.set_defaults(run=run_claim)
 
     release = commands.add_parser("release", help="give a claimed lead back to the queue")
@@ -99,10 +100,10 @@ def run_queue(args: argparse.Namespace) -> int:
         )
         return ExitCode.OK
     if not entries:
-        print("The queue is empty: nobody is due for a call now.")
+        say("The queue is empty: nobody is due for a call now.")
         return ExitCode.OK
     for position, e in enumerate(entries, start=1):
-        print(
+        say(
             f"{position:>3}. #{e.lead_id} {e.name} ({e.company}) — {e.reason};"
             f" {e.local_time} local, score {e.score} {e.grade}"
         )
@@ -120,12 +121,12 @@ def run_claim(args: argparse.Namespace) -> int:
         if args.json:
             print_json(None)
         else:
-            print("Nothing to claim: the queue is empty.")
+            say("Nothing to claim: the queue is empty.")
         return ExitCode.OK
     if args.json:
         print_json(claimed.as_json())
         return ExitCode.OK
-    print(
+    say(
         f"Claimed #{claimed.lead_id} {claimed.name} ({claimed.company}),"
         f" {claimed.phone_e164 or 'no valid phone'}, {claimed.local_time} local — "
         f"{claimed.reason}. Held until {claimed.claim_expires_at:%H:%M:%S} UTC."
@@ -140,7 +141,7 @@ def run_release(args: argparse.Namespace) -> int:
         released = release_claim(db, args.lead_id, acting_user_id(db, args))
     if not released:
         raise CommandError(f"Lead {args.lead_id} is not claimed by you; nothing was released.")
-    print(f"Released lead {args.lead_id}: it is back in the queue.")
+    say(f"Released lead {args.lead_id}: it is back in the queue.")
     return ExitCode.OK
 
 
@@ -156,7 +157,7 @@ def run_rescore(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary.as_json())
         return ExitCode.OK
-    print(
+    say(
         f"Re-scored {summary.leads:,} leads with scoring rules version {summary.rules_version}:"
         f" {summary.changed:,} scores changed, in {summary.seconds:.1f} s."
     )

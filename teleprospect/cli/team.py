@@ -21,8 +21,10 @@ from teleprospect.cli.common import (
     delimiter,
     error_message,
     id_list,
+    name_text,
     print_json,
     record_id,
+    say,
     user_by_login,
 )
 
@@ -68,7 +70,9 @@ def _add_reassign(commands: Commands) -> None:
         help="how several reps share the leads (default round-robin)",
     )
     reassign.add_argument("--lead", metavar="ID[,ID…]", help="these leads (ids)")
-    reassign.add_argument("--campaign", metavar="NAME", help="leads of this campaign")
+    reassign.add_argument(
+        "--campaign", type=name_text, metavar="NAME", help="leads of this campaign"
+    )
     reassign.add_argument(
         "--status",
         metavar="S[,S…]",
@@ -113,7 +117,7 @@ def _add_export(commands: Commands) -> None:
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     export.add_argument("--force", action="store_true", help="replace FILE when it already exists")
     export.add_argument("--lead", metavar="ID[,ID…]", help="these leads (ids)")
-    export.add_argument("--campaign", metavar="NAME", help="leads of this campaign")
+    export.add_argument("--campaign", type=name_text, metavar="NAME", help="leads of this campaign")
     export.add_argument("--owner", metavar="LOGIN", help="leads of this rep")
     export.add_argument("--country", metavar="CC", help="leads in this country (ISO code)")
     export.add_argument(
@@ -172,12 +176,13 @@ def _add_workload(commands: Commands) -> None:
 
 
 def _campaign_id(db: Database, name: str) -> int:
+    from teleprospect.core.normalise import campaign_key
     from teleprospect.services.imports.campaigns import campaign_names
 
-    wanted = " ".join(name.split()).casefold()
+    wanted = campaign_key(name)
     campaigns = campaign_names(db)
     for campaign_id, campaign_name, _ in campaigns:
-        if campaign_name.casefold() == wanted:
+        if campaign_key(campaign_name) == wanted:
             return campaign_id
     known = ", ".join(repr(n) for _, n, _ in campaigns) or "none"
     raise CommandError(f"There is no campaign {name!r} (the campaigns are: {known}).")
@@ -237,7 +242,7 @@ def run_reassign(args: argparse.Namespace) -> int:
                     }
                 )
             else:
-                print(undone.describe())
+                say(undone.describe())
             return ExitCode.OK
         if not args.to:
             raise CommandError("Say who gets the leads with --to LOGIN[,LOGIN…].", ExitCode.USAGE)
@@ -301,13 +306,13 @@ def run_reassign(args: argparse.Namespace) -> int:
                 }
             )
             return ExitCode.OK
-        print(done.describe())
+        say(done.describe())
         if done.skipped_claimed:
             for c in done.claimed[:20]:
-                print(f"  skipped #{c.lead_id} {c.name} ({c.company}): held by {c.holder_name}")
-            print("Add --include-claimed to move them anyway.")
+                say(f"  skipped #{c.lead_id} {c.name} ({c.company}): held by {c.holder_name}")
+            say("Add --include-claimed to move them anyway.")
         if done.batch_id is not None:
-            print(f"Undo with: teleprospect reassign --undo {done.batch_id}")
+            say(f"Undo with: teleprospect reassign --undo {done.batch_id}")
         return ExitCode.OK
 
 
@@ -348,8 +353,8 @@ def run_export(args: argparse.Namespace) -> int:
             }
         )
         return ExitCode.OK
-    print(result.describe())
-    print(f"SHA-256: {result.sha256}")
+    say(result.describe())
+    say(f"SHA-256: {result.sha256}")
     return ExitCode.OK
 
 
@@ -380,13 +385,13 @@ def run_acceptance(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary.as_json())
         return ExitCode.OK
-    print(summary.describe())
+    say(summary.describe())
     for problem in summary.problems[:10]:
-        print(f"  row {problem.row_number}: {problem.reason}")
+        say(f"  row {problem.row_number}: {problem.reason}")
     if summary.bad_rows > 10:
-        print(f"  … and {summary.bad_rows - 10:,} more.")
+        say(f"  … and {summary.bad_rows - 10:,} more.")
     if summary.reject_file:
-        print(f"Bad rows: {summary.reject_file}")
+        say(f"Bad rows: {summary.reject_file}")
     return ExitCode.OK
 
 
@@ -459,11 +464,11 @@ def run_workload(args: argparse.Namespace) -> int:
             str(v).ljust(w) if i == 0 else str(v).rjust(w)
             for i, (v, w) in enumerate(zip(row, widths, strict=True))
         ]
-        print("  ".join(cells).rstrip())
-    print(f"Connects and sales-ready: {load.period.label}.")
+        say("  ".join(cells).rstrip())
+    say(f"Connects and sales-ready: {load.period.label}.")
     if waiting:
         longest = waiting[0]
-        print(
+        say(
             f"Sales has not followed up on {len(waiting):,} handed-off "
             f"lead{'s' if len(waiting) != 1 else ''}; the longest waiting: {longest.name} "
             f"({longest.company}), {longest.days_waiting} days, {longest.reference}."

@@ -12,6 +12,7 @@ from teleprospect.cli.common import (
     add_json_option,
     database,
     print_json,
+    say,
     user_by_login,
 )
 
@@ -82,11 +83,11 @@ def run_users(args: argparse.Namespace) -> int:
             if args.json:
                 print_json([_user_json(u) for u in found])
             elif not found:
-                print("No users yet: add the first with `teleprospect users add LOGIN --name …`.")
+                say("No users yet: add the first with `teleprospect users add LOGIN --name …`.")
             else:
                 width = max(len(u.login) for u in found)
                 for u in found:
-                    print(f"{u.login:<{width}}  {u.name} — {u.role_text}")
+                    say(f"{u.login:<{width}}  {u.name} — {u.role_text}")
             return ExitCode.OK
         acting = acting_user(db, args, allow_unknown=True)
         if command == "add":
@@ -124,9 +125,9 @@ def run_users(args: argparse.Namespace) -> int:
                         }
                     )
                     return ExitCode.OK
-                print(done.describe())
+                say(done.describe())
                 if not done.open_work.is_empty:
-                    print(
+                    say(
                         f"Reassign them with: teleprospect reassign --from {done.user.login} "
                         "--to LOGIN[,LOGIN…]"
                     )
@@ -134,5 +135,5 @@ def run_users(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_user_json(user))
     else:
-        print(message)
+        say(message)
     return ExitCode.OK

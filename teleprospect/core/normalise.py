@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from teleprospect.core.text import printable
+
 __all__ = [
     "MAX_COMPANY_SIZE",
     "clean_text",
@@ -31,15 +33,16 @@ MAX_COMPANY_SIZE = 5_000_000
 
 
 def clean_text(value: str) -> str:
-    """``value`` trimmed, with runs of inner whitespace (tabs, line breaks, NBSP) as one space.
+    """``value`` trimmed, with runs of inner whitespace (tabs, line breaks, NBSP) as one space
+    and without control characters or terminal escape sequences (see :func:`printable`).
 
     Nothing else changes: a value that looks like a spreadsheet formula stays as typed.
     """
     text = value.strip()
-    # Tabs, line breaks and NBSP are all "not printable": one C-level check finds them, so
-    # the split/join only runs on the rare cell that needs it.
+    # Tabs, line breaks, NBSP and control characters are all "not printable": one C-level
+    # check finds them, so the slow path only runs on the rare cell that needs it.
     if "  " in text or not text.isprintable():
-        return " ".join(text.split())
+        return " ".join(printable(text).split())
     return text
 
 

@@ -21,6 +21,8 @@ from teleprospect.core.errors import (
     TeleprospectError,
     Unavailable,
 )
+from teleprospect.core.text import printable, shorten
+from teleprospect.logfile import current_log_file
 from teleprospect.store.database import DatabaseError, first_line
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "TeleprospectError",
     "Unavailable",
     "UnknownUser",
+    "details_hint",
     "is_expected",
     "user_message",
 ]
@@ -58,17 +61,32 @@ def is_expected(error: BaseException) -> bool:
 
 
 def user_message(error: BaseException) -> str:
-    """One sentence for a person, whatever the error."""
+    """One sentence for a person, whatever the error: never a traceback, an SQL statement,
+    its parameters or the text of an unexpected error (it may hold a lead's data)."""
     if isinstance(error, TeleprospectError | DatabaseError):
         return first_line(error)
     if isinstance(error, OperationalError):
-        return f"The database could not be used: {first_line(error.orig or error)}"
+        return f"The database could not be used: {first_line(error)}{details_hint()}"
     if isinstance(error, DBAPIError):
-        return f"The database refused the change: {first_line(error.orig or error)}"
+        return f"The database refused the change: {first_line(error)}{details_hint()}"
     if isinstance(error, FileNotFoundError):
-        return f"{Path(error.filename or '').name or 'The file'} does not exist."
+        return f"{_file_name(error)} does not exist."
     if isinstance(error, PermissionError):
-        return f"{Path(error.filename or '').name or 'The file'} may not be read or written."
+        return f"{_file_name(error)} may not be read or written."
     if isinstance(error, OSError):
         return f"A file could not be used: {error.strerror or first_line(error)}."
-    return f"Something went wrong ({type(error).__name__}): {first_line(error)}"
+    if is_expected(error):
+        # A ValueError a service raised with words for the user ("no disposition 'x'").
+        return first_line(error)
+    # A bug: its text may quote a lead's data; the log has it, with the traceback.
+    return f"Something went wrong ({type(error).__name__}){details_hint()}"
+
+
+def details_hint() -> str:
+    """How a sentence about an error ends: with where the log file is, when there is one."""
+    path = current_log_file()
+    return f"; details in {path}." if path is not None else "."
+
+
+def _file_name(error: OSError) -> str:
+    return shorten(printable(Path(str(error.filename or "")).name)) or "The file"

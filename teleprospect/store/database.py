@@ -9,6 +9,7 @@ busy timeout instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -19,10 +20,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from teleprospect.core.errors import Unavailable
+from teleprospect.core.text import printable, shorten
 
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -161,7 +163,7 @@ def parse_url(url: str) -> URL:
         url = "postgresql://" + url.removeprefix("postgres://")
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
         raise DatabaseError(
             f"{url!r} is not a database URL. Use a file path, sqlite:///PATH or "
             "postgresql://USER@HOST/DBNAME."
@@ -354,6 +356,21 @@ class Database:
         self.engine.dispose()
 
 
+#: SQLAlchemy appends the statement and its parameters to a driver's message.
+_STATEMENT_PARTS = re.compile(r"\s*\[(?:SQL|parameters|generated in|Background on this error)\b")
+#: The longest message a person is shown; the log has the whole of it.
+FIRST_LINE_LIMIT = 300
+
+
 def first_line(error: object) -> str:
+    """The first line of an error's message, safe to show a person.
+
+    For a database error it is the first line of the driver's own message: never the SQL
+    statement, its parameters (the leads' emails and phones) or the server's DETAIL.
+    """
+    if isinstance(error, StatementError) and error.orig is not None:
+        error = error.orig
     text_ = str(error).strip()
-    return text_.splitlines()[0] if text_ else type(error).__name__
+    line = text_.splitlines()[0] if text_ else ""
+    line = _STATEMENT_PARTS.split(line, maxsplit=1)[0].strip()
+    return shorten(printable(line), FIRST_LINE_LIMIT) or type(error).__name__

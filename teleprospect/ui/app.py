@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The exit code when the database cannot be opened.
-EXIT_DATABASE_ERROR = 2
+#: The exit code when the database cannot be opened: the command line's "failed" (1).
+EXIT_DATABASE_ERROR = 1
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -42,6 +42,20 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(":/icons/teleprospect.svg"))
     app.setStyleSheet(read_resource_text(":/style.qss"))
     return app
+
+
+def setup_error_reporting() -> None:
+    """Failures go to the log file (``<data dir>/logs/teleprospect.log``) and are told in
+    one sentence: errors no screen caught through ``sys.excepthook``, Qt's warnings
+    through its message handler."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from teleprospect.logfile import setup_logging
+    from teleprospect.ui.errors import excepthook, qt_message_handler
+
+    setup_logging("desktop")
+    sys.excepthook = excepthook
+    qInstallMessageHandler(qt_message_handler)
 
 
 def read_resource_text(path: str) -> str:
@@ -80,12 +94,13 @@ def run_gui(
     """Run the desktop application on ``db_url`` (None: the configured default).
 
     ``after_show`` is called once the window is on screen (smoke tests, start-up timing).
-    Returns the process exit code: 0, or 2 when the database cannot be opened.
+    Returns the process exit code: 0, or 1 when the database cannot be opened.
     """
     from teleprospect.ui.background import is_inline as background_is_inline
     from teleprospect.ui.background import run_in_background, wait_for_background
     from teleprospect.ui.main_window import MainWindow
 
+    setup_error_reporting()
     app = create_application()
     window = MainWindow()
     if after_show is not None:

@@ -115,7 +115,13 @@ def test_a_bug_is_one_line_not_a_traceback(sqlite_url: str, capsys, monkeypatch)
     code, _, err = run(capsys, "--db", sqlite_url, "rescore")
     assert code == ExitCode.FAILURE
     assert err.startswith("teleprospect: error: ") and one_line(err)
-    assert "the scoring rules are inside out" in err
+    # Issue 13: a bug's own text may quote a lead's data: it goes to the log, with the
+    # traceback, and the line says where.
+    log_file = Path(os.environ["TELEPROSPECT_DATA_DIR"]) / "logs" / "teleprospect.log"
+    assert "RuntimeError" in err and f"details in {log_file}" in err
+    assert "inside out" not in err
+    logged = log_file.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "the scoring rules are inside out" in logged
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.csv_reader import CsvError
 from teleprospect.core.domain import ImportKind, ImportStatus
 from teleprospect.services.imports.errors import AlreadyImported, ImportInvalid
-from teleprospect.store.database import Database
+from teleprospect.store.database import Database, first_line
 from teleprospect.store.models import ImportBatch, User
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,9 @@ def failure_message(error: BaseException, row: int) -> str:
     """Why an import that changed nothing stopped, in one sentence."""
     if isinstance(error, CsvError):
         return f"{error} Nothing was imported."
-    return f"The import stopped at row {row} ({error}); nothing was imported."
+    # The first line only: a database error's later lines carry the statement and the
+    # file's values, which belong in the log, not in a sentence.
+    return f"The import stopped at row {row} ({first_line(error)}); nothing was imported."
 
 
 def log_unfinished(kind: ImportKind, file_name: str, login: str, message: str) -> None:

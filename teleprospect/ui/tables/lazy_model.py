@@ -28,7 +28,12 @@ from PySide6.QtCore import (
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
-from teleprospect.ui.tables.table_columns import HeaderColumn, column_header, read_only_row_flags
+from teleprospect.ui.tables.table_columns import (
+    HeaderColumn,
+    column_header,
+    read_only_row_flags,
+    shown_text,
+)
 
 R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -184,7 +189,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        return self.row_data(self._rows[index.row()], index.column(), role)
+        return shown_text(self.row_data(self._rows[index.row()], index.column(), role), role)
 
     def headerData(
         self,

@@ -8,6 +8,8 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from teleprospect.ui.tables.table_columns import shown_text
+
 T = TypeVar("T")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -52,11 +54,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             value = column.value(record)
             if isinstance(value, int) and not isinstance(value, bool):
                 return f"{value:,}"
-            return "" if value is None else str(value)
+            return "" if value is None else shown_text(str(value), role)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(record)
+            return shown_text(column.tooltip(record), role)
         if role == RECORD_ROLE:
             return record
         return None

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+from teleprospect.core.text import printable
+
 
 class HeaderColumn(Protocol):
     @property
@@ -40,6 +42,17 @@ def column_header(
     if role == Qt.ItemDataRole.TextAlignmentRole:
         return column.alignment
     return None
+
+
+def shown_text(value: Any, role: int) -> Any:
+    """A cell's text as a table shows it: what a lead list carried (a CSV cell's escape
+    sequence or control character) never reaches the screen. Other roles pass through."""
+    if isinstance(value, str):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return printable(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return printable(value, multiline=True)
+    return value
 
 
 def read_only_row_flags(index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -606,7 +606,9 @@ class CallWorkspace(QWidget):
         run_in_background(
             lambda: store.save(draft),
             saved,
-            lambda error: self.draft_label.setText(f"The draft could not be kept: {error}"),
+            lambda error: self.draft_label.setText(
+                error_text(error, "The draft could not be kept")
+            ),
             owner=self,
         )
 
