@@ -105,7 +105,7 @@ def test_a_corrupt_database_file_is_one_line(
     code, out, err = outcome(capsys, "--db", str(corrupt), "queue", "--as", "sam")
     assert (code, out) == (ExitCode.FAILURE, "")
     assert_one_line(err)
-    assert "Cannot open the database" in err and "not a database" in err
+    assert "is not a Teleprospect database" in err and "left untouched" in err
 
 
 def test_every_failure_leaves_its_whole_story_in_the_log_file(
