@@ -258,6 +258,8 @@ def _records(stream: BinaryIO, dialect: CsvDialect, name: str) -> Iterator[CsvRo
                 f"{name} cannot be read past line {reader.line_num}: {error} "
                 "(is a quote never closed?)."
             ) from error
+        except UnicodeError as error:  # UTF-16 chosen for a file without its BOM
+            raise _not_in_encoding(name, dialect.encoding) from error
     finally:
         with contextlib.suppress(ValueError):
             text.detach()  # the stream stays the caller's to close
@@ -346,10 +348,17 @@ def _decode_sample(sample: bytes, codec: str, whole: bool, name: str) -> str:
         decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     except LookupError as error:
         raise CsvError(f'"{codec}" is not an encoding this program knows.') from error
-    text = decoder.decode(sample, final=whole)
+    try:
+        text = decoder.decode(sample, final=whole)
+    except UnicodeError as error:  # UTF-16 chosen for a file without its BOM
+        raise _not_in_encoding(name, codec) from error
     if not whole and "\n" in text:
         text = text[: text.rindex("\n") + 1]  # the last line may be cut short
     return text
+
+
+def _not_in_encoding(name: str, codec: str) -> CsvError:
+    return CsvError(f"{name} cannot be read as {codec}: choose another encoding.")
 
 
 def _strip_excel_separator_line(text: str) -> tuple[str, str | None]:

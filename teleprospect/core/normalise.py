@@ -319,7 +319,9 @@ def split_phone_cell(value: str) -> list[str]:
             items = None
         if isinstance(items, list):
             return [str(item).strip() for item in items if item is not None and str(item).strip()]
-        text = text.strip("[]")
+        text = text.strip("[]").strip()
+        if not text:
+            return []  # "[" or "[ ]": no number, not an empty one
     # One number per cell is by far the commonest case: no splitting work for it.
     if (
         ";" not in text

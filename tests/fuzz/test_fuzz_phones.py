@@ -1,0 +1,49 @@
+"""Fuzzing phone parsing (issue 13, part 7): any text in any region gives a result."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from teleprospect.core.normalise import split_phone_cell
+from teleprospect.core.phones import parse_phone
+
+_PHONE_TEXT = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet='0123456789+-() ./xext#*;,[]"', max_size=40),
+    st.sampled_from(["+1 212 736 5000", "030 1234567", "+49 (0) 30 1234567", "tel:+1-212", "+"]),
+)
+_REGIONS = st.one_of(
+    st.none(),
+    st.sampled_from(["US", "us", "GB", "DE", "FR", "ZZ", "001", "", "XK", "AC"]),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=300)
+@given(raw=_PHONE_TEXT, region=_REGIONS)
+@example(raw="", region=None)
+@example(raw="+", region="")
+def test_any_text_in_any_region_gives_a_phone(raw: str, region: str | None) -> None:
+    info = parse_phone(raw, region)
+    assert info.raw == raw  # kept as written, never dropped
+    if info.valid:
+        assert info.e164 is not None and info.problem is None
+    else:
+        assert info.problem, "a number that is not valid says why"
+        assert "\n" not in info.problem
+
+
+@settings(max_examples=200)
+@given(value=_PHONE_TEXT)
+@example(value="[")
+@example(value="[1e999999]")
+def test_any_cell_splits_into_numbers(value: str) -> None:
+    numbers = split_phone_cell(value)
+    assert all(number and number == number.strip() for number in numbers)
+
+
+def test_a_cell_of_brackets_holds_no_empty_number() -> None:
+    assert split_phone_cell("[") == []
+    assert split_phone_cell("[ ]") == []
+    assert split_phone_cell("[ +1 212 736 5000 ]") == ["+1 212 736 5000"]
