@@ -58,7 +58,12 @@ def setup_logging(front_end: str) -> Path | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+            path,
+            maxBytes=MAX_BYTES,
+            backupCount=BACKUP_COUNT,
+            encoding="utf-8",
+            # A file name typed on a non-UTF-8 system holds bytes UTF-8 cannot write.
+            errors="backslashreplace",
         )
     except OSError:
         if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
