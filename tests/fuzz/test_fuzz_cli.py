@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from teleprospect.cli import build_parser, main
 from teleprospect.cli.common import ExitCode
+from teleprospect.services.identity.current_user import os_login
 
 EXIT_CODES = {int(code) for code in ExitCode}
 #: Only parsed: running them would open a window or fill the database for minutes.
@@ -57,25 +58,33 @@ _ODD_VALUES = st.sampled_from(
         "x" * 10_000, "日本", "\u202e", "=1+1", "*", "..", "-h",
     ]
 )  # fmt: skip
+#: Values the demo desk knows: lead ids, logins, a campaign, a status.
+_DESK_VALUES = st.one_of(
+    st.integers(0, 35).map(str),
+    st.sampled_from([os_login(), "maria.lopez", "sam.carter", "new", "A", "DE", "week"]),
+)
 #: Values never name a folder: a fuzzed ``--out`` writes nowhere but the test's folder.
 _TEXT = st.text(st.characters(exclude_characters="/\\", exclude_categories=["Cs"]), max_size=30)
 
 
 def _argv(command: str) -> st.SearchStrategy[list[str]]:
     known = st.sampled_from(_words(COMMANDS[command]) or ["--bogus"])
-    token = st.one_of(known, known, _ODD_VALUES, _TEXT, st.integers().map(str))
+    token = st.one_of(known, known, _ODD_VALUES, _TEXT, _DESK_VALUES, st.integers().map(str))
     return st.lists(token, max_size=8).map(lambda tokens: [command, *tokens])
 
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One upgraded SQLite database for the module, made the way a user makes one."""
+    """One SQLite database for the module, made the way a user makes one: upgraded, then
+    a small demo desk (its loader, this computer's login, is an admin team lead)."""
     folder = tmp_path_factory.mktemp("cli_fuzz")
     url = f"sqlite:///{folder / 'desk.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TELEPROSPECT_DATA_DIR", str(folder / "data"))
         code, _, err = run([], url, ["db", "upgrade"])
-    assert code == ExitCode.OK, err
+        assert code == ExitCode.OK, err
+        code, _, err = run([], url, ["demo", "--leads", "30"])
+        assert code == ExitCode.OK, err
     yield url
 
 
