@@ -336,11 +336,15 @@ def split_phone_cell(value: str) -> list[str]:
         for separator in ("/", ","):
             pieces = part.split(separator)
             if len(pieces) > 1 and all(_digits(p) >= _MIN_DIGITS_IN_A_NUMBER for p in pieces):
-                numbers.extend(piece.strip().strip('"') for piece in pieces)
+                numbers.extend(_unquoted(piece) for piece in pieces)
                 break
         else:
-            numbers.append(part.strip().strip('"'))
+            numbers.append(_unquoted(part))
     return [number for number in numbers if number]
+
+
+def _unquoted(text: str) -> str:
+    return text.strip().strip('"').strip()  # '" +1 212 736 5000"' → '+1 212 736 5000'
 
 
 def _digits(text: str) -> int:

@@ -27,6 +27,8 @@ from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType, Val
 from phonenumbers import phonenumberutil as _util
 from phonenumbers import timezone as _timezone
 
+from teleprospect.core.text import printable, shorten
+
 __all__ = ["PhoneInfo", "format_for_display", "parse_phone", "parse_phones"]
 
 # "mobile", "fixed_line", "toll_free", ... from PhoneNumberType's constant names.
@@ -97,7 +99,8 @@ def parse_phone(raw: str, default_region: str | None = "US") -> PhoneInfo:
     """
     if not isinstance(raw, str):  # CSV readers hand over None or floats for empty cells
         raw = "" if raw is None else str(raw)
-    region = default_region.upper() if default_region else None
+    # A region from a setting or a campaign may come padded, or blank: blank is none.
+    region = default_region.strip().upper() or None if default_region else None
 
     try:
         number = phonenumbers.parse(raw, region)
@@ -302,7 +305,7 @@ def _parse_problem(raw: str, region: str | None, error: NumberParseException) ->
             return "unknown country code"
         if region is None:
             return "no country code and no default region"
-        return f"unknown default region {region}"
+        return f"unknown default region {shorten(printable(region), 12)}"
     if kind == NumberParseException.TOO_LONG:
         return "too long"
     return "too short"  # TOO_SHORT_NSN, TOO_SHORT_AFTER_IDD

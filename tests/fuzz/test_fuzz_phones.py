@@ -24,6 +24,7 @@ _REGIONS = st.one_of(
 @given(raw=_PHONE_TEXT, region=_REGIONS)
 @example(raw="", region=None)
 @example(raw="+", region="")
+@example(raw="00", region="\n")  # a blank region once showed as a line break in the problem
 def test_any_text_in_any_region_gives_a_phone(raw: str, region: str | None) -> None:
     info = parse_phone(raw, region)
     assert info.raw == raw  # kept as written, never dropped
@@ -38,6 +39,7 @@ def test_any_text_in_any_region_gives_a_phone(raw: str, region: str | None) -> N
 @given(value=_PHONE_TEXT)
 @example(value="[")
 @example(value="[1e999999]")
+@example(value='" /')  # a quote then a space once left " /" with its leading space
 def test_any_cell_splits_into_numbers(value: str) -> None:
     numbers = split_phone_cell(value)
     assert all(number and number == number.strip() for number in numbers)
@@ -47,3 +49,17 @@ def test_a_cell_of_brackets_holds_no_empty_number() -> None:
     assert split_phone_cell("[") == []
     assert split_phone_cell("[ ]") == []
     assert split_phone_cell("[ +1 212 736 5000 ]") == ["+1 212 736 5000"]
+
+
+def test_a_blank_default_region_is_no_region() -> None:
+    assert parse_phone("00", "\n").problem == "no country code and no default region"
+    assert parse_phone("212 736 5000", " us ").e164 == "+12127365000"
+    assert parse_phone("00", "Z\x1b[2J").problem == "unknown default region Z"
+
+
+def test_numbers_in_quotes_come_out_trimmed() -> None:
+    assert split_phone_cell('" /') == ["/"]
+    assert split_phone_cell('" +1 212 736 5000"; "+1 415 555 2671 "') == [
+        "+1 212 736 5000",
+        "+1 415 555 2671",
+    ]
