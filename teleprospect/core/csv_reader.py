@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from teleprospect.core.errors import Invalid
+from teleprospect.core.text import printable, shorten
 
 __all__ = [
     "DELIMITERS",
@@ -313,8 +314,12 @@ def _is_excel_separator_line(cells: list[str], delimiter: str) -> bool:
 def _reading_codec(requested: str, bom_codec: str | None) -> str:
     try:
         codec = codecs.lookup(requested).name
-    except LookupError as error:
-        raise CsvError(f'"{requested}" is not an encoding this program knows.') from error
+        # Refuses transforms that are no text encoding (base64, rot13) and codecs that
+        # cannot read past a bad byte (idna).
+        b" ".decode(codec, "ignore")
+    except (LookupError, ValueError) as error:  # UnicodeError; a null character in the name
+        shown = shorten(printable(requested), 40)
+        raise CsvError(f'"{shown}" is not an encoding this program knows.') from error
     # The BOM-aware codec reads the same text and drops the BOM rather than making it
     # part of the first column's name.
     if bom_codec == "utf-8-sig" and codec == "utf-8":

@@ -55,7 +55,7 @@ _ODD_VALUES = st.sampled_from(
         "", " ", "-", "--", "0", "-1", "+7", "1" * 30, "9" * 5000, "1e9", "0x10", "١٢٣", "²",
         "nan", "\x00", "\x1b[31mred", "a\nb", "\r", "\udcff", "é" * 3000, "--bogus", "-x",
         "--as=", "--json", "1,000", "2026-02-30", "2026-12-03T25:00", "UTC", "Mars/Phobos",
-        "x" * 10_000, "日本", "\u202e", "=1+1", "*", "..", "-h",
+        "x" * 10_000, "日本", "\u202e", "=1+1", "*", "..", "-h", "rot13", "utf-16", "\x00",
     ]
 )  # fmt: skip
 #: Values the demo desk knows: lead ids, logins, a campaign, a status.
