@@ -134,7 +134,7 @@ def test_any_command_line_ends_in_an_exit_code_and_one_line(
 ) -> None:
     folder = tmp_path_factory.mktemp(f"cwd_{command}")
 
-    @settings(max_examples=25)
+    @settings(max_examples=40)
     @given(argv=_argv(command))
     @example(argv=[command, "--bogus"])
     @example(argv=[command, "9" * 5000])

@@ -48,7 +48,7 @@ def read_all(data: bytes, encoding: str | None, delimiter: str | None) -> None:
         assert "\n" not in message and "\r" not in message, message
 
 
-@settings(max_examples=300)
+@settings(max_examples=600)
 @given(
     data=st.one_of(st.binary(max_size=200), _CSV_LIKE), encoding=_ENCODINGS, delimiter=_DELIMITERS
 )

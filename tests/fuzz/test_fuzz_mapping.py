@@ -32,7 +32,7 @@ _VALUES = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=150)
+@settings(max_examples=300)
 @given(headers=_HEADERS, saved=st.none() | st.dictionaries(st.text(max_size=10), _TARGETS))
 @example(headers=["Name", "Name"], saved=None)
 @example(headers=[], saved={})
@@ -45,7 +45,7 @@ def test_any_header_gets_a_mapping(
     assert ColumnMapping.from_dict(mapping.to_dict()) == mapping
 
 
-@settings(max_examples=150)
+@settings(max_examples=300)
 @given(data=st.data(), headers=_HEADERS, rows=st.lists(st.lists(_VALUES, max_size=14), max_size=4))
 @example(data=None, headers=["Phone"], rows=[["[1, {}]"]])
 def test_any_rows_map_to_leads(

@@ -20,7 +20,7 @@ _REGIONS = st.one_of(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=600)
 @given(raw=_PHONE_TEXT, region=_REGIONS)
 @example(raw="", region=None)
 @example(raw="+", region="")
@@ -35,7 +35,7 @@ def test_any_text_in_any_region_gives_a_phone(raw: str, region: str | None) -> N
         assert "\n" not in info.problem
 
 
-@settings(max_examples=200)
+@settings(max_examples=400)
 @given(value=_PHONE_TEXT)
 @example(value="[")
 @example(value="[1e999999]")
