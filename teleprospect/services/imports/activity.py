@@ -31,14 +31,12 @@ from teleprospect.services.imports.batches import (
     CancelCheck,
     ProgressCallback,
     checked_source,
-    failure_message,
-    log_unfinished,
+    stopped,
     user_id_of,
 )
 from teleprospect.services.imports.errors import (
     DryRunDone,
     ImportCancelled,
-    ImportFailed,
     ImportInvalid,
 )
 from teleprospect.services.imports.files import read_rows, sniff
@@ -167,20 +165,11 @@ def import_activity(
                 raise DryRunDone()
     except DryRunDone:
         summary.batch_id = None
-    except ImportCancelled:
-        reports.discard()
-        log_unfinished(
-            ImportKind.ACTIVITY, path.name, request.login, "cancelled; nothing was imported"
+    except BaseException as exc:
+        error = stopped(
+            exc, reports, ImportKind.ACTIVITY, path.name, request.login, summary.rows + 1
         )
-        raise
-    except Exception as exc:
-        reports.discard()
-        message = failure_message(exc, summary.rows + 1)
-        log_unfinished(ImportKind.ACTIVITY, path.name, request.login, message)
-        raise ImportFailed(message) from exc
-    except BaseException:
-        reports.discard()
-        raise
+        raise error  # noqa: B904 - stopped() set its cause (a cancel is raised as it is)
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish_with(
         lambda reject_file: _activity_summary_text(summary, reject_file)

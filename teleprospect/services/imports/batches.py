@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.csv_reader import CsvError
 from teleprospect.core.domain import ImportKind, ImportStatus
-from teleprospect.services.imports.errors import AlreadyImported, ImportInvalid
+from teleprospect.services.imports.errors import (
+    AlreadyImported,
+    ImportCancelled,
+    ImportFailed,
+    ImportInvalid,
+)
+from teleprospect.services.imports.reports import ImportReports
 from teleprospect.store.database import Database, first_line
 from teleprospect.store.models import ImportBatch, User
 
@@ -77,6 +83,30 @@ def log_unfinished(kind: ImportKind, file_name: str, login: str, message: str) -
     """A cancelled or failed import changed nothing and leaves no record in the database;
     the log says it was tried."""
     log.warning("%s import of %s by %s: %s", kind.value, file_name, login or "?", message)
+
+
+def stopped(
+    error: BaseException,
+    reports: ImportReports,
+    kind: ImportKind,
+    file_name: str,
+    login: str,
+    row: int,
+) -> BaseException:
+    """What to raise when an import stops before its commit: its report files are removed
+    and the log says why (the database keeps nothing of it). A cancel and an interrupt
+    stay what they are; any other failure becomes :class:`ImportFailed` in one sentence."""
+    reports.discard()
+    if isinstance(error, ImportCancelled):
+        log_unfinished(kind, file_name, login, "cancelled; nothing was imported")
+        return error
+    if not isinstance(error, Exception):
+        return error  # Ctrl+C, a closing interpreter: nothing to put into words
+    message = failure_message(error, row)
+    log_unfinished(kind, file_name, login, message)
+    failed = ImportFailed(message)
+    failed.__cause__ = error
+    return failed
 
 
 def user_id_of(session: Session, login: str) -> int | None:

@@ -29,10 +29,9 @@ from teleprospect.services.imports.batches import (
     CancelCheck,
     ProgressCallback,
     checked_source,
-    failure_message,
     file_checksum,
-    log_unfinished,
     previous_import,
+    stopped,
     user_id_of,
 )
 from teleprospect.services.imports.campaigns import campaign_in
@@ -40,7 +39,6 @@ from teleprospect.services.imports.errors import (
     AlreadyImported,
     DryRunDone,
     ImportCancelled,
-    ImportFailed,
     ImportInvalid,
 )
 from teleprospect.services.imports.files import read_rows, sniff
@@ -230,20 +228,9 @@ def import_leads(
     except DryRunDone:
         summary.batch_id = None
         del summary.imported_lead_ids[:]
-    except ImportCancelled:
-        reports.discard()
-        log_unfinished(
-            ImportKind.LEADS, path.name, request.login, "cancelled; nothing was imported"
-        )
-        raise
-    except Exception as exc:
-        reports.discard()
-        message = failure_message(exc, summary.rows + 1)
-        log_unfinished(ImportKind.LEADS, path.name, request.login, message)
-        raise ImportFailed(message) from exc
-    except BaseException:
-        reports.discard()
-        raise
+    except BaseException as exc:
+        error = stopped(exc, reports, ImportKind.LEADS, path.name, request.login, summary.rows + 1)
+        raise error  # noqa: B904 - stopped() set its cause (a cancel is raised as it is)
     summary.seconds = time.perf_counter() - started
     summary.reject_file, summary.summary_file = reports.finish(summary)
     summary.duplicates_file = reports.duplicates_path
