@@ -38,7 +38,8 @@ def head_revision() -> str:
 
 
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
+    # A read: every start asks, and a start must not queue behind another writer.
+    with db.engine.execution_options(sqlite_write=False).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

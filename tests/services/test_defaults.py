@@ -105,3 +105,32 @@ def test_a_read_after_the_defaults_were_removed_does_not_store_them_again(
     stored = seed_defaults(db)  # what opening the database does
     assert (stored.script, stored.tracks, stored.scoring_rules) == (True, True, True)
     assert counts(db) == (1, len(default_tracks()), 1)
+
+
+def test_starting_up_and_reading_the_queue_never_wait_for_a_writer(sqlite_url: str) -> None:
+    """Found with a long import: start-up asked for the schema version in a write
+    transaction, and waited ten seconds behind the import before failing."""
+    import sqlite3
+    import time
+
+    from teleprospect.services.queue.claims import find_user_id
+    from teleprospect.services.queue.page import queue_page
+    from teleprospect.store.models import User
+
+    opened = open_database(sqlite_url)
+    with opened.db.write() as session:
+        session.add(User(login="sam", name="Sam"))
+    path = opened.db.sqlite_path
+    opened.db.dispose()
+    assert path is not None
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a writer holding the lock meanwhile
+        started = time.monotonic()
+        db = open_database(sqlite_url, create=False).db
+        queue_page(db, find_user_id(db, "sam"))
+        db.dispose()
+        assert time.monotonic() - started < 2, "start-up or the queue waited for the writer"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
