@@ -9,25 +9,47 @@ busy timeout instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import os
+import random
 import re
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from teleprospect.core.errors import Unavailable
 from teleprospect.core.text import printable, shorten
+from teleprospect.store.visibility import hide_staged_rows
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: A short write a person waits for (claiming the next lead): how long one try at the write
+#: lock waits inside SQLite (milliseconds; SQLite looks again after 1 and 3 ms), and how
+#: long all tries together may take.
+BRIEF_BUSY_TIMEOUT_MS = 5
+BRIEF_WRITE_PATIENCE_S = 2.0
+#: Pause between two tries: the first, the growth factor and the longest. Each pause is
+#: drawn at random around its value, so that workstations waiting together do not retry
+#: in step; the longest is shorter than the breath a long write takes between two of its
+#: transactions (staging.BREATH_S), so that a waiting claim finds that breath.
+BRIEF_RETRY_FIRST_S = 0.001
+BRIEF_RETRY_GROWTH = 1.5
+BRIEF_RETRY_LONGEST_S = 0.004
+#: How often a long write looks again whether those waiting got in.
+LETTING_IN_PAUSE_S = 0.001
 
 #: Filesystem types on which SQLite's locking (and WAL) is unsafe.
 NETWORK_FILESYSTEMS = frozenset(
@@ -70,6 +92,13 @@ class NoDatabaseError(DatabaseError):
 
 class ForeignDatabaseError(DatabaseError):
     """A SQLite file that belongs to another application."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another workstation kept the database busy for longer than a person should wait."""
+
+    def __init__(self) -> None:
+        super().__init__("The database is busy, try again.")
 
 
 #: ``PRAGMA application_id`` of a Teleprospect file: the bytes "TLPR".
@@ -146,10 +175,20 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("sqlite_write", True):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        options = conn.get_execution_options()
+        if not options.get("sqlite_write", True):
             conn.exec_driver_sql("BEGIN")
+            return
+        brief_ms = options.get("sqlite_busy_ms")
+        if brief_ms is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        # Wait only briefly for the write lock: take_write_lock tries again.
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(brief_ms)}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def parse_url(url: str) -> URL:
@@ -298,7 +337,9 @@ class Database:
     """The open database: an engine plus sessions for reading and for writing.
 
     ``read()`` sessions start a plain (deferred) transaction; ``write()`` sessions
-    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends.
+    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends. On SQLite,
+    sessions never see the rows of a long write still under way
+    (:mod:`teleprospect.store.visibility`).
     """
 
     def __init__(self, url: str, *, echo: bool = False, create: bool = True) -> None:
@@ -307,7 +348,15 @@ class Database:
         self._reading = sessionmaker(
             self.engine.execution_options(sqlite_write=False), expire_on_commit=False
         )
-        self._writing = sessionmaker(self.engine, expire_on_commit=False)
+        self._writing = sessionmaker(
+            self.engine.execution_options(sqlite_busy_ms=BRIEF_BUSY_TIMEOUT_MS),
+            expire_on_commit=False,
+        )
+        #: SQLite: who is waiting for the write lock (see WaitingRoom).
+        self.waiting_room = WaitingRoom(self.sqlite_path) if self.sqlite_path else None
+        if self.is_sqlite:
+            for sessions in (self._reading, self._writing):
+                hide_staged_rows(sessions)
 
     @property
     def backend(self) -> str:
@@ -347,13 +396,140 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session in one transaction: committed at the end of the block, rolled back on error."""
-        with self._writing() as session, session.begin():
+    def write(self, *, brief: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed at the end of the block, rolled back on error.
+
+        On SQLite the write lock is taken first, in short tries (:func:`take_write_lock`):
+        a long write elsewhere lets those waiting in between its short transactions. After
+        ten seconds, or after :data:`BRIEF_WRITE_PATIENCE_S` for a ``brief`` write (a short
+        one a person is waiting for, like claiming the next lead), it gives up with
+        :class:`DatabaseBusy`.
+        """
+        if not self.is_sqlite:
+            with self._writing() as session, session.begin():
+                yield session
+            return
+        session = self._writing()
+        transaction = session.begin()
+
+        def again() -> None:
+            nonlocal session, transaction
+            session.close()
+            session = self._writing()
+            transaction = session.begin()
+
+        patience = BRIEF_WRITE_PATIENCE_S if brief else SQLITE_BUSY_TIMEOUT_MS / 1000
+        try:
+            # The session of the latest try: again() makes a new one.
+            take_write_lock(
+                lambda: session.connection(), again, patience=patience, room=self.waiting_room
+            )
+        except BaseException:
+            session.close()
+            raise
+        with session, transaction:
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def take_write_lock(
+    begin: Callable[[], object],
+    again: Callable[[], None],
+    *,
+    patience: float,
+    room: WaitingRoom | None = None,
+) -> None:
+    """Take SQLite's write lock in short tries: ``begin()`` runs BEGIN IMMEDIATE with a
+    busy timeout of :data:`BRIEF_BUSY_TIMEOUT_MS` (``sqlite_busy_ms``); when the lock stays
+    taken, ``again()`` makes ready for the next try, after a short random pause. Raises
+    :class:`DatabaseBusy` after ``patience`` seconds. While it waits, it says so in the
+    ``room`` (when given): a long write lets it in before its next transaction.
+
+    SQLite's own wait polls ever more slowly (every 100 ms after a while), so a writer that
+    waits in it loses every race against writers that try often: short tries give every
+    writer the same chance at the pause a long write makes between its transactions."""
+    try:
+        begin()
+        return
+    except OperationalError as exc:
+        if not _is_locked(exc):
+            raise
+    deadline = time.monotonic() + patience
+    pause = BRIEF_RETRY_FIRST_S
+    with room.waiting() if room is not None else nullcontext():
+        while True:
+            wait = pause * random.uniform(0.5, 1.5)
+            if time.monotonic() + wait >= deadline:
+                raise DatabaseBusy()
+            again()
+            time.sleep(wait)
+            pause = min(pause * BRIEF_RETRY_GROWTH, BRIEF_RETRY_LONGEST_S)
+            try:
+                begin()
+                return
+            except OperationalError as exc:
+                if not _is_locked(exc):
+                    raise
+
+
+class WaitingRoom:
+    """Who waits for SQLite's write lock, told to long writes so they let them in first.
+
+    A file beside the database (``NAME-waiting``, made the first time someone waits) that
+    every waiting write holds a shared lock on while it waits. A long write, before each of
+    its short transactions, looks whether anyone holds it and, if so, waits a moment for
+    them (:meth:`let_in`). Without this, a waiting write could miss the long write's short
+    pause between two transactions again and again on a busy machine. Where files cannot
+    be locked so (Windows), long writes only pause.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self.path = database.with_name(database.name + "-waiting")
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:  # a read-only folder: nobody is told, nothing else changes
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)  # and with it the lock
+
+    def someone_waits(self) -> bool:
+        if fcntl is None:
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDWR)
+        except OSError:  # nobody ever waited
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def let_in(self, at_most: float) -> None:
+        """Wait while someone waits for the write lock, for at most ``at_most`` seconds."""
+        deadline = time.monotonic() + at_most
+        while self.someone_waits() and time.monotonic() < deadline:
+            time.sleep(LETTING_IN_PAUSE_S)
+
+
+def _is_locked(error: OperationalError) -> bool:
+    """SQLite's SQLITE_BUSY: another connection holds the lock."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_BUSY or "database is locked" in str(error.orig)
 
 
 #: SQLAlchemy appends the statement and its parameters to a driver's message.

@@ -83,6 +83,8 @@ class User(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Made by a long write still under way (the demo team being loaded): hidden.
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"User({self.login!r}, {self.role.value})"
@@ -104,6 +106,8 @@ class Campaign(Base):
     default_region: Mapped[str] = mapped_column(String(2), default="US")
     starts_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Made by a long write still under way (an import naming a new campaign): hidden.
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
     leads: Mapped[list[Lead]] = relationship(back_populates="campaign")
 
@@ -173,6 +177,10 @@ class Lead(Base):
     match_key: Mapped[str] = mapped_column(String(210), default="", index=True)
     #: Set when an import found this lead alike to another and was told to keep both.
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"))
+    #: The long write that added the lead (see :class:`StagedWrite`): while that write is
+    #: in flight nobody sees the lead. No foreign key: the write's row is deleted the moment
+    #: it is done, which is what makes its leads visible all at once.
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -340,6 +348,10 @@ class ImportBatch(Base):
     reject_file: Mapped[str] = mapped_column(String(1000), default="")
     #: Why a failed or cancelled import changed nothing.
     message: Mapped[str] = mapped_column(Text, default="")
+    #: The long write (:class:`StagedWrite`) of a SQLite import still under way: the
+    #: batch is hidden with its leads until the import is done (its status is the one it
+    #: will have; a write that never finishes is removed with all it wrote).
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class SavedMapping(Base):
@@ -366,6 +378,8 @@ class EngagementEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     detail: Mapped[str] = mapped_column(Text, default="")
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    #: Like :attr:`Lead.staged_write_id`: hidden while the import adding it is under way.
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class ScoringRuleSet(Base):
@@ -558,6 +572,8 @@ class ReassignmentBatch(Base):
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: What the undo could not restore, and why.
     undo_note: Mapped[str] = mapped_column(Text, default="")
+    #: The long write (:class:`StagedWrite`) of a SQLite reassignment still being planned.
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
     moves: Mapped[list[ReassignmentMove]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="ReassignmentMove.id"
@@ -638,3 +654,56 @@ class HandoffItem(Base):
 
 # "Leads made sales-ready by this rep this week" (the workload view) reads history by user.
 Index("ix_lead_history_user_id_at", LeadHistory.user_id, LeadHistory.at)
+
+
+# ----------------------------------------------------------------------------- long writes
+
+
+class StagedWrite(Base):
+    """A long write under way on SQLite: an import or a demo load of many rows.
+
+    SQLite has one writer at a time, so a long write runs as many short transactions
+    (DESIGN.md rule 9). The rows it adds carry its id (``staged_write_id``) and stay hidden
+    from every reader while this row says "staging"; one short transaction at the end
+    deletes this row (or moves it on to "applying") and they all appear at once. A write
+    whose process died is found here by its host and process, and its rows are removed at
+    the next start or import. Rows live only while their write does; ids are never reused.
+    """
+
+    __tablename__ = "staged_write"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What is being written, in words ("lead import", "demo data").
+    kind: Mapped[str] = mapped_column(String(32))
+    #: "staging": its rows are hidden; "applying": they are visible, and the changes it
+    #: makes to existing leads are being applied (resumed by the next start if it dies).
+    state: Mapped[str] = mapped_column(String(16), default="staging")
+    #: What the write is about, for the log when it has to be removed or finished.
+    about: Mapped[str] = mapped_column(String(500), default="")
+    login: Mapped[str] = mapped_column(String(64), default="")
+    #: The process writing it: host name, process id and its start (a pid can be reused).
+    host: Mapped[str] = mapped_column(String(255), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    process_started: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Refreshed as the write goes on; what tells a dead write on another host.
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StagedLeadChange(Base):
+    """A change a long write makes to a lead that existed before it (an import's "update",
+    the re-scoring after new activity, a reassignment's move), kept aside while the write
+    runs and applied, in short transactions, once the write's new rows are visible.
+    ``change`` says what to do; the row is deleted when it is done, so a write whose
+    process died is finished at the next start from what is left."""
+
+    __tablename__ = "staged_lead_change"
+    __table_args__ = (Index("ix_staged_lead_change_staged_write_id_id", "staged_write_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staged_write_id: Mapped[int] = mapped_column(Integer)
+    #: No foreign key: deleting a lead must not look through this (normally empty) table;
+    #: a lead gone meanwhile is skipped when the change is applied.
+    lead_id: Mapped[int] = mapped_column(Integer)
+    change: Mapped[dict[str, Any]] = mapped_column(JSON)
