@@ -6,6 +6,11 @@ PostgreSQL claims with one ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP L
 selects and updates inside one ``BEGIN IMMEDIATE`` transaction (writers queue on the file
 lock, so nobody can claim in between) with the claim condition repeated in the UPDATE.
 Which lead comes next is the queue's order (:mod:`teleprospect.services.queue.page`).
+
+A rep waits for every write here, so on SQLite each waits for the write lock in short
+tries (``Database.write(brief=True)``): a long write elsewhere pauses between its short
+transactions and the claim gets in; when the database stays busy for over a second or so,
+:class:`~teleprospect.store.database.DatabaseBusy` says "try again" instead of a stall.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from teleprospect.core.queue_policy import Callback, QueueTier
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.queue.page import (
     AnySelect,
+    QueueContext,
     QueueFilters,
     backlog_query,
     callback_query,
@@ -118,8 +124,10 @@ def claim_next(
     """Claim the first lead of the user's queue that nobody holds, for ``lease``; None when
     the queue is empty. Atomic: two workstations never get the same lead."""
     now = (now or utcnow()).astimezone(UTC)
-    with db.write() as session:
-        return _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
+    ctx = _context(db, user_id, now, filters)
+    with db.write(brief=True) as session:
+        found = _claim_next_in(session, db.is_sqlite, ctx, lease)
+    return _claimed(db, ctx, found, now + lease, display_zone)
 
 
 def next_lead(
@@ -140,27 +148,33 @@ def next_lead(
     it) and returns None. When anything fails nothing changes: the rep keeps the lead held.
     A ``release`` the user no longer holds, or that is gone, is left as it is."""
     now = (now or utcnow()).astimezone(UTC)
-    with db.write() as session:
-        claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
+    ctx = _context(db, user_id, now, filters)
+    with db.write(brief=True) as session:
+        found = _claim_next_in(session, db.is_sqlite, ctx, lease)
         # An expired lease on ``release`` makes it claimable again: then it is the new claim.
-        if release is not None and (claimed is None or claimed.lead_id != release):
+        if release is not None and (found is None or found[0] != release):
             _release_in(session, release, user_id)
-        return claimed
+    return _claimed(db, ctx, found, now + lease, display_zone)
+
+
+def _context(
+    db: Database, user_id: int, now: datetime, filters: QueueFilters | None
+) -> QueueContext:
+    """What the claim is decided with (settings, calling windows open now, rules), read
+    before the write begins: the write lock is held for the claim alone."""
+    with db.read() as session:
+        return queue_context(session, user_id, now, filters)
+
+
+#: A lead just claimed, and the tier it came from.
+_Found = tuple[int, str]
 
 
 def _claim_next_in(
-    session: Session,
-    is_sqlite: bool,
-    user_id: int,
-    lease: timedelta,
-    now: datetime,
-    filters: QueueFilters | None,
-    display_zone: tzinfo,
-) -> ClaimedLead | None:
+    session: Session, is_sqlite: bool, ctx: QueueContext, lease: timedelta
+) -> _Found | None:
+    now, user_id = ctx.now, ctx.user_id
     expires = now + lease
-    ctx = queue_context(session, user_id, now, filters)
-    callback: tuple[int, Callback] | None = None
-    lead_id = None
     for tier in ("callback", "inbound", "backlog"):
         if tier == "callback":
             if not ctx.legal_zones:
@@ -174,19 +188,33 @@ def _claim_next_in(
             query = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
         found = _claim_from(session, query.limit(1), user_id, now, expires, is_sqlite)
         if found is not None:
-            lead_id = found
-            if tier == "callback":
-                row = session.execute(
-                    callback_query(ctx, claiming=False).where(Lead.id == lead_id).limit(1)
-                ).first()
-                if row is not None:
-                    callback = (row[1], Callback(row[2], row[3]))
-            break
-    if lead_id is None:
+            return found, tier
+    return None
+
+
+def _claimed(
+    db: Database,
+    ctx: QueueContext,
+    found: _Found | None,
+    expires: datetime,
+    display_zone: tzinfo,
+) -> ClaimedLead | None:
+    """The claimed lead as the rep sees it, read once the claim is committed."""
+    if found is None:
         return None
-    entry = queue_entries(
-        session, ctx, [lead_id], {lead_id: callback} if callback else {}, display_zone
-    )[0]
+    lead_id, tier = found
+    callback: tuple[int, Callback] | None = None
+    with db.read() as session:
+        if tier == "callback":
+            row = session.execute(
+                callback_query(ctx, claiming=False).where(Lead.id == lead_id).limit(1)
+            ).first()
+            if row is not None:
+                callback = (row[1], Callback(row[2], row[3]))
+        entries = queue_entries(
+            session, ctx, [lead_id], {lead_id: callback} if callback else {}, display_zone
+        )
+    entry = entries[0]
     return ClaimedLead(
         lead_id=entry.lead_id,
         name=entry.name,
@@ -250,7 +278,7 @@ def renew_claim(
     taken by someone else, or released). An expired claim nobody took is renewed."""
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
-    with db.write() as session:
+    with db.write(brief=True) as session:
         if not _take(session, lead_id, user_id, now, expires):
             holder = _holder(session, lead_id)
             if holder is None:
@@ -280,7 +308,7 @@ def _take(session: Session, lead_id: int, user_id: int, now: datetime, expires: 
 def release_claim(db: Database, lead_id: int, user_id: int) -> bool:
     """Give the lead back to the queue (on save or skip). False when the user did not hold
     it (nothing changes: someone else's claim is never released)."""
-    with db.write() as session:
+    with db.write(brief=True) as session:
         released = _release_in(session, lead_id, user_id)
         if not released and session.get(Lead, lead_id) is None:
             raise LeadNotFound(lead_id)
@@ -328,7 +356,7 @@ def open_lead(
     transaction when this one is claimed (kept when this one opens read-only)."""
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
-    with db.write() as session:
+    with db.write(brief=True) as session:
         if not _take(session, lead_id, user_id, now, expires):
             found = _holder(session, lead_id)
             if found is None:
