@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from teleprospect.services.defaults import seed_defaults
+from teleprospect.services.long_writes import finish_abandoned_writes
 from teleprospect.store.database import (
     Database,
     DatabaseError,
@@ -80,6 +81,9 @@ def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Ope
             f"Could not update the database {db.describe()} to this version of Teleprospect: "
             f"{first_line(exc.orig)}"
         ) from exc
+    # A long write whose process was killed left hidden rows (or changes to apply): tidy
+    # them up. One read when there are none; short transactions when there are.
+    finish_abandoned_writes(db)
     return OpenedDatabase(db, result)
 
 

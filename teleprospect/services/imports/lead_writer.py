@@ -1,5 +1,10 @@
 """Writing one import's leads, chunk by chunk: duplicates found against the database and
-earlier rows of the same file, do-not-call checked, new leads inserted in bulk."""
+earlier rows of the same file, do-not-call checked, new leads inserted in bulk.
+
+On SQLite each chunk is a step of a :class:`~teleprospect.store.staging.LongWrite`: its own
+short transaction, its new leads hidden until the import is published. A lead that
+existed before the import is not changed while it runs ("update"): the change is kept
+aside and applied after the new leads appear (:func:`apply_fill_in`)."""
 
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, Prep
 from teleprospect.services.scoring.scores import LeadScorer
 from teleprospect.store.bulk import BulkInsert
 from teleprospect.store.models import DoNotCallEntry, Lead, LeadHistory, LeadPhone
+from teleprospect.store.staging import ChunkSizer, LongWrite
+from teleprospect.store.visibility import hidden_writes
 
 # Declarative models type __table__ as a FromClause; these are their Tables.
 LEAD_TABLE = cast(Table, Lead.__table__)
@@ -34,6 +41,11 @@ HISTORY_TABLE = cast(Table, LeadHistory.__table__)
 
 #: How many duplicates the summary keeps in memory to show; the report file has them all.
 DUPLICATES_LISTED = 500
+#: SQLite writes a chunk's new leads in steps (short transactions), sized by how long the
+#: ones before took (see ChunkSizer): the first step's rows, the fewest and the most.
+STEP_FIRST_ROWS = 200
+STEP_LEAST_ROWS = 20
+STEP_MOST_ROWS = 5_000
 #: About how many leads of the file are remembered by key for finding later duplicates;
 #: older ones are found through the database, so memory stays flat on any file size.
 FILE_KEYS_KEPT = 50_000
@@ -56,6 +68,7 @@ class _Seen:
     name: str
     company: str
     this_file: bool = True
+    do_not_call: bool = False
 
     @property
     def where(self) -> str:
@@ -102,6 +115,10 @@ class _Recent(dict):  # type: ignore[type-arg]
 #: A new lead waiting to be inserted: the prepared row, its key holder, on DNC, and the
 #: lead it may duplicate (its id may not be known yet either).
 _Pending = tuple[PreparedRow, _Seen, bool, "_Seen | None"]
+#: A row to fill a lead in with: the lead's key holder, the row, its prepared form, on DNC.
+_Fill = tuple["_Seen", CsvRow, PreparedRow, bool]
+#: One thing a chunk's rows make the writer do, in file order: insert or fill in.
+_Action = tuple["_Pending | None", "_Fill | None"]
 _Existing = tuple[dict[str, _Seen], dict[str, _Seen], dict[str, list[_Seen]]]
 _NOTHING_EXISTING: _Existing = ({}, {}, {})
 #: From this many companies for one person key on, they are compared in one call.
@@ -110,11 +127,12 @@ _CUTOFF = COMPANY_MATCH_THRESHOLD
 
 
 class LeadWriter:
-    """The leads of one import batch, written in the import's transaction."""
+    """The leads of one import batch, written in the steps of the import's long write. Make
+    it and call :meth:`write_chunk` inside a step."""
 
     def __init__(
         self,
-        session: Session,
+        write: LongWrite,
         batch_id: int,
         *,
         campaign_id: int | None,
@@ -125,14 +143,15 @@ class LeadWriter:
         reports: ImportReports,
         now: datetime,
     ) -> None:
-        self.session = session
+        self.write = write
+        self.session = session = write.session
         self.batch_id = batch_id
         self.on_duplicate = on_duplicate
         self.plan = plan
         self.summary = summary
         self.reports = reports
         self.now = now
-        self.connection = session.connection()
+        self.connection = write.connection
         self.is_sqlite = self.connection.dialect.name == "sqlite"
         self.scorer = LeadScorer.for_import(session, campaign_id, region, now)
         self.lead_rows = BulkInsert(
@@ -148,6 +167,7 @@ class LeadWriter:
                 "scored_at": now,
                 "created_at": now,
                 "updated_at": now,
+                "staged_write_id": write.write_id,
             },
             encoded=("extra", "priority"),  # JSON text, and a float already
         )
@@ -168,11 +188,20 @@ class LeadWriter:
         # database is asked only about the others. Under "update" the leads of this file
         # change as it goes, so the database is asked about every lead, as it stands.
         self.update_policy = on_duplicate is DuplicatePolicy.UPDATE
-        # SQLite: the write transaction holds the database (BEGIN IMMEDIATE), so what is
-        # empty now stays empty until this import adds to it. PostgreSQL: others may
-        # commit meanwhile, so the database is asked for every chunk.
+        # SQLite: a step holds the database (BEGIN IMMEDIATE), and between two steps
+        # others' writes are noticed (_notice_others), so an empty table is not asked
+        # about until someone adds to it. PostgreSQL: others may commit at any time, so
+        # the database is asked for every chunk.
         self.query_leads = self.update_policy or not self.is_sqlite or self._has(Lead.id)
         self.query_dnc = not self.is_sqlite or self._has(DoNotCallEntry.id)
+        #: The largest lead id when last looked (a lead added later has a larger one), and
+        #: the other long writes hidden then (one that is no longer has published).
+        self.last_id = self.connection.scalar(select(func.coalesce(func.max(Lead.id), 0))) or 0
+        self.hidden = set(hidden_writes(session)) if self.is_sqlite else set()
+        #: Changes to leads that existed before the import were kept aside.
+        self.kept_changes = False
+        #: Rows per write step (SQLite), learnt from the steps before.
+        self.sizer = ChunkSizer(STEP_FIRST_ROWS, least=STEP_LEAST_ROWS, most=STEP_MOST_ROWS)
 
     @property
     def forgot_some(self) -> bool:
@@ -182,10 +211,42 @@ class LeadWriter:
     def _has(self, column: Any) -> bool:
         return self.session.scalar(select(column).limit(1)) is not None
 
+    def _notice_others(self) -> None:
+        """SQLite: whether others added leads or do-not-call entries since the last step."""
+        if not self.query_dnc:
+            self.query_dnc = self._has(DoNotCallEntry.id)
+        if self.query_leads:
+            return
+        hidden = set(hidden_writes(self.session))
+        newer = select(Lead.id).where(Lead.id > self.last_id).limit(1)
+        if self.hidden - hidden or self.session.scalar(newer) is not None:
+            self.query_leads = True
+        self.hidden = hidden
+
     def write_chunk(self, rows: list[CsvRow], prepared: list[PreparedRow]) -> None:
+        """Find the chunk's duplicates and do-not-call entries, in one read (on SQLite
+        without the write lock), decide about every row, then write what was decided in
+        steps sized by ``sizer``."""
+        with self.write.reading():
+            existing, dnc_emails, dnc_phones = self._look_up(prepared)
+        actions = self._decide(rows, prepared, existing, dnc_emails, dnc_phones)
+        self.write.in_steps(
+            len(actions), lambda _session, a, b: self._carry_out(actions[a:b]), self.sizer
+        )
+        summary = self.summary
+        for number, seen, reason, action in self.found:
+            found = DuplicateFound(number, seen.lead_id, seen.name, reason, action)
+            self.reports.duplicate(found)
+            if len(summary.duplicate_list) < DUPLICATES_LISTED:
+                summary.duplicate_list.append(found)
+        self.found.clear()
+
+    def _look_up(self, prepared: list[PreparedRow]) -> tuple[_Existing, set[str], set[str]]:
         existing = _NOTHING_EXISTING
         dnc_emails: set[str] = set()
         dnc_phones: set[str] = set()
+        if self.is_sqlite:
+            self._notice_others()
         if self.forgot_some and not self.query_leads:
             self.query_leads = True  # earlier rows of this file are now found in the database
         if self.query_leads or self.query_dnc:
@@ -198,9 +259,21 @@ class LeadWriter:
                 existing = self._existing(emails, numbers, matches)
             if self.query_dnc:
                 dnc_emails, dnc_phones = self._do_not_call(emails, numbers)
+        return existing, dnc_emails, dnc_phones
 
+    def _decide(
+        self,
+        rows: list[CsvRow],
+        prepared: list[PreparedRow],
+        existing: _Existing,
+        dnc_emails: set[str],
+        dnc_phones: set[str],
+    ) -> list[_Action]:
+        """What to do with each row, in file order: a new lead to insert, or a lead to fill
+        in (one of this file's, inserted by an action before it, or an earlier one)."""
         summary = self.summary
         policy = self.on_duplicate
+        actions: list[_Action] = []
         for row, lead in zip(rows, prepared, strict=True):
             summary.rows += 1
             if lead.empty:
@@ -223,9 +296,7 @@ class LeadWriter:
                     self.found.append((row.row_number, seen, reason, "skipped"))
                     continue
                 if policy is DuplicatePolicy.UPDATE:
-                    if seen.lead_id == 0:
-                        self._insert_pending()  # the matched row is still waiting for its id
-                    self._update(seen.lead_id, row, lead, on_dnc)
+                    actions.append((None, (seen, row, lead, on_dnc)))
                     summary.updated += 1
                     self.found.append((row.row_number, seen, reason, "updated"))
                     continue
@@ -236,14 +307,18 @@ class LeadWriter:
                 summary.dnc += 1
             seen = _Seen(0, lead.name, lead.company)
             self._remember(seen, lead)
-            self.pending.append((lead, seen, on_dnc, match[0] if match else None))
+            actions.append(((lead, seen, on_dnc, match[0] if match else None), None))
+        return actions
+
+    def _carry_out(self, actions: list[_Action]) -> None:
+        for insert_, update_ in actions:
+            if insert_ is not None:
+                self.pending.append(insert_)
+            else:
+                assert update_ is not None
+                self._insert_pending()  # the lead filled in may be among them
+                self._update(*update_)
         self._insert_pending()
-        for number, seen, reason, action in self.found:
-            found = DuplicateFound(number, seen.lead_id, seen.name, reason, action)
-            self.reports.duplicate(found)
-            if len(summary.duplicate_list) < DUPLICATES_LISTED:
-                summary.duplicate_list.append(found)
-        self.found.clear()
 
     def _new_lead_ids(self, count: int) -> list[int]:
         """Ids for the next ``count`` leads, in order, known before they are inserted.
@@ -295,6 +370,7 @@ class LeadWriter:
                 )
         self.summary.imported += len(ids)
         self.summary.imported_lead_ids.extend(ids)
+        self.last_id = max(self.last_id, ids[-1])
         self.pending.clear()
         self.lead_rows.insert(lead_rows)
         self.phone_rows.insert(phone_rows)
@@ -313,21 +389,27 @@ class LeadWriter:
             Lead.phone_e164,
             Lead.match_key,
             Lead.import_batch_id,
+            Lead.do_not_call,
         )
         # Leads of this import are known by the file_* keys (except under "update", and
         # once the oldest of them were forgotten to keep memory flat).
-        others = (
+        others: tuple[Any, ...] = (
             ()
             if self.update_policy or self.forgot_some
             else (or_(Lead.import_batch_id.is_(None), Lead.import_batch_id != self.batch_id),)
         )
+        # Nor are leads of other imports under way: nobody sees them yet.
+        hidden = hidden_writes(self.session) if self.is_sqlite else ()
+        if hidden:
+            others += (or_(Lead.staged_write_id.is_(None), Lead.staged_write_id.not_in(hidden)),)
         by_email: dict[str, _Seen] = {}
         by_phone: dict[str, _Seen] = {}
         by_person: dict[str, list[_Seen]] = {}
 
         def seen_of(row: Any) -> _Seen:
             name = f"{row.first_name} {row.last_name}".strip()
-            return _Seen(row.id, name, row.company, row.import_batch_id == self.batch_id)
+            this_file = row.import_batch_id == self.batch_id
+            return _Seen(row.id, name, row.company, this_file, bool(row.do_not_call))
 
         def execute(query: Any) -> Any:
             # The oldest lead first: when several match, the same one is named every time.
@@ -407,45 +489,88 @@ class LeadWriter:
 
     # -- updating an existing lead
 
-    def _update(self, lead_id: int, row: CsvRow, prepared: PreparedRow, on_dnc: bool) -> None:
-        """Fill the existing lead with the row's non-empty values; never blank a value."""
-        existing = self.session.get(Lead, lead_id)
-        if existing is None:  # pragma: no cover - matched ids come from this transaction
-            return
+    def _update(self, seen: _Seen, row: CsvRow, prepared: PreparedRow, on_dnc: bool) -> None:
+        """Fill the matched lead with the row's non-empty values; never blank a value. A
+        lead of this import is filled in now (nobody sees it yet); one that existed before
+        is filled in once the import is published: the change is kept aside till then."""
         lead = self.plan.apply(row.cells)  # as the worker read it; rare enough to redo
-        for name in _UPDATABLE:
-            value = getattr(lead, name)
-            if value not in (None, ""):
-                limit = _LENGTHS.get(name)
-                if isinstance(value, str) and limit:
-                    value = value[:limit]
-                setattr(existing, name, value)
-        if lead.extras:
-            existing.extra = {**(existing.extra or {}), **lead.extras}
-        if lead.first_name or lead.last_name:
-            existing.match_key = match_key(
-                person_key(existing.first_name, existing.last_name), existing.company
-            )
-        known = {p.e164 for p in existing.phones} | {existing.phone_e164}
-        position = len(existing.phones)
-        for phone in prepared.phones:
-            fields = dict(zip(PHONE_COLUMNS, phone, strict=True))
-            e164 = fields["e164"]
-            if e164 in known or (not e164 and not fields["raw"]):
-                continue
-            fields["position"] = position
-            existing.phones.append(LeadPhone(**fields))
-            position += 1
-            known.add(e164)
-            if not existing.phone_valid and fields["valid"] and e164:
-                existing.phone_raw, existing.phone_e164 = fields["raw"], e164
-                existing.phone_extension, existing.phone_valid = fields["extension"], True
-                existing.phone_type = fields["number_type"]
-                existing.phone_time_zones = fields["time_zones"]
-        if on_dnc and not existing.do_not_call:
-            existing.do_not_call = True
+        change = _fill_in_change(lead, prepared, on_dnc)
+        if not seen.this_file:
+            if on_dnc and not seen.do_not_call:
+                seen.do_not_call = True
+                self.summary.dnc += 1
+            self.write.keep_changes(self.session, [(seen.lead_id, change)])
+            self.kept_changes = True
+            return
+        if apply_fill_in(self.session, seen.lead_id, change):
             self.summary.dnc += 1
-        self.session.flush()
+
+
+def _fill_in_change(lead: Any, prepared: PreparedRow, on_dnc: bool) -> dict[str, Any]:
+    """What filling a lead in with one row means, as data (kept aside as JSON)."""
+    fields: dict[str, Any] = {}
+    for name in _UPDATABLE:
+        value = getattr(lead, name)
+        if value not in (None, ""):
+            limit = _LENGTHS.get(name)
+            if isinstance(value, str) and limit:
+                value = value[:limit]
+            fields[name] = value
+    return {
+        "do": FILL_IN,
+        "fields": fields,
+        "extras": dict(lead.extras),
+        "renamed": bool(lead.first_name or lead.last_name),
+        "phones": [list(phone) for phone in prepared.phones],
+        "do_not_call": on_dnc,
+    }
+
+
+#: The kind of change an "update" import keeps aside for a lead that existed before it.
+FILL_IN = "fill in"
+
+
+def apply_fill_ins(session: Session, changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Fill leads in with changes an "update" import kept aside, in order."""
+    for lead_id, change in changes:
+        apply_fill_in(session, lead_id, change)
+
+
+def apply_fill_in(session: Session, lead_id: int, change: dict[str, Any]) -> bool:
+    """Fill the lead in with ``change`` (see :func:`_fill_in_change`) in the session's
+    transaction; whether it went on do-not-call. A lead gone meanwhile is skipped."""
+    existing = session.get(Lead, lead_id)
+    if existing is None:
+        return False
+    for name, value in change["fields"].items():
+        setattr(existing, name, value)
+    if change["extras"]:
+        existing.extra = {**(existing.extra or {}), **change["extras"]}
+    if change["renamed"]:
+        existing.match_key = match_key(
+            person_key(existing.first_name, existing.last_name), existing.company
+        )
+    known = {p.e164 for p in existing.phones} | {existing.phone_e164}
+    position = len(existing.phones)
+    for phone in change["phones"]:
+        fields = dict(zip(PHONE_COLUMNS, phone, strict=True))
+        e164 = fields["e164"]
+        if e164 in known or (not e164 and not fields["raw"]):
+            continue
+        fields["position"] = position
+        existing.phones.append(LeadPhone(**fields))
+        position += 1
+        known.add(e164)
+        if not existing.phone_valid and fields["valid"] and e164:
+            existing.phone_raw, existing.phone_e164 = fields["raw"], e164
+            existing.phone_extension, existing.phone_valid = fields["extension"], True
+            existing.phone_type = fields["number_type"]
+            existing.phone_time_zones = fields["time_zones"]
+    went_on_dnc = bool(change["do_not_call"]) and not existing.do_not_call
+    if went_on_dnc:
+        existing.do_not_call = True
+    session.flush()
+    return went_on_dnc
 
 
 def _same_person(seen: _Seen, where: str) -> str:

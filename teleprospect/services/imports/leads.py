@@ -4,9 +4,12 @@ The flow for one file: detect how to read it (encoding, delimiter); prepare ever
 (map its columns, normalise, parse its phone numbers, score it: see import_rows, in
 worker processes for big files); find duplicates against the database and earlier rows
 of the same file, put numbers and emails on the do-not-call list under do-not-call, and
-write the leads — all in one transaction. A cancel or an error rolls everything back and
-is itself recorded. Every rejected row goes to a reject file with its row number and
-reason; a summary file beside it lists what happened, duplicates included.
+write the leads — as one long write (:class:`~teleprospect.store.staging.LongWrite`): on
+PostgreSQL one transaction; on SQLite short transactions whose leads nobody sees until
+the last one shows them all at once, so that nobody waits for the import meanwhile. A
+cancel or an error removes everything again and is itself logged. Every rejected row goes
+to a reject file with its row number and reason; a summary file beside it lists what
+happened, duplicates included.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from teleprospect.services.imports.errors import (
     ImportInvalid,
 )
 from teleprospect.services.imports.files import read_rows, sniff
-from teleprospect.services.imports.lead_writer import LeadWriter
+from teleprospect.services.imports.lead_writer import LeadWriter, apply_fill_ins
 from teleprospect.services.imports.mappings import load_mapping
 from teleprospect.services.imports.reports import ImportReports, ImportSummary
 from teleprospect.services.imports.rows import (
@@ -57,9 +60,10 @@ from teleprospect.services.imports.rows import (
 from teleprospect.store.bulk import sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, ImportBatch
+from teleprospect.store.staging import LongWrite, discard_abandoned_writes
 from teleprospect.store.types import utcnow
 
-#: Rows handled per step: one database round trip per step for duplicates and DNC.
+#: Rows handled per chunk: one database round trip per chunk for duplicates and DNC.
 ROWS_PER_CHUNK = 2_000
 #: From this many rows on, phone numbers are parsed in worker processes.
 PARALLEL_FROM_ROWS = 20_000
@@ -171,44 +175,46 @@ def import_leads(
         "campaign_id": request.campaign_id,
         "on_duplicate": request.on_duplicate.value,
     }
+    discard_abandoned_writes(db)  # what a killed import left behind goes first
     try:
-        with db.write() as session:
-            user_id = user_id_of(session, request.login)
-            if request.campaign_name is not None:
-                choice = campaign_in(session, request.campaign_name, request.default_region)
-                request = replace(request, campaign_id=choice.id)
-                # A dry run rolls the new campaign back with everything else: nothing was created.
-                summary.campaign = choice.name
-                summary.campaign_created = choice.created and not request.dry_run
-            region = _default_region(session, request)
-            batch = ImportBatch(
-                **{**batch_values, "campaign_id": request.campaign_id},
-                user_id=user_id,
-                default_region=region,
-            )
-            session.add(batch)
-            session.flush()
-            plan = mapping.compile(dialect.header)
-            writer = LeadWriter(
-                session,
-                batch.id,
-                campaign_id=request.campaign_id,
-                on_duplicate=request.on_duplicate,
-                region=region,
-                plan=plan,
-                summary=summary,
-                reports=reports,
-                now=utcnow(),
-            )
+        with LongWrite(db, "lead import", about=path.name, login=request.login) as write:
+            with write.step() as session:
+                user_id = user_id_of(session, request.login)
+                if request.campaign_name is not None:
+                    choice = campaign_in(session, request.campaign_name, request.default_region)
+                    request = replace(request, campaign_id=choice.id)
+                    # A dry run removes the new campaign with everything else.
+                    summary.campaign = choice.name
+                    summary.campaign_created = choice.created and not request.dry_run
+                region = _default_region(session, request)
+                batch = ImportBatch(
+                    **{**batch_values, "campaign_id": request.campaign_id},
+                    user_id=user_id,
+                    default_region=region,
+                )
+                session.add(batch)
+                session.flush()
+                batch_id = batch.id
+                writer = LeadWriter(
+                    write,
+                    batch_id,
+                    campaign_id=request.campaign_id,
+                    on_duplicate=request.on_duplicate,
+                    region=region,
+                    plan=mapping.compile(dialect.header),
+                    summary=summary,
+                    reports=reports,
+                    now=utcnow(),
+                )
             total = _estimate_rows(path)
             parallel = request.parallel
             if parallel is None:
                 parallel = total >= PARALLEL_FROM_ROWS
-            context = RowContext(plan, region, writer.scorer)
+            context = RowContext(writer.plan, region, writer.scorer)
             with (
                 spaced_collections(),
                 sqlite_bulk_settings(
-                    writer.connection,
+                    write.connection,
                     cache_kib=SQLITE_CACHE_KIB,
                     checkpoint_pages=SQLITE_CHECKPOINT_PAGES,
                 ),
@@ -219,12 +225,19 @@ def import_leads(
                     writer.write_chunk(rows, prepared)
                     if progress:
                         progress(summary.rows, max(total, summary.rows))
-            _fill_batch(batch, summary, status=ImportStatus.COMMITTED)
-            batch.finished_at = utcnow()
-            summary.batch_id = batch.id
             if request.dry_run:
-                batch.status = ImportStatus.DRY_RUN
                 raise DryRunDone()
+            with write.publish(changes_follow=writer.kept_changes) as session:
+                recorded = session.get(ImportBatch, batch_id)
+                assert recorded is not None  # written by this import
+                _fill_batch(recorded, summary, status=ImportStatus.COMMITTED)
+                recorded.finished_at = utcnow()
+                recorded.staged_write_id = None
+            # Leads that existed before are filled in now, each whole, right after the new
+            # leads appeared (a killed process leaves them to the next start).
+            write.apply_changes(apply_fill_ins)
+            write.finish()
+            summary.batch_id = batch_id
     except DryRunDone:
         summary.batch_id = None
         del summary.imported_lead_ids[:]
