@@ -5,8 +5,8 @@ process is killed. The next start looks for such writes and
 
 * remove the rows of one that was still staging (nobody ever saw them), or
 * finish one that had published its rows and was applying its changes to leads that
-  existed before (an import's "update"): what it kept aside is applied, as it would have
-  been.
+  existed before (an import's "update", the re-scoring after new activity): what it kept
+  aside is applied, as it would have been.
 
 Both run in short transactions, so nobody waits for them. (The next import or demo load
 removes what is left of writes still staging, too: ``discard_abandoned_writes``.)
@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from teleprospect.services.imports.activity import RESCORE, apply_rescores
 from teleprospect.services.imports.lead_writer import FILL_IN, apply_fill_ins
 from teleprospect.store.database import Database
 from teleprospect.store.staging import (
@@ -55,6 +56,7 @@ def apply_changes(session: Session, changes: list[tuple[int, dict[str, Any]]]) -
 #: Who applies each kind of change kept aside (the ``do`` of the change).
 _APPLIERS: dict[str, ApplyChanges] = {
     FILL_IN: apply_fill_ins,
+    RESCORE: apply_rescores,
 }
 
 

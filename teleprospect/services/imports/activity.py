@@ -5,6 +5,11 @@ recorded batch that commits completely or not at all; rows that match no lead or
 cannot be read go to the reject file with their row number and reason. An event
 already stored (same lead, kind, time and detail) is not stored twice, so
 overlapping exports can be imported safely.
+
+It is one long write (:class:`~teleprospect.store.staging.LongWrite`): on SQLite short
+transactions whose events nobody sees until they all appear at once. The leads with new
+activity are re-scored right after, each in a short transaction of its own (a score is
+worked out from the events; for a moment some leads show it and some not yet).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import insert, select, tuple_
+from sqlalchemy.orm import Session
 
 from teleprospect.core.activity import (
     EMAIL,
@@ -26,7 +32,7 @@ from teleprospect.core.activity import (
 )
 from teleprospect.core.csv_reader import CsvRow
 from teleprospect.core.dedupe_keys import email_key
-from teleprospect.core.domain import ImportKind
+from teleprospect.core.domain import ImportKind, ImportStatus
 from teleprospect.services.imports.batches import (
     CancelCheck,
     ProgressCallback,
@@ -44,6 +50,7 @@ from teleprospect.services.imports.leads import ROWS_PER_CHUNK
 from teleprospect.services.imports.reports import ImportReports
 from teleprospect.store.database import Database
 from teleprospect.store.models import EngagementEvent, ImportBatch, Lead
+from teleprospect.store.staging import ChunkSizer, LongWrite, discard_abandoned_writes
 from teleprospect.store.types import utcnow
 
 
@@ -132,11 +139,18 @@ def import_activity(
         "delimiter": dialect.delimiter,
         "mapping": {"version": 1, "activity_columns": columns},
     }
+    discard_abandoned_writes(db)  # what a killed import left behind goes first
     try:
-        with db.write() as session:
-            batch = ImportBatch(**batch_values, user_id=user_id_of(session, request.login))
-            session.add(batch)
-            session.flush()
+        with LongWrite(db, "activity import", about=path.name, login=request.login) as write:
+            with write.step() as session:
+                batch = ImportBatch(
+                    **batch_values,
+                    user_id=user_id_of(session, request.login),
+                )
+                session.add(batch)
+                session.flush()
+                batch_id = batch.id
+            store = _EventStore(write, batch_id, summary, reports)
             chunk: list[tuple[CsvRow, ActivityRow]] = []
             for row in read_rows(path, dialect):
                 summary.rows += 1
@@ -151,18 +165,37 @@ def import_activity(
                 if len(chunk) >= ROWS_PER_CHUNK:
                     if should_cancel and should_cancel():
                         raise ImportCancelled()
-                    _store(session, chunk, batch.id, summary, reports)
+                    store.store(chunk)
                     chunk = []
                     if progress:
                         progress(summary.rows, 0)
-            _store(session, chunk, batch.id, summary, reports)
+            store.store(chunk)
             summary.leads_touched = len(summary._lead_ids)
-            batch.rows, batch.imported = summary.rows, summary.imported
-            batch.duplicates, batch.rejected = summary.already_known, summary.rejected
-            batch.finished_at = utcnow()
-            summary.batch_id = batch.id
             if request.dry_run:
                 raise DryRunDone()
+            # Engagement feeds the score: the touched leads are re-scored once the events
+            # are visible (kept aside till then, so a killed process leaves them to the
+            # next start).
+            touched = sorted(summary._lead_ids)
+            write.in_steps(
+                len(touched),
+                lambda session, a, b: write.keep_changes(
+                    session, [(lead_id, {"do": RESCORE}) for lead_id in touched[a:b]]
+                ),
+                ChunkSizer(1_000),
+            )
+            with write.publish(changes_follow=bool(touched)) as session:
+                recorded = session.get(ImportBatch, batch_id)
+                assert recorded is not None  # written by this import
+                recorded.status = ImportStatus.COMMITTED
+                recorded.rows, recorded.imported = summary.rows, summary.imported
+                recorded.duplicates = summary.already_known
+                recorded.rejected = summary.rejected
+                recorded.finished_at = utcnow()
+                recorded.staged_write_id = None
+            write.apply_changes(apply_rescores)
+            write.finish()
+            summary.batch_id = batch_id
     except DryRunDone:
         summary.batch_id = None
     except BaseException as exc:
@@ -177,77 +210,105 @@ def import_activity(
     return summary
 
 
-def _store(
-    session: Any,
-    chunk: list[tuple[CsvRow, ActivityRow]],
-    batch_id: int,
-    summary: ActivitySummary,
-    reports: ImportReports,
-) -> None:
-    if not chunk:
-        return
-    emails = {r.email for _, r in chunk} | {email_key(r.email) or "" for _, r in chunk}
-    lead_by_email: dict[str, int] = {}
-    for lead_id, email in session.execute(
-        select(Lead.id, Lead.email).where(Lead.email.in_(emails)).order_by(Lead.id)
-    ):
-        lead_by_email.setdefault(email, lead_id)
-        lead_by_email.setdefault(email_key(email) or "", lead_id)
-    matched: list[tuple[int, ActivityRow]] = []
-    for row, activity in chunk:
-        lead_id = lead_by_email.get(activity.email) or lead_by_email.get(
-            email_key(activity.email) or ""
+class _EventStore:
+    """Stores an activity import's events, chunk by chunk: what a chunk matches is read
+    first (on SQLite without the write lock), its new events written in short steps."""
+
+    def __init__(
+        self,
+        write: LongWrite,
+        batch_id: int,
+        summary: ActivitySummary,
+        reports: ImportReports,
+    ) -> None:
+        self.write = write
+        self.batch_id = batch_id
+        self.summary = summary
+        self.reports = reports
+        self.sizer = ChunkSizer(500)
+
+    def store(self, chunk: list[tuple[CsvRow, ActivityRow]]) -> None:
+        if not chunk:
+            return
+        with self.write.reading() as session:
+            new_rows = self._new_events(session, chunk)
+        if not new_rows:
+            return
+
+        def insert_events(session: Session, start: int, stop: int) -> None:
+            session.execute(insert(EngagementEvent), new_rows[start:stop])
+
+        self.write.in_steps(len(new_rows), insert_events, self.sizer)
+        self.summary.imported += len(new_rows)
+
+    def _new_events(
+        self, session: Session, chunk: list[tuple[CsvRow, ActivityRow]]
+    ) -> list[dict[str, Any]]:
+        summary, reports = self.summary, self.reports
+        emails = {r.email for _, r in chunk} | {email_key(r.email) or "" for _, r in chunk}
+        lead_by_email: dict[str, int] = {}
+        for lead_id, email in session.execute(
+            select(Lead.id, Lead.email).where(Lead.email.in_(emails)).order_by(Lead.id)
+        ):
+            lead_by_email.setdefault(email or "", lead_id)
+            lead_by_email.setdefault(email_key(email) or "", lead_id)
+        matched: list[tuple[int, ActivityRow]] = []
+        for row, activity in chunk:
+            found = lead_by_email.get(activity.email) or lead_by_email.get(
+                email_key(activity.email) or ""
+            )
+            if found is None:
+                summary.unmatched += 1
+                summary.rejected += 1
+                reports.reject(row, f"no lead has the email {activity.email}")
+            else:
+                matched.append((found, activity))
+        if not matched:
+            return []
+        wanted = {(lead_id, a.occurred_at) for lead_id, a in matched}
+        stored = session.execute(
+            select(
+                EngagementEvent.lead_id,
+                EngagementEvent.kind,
+                EngagementEvent.occurred_at,
+                EngagementEvent.detail,
+            ).where(tuple_(EngagementEvent.lead_id, EngagementEvent.occurred_at).in_(wanted))
         )
-        if lead_id is None:
-            summary.unmatched += 1
-            summary.rejected += 1
-            reports.reject(row, f"no lead has the email {activity.email}")
-        else:
-            matched.append((lead_id, activity))
-    if not matched:
-        return
-    wanted = {(lead_id, a.occurred_at) for lead_id, a in matched}
-    stored = session.execute(
-        select(
-            EngagementEvent.lead_id,
-            EngagementEvent.kind,
-            EngagementEvent.occurred_at,
-            EngagementEvent.detail,
-        ).where(tuple_(EngagementEvent.lead_id, EngagementEvent.occurred_at).in_(wanted))
-    )
-    known = {tuple(row) for row in stored}
-    new_rows: list[dict[str, Any]] = []
-    for lead_id, activity in matched:
-        key = (lead_id, activity.kind, activity.occurred_at, activity.detail)
-        if key in known:
-            summary.already_known += 1
-            continue
-        known.add(key)
-        summary._lead_ids.add(lead_id)
-        new_rows.append(
-            {
-                "lead_id": lead_id,
-                "kind": activity.kind,
-                "occurred_at": activity.occurred_at,
-                "detail": activity.detail,
-                "import_batch_id": batch_id,
-            }
-        )
-    if new_rows:
-        session.execute(insert(EngagementEvent), new_rows)
-        summary.imported += len(new_rows)
-        _rescore(session, {row["lead_id"] for row in new_rows})
+        known = {tuple(row) for row in stored}
+        new_rows: list[dict[str, Any]] = []
+        for lead_id, activity in matched:
+            key = (lead_id, activity.kind, activity.occurred_at, activity.detail)
+            if key in known:
+                summary.already_known += 1
+                continue
+            known.add(key)
+            summary._lead_ids.add(lead_id)
+            new_rows.append(
+                {
+                    "lead_id": lead_id,
+                    "kind": activity.kind,
+                    "occurred_at": activity.occurred_at,
+                    "detail": activity.detail,
+                    "import_batch_id": self.batch_id,
+                    "staged_write_id": self.write.write_id,
+                }
+            )
+        return new_rows
 
 
-def _rescore(session: Any, lead_ids: set[int]) -> None:
-    """Engagement feeds the score: the touched leads move in the queue at once."""
+#: The change an activity import keeps aside for each lead with new activity.
+RESCORE = "rescore"
+
+
+def apply_rescores(session: Session, changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Re-score leads with new activity (changes kept aside by an activity import)."""
     from teleprospect.services.scoring.scores import rescore_lead, rules_in_session
     from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 
     rules = rules_in_session(session)
     weights = read_setting(session, PRIORITY_WEIGHTS)
     now = utcnow()
-    for lead in session.scalars(select(Lead).where(Lead.id.in_(lead_ids))):
+    for lead in session.scalars(select(Lead).where(Lead.id.in_([i for i, _ in changes]))):
         rescore_lead(session, lead, now=now, rules=rules, weights=weights)
 
 

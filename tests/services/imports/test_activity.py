@@ -135,7 +135,7 @@ def test_a_failed_activity_import_leaves_no_report_and_no_batch(
     def disk_full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(activity, "_store", disk_full)
+    monkeypatch.setattr(activity._EventStore, "store", disk_full)
     with caplog.at_level("WARNING"), pytest.raises(ImportError_, match="nothing was imported"):
         import_activity(
             db, ActivityImportRequest(write(tmp_path / "a.csv", ROWS), report_dir=tmp_path / "r")
