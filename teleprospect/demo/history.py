@@ -491,8 +491,12 @@ class DemoHistory:
 
     # -- one chunk
 
-    def flush(self, connection: Connection) -> None:
-        """Insert what the chunk's leads collected (their calls are inserted, with ids)."""
+    def flush(
+        self, connection: Connection, *, keep_do_not_call: bool = False
+    ) -> list[dict[str, Any]]:
+        """Insert what the chunk's leads collected (their calls are inserted, with ids).
+        ``keep_do_not_call``: return the do-not-call entries instead, for the caller to
+        list when the leads appear."""
         rows, self.rows = self.rows, _Rows()
         if rows.call_answers:
             connection.execute(
@@ -510,7 +514,8 @@ class DemoHistory:
             (LeadHistory, rows.history),
             (CallbackEntry, rows.callbacks),
             (NurtureEnrollment, rows.enrollments),
-            (DoNotCallEntry, rows.do_not_call),
+            (DoNotCallEntry, [] if keep_do_not_call else rows.do_not_call),
         ):
             if values:
                 connection.execute(insert(cast(Table, model.__table__)), values)
+        return rows.do_not_call if keep_do_not_call else []

@@ -11,8 +11,10 @@ Rules the caller can rely on:
   ``ValueError``) unless ``append=True``. Appending reuses the demo users and
   campaigns by login and name; use another seed, or the same people and phone
   numbers come again.
-* Everything is loaded in one transaction: a cancel (:class:`DemoCancelled`) or an
-  error leaves the database exactly as it was.
+* Everything is loaded as one long write (:class:`~teleprospect.store.staging.LongWrite`):
+  on SQLite in short transactions, so nobody waits for the load, with the new rows hidden
+  until they all appear at once; a cancel (:class:`DemoCancelled`) or an error removes
+  them again (the shipped script and tracks it stores, when missing, stay).
 * Phone fields are what :func:`teleprospect.core.phones.parse_phone` says about
   ``phone_raw`` read with the campaign's default region. About 2 % of the numbers
   are bad (too short, letters, another country's number) and are kept, flagged.
@@ -39,7 +41,8 @@ from teleprospect.core.domain import UserRole
 from teleprospect.demo.history import DemoHistory, reserve_call_ids
 from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory
 from teleprospect.store.database import Database
-from teleprospect.store.models import Call, Campaign, Lead, User
+from teleprospect.store.models import Call, Campaign, DoNotCallEntry, Lead, User
+from teleprospect.store.staging import ChunkSizer, LongWrite, discard_abandoned_writes
 
 __all__ = [
     "DEMO_USERS",
@@ -50,9 +53,10 @@ __all__ = [
     "load_demo",
 ]
 
-#: Leads per INSERT batch: large enough to amortise round trips, small enough that
-#: progress and cancel stay responsive (a batch takes well under a second).
+#: Leads between two progress reports and cancel checks (a second or so of work).
 CHUNK_SIZE = 5_000
+#: SQLite writes them in steps (short transactions) sized by how long the ones before took.
+STEP_FIRST_LEADS = 100
 
 #: Above this many leads the planner statistics are refreshed after loading, so
 #: that queue queries are index-backed straight away.
@@ -128,67 +132,56 @@ def load_demo(
     started = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     invalid = 0
-    with db.write() as session:
-        if not append and session.scalar(select(Lead.id).limit(1)) is not None:
-            raise DemoRefused(
-                "The database already holds leads. Demo data is loaded into an empty "
-                "database only, unless you ask to append it (teleprospect demo --append)."
-            )
-        team_is_new = session.scalar(select(User.id).limit(1)) is None
-        user_ids = _ensure_users(session, now)
-        owner_ids = user_ids[1:]
-        # Only a new team gets you as its admin: appending demo data to a real team's
-        # database makes nobody an admin.
-        if you and team_is_new and you not in {user.login for user in DEMO_USERS}:
-            # You come first in the round of owners, so your queue fills from the start.
-            you_id = _ensure_you(session, you, now)
-            user_ids, owner_ids = [*user_ids, you_id], [you_id, *owner_ids]
-        campaign_ids = _ensure_campaigns(session, now)
-        connection = session.connection()
+    discard_abandoned_writes(db)  # what a killed load or import left behind goes first
+    with LongWrite(db, "demo data", about=f"{leads:,} demo leads", login=you or "") as write:
+        with write.step() as session:
+            if not append and session.scalar(select(Lead.id).limit(1)) is not None:
+                raise DemoRefused(
+                    "The database already holds leads. Demo data is loaded into an empty "
+                    "database only, unless you ask to append it (teleprospect demo --append)."
+                )
+            team_is_new = session.scalar(select(User.id).limit(1)) is None
+            user_ids = _ensure_users(session, now)
+            owner_ids = user_ids[1:]
+            # Only a new team gets you as its admin: appending demo data to a real team's
+            # database makes nobody an admin.
+            if you and team_is_new and you not in {user.login for user in DEMO_USERS}:
+                # You come first in the round of owners, so your queue fills from the start.
+                you_id = _ensure_you(session, you, now)
+                user_ids, owner_ids = [*user_ids, you_id], [you_id, *owner_ids]
+            campaign_ids = _ensure_campaigns(session, now)
+            history = DemoHistory.for_load(session, seed=seed, now=now)
         factory = DemoLeadFactory(
             seed=seed,
             now=now,
             campaign_ids=campaign_ids,
             owner_ids=owner_ids,
         )
-        history = DemoHistory.for_load(session, seed=seed, now=now)
-        lead_table, call_table = cast(Table, Lead.__table__), cast(Table, Call.__table__)
+        writer = _DemoWriter(write, factory, history)
         if progress:
             progress(0, leads)
         done = 0
+        sizer = ChunkSizer(STEP_FIRST_LEADS, most=CHUNK_SIZE)
         while done < leads:
             if should_cancel and should_cancel():
                 raise DemoCancelled("Loading the demo data was cancelled; nothing was kept.")
             size = min(CHUNK_SIZE, leads - done)
-            ids = _reserve_lead_ids(connection, size, db.is_sqlite)
-            rows: list[dict[str, Any]] = []
-            calls: list[dict[str, Any]] = []
-            for lead_id, (row, lead_calls) in zip(ids, factory.leads(size), strict=True):
-                row["id"] = lead_id
-                history.add(row, lead_calls)
-                invalid += not row["phone_valid"]
-                rows.append(row)
-                for call in lead_calls:
-                    call["lead_id"] = lead_id
-                    calls.append(call)
-            connection.execute(insert(lead_table), rows)
-            if calls:
-                call_ids = reserve_call_ids(connection, len(calls), db.is_sqlite)
-                for call, call_id in zip(calls, call_ids, strict=True):
-                    call["id"] = call_id
-                connection.execute(insert(call_table), calls)
-            history.flush(connection)
+            write.in_steps(size, writer.write_leads, sizer)
             done += size
             if progress:
                 progress(done, leads)
-        if leads and handoffs:
-            # Sales' side of the story: hand-off batches, some accepted, some rejected,
-            # some waiting too long for a verdict (in the same transaction: a cancel
-            # keeps none of it).
-            from teleprospect.demo.handoff import demo_handoffs_in_session
+        invalid = writer.invalid
+        with write.publish() as session:
+            # Numbers and addresses the demo's people asked never to be called on: on the
+            # list only from now on, with the leads they belong to.
+            writer.list_do_not_call(session)
+            if leads and handoffs:
+                # Sales' side of the story: hand-off batches, some accepted, some rejected,
+                # some waiting too long for a verdict.
+                from teleprospect.demo.handoff import demo_handoffs_in_session
 
-            session.flush()
-            demo_handoffs_in_session(session, seed=seed, now=now)
+                session.flush()
+                demo_handoffs_in_session(session, seed=seed, now=now)
     if leads >= ANALYZE_FROM:
         _refresh_statistics(db)
     return DemoSummary(
@@ -198,6 +191,45 @@ def load_demo(
         invalid_phones=invalid,
         seconds=time.perf_counter() - started,
     )
+
+
+class _DemoWriter:
+    """Writes demo leads, their calls and their past, a step's worth at a time."""
+
+    def __init__(self, write: LongWrite, factory: DemoLeadFactory, history: DemoHistory) -> None:
+        self.write = write
+        self.factory = factory
+        self.history = history
+        self.invalid = 0
+        self.is_sqlite = write.db.is_sqlite
+        self.do_not_call: list[dict[str, Any]] = []
+
+    def write_leads(self, session: Session, start: int, stop: int) -> None:
+        connection = session.connection()
+        lead_table, call_table = cast(Table, Lead.__table__), cast(Table, Call.__table__)
+        ids = _reserve_lead_ids(connection, stop - start, self.is_sqlite)
+        rows: list[dict[str, Any]] = []
+        calls: list[dict[str, Any]] = []
+        for lead_id, (row, lead_calls) in zip(ids, self.factory.leads(stop - start), strict=True):
+            row["id"] = lead_id
+            row["staged_write_id"] = self.write.write_id
+            self.history.add(row, lead_calls)
+            self.invalid += not row["phone_valid"]
+            rows.append(row)
+            for call in lead_calls:
+                call["lead_id"] = lead_id
+                calls.append(call)
+        connection.execute(insert(lead_table), rows)
+        if calls:
+            call_ids = reserve_call_ids(connection, len(calls), self.is_sqlite)
+            for call, call_id in zip(calls, call_ids, strict=True):
+                call["id"] = call_id
+            connection.execute(insert(call_table), calls)
+        self.do_not_call += self.history.flush(connection, keep_do_not_call=True)
+
+    def list_do_not_call(self, session: Session) -> None:
+        if self.do_not_call:
+            session.execute(insert(cast(Table, DoNotCallEntry.__table__)), self.do_not_call)
 
 
 def _ensure_users(session: Session, now: datetime) -> list[int]:
