@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -42,6 +42,7 @@ from teleprospect.services.versions import publish_version
 from teleprospect.store.bulk import sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer, ScoringRuleSet
+from teleprospect.store.staging import ChunkSizer, LongWrite
 from teleprospect.store.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -392,11 +393,13 @@ def rescore_all(
     chunk: read the leads with their events and answers, score them, write score, priority,
     call zones, the time and the rules version back.
 
-    SQLite reads, scores and writes each chunk in one write transaction. PostgreSQL reads
-    and scores chunks in short read transactions while up to :data:`RESCORE_WRITERS`
-    connections write the ones before, each chunk with one ``UPDATE … FROM unnest(…)``; a
-    lead edited between its reading and its writing keeps what the edit stored (the edit
-    re-scored it with :func:`rescore_lead`, from its new data).
+    Chunks are read and scored in short read transactions. SQLite writes each in short
+    steps (no transaction holds its write lock for more than a fraction of DESIGN.md's
+    ~200 ms); PostgreSQL has up to :data:`RESCORE_WRITERS` connections write the ones
+    before, each chunk with one ``UPDATE … FROM unnest(…)``. Either way a lead edited
+    between its reading and its writing keeps what the edit stored (the edit re-scored it
+    with :func:`rescore_lead`, from its new data). Each lead is written whole, so the queue
+    is consistent at every moment, some leads a moment ahead of the others.
 
     ``progress(done, total)`` after each chunk written; ``should_cancel()`` before each
     chunk is read (raises :class:`RescoreCancelled` once the chunks under way are written;
@@ -462,8 +465,8 @@ class _ScoredChunk:
     zones: list[str]
     #: Lead.version as read: PostgreSQL writes only leads nobody edited since.
     versions: list[int]
-    #: (new zones, id) of the leads whose zones changed.
-    zone_changes: list[tuple[str, int]]
+    #: (position in the chunk, new zones, id) of the leads whose zones changed.
+    zone_changes: list[tuple[int, str, int]]
 
 
 _lead, _event, _answer = Lead.__table__.c, EngagementEvent.__table__.c, LeadAnswer.__table__.c
@@ -593,27 +596,57 @@ class _ChunkScorer:
             scored.zones.append(zones)
             scored.versions.append(version)
             if zones != old_zones:
-                scored.zone_changes.append((zones, lead_id))
+                scored.zone_changes.append((len(scored.ids) - 1, zones, lead_id))
         self.changed += changed
         return scored
 
 
 # SQLite: one prepared statement run per lead is as fast there as any set-based form, and
 # unlike PostgreSQL it touches only the indexes of the columns it sets, so the zones (and
-# their index) are written only where they changed.
+# their index) are written only where they changed. A lead edited between its reading and
+# its writing (another version) keeps what the edit stored: the edit re-scored it.
 _SQLITE_WRITE_SCORES = (
-    "UPDATE lead SET score = ?, priority = ?, scored_at = ?, rules_version = ? WHERE id = ?"
+    "UPDATE lead SET score = ?, priority = ?, scored_at = ?, rules_version = ?"
+    " WHERE id = ? AND version = ?"
 )
-_SQLITE_WRITE_ZONES = "UPDATE lead SET call_zones = ? WHERE id = ?"
+_SQLITE_WRITE_ZONES = "UPDATE lead SET call_zones = ? WHERE id = ? AND version = ?"
+#: SQLite writes a chunk in steps (short transactions; see LongWrite): the first's leads.
+_SQLITE_STEP_FIRST = 1_000
+
+
+def _write_sqlite(
+    session: Session, start: int, stop: int, *, scored: _ScoredChunk, scored_at: Any, rules: int
+) -> None:
+    """Leads ``start:stop`` of a scored chunk, in one step."""
+    versions = scored.versions
+    connection = session.connection()
+    connection.exec_driver_sql(
+        _SQLITE_WRITE_SCORES,
+        [
+            (scored.scores[i], scored.priorities[i], scored_at, rules, scored.ids[i], versions[i])
+            for i in range(start, stop)
+        ],
+    )
+    zones = [
+        (zone, lead_id, versions[i])
+        for i, zone, lead_id in scored.zone_changes
+        if start <= i < stop
+    ]
+    if zones:
+        connection.exec_driver_sql(_SQLITE_WRITE_ZONES, zones)
 
 
 def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
-    with db.engine.connect() as conn:
+    """Each chunk is read and scored in a read transaction (no writer waits for it), then
+    written in short steps: every lead whole, so each step leaves the queue consistent."""
+    with LongWrite(db, "re-scoring", registered=False) as write:
+        conn = write.connection
         # The time as the column stores it, converted once rather than once per lead.
         bind = Lead.__table__.c.scored_at.type.dialect_impl(conn.dialect).bind_processor(
             conn.dialect
         )
         scored_at = bind(scorer.now) if bind else scorer.now
+        sizer = ChunkSizer(_SQLITE_STEP_FIRST, most=chunk)
         with sqlite_bulk_settings(
             conn, cache_kib=_SQLITE_CACHE_KIB, checkpoint_pages=_SQLITE_CHECKPOINT_PAGES
         ):
@@ -621,25 +654,18 @@ def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk
             while True:
                 if tracker.cancel_requested():
                     raise tracker.cancelled()
-                with conn.begin():  # BEGIN IMMEDIATE: the chunk is read and written at once
-                    scored = scorer.read_and_score(conn, after, chunk)
-                    if scored is None:
-                        return
-                    conn.exec_driver_sql(
-                        _SQLITE_WRITE_SCORES,
-                        list(
-                            zip(
-                                scored.scores,
-                                scored.priorities,
-                                repeat(scored_at),
-                                repeat(scorer.version),
-                                scored.ids,
-                                strict=False,
-                            )
-                        ),
-                    )
-                    if scored.zone_changes:
-                        conn.exec_driver_sql(_SQLITE_WRITE_ZONES, scored.zone_changes)
+                with write.reading() as session:
+                    scored = scorer.read_and_score(session.connection(), after, chunk)
+                if scored is None:
+                    return
+
+                write.in_steps(
+                    len(scored.ids),
+                    partial(
+                        _write_sqlite, scored=scored, scored_at=scored_at, rules=scorer.version
+                    ),
+                    sizer,
+                )
                 after = scored.ids[-1]
                 tracker.chunk_written(len(scored.ids))
 
