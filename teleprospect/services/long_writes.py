@@ -5,8 +5,8 @@ process is killed. The next start looks for such writes and
 
 * remove the rows of one that was still staging (nobody ever saw them), or
 * finish one that had published its rows and was applying its changes to leads that
-  existed before (an import's "update", the re-scoring after new activity): what it kept
-  aside is applied, as it would have been.
+  existed before (an import's "update", the re-scoring after new activity, a
+  reassignment): what it kept aside is applied, as it would have been.
 
 Both run in short transactions, so nobody waits for them. (The next import or demo load
 removes what is left of writes still staging, too: ``discard_abandoned_writes``.)
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from teleprospect.services.imports.activity import RESCORE, apply_rescores
 from teleprospect.services.imports.lead_writer import FILL_IN, apply_fill_ins
+from teleprospect.services.team.reassign import MOVE, apply_moves
+from teleprospect.services.team.reassign_undo import MOVE_BACK, apply_moves_back
 from teleprospect.store.database import Database
 from teleprospect.store.staging import (
     ApplyChanges,
@@ -57,6 +59,8 @@ def apply_changes(session: Session, changes: list[tuple[int, dict[str, Any]]]) -
 _APPLIERS: dict[str, ApplyChanges] = {
     FILL_IN: apply_fill_ins,
     RESCORE: apply_rescores,
+    MOVE: apply_moves,
+    MOVE_BACK: apply_moves_back,
 }
 
 

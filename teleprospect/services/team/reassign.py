@@ -46,6 +46,7 @@ from teleprospect.store.models import (
     ReassignmentMove,
     User,
 )
+from teleprospect.store.staging import ChunkSizer, LongWrite
 from teleprospect.store.types import utcnow
 
 __all__ = [
@@ -489,27 +490,184 @@ def _nothing_message(plan: _Plan, include_claimed: bool) -> str:
 def reassign(
     db: Database, request: ReassignRequest, user_id: int, *, now: datetime | None = None
 ) -> Reassignment:
-    """Move the selected leads, in one transaction recorded as one batch (see the module
-    docstring). Raises :class:`NothingToReassign` when no lead would move."""
+    """Move the selected leads, recorded as one batch (see the module docstring). Raises
+    :class:`NothingToReassign` when no lead would move.
+
+    It is one long write (:class:`~teleprospect.store.staging.LongWrite`). On PostgreSQL
+    one transaction, the selected leads locked from the plan on. On SQLite the plan is
+    read without the write lock, the batch and its moves recorded, then the leads move in
+    short transactions, each lead whole (its owner, its callbacks, its history and its
+    move together): for a moment some have moved and some not yet, never half of one. A
+    lead someone moved or claimed between the plan and its move stays where it is (the
+    batch counts it out). A process killed half-way leaves the rest to the next start."""
     now = (now or utcnow()).astimezone(UTC)
-    with db.write() as session:
-        plan = _plan(session, request, user_id, now, lock=True)
-        if not plan.moves:
-            raise NothingToReassign(_nothing_message(plan, request.include_claimed))
+    with LongWrite(db, "reassignment", about=request.reason[:200]) as write:
+        with write.reading() as session:
+            plan = _plan(session, request, user_id, now, lock=True)
+            if not plan.moves:
+                raise NothingToReassign(_nothing_message(plan, request.include_claimed))
+            selection = _describe_selection(session, request.selection)
+            logins = logins_of(
+                session,
+                [m.from_owner_id for m in plan.moves] + [m.to_owner_id for m in plan.moves],
+            )
         spread = request.spread.value if len(plan.targets) > 1 else "one"
-        batch = ReassignmentBatch(
-            user_id=plan.actor.user_id,
-            at=now,
-            reason=request.reason.strip(),
-            spread=spread,
-            selection=_describe_selection(session, request.selection),
-            moved=len(plan.moves),
-            skipped_claimed=0 if request.include_claimed else len(plan.claimed),
+        with write.step() as session:
+            batch = ReassignmentBatch(
+                user_id=plan.actor.user_id,
+                at=now,
+                reason=request.reason.strip(),
+                spread=spread,
+                selection=selection,
+                moved=len(plan.moves),
+                skipped_claimed=0 if request.include_claimed else len(plan.claimed),
+            )
+            session.add(batch)
+            session.flush()
+            batch_id = batch.id
+        changes = _move_changes(plan, batch_id, request, logins, now)
+        write.in_steps(
+            len(changes),
+            lambda session, a, b: write.keep_changes(session, changes[a:b]),
+            ChunkSizer(1_000),
         )
-        session.add(batch)
-        session.flush()
-        _apply_moves(session, plan, batch, request.reason.strip(), now)
-        return _outcome(plan, batch.id, request.include_claimed)
+        with write.publish(changes_follow=True) as session:
+            session.execute(
+                update(ReassignmentBatch)
+                .where(ReassignmentBatch.id == batch_id)
+                .values(staged_write_id=None)
+            )
+        write.apply_changes(apply_moves)
+        write.finish()
+    return _outcome(plan, batch_id, request.include_claimed)
+
+
+#: The change a reassignment keeps aside for each lead it moves (see :func:`apply_moves`).
+MOVE = "move"
+
+
+def _move_changes(
+    plan: _Plan,
+    batch_id: int,
+    request: ReassignRequest,
+    logins: dict[int, str],
+    now: datetime,
+) -> list[tuple[int, dict[str, Any]]]:
+    why = f"Reassigned by {plan.actor.display} (reassignment #{batch_id})"
+    reason = request.reason.strip()
+    why += f": {reason.rstrip('.')}." if reason else "."
+    changes = []
+    for move in plan.moves:
+        callbacks = plan.callbacks.get(move.lead_id, [])
+        enrollments = plan.enrollments.get(move.lead_id, [])
+        extra = []
+        if callbacks:
+            extra.append(f"{len(callbacks)} open callback{'s' if len(callbacks) != 1 else ''}")
+        if enrollments:
+            extra.append("the nurture enrollment")
+        changes.append(
+            (
+                move.lead_id,
+                {
+                    "do": MOVE,
+                    "batch": batch_id,
+                    "by": plan.actor.user_id,
+                    "at": now.isoformat(),
+                    "from": move.from_owner_id,
+                    "to": move.to_owner_id,
+                    "from_login": logins.get(move.from_owner_id) if move.from_owner_id else None,
+                    "to_login": logins.get(move.to_owner_id),
+                    "callbacks": [list(c) for c in callbacks],
+                    "enrollments": [list(e) for e in enrollments],
+                    "claimed_too": request.include_claimed,
+                    "why": why + (f" With {' and '.join(extra)}." if extra else ""),
+                },
+            )
+        )
+    return changes
+
+
+def apply_moves(session: Session, changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Move leads as their reassignment planned (changes it kept aside), each whole: owner,
+    open personal callbacks, history and the move's record. A lead whose owner changed
+    since the plan, or that someone claimed meanwhile (unless claimed leads were included),
+    stays where it is and the batch counts it out."""
+    ids = [lead_id for lead_id, _ in changes]
+    now_held: dict[int, Any] = {
+        row.id: row
+        for row in session.execute(
+            select(Lead.id, Lead.owner_id, Lead.claimed_by_id, Lead.claim_expires_at).where(
+                Lead.id.in_(ids)
+            )
+        )
+    }
+    moving: list[tuple[int, dict[str, Any]]] = []
+    counted_out: dict[int, int] = defaultdict(int)
+    for lead_id, change in changes:
+        row = now_held.get(lead_id)
+        at = datetime.fromisoformat(change["at"])
+        claimed = (
+            row is not None
+            and row.claimed_by_id is not None
+            and row.claim_expires_at is not None
+            and row.claim_expires_at > at
+        )
+        if row is None or row.owner_id != change["from"] or (claimed and not change["claimed_too"]):
+            counted_out[change["batch"]] += 1
+            continue
+        moving.append((lead_id, change))
+    by_target: dict[tuple[int, datetime], list[int]] = defaultdict(list)
+    callback_owner: dict[int, list[int]] = defaultdict(list)
+    for lead_id, change in moving:
+        by_target[change["to"], datetime.fromisoformat(change["at"])].append(lead_id)
+        callback_owner[change["to"]] += [callback_id for callback_id, _ in change["callbacks"]]
+    for (target, at), lead_ids in by_target.items():
+        set_owner(session, lead_ids, target, at)
+    for target, callback_ids in callback_owner.items():
+        for chunk in in_chunks(callback_ids):
+            session.execute(
+                update(CallbackEntry)
+                .where(CallbackEntry.id.in_(chunk), CallbackEntry.done_at.is_(None))
+                .values(owner_id=target)
+                .execution_options(synchronize_session=False)
+            )
+    if moving:
+        session.execute(
+            insert(LeadHistory),
+            [
+                {
+                    "lead_id": lead_id,
+                    "user_id": change["by"],
+                    "at": datetime.fromisoformat(change["at"]),
+                    "kind": HistoryKind.OWNER,
+                    "from_value": change["from_login"],
+                    "to_value": change["to_login"],
+                    "reason": change["why"],
+                }
+                for lead_id, change in moving
+            ],
+        )
+        session.execute(
+            insert(ReassignmentMove),
+            [
+                {
+                    "batch_id": change["batch"],
+                    "lead_id": lead_id,
+                    "from_owner_id": change["from"],
+                    "to_owner_id": change["to"],
+                    "callbacks": change["callbacks"],
+                    "enrollments": change["enrollments"],
+                    "undone": False,
+                }
+                for lead_id, change in moving
+            ],
+        )
+    for batch_id, out in counted_out.items():
+        session.execute(
+            update(ReassignmentBatch)
+            .where(ReassignmentBatch.id == batch_id)
+            .values(moved=ReassignmentBatch.moved - out)
+        )
 
 
 def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
@@ -529,63 +687,3 @@ def set_owner(
             .values(owner_id=owner_id, version=Lead.version + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-
-
-def _apply_moves(
-    session: Session, plan: _Plan, batch: ReassignmentBatch, reason: str, now: datetime
-) -> None:
-    by_target: dict[int, list[int]] = defaultdict(list)
-    for move in plan.moves:
-        by_target[move.to_owner_id].append(move.lead_id)
-    for target, lead_ids in by_target.items():
-        set_owner(session, lead_ids, target, now)
-    new_owner = {move.lead_id: move.to_owner_id for move in plan.moves}
-    callback_owner: dict[int, list[int]] = defaultdict(list)
-    for lead_id, callbacks in plan.callbacks.items():
-        for callback_id, _ in callbacks:
-            callback_owner[new_owner[lead_id]].append(callback_id)
-    for target, callback_ids in callback_owner.items():
-        for chunk in in_chunks(callback_ids):
-            session.execute(
-                update(CallbackEntry)
-                .where(CallbackEntry.id.in_(chunk))
-                .values(owner_id=target)
-                .execution_options(synchronize_session=False)
-            )
-    logins = logins_of(session, [m.from_owner_id for m in plan.moves] + list(by_target))
-    why = f"Reassigned by {plan.actor.display} (reassignment #{batch.id})"
-    why += f": {reason.rstrip('.')}." if reason else "."
-    history, moves = [], []
-    for move in plan.moves:
-        callbacks = plan.callbacks.get(move.lead_id, [])
-        enrollments = plan.enrollments.get(move.lead_id, [])
-        extra = []
-        if callbacks:
-            extra.append(f"{len(callbacks)} open callback{'s' if len(callbacks) != 1 else ''}")
-        if enrollments:
-            extra.append("the nurture enrollment")
-        history.append(
-            {
-                "lead_id": move.lead_id,
-                "user_id": plan.actor.user_id,
-                "at": now,
-                "kind": HistoryKind.OWNER,
-                "from_value": logins.get(move.from_owner_id) if move.from_owner_id else None,
-                "to_value": logins.get(move.to_owner_id),
-                "reason": why + (f" With {' and '.join(extra)}." if extra else ""),
-            }
-        )
-        moves.append(
-            {
-                "batch_id": batch.id,
-                "lead_id": move.lead_id,
-                "from_owner_id": move.from_owner_id,
-                "to_owner_id": move.to_owner_id,
-                "callbacks": [list(c) for c in callbacks],
-                "enrollments": [list(e) for e in enrollments],
-                "undone": False,
-            }
-        )
-    for start in range(0, len(history), CHUNK):
-        session.execute(insert(LeadHistory), history[start : start + CHUNK])
-        session.execute(insert(ReassignmentMove), moves[start : start + CHUNK])
