@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -45,7 +45,7 @@ from teleprospect.store.models import (
 )
 from teleprospect.store.types import utcnow
 
-__all__ = ["DemoHandoffs", "add_demo_handoffs", "demo_handoffs_in_session"]
+__all__ = ["DemoHandoffs", "add_demo_handoffs", "demo_handoff_steps", "demo_handoffs_in_session"]
 
 #: Days before ``now`` of the demo batches, oldest first.
 BATCH_AGES = (34, 22, 12, 3)
@@ -150,10 +150,24 @@ def demo_handoffs_in_session(
     session: Session, *, seed: int = 1, now: datetime | None = None
 ) -> DemoHandoffs:
     """:func:`add_demo_handoffs` in the caller's transaction (after the leads are written)."""
+    steps = demo_handoff_steps(session, seed=seed, now=now)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def demo_handoff_steps(
+    session: Session, *, seed: int = 1, now: datetime | None = None
+) -> Generator[None, None, DemoHandoffs]:
+    """:func:`demo_handoffs_in_session` a piece at a time: it pauses after each (the
+    qualifying, each batch, its verdicts) so that the caller can commit in between (the
+    demo loader's short transactions). ``session`` stays the same throughout."""
     now = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
 
     started = utcnow()
-    made = _handoffs(session, seed, now)
+    made = yield from _handoffs(session, seed, now)
     # Demo rows depend on the seed and ``now`` only, never on the wall clock: the leads
     # changed here were stamped with the time of the change.
     session.execute(
@@ -165,7 +179,7 @@ def demo_handoffs_in_session(
     return made
 
 
-def _handoffs(session: Session, seed: int, now: datetime) -> DemoHandoffs:
+def _handoffs(session: Session, seed: int, now: datetime) -> Generator[None, None, DemoHandoffs]:
     rng = random.Random(f"handoffs-{seed}")
     exporter = _exporter(session)
     leads_total = session.scalar(select(func.count()).select_from(Lead)) or 0
@@ -214,6 +228,7 @@ def _handoffs(session: Session, seed: int, now: datetime) -> DemoHandoffs:
         qualified = len(candidates)
         ready = sorted(ready + candidates, key=lambda lead: lead.id)
     session.flush()
+    yield
     last_ready = dict(
         session.execute(
             select(LeadHistory.lead_id, LeadHistory.at).where(
@@ -238,6 +253,7 @@ def _handoffs(session: Session, seed: int, now: datetime) -> DemoHandoffs:
         pool = [lead for lead in pool if lead not in chosen]
         batches += 1
         _hand_off(session, actor, chosen, at, _FORMATS[number % len(_FORMATS)])
+        yield
         counts["handed"] += len(chosen)
         rng.shuffle(chosen)
         if age >= 20:  # long enough for sales to answer most, but not all
@@ -276,7 +292,8 @@ def _handoffs(session: Session, seed: int, now: datetime) -> DemoHandoffs:
                 now=decided,
             )
             counts[verdict] += 1
-    session.flush()
+        session.flush()
+        yield
     return DemoHandoffs(
         batches,
         counts["handed"],

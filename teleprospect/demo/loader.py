@@ -171,17 +171,23 @@ def load_demo(
             if progress:
                 progress(done, leads)
         invalid = writer.invalid
+        if leads and handoffs:
+            # Sales' side of the story: hand-off batches, some accepted, some rejected,
+            # some waiting too long for a verdict, a piece per step.
+            from teleprospect.demo.handoff import demo_handoff_steps
+
+            steps = demo_handoff_steps(write.session, seed=seed, now=now)
+            done_handing_off = False
+            while not done_handing_off:
+                with write.step():
+                    try:
+                        next(steps)
+                    except StopIteration:
+                        done_handing_off = True
         with write.publish() as session:
             # Numbers and addresses the demo's people asked never to be called on: on the
             # list only from now on, with the leads they belong to.
             writer.list_do_not_call(session)
-            if leads and handoffs:
-                # Sales' side of the story: hand-off batches, some accepted, some rejected,
-                # some waiting too long for a verdict.
-                from teleprospect.demo.handoff import demo_handoffs_in_session
-
-                session.flush()
-                demo_handoffs_in_session(session, seed=seed, now=now)
     if leads >= ANALYZE_FROM:
         _refresh_statistics(db)
     return DemoSummary(

@@ -620,6 +620,8 @@ class HandoffBatch(Base):
     selection: Mapped[str] = mapped_column(Text, default="")
     #: Leads exported before were exported again on purpose.
     again: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The long write (:class:`StagedWrite`) that made it (the demo being loaded): hidden.
+    staged_write_id: Mapped[int | None] = mapped_column(Integer)
 
     items: Mapped[list[HandoffItem]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="HandoffItem.id"

@@ -41,6 +41,7 @@ from teleprospect.store.database import BRIEF_BUSY_TIMEOUT_MS, Database, take_wr
 from teleprospect.store.models import (
     Campaign,
     EngagementEvent,
+    HandoffBatch,
     ImportBatch,
     Lead,
     ReassignmentBatch,
@@ -289,7 +290,15 @@ def discard_write(db: Database, write_id: int) -> int:
 
 
 #: The staged models in an order that deletes rows before the rows they point at.
-_DISCARD_ORDER = (EngagementEvent, Lead, ImportBatch, ReassignmentBatch, Campaign, User)
+_DISCARD_ORDER = (
+    EngagementEvent,
+    Lead,
+    ImportBatch,
+    ReassignmentBatch,
+    HandoffBatch,
+    Campaign,
+    User,
+)
 
 
 def discard_abandoned_writes(db: Database) -> int:

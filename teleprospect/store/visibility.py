@@ -28,6 +28,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_c
 from teleprospect.store.models import (
     Campaign,
     EngagementEvent,
+    HandoffBatch,
     ImportBatch,
     Lead,
     ReassignmentBatch,
@@ -52,6 +53,7 @@ STAGED_MODELS: tuple[Any, ...] = (
     EngagementEvent,
     ImportBatch,
     ReassignmentBatch,
+    HandoffBatch,
     Campaign,
     User,
 )

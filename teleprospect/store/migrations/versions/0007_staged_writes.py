@@ -24,6 +24,7 @@ STAGED_TABLES = (
     "engagement_event",
     "import_batch",
     "reassignment_batch",
+    "handoff_batch",
 )
 
 
