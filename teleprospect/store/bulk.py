@@ -116,11 +116,12 @@ def _processor(table: Table, name: str, dialect: Dialect) -> Any:
 
 @contextmanager
 def sqlite_bulk_settings(
-    connection: Connection, *, cache_kib: int, checkpoint_pages: int
+    connection: Connection, *, cache_kib: int, checkpoint_pages: int | None = None
 ) -> Iterator[None]:
-    """A bigger page cache (``cache_kib``) and fewer checkpoints (every
-    ``checkpoint_pages`` pages of write-ahead log) on this SQLite connection for a while;
-    nothing on other databases.
+    """A bigger page cache (``cache_kib``) and, with ``checkpoint_pages``, fewer
+    checkpoints (every that many pages of write-ahead log) on this SQLite connection for a
+    while; nothing on other databases. (A long write checkpoints by itself: see
+    :class:`teleprospect.store.staging.LongWrite`.)
 
     Writing in bulk touches pages all over a table's indexes; with SQLite's defaults
     (2 MB of cache, a checkpoint every 1,000 pages) the same pages would be evicted and
@@ -134,7 +135,8 @@ def sqlite_bulk_settings(
     cache = raw.execute("PRAGMA cache_size").fetchone()[0]
     checkpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     raw.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
-    raw.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
+    if checkpoint_pages is not None:
+        raw.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
     try:
         yield
     finally:

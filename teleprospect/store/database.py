@@ -36,6 +36,9 @@ except ImportError:  # pragma: no cover - Windows
 
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: SQLite's own default: a commit that leaves this many pages in the write-ahead log
+#: copies them into the database file (a checkpoint).
+SQLITE_AUTOCHECKPOINT_PAGES = 1_000
 #: A short write a person waits for (claiming the next lead): how long one try at the write
 #: lock waits inside SQLite (milliseconds; SQLite looks again after 1 and 3 ms), and how
 #: long all tries together may take.
@@ -179,6 +182,11 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         if not options.get("sqlite_write", True):
             conn.exec_driver_sql("BEGIN")
             return
+        if options.get("sqlite_no_checkpoint"):
+            # A write a person waits for leaves copying the write-ahead log into the file
+            # to the others (a long write does it between its steps): a checkpoint in its
+            # commit would make them wait for it. Back to SQLite's default on check-in.
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
         brief_ms = options.get("sqlite_busy_ms")
         if brief_ms is None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -189,6 +197,11 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         finally:
             conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
 
 
 def parse_url(url: str) -> URL:
@@ -352,10 +365,16 @@ class Database:
             self.engine.execution_options(sqlite_busy_ms=BRIEF_BUSY_TIMEOUT_MS),
             expire_on_commit=False,
         )
+        self._writing_briefly = sessionmaker(
+            self.engine.execution_options(
+                sqlite_busy_ms=BRIEF_BUSY_TIMEOUT_MS, sqlite_no_checkpoint=True
+            ),
+            expire_on_commit=False,
+        )
         #: SQLite: who is waiting for the write lock (see WaitingRoom).
         self.waiting_room = WaitingRoom(self.sqlite_path) if self.sqlite_path else None
         if self.is_sqlite:
-            for sessions in (self._reading, self._writing):
+            for sessions in (self._reading, self._writing, self._writing_briefly):
                 hide_staged_rows(sessions)
 
     @property
@@ -409,13 +428,14 @@ class Database:
             with self._writing() as session, session.begin():
                 yield session
             return
-        session = self._writing()
+        sessions = self._writing_briefly if brief else self._writing
+        session = sessions()
         transaction = session.begin()
 
         def again() -> None:
             nonlocal session, transaction
             session.close()
-            session = self._writing()
+            session = sessions()
             transaction = session.begin()
 
         patience = BRIEF_WRITE_PATIENCE_S if brief else SQLITE_BUSY_TIMEOUT_MS / 1000

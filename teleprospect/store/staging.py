@@ -80,6 +80,10 @@ STEP_TARGET_S = 0.04
 #: they wait (Database.waiting_room) are let in first, for at most LETTING_IN_AT_MOST_S.
 BREATH_S = 0.004
 LETTING_IN_AT_MOST_S = 0.25
+#: Rows a long write writes between two checkpoints of SQLite's write-ahead log: seldom
+#: enough that pages written again and again are copied into the file once per several
+#: steps, often enough that the log stays tens of megabytes.
+CHECKPOINT_EVERY_ROWS = 20_000
 #: How long a step may wait for the lock (others hold it for milliseconds at a time).
 LOCK_PATIENCE_S = 30.0
 #: ``staged_write.state`` of a write whose rows are visible and whose changes to existing
@@ -350,6 +354,7 @@ class LongWrite:
         about: str = "",
         login: str = "",
         registered: bool = True,
+        checkpoint_rows: int = CHECKPOINT_EVERY_ROWS,
     ) -> None:
         self.db = db
         self.kind = kind
@@ -362,6 +367,12 @@ class LongWrite:
         #: False for a write whose every step is whole in itself (re-scoring): nothing to
         #: hide, nothing to remove when it stops half-way.
         self.adds_rows = registered
+        #: Rows written between two checkpoints of SQLite's write-ahead log (see _checkpoint).
+        self.checkpoint_rows = checkpoint_rows
+        #: How long each of those checkpoints took (seconds); no lock is held meanwhile.
+        self.checkpoints: list[float] = []
+        self._rows_at_checkpoint = 0
+        self._autocheckpoint: int | None = None
         #: The id the rows of this write carry in ``staged_write_id`` (None on PostgreSQL).
         self.write_id: int | None = None
         self.published = False
@@ -382,6 +393,11 @@ class LongWrite:
             sqlite_busy_ms=BRIEF_BUSY_TIMEOUT_MS  # short tries for the lock (take_write_lock)
         )
         self._session = Session(bind=self._connection, expire_on_commit=False)
+        if self.staged:
+            raw = self._raw()
+            self._autocheckpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+            raw.execute("PRAGMA wal_autocheckpoint = 0")  # this write checkpoints itself
+            self._rows_at_checkpoint = raw.total_changes
         if self.staged and self._resuming:
             hide_staged_rows(self._session)
             _LIVE.add(self.write_id or 0)
@@ -411,6 +427,9 @@ class LongWrite:
             if self.write_id is not None:
                 _LIVE.discard(self.write_id)
             session.close()
+            if self._autocheckpoint is not None:
+                self._checkpoint()
+                self._raw().execute(f"PRAGMA wal_autocheckpoint = {int(self._autocheckpoint)}")
             if connection is not None:
                 connection.close()
 
@@ -500,7 +519,24 @@ class LongWrite:
         finally:
             if collecting:
                 gc.enable()
+        if self._raw().total_changes - self._rows_at_checkpoint >= self.checkpoint_rows:
+            self._checkpoint()
         _make_way(self.db)
+
+    def _raw(self) -> Any:
+        """The driver's connection under this write's connection (sqlite3)."""
+        return self.connection.connection.driver_connection
+
+    def _checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the database file, without waiting for
+        anyone (PASSIVE), between two steps. SQLite would otherwise do it in the commit
+        that crosses its limit (after the write lock is released, but inside that commit);
+        here it is on time, and sized by this write's rows."""
+        started = time.perf_counter()
+        raw = self._raw()
+        raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        self._rows_at_checkpoint = raw.total_changes
+        self.checkpoints.append(time.perf_counter() - started)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -71,10 +71,10 @@ PARALLEL_FROM_ROWS = 20_000
 #: More than a few cannot help, as this process writes to the database one chunk at a
 #: time.
 ROW_WORKERS = max(2, min(os.cpu_count() or 2, 8))
-#: SQLite, while importing: page cache (KiB) and write-ahead-log pages between
-#: checkpoints (see :func:`sqlite_bulk_settings`).
+#: SQLite, while importing: page cache (KiB; see :func:`sqlite_bulk_settings`), and rows
+#: written between two checkpoints of the write-ahead log (see LongWrite).
 SQLITE_CACHE_KIB = 128 * 1024
-SQLITE_CHECKPOINT_PAGES = 50_000
+SQLITE_CHECKPOINT_ROWS = 100_000
 #: How many rows a preview shows.
 PREVIEW_ROWS = 20
 
@@ -177,7 +177,13 @@ def import_leads(
     }
     discard_abandoned_writes(db)  # what a killed import left behind goes first
     try:
-        with LongWrite(db, "lead import", about=path.name, login=request.login) as write:
+        with LongWrite(
+            db,
+            "lead import",
+            about=path.name,
+            login=request.login,
+            checkpoint_rows=SQLITE_CHECKPOINT_ROWS,
+        ) as write:
             with write.step() as session:
                 user_id = user_id_of(session, request.login)
                 if request.campaign_name is not None:
@@ -213,11 +219,7 @@ def import_leads(
             context = RowContext(writer.plan, region, writer.scorer)
             with (
                 spaced_collections(),
-                sqlite_bulk_settings(
-                    write.connection,
-                    cache_kib=SQLITE_CACHE_KIB,
-                    checkpoint_pages=SQLITE_CHECKPOINT_PAGES,
-                ),
+                sqlite_bulk_settings(write.connection, cache_kib=SQLITE_CACHE_KIB),
             ):
                 for rows, prepared in _prepared_chunks(read_rows(path, dialect), context, parallel):
                     if should_cancel and should_cancel():

@@ -354,12 +354,12 @@ class LeadScorer:
 #: each other and the reading and scoring, and leave the rest of a shared server to the
 #: people claiming leads meanwhile.
 RESCORE_WRITERS = 2
-#: SQLite, while re-scoring: page cache (KiB) and pages of write-ahead log between
-#: checkpoints. Each chunk rewrites pages all over the priority index; with SQLite's
-#: defaults (2 MB, 1,000 pages) every commit would copy most of that index back into the
-#: file, with these only every few chunks.
+#: SQLite, while re-scoring: page cache (KiB) and leads written between two checkpoints of
+#: the write-ahead log. Each chunk rewrites pages all over the priority index; with
+#: SQLite's defaults (2 MB, a checkpoint every 1,000 pages) every commit would copy most of
+#: that index back into the file, with these only every few chunks.
 _SQLITE_CACHE_KIB = 65_536
-_SQLITE_CHECKPOINT_PAGES = 16_384
+_SQLITE_CHECKPOINT_ROWS = 100_000
 
 _NO_ANSWERS: Mapping[str, Any] = MappingProxyType({})
 
@@ -639,7 +639,9 @@ def _write_sqlite(
 def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
     """Each chunk is read and scored in a read transaction (no writer waits for it), then
     written in short steps: every lead whole, so each step leaves the queue consistent."""
-    with LongWrite(db, "re-scoring", registered=False) as write:
+    with LongWrite(
+        db, "re-scoring", registered=False, checkpoint_rows=_SQLITE_CHECKPOINT_ROWS
+    ) as write:
         conn = write.connection
         # The time as the column stores it, converted once rather than once per lead.
         bind = Lead.__table__.c.scored_at.type.dialect_impl(conn.dialect).bind_processor(
@@ -647,9 +649,7 @@ def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk
         )
         scored_at = bind(scorer.now) if bind else scorer.now
         sizer = ChunkSizer(_SQLITE_STEP_FIRST, most=chunk)
-        with sqlite_bulk_settings(
-            conn, cache_kib=_SQLITE_CACHE_KIB, checkpoint_pages=_SQLITE_CHECKPOINT_PAGES
-        ):
+        with sqlite_bulk_settings(conn, cache_kib=_SQLITE_CACHE_KIB):
             after = 0
             while True:
                 if tracker.cancel_requested():
