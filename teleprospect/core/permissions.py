@@ -45,6 +45,7 @@ class Action(StrEnum):
     EDIT_TEAM_SETTINGS = "edit_team_settings"
     ERASE_DATA = "erase_data"
     MANAGE_USERS = "manage_users"
+    READ_AUDIT_TRAIL = "read_audit_trail"
 
     @property
     def label(self) -> str:
@@ -65,6 +66,7 @@ _LABELS = {
     Action.EDIT_TEAM_SETTINGS: "change team settings",
     Action.ERASE_DATA: "erase data",
     Action.MANAGE_USERS: "manage users",
+    Action.READ_AUDIT_TRAIL: "read the audit trail",
 }
 
 _EVERYONE = frozenset({Action.WORK_LEADS, Action.REASSIGN_OWN_LEADS})

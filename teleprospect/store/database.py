@@ -294,15 +294,28 @@ def create_database_engine(url: str, *, echo: bool = False, create: bool = True)
     )
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Who is really at this workstation, as the audit trail records them: the
+    authenticated login, their account (None when it is no user), the workstation."""
+
+    login: str
+    user_id: int | None
+    workstation: str
+
+
 class Database:
     """The open database: an engine plus sessions for reading and for writing.
 
     ``read()`` sessions start a plain (deferred) transaction; ``write()`` sessions
-    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends.
+    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends. Every
+    session carries the :class:`Attribution` of whoever opened the database (in
+    ``session.info["attribution"]``) once it is known.
     """
 
     def __init__(self, url: str, *, echo: bool = False, create: bool = True) -> None:
         self.url = parse_url(url)
+        self.attribution: Attribution | None = None
         self.engine = create_database_engine(url, echo=echo, create=create)
         self._reading = sessionmaker(
             self.engine.execution_options(sqlite_write=False), expire_on_commit=False
@@ -344,12 +357,14 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._reading() as session, session.begin():
+            session.info["attribution"] = self.attribution
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session in one transaction: committed at the end of the block, rolled back on error."""
         with self._writing() as session, session.begin():
+            session.info["attribution"] = self.attribution
             yield session
 
     def dispose(self) -> None:

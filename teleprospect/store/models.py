@@ -23,10 +23,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import (
     CampaignChannel,
@@ -634,6 +636,42 @@ class HandoffItem(Base):
     verdict_source: Mapped[str] = mapped_column(String(500), default="")
 
     batch: Mapped[HandoffBatch] = relationship(back_populates="items")
+
+
+class AuditEntry(Base):
+    """One act recorded in the append-only audit trail: who, as whom, when, from where,
+    what, and the values before and after.
+
+    Nobody but the schema owner may change or delete a row: the database refuses it
+    (triggers on both databases, and no UPDATE or DELETE granted on PostgreSQL). Leads and
+    users are named by id without foreign keys, so that erasing a lead or a user never
+    has to touch the trail.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_user_id_id", "user_id", "id"),
+        Index("ix_audit_entry_lead_id_id", "lead_id", "id"),
+        Index("ix_audit_entry_kind_id", "kind", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The server's clock on PostgreSQL.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.current_timestamp())
+    #: The account the act was done as.
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    #: Who really acted: the authenticated login, and their account when they have one;
+    #: differs from ``user_id`` when an admin acted as someone else.
+    by_user_id: Mapped[int | None] = mapped_column(Integer)
+    by_login: Mapped[str] = mapped_column(String(128), default="")
+    workstation: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[AuditKind] = mapped_column(str_enum(AuditKind, length=32))
+    lead_id: Mapped[int | None] = mapped_column(Integer)
+    #: What was acted on, in words ("maria.lopez's role", "calling hours").
+    subject: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 # "Leads made sales-ready by this rep this week" (the workload view) reads history by user.
