@@ -52,8 +52,9 @@ def upgrade() -> None:
         sa.Column("workstation", sa.String(length=255), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(*AUDIT_KINDS, name="auditkind", native_enum=False, create_constraint=True,
-                    length=32),
+            sa.Enum(
+                *AUDIT_KINDS, name="auditkind", native_enum=False, create_constraint=True, length=32
+            ),
             nullable=False,
         ),
         sa.Column("lead_id", sa.Integer(), nullable=True),
