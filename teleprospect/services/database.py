@@ -15,6 +15,7 @@ from teleprospect.store.database import (
     Database,
     DatabaseError,
     ForeignDatabaseError,
+    NoDatabaseError,
     check_database_file,
     first_line,
     read_file_identity,
@@ -72,6 +73,8 @@ def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Ope
     db.check_connection()
     if not upgrade:
         return OpenedDatabase(db, UpgradeResult(None, "", None))
+    if not create and path is None:
+        refuse_server_without_schema(db)
     try:
         result = upgrade_database(db)
     except (OperationalError, ProgrammingError) as exc:
@@ -81,6 +84,24 @@ def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Ope
             f"{first_line(exc.orig)}"
         ) from exc
     return OpenedDatabase(db, result)
+
+
+def refuse_server_without_schema(db: Database) -> None:
+    """A server database with no Teleprospect tables is made only by the commands that
+    make one: any other command says so and creates nothing."""
+    try:
+        revision = current_revision(db)
+    except (OperationalError, ProgrammingError) as exc:
+        db.dispose()
+        raise DatabaseError(
+            f"Cannot read the database {db.describe()}: {first_line(exc.orig)}"
+        ) from exc
+    if revision is None:
+        db.dispose()
+        raise NoDatabaseError(
+            f"The database {db.describe()} has no Teleprospect tables yet. Create them with "
+            "`teleprospect db upgrade` (or `teleprospect demo` for demo data)."
+        )
 
 
 def check_our_revision(path: Path) -> None:

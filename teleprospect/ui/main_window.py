@@ -35,6 +35,7 @@ from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
 from teleprospect.ui.leads.lead_list import LeadList
 from teleprospect.ui.signals import emit
+from teleprospect.ui.status_bar import PrintableStatusBar
 
 if TYPE_CHECKING:
     from teleprospect.services.calls.drafts import CallDraft
@@ -164,7 +165,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
     def setup_status_bar(self) -> None:
-        bar = self.ui.statusBar
+        bar = PrintableStatusBar(self)
+        self.setStatusBar(bar)  # in place of the form's, which it deletes
+        self.ui.statusBar = bar
         self.total_label = QLabel("Opening the database…")
         self.database_label = ElidingLabel("Database: …")
         self.user_label = QLabel("User: …")

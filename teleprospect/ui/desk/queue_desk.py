@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QTimer
@@ -20,6 +19,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QTimer
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.desk.queue_model import COLUMNS as QUEUE_COLUMNS
 from teleprospect.ui.desk.queue_model import LEAD_ID_ROLE, QueueTableModel, local_zone
+from teleprospect.ui.rich_text import plain_html
 from teleprospect.ui.tables.table_columns import fit_columns_to_samples, setup_lead_table_view
 
 if TYPE_CHECKING:
@@ -370,18 +370,18 @@ class QueueDesk(QObject):
             if window.queue_user_id is None and window.current_user is not None:
                 text = "You have no queue: your computer login is not a Teleprospect user."
             elif note:
-                text = escape(note)
+                text = plain_html(note)
             else:
                 text = "Press <b>Next lead</b> (Ctrl+N) to claim the top lead of your queue."
             label.setText(text)
             return
-        phone = escape(claimed.phone_e164 or "no valid phone number")
+        phone = plain_html(claimed.phone_e164 or "no valid phone number")
         expires = claimed.claim_expires_at.astimezone(local_zone()).strftime("%H:%M")
-        company = f" · {escape(claimed.company)}" if claimed.company else ""
+        company = f" · {plain_html(claimed.company)}" if claimed.company else ""
         label.setText(
-            f"<b>{escape(claimed.name)}</b>{company}<br>"
-            f"<b>{phone}</b> · local time {escape(claimed.local_time)}"
-            f" · {escape(claimed.reason)} · yours until {expires}"
+            f"<b>{plain_html(claimed.name)}</b>{company}<br>"
+            f"<b>{phone}</b> · local time {plain_html(claimed.local_time)}"
+            f" · {plain_html(claimed.reason)} · yours until {expires}"
         )
 
     # -- filters -----------------------------------------------------------------------
