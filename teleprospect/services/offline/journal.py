@@ -28,11 +28,14 @@ from typing import Any
 from teleprospect.config import data_dir
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.offline import LeadState
+from teleprospect.store.database import Database
 
 __all__ = [
     "EntryState",
     "Journal",
     "JournalEntry",
+    "journal_for_url",
+    "journal_of",
     "state_from_json",
     "state_to_json",
 ]
@@ -393,3 +396,18 @@ def _entry_of(row: tuple[Any, ...]) -> JournalEntry:
         result=state_from_json(data["result"]),
         call_id=data["call_id"],
     )
+
+
+def journal_of(db: Database) -> Journal:
+    """This workstation's journal for ``db`` (found by where the data lives, as drafts are)."""
+    return Journal(db.describe())
+
+
+def journal_for_url(url: str) -> Journal:
+    """The journal for the database at ``url``, without connecting to it (its server may
+    be the one that is away)."""
+    db = Database(url, create=False)
+    try:
+        return journal_of(db)
+    finally:
+        db.dispose()
