@@ -94,7 +94,7 @@ def test_log_call_refuses_in_one_line_without_offline_ok_and_keeps_the_call_with
     private_pg.start()
     code, out, err = run(capsys, "--db", url, "journal", "--send")
     assert (code, err) == (ExitCode.OK, "")
-    assert out == "2 calls kept on this computer sent.\n"
+    assert out == "Sent 2 calls kept on this computer.\n"
     code, out, _ = run(capsys, "--db", url, "journal", "--send", "--json")
     assert json.loads(out)["summary"] == "Nothing was waiting to be sent."
     code, out, _ = run(capsys, "--db", url, "journal")

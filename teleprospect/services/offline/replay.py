@@ -92,6 +92,8 @@ class ReplayReport:
     waiting: int = 0
     #: Why the run stopped early, in one sentence (empty: it did not).
     stopped: str = ""
+    #: It stopped because the server cannot be reached (again).
+    unreachable: bool = False
 
     @property
     def sent(self) -> int:
@@ -104,13 +106,13 @@ class ReplayReport:
         parts = []
         if self.applied:
             n = len(self.applied)
-            parts.append(f"{n} call{'s' if n != 1 else ''} kept on this computer sent")
+            parts.append(f"sent {n} call{'s' if n != 1 else ''} kept on this computer")
         if self.review:
             n = len(self.review)
             parts.append(f"{n} held for review (the lead changed meanwhile)")
         if self.waiting:
             parts.append(f"{self.waiting} still waiting")
-        text = "; ".join(parts) or "Nothing sent"
+        text = "; ".join(parts) or "nothing sent"
         return text[0].upper() + text[1:] + (f": {self.stopped}" if self.stopped else ".")
 
 
@@ -152,6 +154,7 @@ def replay_journal(db: Database, journal: Journal, *, now: datetime | None = Non
         except DBAPIError as error:
             report.waiting = len(waiting) - number
             if is_unreachable(error):
+                report.unreachable = True
                 report.stopped = "the server cannot be reached again."
             else:
                 log.warning("sending a journal entry failed; tried again later", exc_info=error)
