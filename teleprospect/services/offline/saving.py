@@ -1,11 +1,11 @@
 """Saving a call whether or not the server answers: the call workspace's Save and the
 command line's ``log-call --offline-ok`` both come here.
 
-With the server there, the call is logged at once (:func:`log_call`). When the server
-cannot be reached, or calls kept earlier still wait to be sent (a later call must never
-overtake an earlier one), the call goes to the workstation's journal instead, with the id
-the save was tried with: should the server have logged it after all (its answer lost on
-the way back), the replay recognises it.
+With the server there, the call is logged at once (:func:`log_call`), after the calls kept
+earlier, which are sent first (a later call never overtakes an earlier one). When the
+server cannot be reached, or earlier calls could not all be sent, the call goes to the
+workstation's journal instead, with the id the save was tried with: should the server
+have logged it after all (its answer lost on the way back), the replay recognises it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from teleprospect.services.offline.actions import (
     new_client_action_id,
 )
 from teleprospect.services.offline.journal import Journal
+from teleprospect.services.offline.replay import replay_journal
 from teleprospect.store.database import Database, is_unreachable
 
 __all__ = ["save_call"]
@@ -89,7 +90,8 @@ def save_call(
             taken_at=now,
         )
 
-    if journal is not None and journal.count():
+    # Calls kept earlier go first: send them; this one follows them if they all went.
+    if journal is not None and journal.count() and replay_journal(db, journal).waiting:
         return keep()
     try:
         return log_call(

@@ -807,6 +807,8 @@ class CallWorkspace(QWidget):
         else:
             # The lead changed on the server: a copy kept from before would be out of date.
             self.copies.forget(lead_id)
+            if self.watch is not None and self.watch.waiting:
+                self.watch.refresh_counts()  # calls kept earlier were sent first
         emit(self.message, logged.summary)
         emit(self.call_saved, logged, then_next)
 
@@ -858,6 +860,11 @@ class CallWorkspace(QWidget):
 
             if isinstance(error, LeadChanged):
                 self.resolve_conflict(changes, error)
+            elif self.watch is not None and self.watch.handle(error):
+                self.show_problem(
+                    "The database server cannot be reached: contact changes need it. They stay"
+                    " in the fields; save them again when it is back."
+                )
             else:
                 self.show_problem(error_text(error, "The contact could not be saved"))
 

@@ -314,3 +314,18 @@ def test_a_lead_decided_or_held_by_someone_else_meanwhile_goes_to_review_and_can
     assert journal.count(EntryState.DISCARDED) == 1
     with db.read() as s:
         assert s.get(Lead, held).attempts == 0  # type: ignore[union-attr]
+
+
+def test_a_call_saved_once_the_server_is_back_goes_after_those_kept_before(session: Desk) -> None:
+    db, journal = session.db, session.journal
+    first, second = session.leads[0], session.leads[1]
+    session.server.stop()
+    kept = session.save(first, 1, "no_answer")
+    assert isinstance(kept, KeptCall)
+    session.server.start()
+    # The workstation has not sent its journal yet when the rep saves the next call.
+    logged = session.save(second, 2, "busy")
+    assert isinstance(logged, LoggedCall)
+    assert journal.count() == 0
+    calls = calls_by_client_id(db)
+    assert calls[kept.entry.client_action_id][0] < logged.call_id
