@@ -52,6 +52,7 @@ def save_call(
     base: LeadState | None = None,
     seen_at: datetime | None = None,
     as_login: str | None = None,
+    server_away: bool = False,
     now: datetime | None = None,
 ) -> LoggedCall | KeptCall:
     """Log the call on the server, or keep it in ``journal`` (see the module docstring).
@@ -59,8 +60,10 @@ def save_call(
     ``journal`` None: the call is logged on the server or not at all (a SQLite file, or
     a command run without ``--offline-ok``). ``script``: the version the answers were
     given with; ``base`` and ``seen_at``: the lead as the rep read it, and when (the
-    replay compares it with the lead then). Errors other than an unreachable server are
-    raised as :func:`log_call` raises them: nothing is kept then."""
+    replay compares it with the lead then). ``server_away``: the workstation knows the
+    server cannot be reached; the call is kept without trying it (no connection timeout to
+    wait through). Errors other than an unreachable server are raised as :func:`log_call`
+    raises them: nothing is kept then."""
     now = checked_now(now)
     client_action_id = client_action_id or new_client_action_id()
 
@@ -90,6 +93,8 @@ def save_call(
             taken_at=now,
         )
 
+    if journal is not None and server_away:
+        return keep()
     # Calls kept earlier go first: send them; this one follows them if they all went.
     if journal is not None and journal.count() and replay_journal(db, journal).waiting:
         return keep()

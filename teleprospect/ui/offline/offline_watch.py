@@ -120,8 +120,12 @@ class OfflineWatch(QObject):
     # -- coming back -------------------------------------------------------------------
 
     def check(self) -> None:
-        """Look whether the server is back (the timer's slot; also "Send now")."""
+        """Look whether the server is back (the timer's slot; also "Send now"); with the
+        server there, try again what it refused for a passing reason."""
         db = self.db
+        if db is not None and not self.offline and self.waiting:
+            self.send()
+            return
         if db is None or not self.offline or self._checking:
             return
 
@@ -160,6 +164,10 @@ class OfflineWatch(QObject):
             self._replaying = False
             if report.unreachable:
                 self.go_offline()
+            elif report.waiting:
+                self.timer.start()  # refused for a passing reason: tried again soon
+            else:
+                self.timer.stop()
             if report.sent:
                 self.window.statusBar().showMessage(report.describe(), 15_000)
             self.refresh_counts()

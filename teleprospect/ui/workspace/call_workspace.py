@@ -756,6 +756,7 @@ class CallWorkspace(QWidget):
         journal = self.watch.journal if self.watch is not None else None
         base, seen_at = self.copies.base(lead_id)
         name = self.detail.name if self.detail is not None else ""
+        server_away = self.offline()
 
         def log_it() -> LoggedCall | KeptCall:
             from teleprospect.services.offline.saving import save_call
@@ -781,6 +782,7 @@ class CallWorkspace(QWidget):
                 lead_name=name,
                 base=base,
                 seen_at=seen_at,
+                server_away=server_away,
                 now=now,
             )
             if store is not None:
