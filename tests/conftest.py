@@ -44,7 +44,7 @@ settings.load_profile(
 )
 
 from teleprospect.store.database import Database  # noqa: E402
-from tests.pg_server import start_server  # noqa: E402
+from tests.pg_server import LocalServer, start_private_server, start_server  # noqa: E402
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -70,6 +70,30 @@ def pg_server() -> Iterator[str]:
         )
     yield server.url
     server.stop()
+
+
+@pytest.fixture
+def private_pg() -> Iterator[LocalServer]:
+    """A PostgreSQL server for this test alone, which it may stop and start again
+    (``private_pg.stop()``, ``private_pg.start()``) without disturbing the shared one."""
+    server = start_private_server()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests, but no PostgreSQL binaries were found")
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) to start a server of our own")
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def private_pg_url(private_pg: LocalServer) -> str:
+    """The URL of a new database on :func:`private_pg`."""
+    import psycopg
+
+    admin = private_pg.url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute('CREATE DATABASE "teleprospect"')
+    return private_pg.url.rpartition("/")[0] + "/teleprospect"
 
 
 @pytest.fixture

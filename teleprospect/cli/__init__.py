@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from teleprospect import APP_NAME, __version__
-from teleprospect.cli import calls, database, demo, gui, imports, queue, team, users
+from teleprospect.cli import calls, database, demo, gui, imports, journal, queue, team, users
 from teleprospect.cli.common import (
     PROG,
     ExitCode,
@@ -46,6 +46,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     imports.setup_parser,
     queue.setup_parser,
     calls.setup_parser,
+    journal.setup_parser,
     users.setup_parser,
     team.setup_parser,
 )

@@ -371,6 +371,48 @@ class Database:
         self.engine.dispose()
 
 
+#: PostgreSQL's error codes for a server that is going away or not taking sessions yet:
+#: class 08 (connection exception), an administrator's or a crash's shutdown, starting up.
+_SERVER_GONE_STATES = ("57P01", "57P02", "57P03")
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the database *server* cannot be reached right now (stopped,
+    restarting, the network gone), as opposed to a statement it refused.
+
+    Only a server can be away: a SQLite file is on this computer, so no SQLite error is
+    one of these (a busy file waits, a missing one is another error)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError):
+            if current.connection_invalidated:
+                return True
+            orig = current.orig
+            if isinstance(orig, BaseException):
+                current = orig
+                continue
+        if _driver_says_unreachable(current):
+            return True
+        current = current.__cause__
+    return False
+
+
+def _driver_says_unreachable(error: BaseException) -> bool:
+    if not type(error).__module__.startswith("psycopg"):
+        return False
+    import psycopg
+
+    if isinstance(error, psycopg.InterfaceError):
+        return True  # "the connection is closed", "connection lost": the link is gone
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    state = getattr(error, "sqlstate", None)
+    # No state: libpq failed to connect or lost the connection before any answer.
+    return state is None or state.startswith("08") or state in _SERVER_GONE_STATES
+
+
 #: SQLAlchemy appends the statement and its parameters to a driver's message.
 _STATEMENT_PARTS = re.compile(r"\s*\[(?:SQL|parameters|generated in|Background on this error)\b")
 #: The longest message a person is shown; the log has the whole of it.

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QWidget
 
 import teleprospect
 from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resources
@@ -34,6 +34,7 @@ from teleprospect.ui.eliding_label import ElidingLabel
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
 from teleprospect.ui.leads.lead_list import LeadList
+from teleprospect.ui.offline.offline_watch import OfflineWatch
 from teleprospect.ui.signals import emit
 from teleprospect.ui.status_bar import PrintableStatusBar
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from teleprospect.services.calls.log_call import LoggedCall
     from teleprospect.services.identity.current_user import CurrentUser
     from teleprospect.services.imports.reports import ImportSummary
+    from teleprospect.services.offline.actions import KeptCall
     from teleprospect.store.database import Database
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
@@ -50,6 +52,9 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "Teleprospect"
 APPLICATION = "Teleprospect"
+
+#: The widest the status bar's database name gets (its tooltip has all of it).
+DATABASE_LABEL_WIDTH = 440
 
 # QSettings keys of the per-user window state (DESIGN.md §2 rule 6).
 GEOMETRY_KEY = "mainWindow/geometry"
@@ -97,12 +102,14 @@ class MainWindow(QMainWindow):
 
         self.setup_form()
         self.setup_window()
+        self.setup_offline()
         self.setup_status_bar()
         self.setup_lead_list()
         self.setup_desk()
         self.setup_demo_offer()
         self.setup_actions()
         self.setup_drop()
+        self.connect_offline()
         self.restore_window_state()
         if db is not None:
             self.set_database(db)
@@ -160,6 +167,10 @@ class MainWindow(QMainWindow):
         self.demo_offer = DemoOffer(self)
         self.demo_offer.loaded.connect(lambda summary: emit(self.demo_loaded, summary))
 
+    def connect_offline(self) -> None:
+        self.offline.went_offline.connect(self.desk.on_offline)
+        self.offline.came_back.connect(self.on_server_back)
+
     def setup_drop(self) -> None:
         # Dropping a CSV file on the window starts an import of it.
         self.setAcceptDrops(True)
@@ -171,9 +182,20 @@ class MainWindow(QMainWindow):
         self.total_label = QLabel("Opening the database…")
         self.database_label = ElidingLabel("Database: …")
         self.user_label = QLabel("User: …")
-        bar.addWidget(self.total_label)
-        bar.addPermanentWidget(self.database_label, 1)
+        # The room left of the permanent widgets is where messages are shown: it takes the
+        # stretch, and the database's name is cut in the middle past a fair width.
+        self.database_label.setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred
+        )
+        self.database_label.setMaximumWidth(DATABASE_LABEL_WIDTH)
+        bar.addWidget(self.total_label, 1)
+        bar.addPermanentWidget(self.offline.button)
+        bar.addPermanentWidget(self.database_label)
         bar.addPermanentWidget(self.user_label)
+
+    def setup_offline(self) -> None:
+        """Work through a server outage: the watch behind "Offline — 3 waiting"."""
+        self.offline = OfflineWatch(self)
 
     def restore_window_state(self) -> None:
         settings = window_settings()
@@ -294,6 +316,11 @@ class MainWindow(QMainWindow):
         """Read the list, the count and the user again (F5)."""
         if self.db is None:
             return
+        if self.offline.offline:
+            # Nothing can be read: look for the server now instead of failing five times.
+            self.statusBar().showMessage("Offline: looking for the database server…", 5_000)
+            self.offline.check()
+            return
         self.lead_list.reload()
         self.find_user()
         self.desk.read_filter_choices()
@@ -338,6 +365,8 @@ class MainWindow(QMainWindow):
             self.show_user(user)
             self.set_queue_user(user_id)
             self.setup_team_view()
+            if self.db is not None:
+                self.offline.set_context(self.db, user_id, team="view_workload" in actions)
             if self.workspace is not None and self.db is not None:
                 self.workspace.set_context(self.db, user_id, user.login)
                 if user_id is not None:
@@ -405,6 +434,9 @@ class MainWindow(QMainWindow):
         workspace.call_saved.connect(self.on_call_saved)
         workspace.release_requested.connect(self.desk.release_lead)
         workspace.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        workspace.watch = self.offline
+        self.offline.went_offline.connect(lambda: workspace.show_offline_banner(True))
+        self.offline.came_back.connect(lambda _report: workspace.show_offline_banner(False))
         self.workspace = workspace
         self.ui.mainTabs.addTab(workspace, "&Call")
         menu = QMenu("&Call", self)
@@ -446,9 +478,10 @@ class MainWindow(QMainWindow):
         self.workspace.open_lead(lead_id, read_only=read_only, holder=holder, draft=draft)
         self.ui.mainTabs.setCurrentWidget(self.workspace)
 
-    def on_call_saved(self, logged: LoggedCall, then_next: bool) -> None:
-        """The call is in the database and the lead released: on to the next one."""
-        self.desk.call_saved(then_next)
+    def on_call_saved(self, logged: LoggedCall | KeptCall, then_next: bool) -> None:
+        """The call is in the database (or kept on this computer) and the lead released:
+        on to the next one."""
+        self.desk.call_saved(then_next, logged)
 
     def offer_drafts(self) -> None:
         """Offer back, once per start, the calls this rep left unsaved (a crash, a kill)."""
@@ -581,8 +614,16 @@ class MainWindow(QMainWindow):
             f"<p>Database: {escape(where)}</p>",
         )
 
+    def on_server_back(self, _report: object) -> None:
+        """The server answers again and the calls kept here were sent: read afresh."""
+        self.desk.on_back()
+        self.refresh()
+
     def show_error(self, doing: str, error: BaseException) -> None:
-        """What failed and why, in one sentence; the traceback goes to the log."""
+        """What failed and why, in one sentence; the traceback goes to the log. A server
+        that cannot be reached is no box: the workstation works offline (status bar)."""
+        if self.offline.handle(error):
+            return
         # Imported when first needed: the services' errors bring SQLAlchemy with them.
         from teleprospect.ui.errors import show_error
 

@@ -179,6 +179,7 @@ class LeadDetail:
     attempts: int = 0
     #: The lead's calling time zones (IANA names): callbacks are shown in them.
     time_zones: tuple[str, ...] = ()
+    owner_id: int | None = None
 
     @property
     def name(self) -> str:
@@ -446,6 +447,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         country=lead.country,
         status=LeadStatus(lead.status),
         owner_name=names.get(lead.owner_id),
+        owner_id=lead.owner_id,
         claimed_by_name=names.get(lead.claimed_by_id) if live_claim else None,
         claim_expires_at=lead.claim_expires_at if live_claim else None,
         do_not_call=bool(lead.do_not_call),

@@ -59,6 +59,7 @@ __all__ = [
     "ClaimRequired",
     "LoggedCall",
     "log_call",
+    "log_call_in_session",
     "start_call",
 ]
 
@@ -167,6 +168,23 @@ def start_call(
         session.add(call)
         session.flush()
         return CallStarted(call.id, lead.id, now, dialled)
+
+
+def _logged_before(session: Session, client_action_id: str) -> LoggedCall | None:
+    call = session.scalar(select(Call).where(Call.client_action_id == client_action_id))
+    if call is None:
+        return None
+    lead = session.get(Lead, call.lead_id)
+    assert lead is not None  # a call goes with its lead
+    label = call.disposition.label.lower() if call.disposition is not None else "no outcome"
+    return LoggedCall(
+        call_id=call.id,
+        lead_id=lead.id,
+        status=LeadStatus(lead.status),
+        score=lead.score,
+        next_action_at=lead.next_action_at,
+        summary=f"Call with {lead.full_name or f'lead {lead.id}'} was logged already ({label}).",
+    )
 
 
 def _first_attempt_of_round(
@@ -294,6 +312,7 @@ def log_call(
     answers: Mapping[str, AnswerValue | None] | None = None,
     script_version_id: int | None = None,
     decision: Decision | None = None,
+    client_action_id: str | None = None,
     now: datetime | None = None,
 ) -> LoggedCall:
     """Log one call and apply its outcome, in one transaction (see the module docstring).
@@ -301,90 +320,133 @@ def log_call(
     ``call_id``: the attempt :func:`start_call` recorded (None: a call row is made here).
     ``answers``: typed answers by question id of the script version used (the call's, or
     ``script_version_id``, or the one in use); a None value clears a known answer.
+    ``client_action_id``: the workstation's id for this save (a UUID), kept on the call: the
+    same call kept on the workstation while the server seemed away is never logged twice.
     The user must hold the lead's claim, or nobody may: a lead held by someone else
     raises :class:`ClaimRequired`. A refused decision raises :class:`DecisionRefused`;
     bad answers :class:`AnswerError`; in both cases nothing is written.
     """
     now = checked_now(now)
+    with db.write() as session:
+        return log_call_in_session(
+            session,
+            lead_id,
+            user_id,
+            disposition=disposition,
+            call_id=call_id,
+            duration_s=duration_s,
+            notes=notes,
+            answers=answers,
+            script_version_id=script_version_id,
+            decision=decision,
+            client_action_id=client_action_id,
+            now=now,
+        )
+
+
+def log_call_in_session(
+    session: Session,
+    lead_id: int,
+    user_id: int,
+    *,
+    disposition: Disposition | str,
+    call_id: int | None = None,
+    duration_s: int | None = None,
+    notes: str = "",
+    answers: Mapping[str, AnswerValue | None] | None = None,
+    script_version_id: int | None = None,
+    decision: Decision | None = None,
+    client_action_id: str | None = None,
+    now: datetime | None = None,
+) -> LoggedCall:
+    """:func:`log_call` inside the caller's transaction (replaying a workstation's journal
+    records the entry in the same one)."""
+    now = checked_now(now)
     disposition = disposition_of(disposition)
     if duration_s is not None and duration_s < 0:
         raise ValueError("A call cannot last less than 0 seconds.")
-    with db.write() as session:
-        if session.get(User, user_id) is None:
-            raise UnknownUser(user_id)
-        lead = _load_lead(session, lead_id)
-        holder = _live_holder(lead, now)
-        if holder is not None and holder != user_id:
-            _claim_required(session, lead, holder, now)
-        call = None
-        if call_id is not None:
-            call = session.get(Call, call_id)
-            if call is None or call.lead_id != lead.id:
-                raise ValueError(f"Call {call_id} is no call of lead {lead.id}.")
-            if call.disposition is not None:
-                raise ValueError(f"Call {call_id} was logged already ({call.disposition.label}).")
-        ctx = call_context(session, lead, answers or {}, script_version_id, call, now)
-        if decision is not None:
-            check_in_session(session, ctx, decision, disposition)
+    if client_action_id is not None:
+        earlier = _logged_before(session, client_action_id)
+        if earlier is not None:
+            # Saved already (the answer was lost on the way back): the same call, once.
+            return earlier
+    if session.get(User, user_id) is None:
+        raise UnknownUser(user_id)
+    lead = _load_lead(session, lead_id)
+    holder = _live_holder(lead, now)
+    if holder is not None and holder != user_id:
+        _claim_required(session, lead, holder, now)
+    call = None
+    if call_id is not None:
+        call = session.get(Call, call_id)
+        if call is None or call.lead_id != lead.id:
+            raise ValueError(f"Call {call_id} is no call of lead {lead.id}.")
+        if call.disposition is not None:
+            raise ValueError(f"Call {call_id} was logged already ({call.disposition.label}).")
+    ctx = call_context(session, lead, answers or {}, script_version_id, call, now)
+    if decision is not None:
+        check_in_session(session, ctx, decision, disposition)
 
-        # -- from here on, writes (nothing above wrote anything the caller would see)
-        if call is None:
-            started = now - timedelta(seconds=duration_s or 0)
-            call = Call(
-                lead_id=lead.id,
-                user_id=user_id,
-                started_at=started,
-                dialed_number=(lead.phone_e164 or lead.phone_raw or "")[:64],
-            )
-            session.add(call)
-        elif duration_s is None:
-            duration_s = max(0, int((now - call.started_at).total_seconds()))
-        call.ended_at = now
-        call.disposition = disposition
-        call.notes = notes
-        call.duration_s = duration_s
-        call.script_version_id = ctx.version.id
-        session.flush()
-        _save_answers(session, ctx, call, user_id, now)
-
-        rules = ctx.settings.retry
-        retry = next_action_after(
-            disposition,
-            now,
-            lead.attempts or 0,
-            _first_attempt_of_round(session, lead, lead.attempts or 0, rules),
-            rules,
-        )
-        lead.attempts = retry.attempts
-        lead.last_attempt_at = now
-        if LeadStatus(lead.status) is LeadStatus.NEW:
-            apply_status(
-                session, lead, LeadStatus.WORKING, user_id=user_id, reason="first call"
-            ).at = now
-        if decision is not None:
-            outcome, stored_reason = apply_decision(session, ctx, decision, user_id)
-            call.decision_kind = DecisionKind(decision.kind)
-            call.decision_reason = stored_reason
-        elif disposition is Disposition.DO_NOT_CALL:
-            suppress(session, lead, user_id=user_id, now=now, reason="asked not to be called")
-            outcome = "on the do-not-call list for good"
-        else:
-            outcome = _no_decision(session, ctx, retry, disposition, user_id)
-        if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
-            # Calling after a callback fell due keeps that promise.
-            close_callbacks(session, lead.id, now, due_only=True)
-        score = rescore_lead(session, lead, now=now)
-        if lead.claimed_by_id == user_id:
-            lead.claimed_by_id = None
-            lead.claim_expires_at = None
-        session.flush()
-        name = lead.full_name or f"lead {lead.id}"
-        summary = f"Call with {name} logged ({disposition.label.lower()}): {outcome}."
-        return LoggedCall(
-            call_id=call.id,
+    # -- from here on, writes (nothing above wrote anything the caller would see)
+    if call is None:
+        started = now - timedelta(seconds=duration_s or 0)
+        call = Call(
             lead_id=lead.id,
-            status=LeadStatus(lead.status),
-            score=score,
-            next_action_at=lead.next_action_at,
-            summary=summary,
+            user_id=user_id,
+            started_at=started,
+            dialed_number=(lead.phone_e164 or lead.phone_raw or "")[:64],
         )
+        session.add(call)
+    elif duration_s is None:
+        duration_s = max(0, int((now - call.started_at).total_seconds()))
+    call.ended_at = now
+    call.disposition = disposition
+    call.notes = notes
+    call.duration_s = duration_s
+    call.script_version_id = ctx.version.id
+    if client_action_id is not None:
+        call.client_action_id = client_action_id
+    session.flush()
+    _save_answers(session, ctx, call, user_id, now)
+
+    rules = ctx.settings.retry
+    retry = next_action_after(
+        disposition,
+        now,
+        lead.attempts or 0,
+        _first_attempt_of_round(session, lead, lead.attempts or 0, rules),
+        rules,
+    )
+    lead.attempts = retry.attempts
+    lead.last_attempt_at = now
+    if LeadStatus(lead.status) is LeadStatus.NEW:
+        apply_status(
+            session, lead, LeadStatus.WORKING, user_id=user_id, reason="first call"
+        ).at = now
+    if decision is not None:
+        outcome, stored_reason = apply_decision(session, ctx, decision, user_id)
+        call.decision_kind = DecisionKind(decision.kind)
+        call.decision_reason = stored_reason
+    elif disposition is Disposition.DO_NOT_CALL:
+        suppress(session, lead, user_id=user_id, now=now, reason="asked not to be called")
+        outcome = "on the do-not-call list for good"
+    else:
+        outcome = _no_decision(session, ctx, retry, disposition, user_id)
+    if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
+        # Calling after a callback fell due keeps that promise.
+        close_callbacks(session, lead.id, now, due_only=True)
+    score = rescore_lead(session, lead, now=now)
+    if lead.claimed_by_id == user_id:
+        lead.claimed_by_id = None
+        lead.claim_expires_at = None
+    session.flush()
+    name = lead.full_name or f"lead {lead.id}"
+    summary = f"Call with {name} logged ({disposition.label.lower()}): {outcome}."
+    return LoggedCall(
+        call_id=call.id,
+        lead_id=lead.id,
+        status=LeadStatus(lead.status),
+        score=score,
+        next_action_at=lead.next_action_at,
+        summary=summary,
+    )

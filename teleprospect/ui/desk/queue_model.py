@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
@@ -154,6 +154,10 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         self._now = now_provider
         self._display_zone = display_zone or local_zone()
         self._filters: QueueFilters | None = None
+        #: The server cannot be reached: the rows read last stay, nothing is asked.
+        self._offline = False
+        #: Leads whose call is kept on this computer until the server is back.
+        self._kept: frozenset[int] = frozenset()
         self._breakdowns: dict[int, tuple[int, str]] = {}
         self._breakdowns_pending: set[int] = set()
 
@@ -186,6 +190,36 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         self._db, self._user_id = db, user_id
         self.restart()
 
+    @property
+    def offline(self) -> bool:
+        return self._offline
+
+    def set_offline(self, offline: bool) -> None:
+        """Keep the rows on show and ask nothing while the server cannot be reached (a
+        snapshot of the queue); read them afresh when it is back."""
+        if offline == self._offline:
+            return
+        self._offline = offline
+        if offline:
+            self.new_generation()  # answers still on the way would replace the snapshot
+            self._set_loading(False)
+        else:
+            self.reload()
+
+    def set_kept(self, lead_ids: set[int] | frozenset[int]) -> None:
+        """Mark the rows of leads whose call is kept on this computer (worked already)."""
+        kept = frozenset(lead_ids)
+        if kept == self._kept:
+            return
+        self._kept = kept
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            emit(self.dataChanged, self.index(0, 0), last)
+
+    def held_rows(self) -> list[QueueEntry]:
+        """The rows of leads this user holds, in queue order."""
+        return [entry for entry in self.rows() if entry.claimed_by_me]
+
     def set_filters(self, filters: QueueFilters | None) -> None:
         if filters == self._filters:
             return
@@ -213,7 +247,7 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
     # -- lazy loading ---------------------------------------------------------------------
 
     def can_query(self) -> bool:
-        return self._db is not None and self._user_id is not None
+        return self._db is not None and self._user_id is not None and not self._offline
 
     def row_key(self, row: QueueEntry) -> int:
         return row.lead_id
@@ -298,13 +332,21 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
 
     def row_data(self, entry: QueueEntry, column_number: int, role: int) -> Any:
         column = COLUMNS[column_number]
+        kept = entry.lead_id in self._kept
+        if kept and column.key == "reason":
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "call saved on this computer"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Your call is kept on this computer and sent when the server is back."
+        if kept and role == Qt.ItemDataRole.ForegroundRole:
+            return QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(entry)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.alignment
-        if role == Qt.ItemDataRole.FontRole and entry.claimed_by_me:
+        if role == Qt.ItemDataRole.FontRole and entry.claimed_by_me and not kept:
             # The lead the user is working stands out wherever it sits in the queue.
             font = QFont()
             font.setBold(True)
