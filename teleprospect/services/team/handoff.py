@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import Conflict, Invalid
 from teleprospect.core.handoff import (
@@ -37,6 +38,7 @@ from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import TouchKind, Track, step_due_at
 from teleprospect.core.permissions import Action
 from teleprospect.core.scripts import AnswerError, Question, Script, answer_text, from_json
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.calls.scripts import active_script_in_session, script_version_in_session
 from teleprospect.services.csv_files import check_target, move_into_place, write_beside
 from teleprospect.services.identity.permissions import require_user
@@ -510,6 +512,7 @@ def export_handoff(
             temporary, digest, _rows = write_beside(path, header, rows, error=ExportError)
             try:
                 batch.file_sha256 = digest
+                _audit(session, batch, leads, actor.user_id)
                 why = f"Handed to sales in batch #{batch.id} ({fmt.label}, {path.name})."
                 for lead, (_, reference) in zip(leads, references, strict=True):
                     session.add(
@@ -531,6 +534,36 @@ def export_handoff(
                 path.unlink()
         raise
     return ExportResult(batch.id, path, fmt, len(leads), digest, now, tuple(references))
+
+
+def _audit(
+    session: Session, batch: HandoffBatch, leads: Sequence[Lead], user_id: int | None
+) -> None:
+    """One entry for the whole export, however many leads: the batch (whose items name
+    every lead), the file and its checksum, and the leads' ids when they are few."""
+    before: dict[str, int] = {}
+    for lead in leads:  # before they move: sales-ready, or handed off when sent again
+        before[lead.status.value] = before.get(lead.status.value, 0) + 1
+    after: dict[str, Any] = {
+        "status": LeadStatus.HANDED_OFF.value,
+        "batch_id": batch.id,
+        "leads": len(leads),
+        "format": batch.format.value,
+        "file": batch.file_path,
+        "sha256": batch.file_sha256,
+    }
+    ids = listed_ids(lead.id for lead in leads)
+    if ids is not None:
+        after["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.EXPORTED_TO_SALES,
+        user_id=user_id,
+        lead_id=leads[0].id if len(leads) == 1 else None,
+        subject=f"hand-off batch #{batch.id}: {batch.selection}",
+        before={"status": before},
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- batches
