@@ -132,5 +132,5 @@ def describe_change(before: Any, after: Any) -> str:
     if before is None:
         return describe_value(after)
     if after is None:
-        return f"{_nested(before)} → none"
+        return f"{describe_value(before)} → none"
     return f"{_nested(before)} → {_nested(after)}"

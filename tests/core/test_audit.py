@@ -43,7 +43,7 @@ def test_values_read_in_words() -> None:
         "do not call: yes; email listed: no"
     )
     assert describe_change(None, {"version": 2}) == "version: 2"
-    assert describe_change({"version": 1}, None) == "version=1 → none"
+    assert describe_change({"version": 1}, None) == "version: 1 → none"
     assert describe_change("a", "b") == "a → b"
 
 
