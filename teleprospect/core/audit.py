@@ -74,9 +74,9 @@ def _label(key: str) -> str:
     return key.replace("_", " ")
 
 
-def describe_value(value: Any) -> str:
+def describe_value(value: Any, *, listed: int | None = LISTED_IN_FULL) -> str:
     """A value before or after an act as a person reads it: ``yes``/``no`` for booleans,
-    long lists cut after :data:`LISTED_IN_FULL` items, mappings as ``key: value; …``."""
+    lists cut after ``listed`` items (None: never), mappings as ``key: value; …``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -86,19 +86,20 @@ def describe_value(value: Any) -> str:
     if isinstance(value, str | int):
         return str(value)
     if isinstance(value, Mapping):
-        return "; ".join(f"{_label(str(k))}: {_nested(v)}" for k, v in value.items())
+        return "; ".join(f"{_label(str(k))}: {_nested(v, listed)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        shown = ", ".join(_nested(v) for v in value[:LISTED_IN_FULL])
-        more = len(value) - LISTED_IN_FULL
+        shown = ", ".join(_nested(v, listed) for v in value[:listed])
+        more = len(value) - listed if listed is not None else 0
         return f"{shown} … ({len(value):,} in all)" if more > 0 else shown
     return str(value)
 
 
-def _nested(value: Any) -> str:
+def _nested(value: Any, listed: int | None = LISTED_IN_FULL) -> str:
     # Inside a mapping, a mapping reads "a=1, b=2": its "; " would mix with the outer one.
+    # Its keys are data (logins, statuses), not field names: shown as they are.
     if isinstance(value, Mapping):
-        return ", ".join(f"{_label(str(k))}={_nested(v)}" for k, v in value.items()) or "none"
-    text = describe_value(value)
+        return ", ".join(f"{k}={_nested(v, listed)}" for k, v in value.items()) or "none"
+    text = describe_value(value, listed=listed)
     return text if text else "none"
 
 

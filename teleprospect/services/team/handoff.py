@@ -541,9 +541,11 @@ def _audit(
 ) -> None:
     """One entry for the whole export, however many leads: the batch (whose items name
     every lead), the file and its checksum, and the leads' ids when they are few."""
-    before: dict[str, int] = {}
+    statuses: dict[str, int] = {}
     for lead in leads:  # before they move: sales-ready, or handed off when sent again
-        before[lead.status.value] = before.get(lead.status.value, 0) + 1
+        statuses[lead.status.value] = statuses.get(lead.status.value, 0) + 1
+    # One status reads as it is; a mix (an export again) is counted by status.
+    before: str | dict[str, int] = next(iter(statuses)) if len(statuses) == 1 else statuses
     after: dict[str, Any] = {
         "status": LeadStatus.HANDED_OFF.value,
         "batch_id": batch.id,

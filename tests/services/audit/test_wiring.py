@@ -261,7 +261,7 @@ def test_an_export_is_one_entry_for_its_batch(db: Database, team: Team, tmp_path
         AuditKind.EXPORTED_TO_SALES, team.boss, None,
     )  # fmt: skip
     assert entry.subject == f"hand-off batch #{result.batch_id}: all sales-ready leads"
-    assert entry.before == {"status": {"sales_ready": 2}}
+    assert entry.before == {"status": "sales_ready"}
     assert entry.after == {
         "status": "handed_off",
         "batch_id": result.batch_id,
