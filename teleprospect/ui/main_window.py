@@ -1,7 +1,8 @@
-"""The main window: the tabs (Leads, Queue, Call, Team), menus and a status bar saying where
-the data lives. Each tab's behaviour lives with it: the lead list
+"""The main window: the tabs (Leads, Queue, Call, Team, Audit), menus and a status bar saying
+where the data lives. Each tab's behaviour lives with it: the lead list
 (:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
-the call workspace and the team view; :mod:`teleprospect.ui.demo_offer` offers demo data.
+the call workspace, the team view and the audit trail; :mod:`teleprospect.ui.demo_offer` offers
+demo data.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from teleprospect.services.identity.current_user import CurrentUser
     from teleprospect.services.imports.reports import ImportSummary
     from teleprospect.store.database import Database
+    from teleprospect.ui.team.audit_page import AuditPage
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
 
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         #: What the current user's role allows (services.permissions): the UI offers it.
         self.allowed_actions: frozenset[str] = frozenset()
         self.team_view: TeamView | None = None
+        self.audit_page: AuditPage | None = None
 
         self.setup_form()
         self.setup_window()
@@ -335,6 +338,7 @@ class MainWindow(QMainWindow):
             self.show_user(user)
             self.set_queue_user(user_id)
             self.setup_team_view()
+            self.setup_audit_page()
             if self.workspace is not None and self.db is not None:
                 self.workspace.set_context(self.db, user_id, user.login)
                 if user_id is not None:
@@ -522,6 +526,24 @@ class MainWindow(QMainWindow):
         self.reassign_selected_action = reassign
         self.ui.mainTabs.currentChanged.connect(
             lambda _i: view.refresh() if self.ui.mainTabs.currentWidget() is view else None
+        )
+
+    def setup_audit_page(self) -> None:
+        """The Audit tab, for the users whose role lets them read the audit trail; it reads
+        the trail when shown, from the newest entry."""
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None or "read_audit_trail" not in self.allowed_actions:
+            return
+        if self.audit_page is not None:
+            return
+        from teleprospect.ui.team.audit_page import AuditPage
+
+        page = AuditPage(db, user_id, self)
+        page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.audit_page = page
+        self.ui.mainTabs.addTab(page, "&Audit")
+        self.ui.mainTabs.currentChanged.connect(
+            lambda _i: page.refresh() if self.ui.mainTabs.currentWidget() is page else None
         )
 
     def reassign_selected_leads(self) -> None:

@@ -7,7 +7,7 @@
 from PySide6 import QtCore
 
 qt_resource_data = b"\
-\x00\x00\x08\xc6\
+\x00\x00\x0av\
 /\
 * Teleprospect: \
 a light touch on\
@@ -28,31 +28,37 @@ ttings still wor\
 k. */\x0a\x0aQTableVie\
 w#leadTable,\x0aQTa\
 bleView#queueTab\
-le {\x0a    /* Whol\
-e rows are selec\
-ted, so a focus \
-frame around one\
- cell is only no\
-ise. */\x0a    outl\
-ine: 0;\x0a    grid\
-line-color: pale\
-tte(midlight);\x0a \
-   selection-bac\
-kground-color: p\
+le,\x0aQTableView#a\
+uditTable {\x0a    \
+/* Whole rows ar\
+e selected, so a\
+ focus frame aro\
+und one cell is \
+only noise. */\x0a \
+   outline: 0;\x0a \
+   gridline-colo\
+r: palette(midli\
+ght);\x0a    select\
+ion-background-c\
+olor: palette(hi\
+ghlight);\x0a    se\
+lection-color: p\
 alette(highlight\
-);\x0a    selection\
--color: palette(\
-highlighted-text\
-);\x0a}\x0a\x0aQTableView\
-#leadTable::item\
-,\x0aQTableView#que\
-ueTable::item {\x0a\
-    padding: 0 4\
-px;\x0a}\x0a\x0aQTableVie\
-w#leadTable QHea\
+ed-text);\x0a}\x0a\x0aQTa\
+bleView#leadTabl\
+e::item,\x0aQTableV\
+iew#queueTable::\
+item,\x0aQTableView\
+#auditTable::ite\
+m {\x0a    padding:\
+ 0 4px;\x0a}\x0a\x0aQTabl\
+eView#leadTable \
+QHeaderView::sec\
+tion,\x0aQTableView\
+#queueTable QHea\
 derView::section\
-,\x0aQTableView#que\
-ueTable QHeaderV\
+,\x0aQTableView#aud\
+itTable QHeaderV\
 iew::section {\x0a \
    padding: 4px \
 6px;\x0a    border:\
@@ -149,7 +155,28 @@ e#questionEditor\
  {\x0a    border-bo\
 ttom: 1px solid \
 palette(midlight\
-);\x0a}\x0a\
+);\x0a}\x0a\x0a/* -- the \
+audit trail ----\
+----------------\
+----------------\
+----------------\
+----------------\
+-- */\x0a\x0a/* The se\
+lected entry, wh\
+ole, under the t\
+able: read like \
+a note, set off \
+from the list. *\
+/\x0aQLabel#entryDe\
+tails {\x0a    back\
+ground: palette(\
+alternate-base);\
+\x0a    border: 1px\
+ solid palette(m\
+id);\x0a    border-\
+radius: 4px;\x0a   \
+ padding: 6px 8p\
+x;\x0a}\x0a\
 \x00\x00\x01K\
 <\
 svg xmlns=\x22http:\
@@ -327,11 +354,11 @@ qt_resource_struct = b"\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01\
 \x00\x00\x00\x10\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x05\x00\x00\x00\x03\
-\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x0a\x19\
-\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x0d\x0d\
-\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0f\xbe\
-\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x08\xca\
-\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x0e6\
+\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x0b\xc9\
+\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x0e\xbd\
+\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x11n\
+\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x0az\
+\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x0f\xe6\
 "
 
 def qInitResources():
