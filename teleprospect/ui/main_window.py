@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
         self.find_user()
         self.desk.read_filter_choices()
         self.queue_model.reload()
+        if self.audit_page is not None and self.ui.mainTabs.currentWidget() is self.audit_page:
+            self.audit_page.refresh()
 
     def find_user(self) -> None:
         """Who is working here: the computer login's account, or the one picked for it."""

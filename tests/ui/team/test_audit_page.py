@@ -15,6 +15,7 @@ from teleprospect.core.audit import AuditKind
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.queue_policy import CallingHours
 from teleprospect.demo.loader import load_demo
+from teleprospect.services.audit.record import record_audit
 from teleprospect.services.leads.lifecycle import change_status
 from teleprospect.services.queue.claims import find_user_id
 from teleprospect.services.settings.team_settings import CALLING_HOURS, change_team_setting
@@ -177,3 +178,22 @@ def test_a_keyboard_user_reaches_the_filters_by_their_labels(open_as, sqlite_db,
     assert ui.sinceFilter.isEnabled()
     assert ui.auditTable.selectionBehavior() == ui.auditTable.SelectionBehavior.SelectRows
     assert ui.auditTable.model().headerData(0, Qt.Orientation.Horizontal) == "When"
+
+
+def test_f5_reads_new_acts_and_no_value_reaches_the_screen_raw(
+    open_as, sqlite_db, desk, qtbot
+) -> None:
+    window = open_as(sqlite_db, TEAM_LEAD)
+    show_audit(window)
+    with sqlite_db.write() as s:
+        record_audit(
+            s, AuditKind.SETTING_CHANGED, user_id=desk["maria"],
+            subject="calling\nhours\x1b]0;owned\x07", before={"note": "a\x1b[2Jb"},
+        )  # fmt: skip
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    page = window.audit_page
+    assert len(kinds(window)) == 4
+    shown = [page.model.index(0, column).data() for column in range(page.model.columnCount())]
+    assert shown[4] == "calling hours" and shown[6] == "note: ab → none"
+    page.ui.auditTable.selectRow(0)
+    assert not any(c in page.ui.entryDetails.text() for c in ("\x1b", "\x07"))
