@@ -21,7 +21,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from teleprospect import APP_NAME, __version__
-from teleprospect.cli import calls, database, demo, gui, imports, journal, queue, team, users
+from teleprospect.cli import (
+    audit,
+    calls,
+    database,
+    demo,
+    gui,
+    imports,
+    journal,
+    queue,
+    team,
+    users,
+)
 from teleprospect.cli.common import (
     PROG,
     ExitCode,
@@ -49,6 +60,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     journal.setup_parser,
     users.setup_parser,
     team.setup_parser,
+    audit.setup_parser,
 )
 
 

@@ -656,6 +656,7 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_entry_at", "at"),
         Index("ix_audit_entry_user_id_id", "user_id", "id"),
+        Index("ix_audit_entry_by_user_id_id", "by_user_id", "id"),
         Index("ix_audit_entry_lead_id_id", "lead_id", "id"),
         Index("ix_audit_entry_kind_id", "kind", "id"),
     )

@@ -1,7 +1,8 @@
-"""The main window: the tabs (Leads, Queue, Call, Team), menus and a status bar saying where
-the data lives. Each tab's behaviour lives with it: the lead list
+"""The main window: the tabs (Leads, Queue, Call, Team, Audit), menus and a status bar saying
+where the data lives. Each tab's behaviour lives with it: the lead list
 (:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
-the call workspace and the team view; :mod:`teleprospect.ui.demo_offer` offers demo data.
+the call workspace, the team view and the audit trail; :mod:`teleprospect.ui.demo_offer` offers
+demo data.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from teleprospect.services.imports.reports import ImportSummary
     from teleprospect.services.offline.actions import KeptCall
     from teleprospect.store.database import Database
+    from teleprospect.ui.team.audit_page import AuditPage
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
 
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         #: What the current user's role allows (services.permissions): the UI offers it.
         self.allowed_actions: frozenset[str] = frozenset()
         self.team_view: TeamView | None = None
+        self.audit_page: AuditPage | None = None
 
         self.setup_form()
         self.setup_window()
@@ -325,6 +328,8 @@ class MainWindow(QMainWindow):
         self.find_user()
         self.desk.read_filter_choices()
         self.queue_model.reload()
+        if self.audit_page is not None and self.ui.mainTabs.currentWidget() is self.audit_page:
+            self.audit_page.refresh()
 
     def find_user(self) -> None:
         """Who is working here: the computer login's account, or the one picked for it."""
@@ -367,6 +372,7 @@ class MainWindow(QMainWindow):
             self.setup_team_view()
             if self.db is not None:
                 self.offline.set_context(self.db, user_id, team="view_workload" in actions)
+            self.setup_audit_page()
             if self.workspace is not None and self.db is not None:
                 self.workspace.set_context(self.db, user_id, user.login)
                 if user_id is not None:
@@ -558,6 +564,24 @@ class MainWindow(QMainWindow):
         self.reassign_selected_action = reassign
         self.ui.mainTabs.currentChanged.connect(
             lambda _i: view.refresh() if self.ui.mainTabs.currentWidget() is view else None
+        )
+
+    def setup_audit_page(self) -> None:
+        """The Audit tab, for the users whose role lets them read the audit trail; it reads
+        the trail when shown, from the newest entry."""
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None or "read_audit_trail" not in self.allowed_actions:
+            return
+        if self.audit_page is not None:
+            return
+        from teleprospect.ui.team.audit_page import AuditPage
+
+        page = AuditPage(db, user_id, self)
+        page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.audit_page = page
+        self.ui.mainTabs.addTab(page, "&Audit")
+        self.ui.mainTabs.currentChanged.connect(
+            lambda _i: page.refresh() if self.ui.mainTabs.currentWidget() is page else None
         )
 
     def reassign_selected_leads(self) -> None:

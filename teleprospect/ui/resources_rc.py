@@ -7,7 +7,7 @@
 from PySide6 import QtCore
 
 qt_resource_data = b"\
-\x00\x00\x0a\xbe\
+\x00\x00\x0cn\
 /\
 * Teleprospect: \
 a light touch on\
@@ -28,31 +28,37 @@ ttings still wor\
 k. */\x0a\x0aQTableVie\
 w#leadTable,\x0aQTa\
 bleView#queueTab\
-le {\x0a    /* Whol\
-e rows are selec\
-ted, so a focus \
-frame around one\
- cell is only no\
-ise. */\x0a    outl\
-ine: 0;\x0a    grid\
-line-color: pale\
-tte(midlight);\x0a \
-   selection-bac\
-kground-color: p\
+le,\x0aQTableView#a\
+uditTable {\x0a    \
+/* Whole rows ar\
+e selected, so a\
+ focus frame aro\
+und one cell is \
+only noise. */\x0a \
+   outline: 0;\x0a \
+   gridline-colo\
+r: palette(midli\
+ght);\x0a    select\
+ion-background-c\
+olor: palette(hi\
+ghlight);\x0a    se\
+lection-color: p\
 alette(highlight\
-);\x0a    selection\
--color: palette(\
-highlighted-text\
-);\x0a}\x0a\x0aQTableView\
-#leadTable::item\
-,\x0aQTableView#que\
-ueTable::item {\x0a\
-    padding: 0 4\
-px;\x0a}\x0a\x0aQTableVie\
-w#leadTable QHea\
+ed-text);\x0a}\x0a\x0aQTa\
+bleView#leadTabl\
+e::item,\x0aQTableV\
+iew#queueTable::\
+item,\x0aQTableView\
+#auditTable::ite\
+m {\x0a    padding:\
+ 0 4px;\x0a}\x0a\x0aQTabl\
+eView#leadTable \
+QHeaderView::sec\
+tion,\x0aQTableView\
+#queueTable QHea\
 derView::section\
-,\x0aQTableView#que\
-ueTable QHeaderV\
+,\x0aQTableView#aud\
+itTable QHeaderV\
 iew::section {\x0a \
    padding: 4px \
 6px;\x0a    border:\
@@ -180,7 +186,28 @@ color: #b3261e;\x0a\
 onEditor {\x0a    b\
 order-bottom: 1p\
 x solid palette(\
-midlight);\x0a}\x0a\
+midlight);\x0a}\x0a\x0a/*\
+ -- the audit tr\
+ail ------------\
+----------------\
+----------------\
+----------------\
+---------- */\x0a\x0a/\
+* The selected e\
+ntry, whole, und\
+er the table: re\
+ad like a note, \
+set off from the\
+ list. */\x0aQLabel\
+#entryDetails {\x0a\
+    background: \
+palette(alternat\
+e-base);\x0a    bor\
+der: 1px solid p\
+alette(mid);\x0a   \
+ border-radius: \
+4px;\x0a    padding\
+: 6px 8px;\x0a}\x0a\
 \x00\x00\x01K\
 <\
 svg xmlns=\x22http:\
@@ -358,11 +385,11 @@ qt_resource_struct = b"\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01\
 \x00\x00\x00\x10\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x05\x00\x00\x00\x03\
-\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x0c\x11\
-\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x0f\x05\
-\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x11\xb6\
-\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x0a\xc2\
-\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x10.\
+\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x0d\xc1\
+\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x10\xb5\
+\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x13f\
+\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x0cr\
+\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x11\xde\
 "
 
 def qInitResources():

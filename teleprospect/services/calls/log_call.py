@@ -46,7 +46,7 @@ from teleprospect.services.calls.do_not_call import suppress
 from teleprospect.services.calls.readiness import CallContext, call_context, checked_now
 from teleprospect.services.calls.scripts import active_script
 from teleprospect.services.errors import LeadNotFound, UnknownUser
-from teleprospect.services.leads.lifecycle import apply_status
+from teleprospect.services.leads.lifecycle import apply_status, audit_status_change
 from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
 from teleprospect.services.queue.claims import ClaimNotHeld
 from teleprospect.services.scoring.scores import rescore_lead
@@ -376,6 +376,7 @@ def log_call_in_session(
     holder = _live_holder(lead, now)
     if holder is not None and holder != user_id:
         _claim_required(session, lead, holder, now)
+    status_before = LeadStatus(lead.status)
     call = None
     if call_id is not None:
         call = session.get(Call, call_id)
@@ -435,6 +436,13 @@ def log_call_in_session(
     if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
         # Calling after a callback fell due keeps that promise.
         close_callbacks(session, lead.id, now, due_only=True)
+    audit_status_change(
+        session,
+        lead,
+        status_before,
+        user_id=user_id,
+        reason=f"call {call.id} ({disposition.label.lower()}): {outcome}",
+    )
     score = rescore_lead(session, lead, now=now)
     if lead.claimed_by_id == user_id:
         lead.claimed_by_id = None

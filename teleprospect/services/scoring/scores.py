@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.call_zones import effective_call_zones, is_inbound
 from teleprospect.core.errors import Cancelled
 from teleprospect.core.permissions import Action
@@ -35,6 +36,7 @@ from teleprospect.core.scoring.engine import (
     compile_rules,
 )
 from teleprospect.core.scoring.rules import ScoringRules, default_rules
+from teleprospect.services.audit.record import record_audit
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
@@ -155,7 +157,8 @@ def active_rules(db: Database) -> ActiveRules:
 def save_rules(
     db: Database, rules: ScoringRules, user_id: int | None, note: str = ""
 ) -> ActiveRules:
-    """Store ``rules`` as the new version in force (the old ones stay, as history).
+    """Store ``rules`` as the new version in force (the old ones stay, as history),
+    recorded in the audit trail.
 
     Scores change only when :func:`rescore_all` runs; the caller starts it (it takes a
     while on a big database, so it runs in the background with progress).
@@ -166,11 +169,44 @@ def save_rules(
     def publish(session: Session, version: int) -> int:
         if user_id is not None:  # None: the system itself (seeding, upgrades)
             require_user(session, user_id, Action.EDIT_SCORING_RULES)
+        previous = rules_in_session(session)
         session.add(ScoringRuleSet(version=version, rules=data, created_by_id=user_id, note=note))
+        _audit_rules(session, previous, version, rules, user_id=user_id, note=note)
         return version
 
     version = publish_version(db, ScoringRuleSet.version, publish)
     return ActiveRules(version, rules, _compiled_for(rules))
+
+
+def _audit_rules(
+    session: Session,
+    previous: ActiveRules,
+    version: int,
+    rules: ScoringRules,
+    *,
+    user_id: int | None,
+    note: str,
+) -> None:
+    old, new = previous.rules.to_dict(), rules.to_dict()
+    after: dict[str, Any] = {
+        "version": version,
+        "sales_ready_threshold": rules.thresholds.sales_ready,
+        # Which parts changed (fit, engagement, qualification…): the versions keep the rest.
+        "changed": [part for part in new if new.get(part) != old.get(part)],
+    }
+    if note:
+        after["note"] = note
+    record_audit(
+        session,
+        AuditKind.SCORING_RULES_PUBLISHED,
+        user_id=user_id,
+        subject="scoring rules",
+        before={
+            "version": previous.version,
+            "sales_ready_threshold": previous.rules.thresholds.sales_ready,
+        },
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- one lead

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.csv_reader import CsvError, CsvRow
 from teleprospect.core.dedupe_keys import email_key
 from teleprospect.core.errors import Invalid
@@ -43,6 +44,7 @@ from teleprospect.core.handoff import (
 )
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.reports import ImportReports
@@ -303,6 +305,7 @@ def record_verdict(
             raise VerdictError(message[0].upper() + message[1:] + ".") from None
         if not fresh:
             return VerdictRecorded(lead_id, item.reference, verdict, lead.status, changed=False)
+        before = lead.status
         status = apply_verdict(
             session,
             item,
@@ -315,6 +318,18 @@ def record_verdict(
             rejected_to=rejected_to,
             track_key=track_key,
             now=now,
+        )
+        after: dict[str, Any] = {"verdict": verdict.value, "status": status.value}
+        if item.verdict_reason:
+            after["reason"] = item.verdict_reason
+        record_audit(
+            session,
+            AuditKind.VERDICT_RECORDED,
+            user_id=actor.user_id,
+            lead_id=lead.id,
+            subject=f"{item.reference}, by hand",
+            before={"status": before.value},
+            after=after,
         )
         return VerdictRecorded(lead_id, item.reference, verdict, status)
 
@@ -426,6 +441,7 @@ def import_verdicts(
     summary.columns = {role: columns.get(role) for role in VERDICT_ROLES}
     reports = ImportReports(request.report_dir, path, dialect.header)
     source = f"file {path.name}"
+    decided: dict[Verdict, list[int]] = {Verdict.ACCEPTED: [], Verdict.REJECTED: []}
 
     def bad(row: CsvRow, reason: str) -> None:
         summary.bad_rows += 1
@@ -464,12 +480,14 @@ def import_verdicts(
                     now=now,
                 )
                 session.flush()
+                decided[verdict_row.verdict].append(lead.id)
                 if verdict_row.verdict is Verdict.ACCEPTED:
                     summary.accepted += 1
                 else:
                     summary.rejected += 1
             if request.dry_run:
                 raise _DryRun()
+            _audit_import(session, actor, summary, request.rejected_to, decided)
     except _DryRun:
         pass
     except CsvError as exc:
@@ -483,6 +501,42 @@ def import_verdicts(
         lambda reject_file: _verdicts_summary_text(summary, reject_file)
     )
     return summary
+
+
+def _audit_import(
+    session: Session,
+    actor: Actor,
+    summary: VerdictImportSummary,
+    rejected_to: RejectedTo,
+    decided: dict[Verdict, list[int]],
+) -> None:
+    """One entry for the whole file, however many rows: the counts, where rejected leads
+    went and, when they are few, the leads' ids. A file that changed nothing (every
+    verdict known already, or only bad rows) leaves none."""
+    if not summary.accepted and not summary.rejected:
+        return
+    after: dict[str, Any] = {
+        "accepted": summary.accepted,
+        "rejected": summary.rejected,
+        "rejected_to": rejected_to.value,
+    }
+    if summary.already_recorded:
+        after["already_recorded"] = summary.already_recorded
+    if summary.bad_rows:
+        after["bad_rows"] = summary.bad_rows
+    leads = decided[Verdict.ACCEPTED] + decided[Verdict.REJECTED]
+    if listed_ids(leads) is not None:
+        after["accepted_lead_ids"] = sorted(decided[Verdict.ACCEPTED])
+        after["rejected_lead_ids"] = sorted(decided[Verdict.REJECTED])
+    record_audit(
+        session,
+        AuditKind.VERDICT_RECORDED,
+        user_id=actor.user_id,
+        lead_id=leads[0] if len(leads) == 1 else None,
+        subject=f"sales' verdicts from {summary.file_name}",
+        before={"status": {LeadStatus.HANDED_OFF.value: len(leads)}},
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- follow-up

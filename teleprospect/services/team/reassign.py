@@ -26,11 +26,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import Invalid
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
 from teleprospect.core.reassignment import Spread, plan_spread
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import rules_in_session
@@ -509,7 +511,36 @@ def reassign(
         session.add(batch)
         session.flush()
         _apply_moves(session, plan, batch, request.reason.strip(), now)
+        _audit(session, plan, batch)
         return _outcome(plan, batch.id, request.include_claimed)
+
+
+def _audit(session: Session, plan: _Plan, batch: ReassignmentBatch) -> None:
+    """One entry for the whole reassignment, however many leads: who had them and who has
+    them now, counted by login; the batch (whose moves name every lead) and, when they are
+    few, the leads' ids."""
+    moved: dict[str, Any] = {
+        "owners": count_by_owner(session, [m.to_owner_id for m in plan.moves]),
+        "batch_id": batch.id,
+        "leads": batch.moved,
+        "callbacks": sum(len(v) for v in plan.callbacks.values()),
+    }
+    if batch.skipped_claimed:
+        moved["skipped_claimed"] = batch.skipped_claimed
+    if batch.reason:
+        moved["reason"] = batch.reason
+    ids = listed_ids(m.lead_id for m in plan.moves)
+    if ids is not None:
+        moved["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.LEAD_REASSIGNED,
+        user_id=plan.actor.user_id,
+        lead_id=plan.moves[0].lead_id if len(plan.moves) == 1 else None,
+        subject=f"reassignment #{batch.id}: {batch.selection}",
+        before={"owners": count_by_owner(session, [m.from_owner_id for m in plan.moves])},
+        after=moved,
+    )
 
 
 def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
@@ -517,6 +548,17 @@ def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str
     if not wanted:
         return {}
     return dict(session.execute(select(User.id, User.login).where(User.id.in_(wanted))).all())
+
+
+def count_by_owner(session: Session, owner_ids: Sequence[int | None]) -> dict[str, int]:
+    """How many of the leads whose owners are ``owner_ids`` each owner has, by login
+    ("nobody": no owner), for the audit trail's before and after."""
+    logins = logins_of(session, owner_ids)
+    counts: dict[str, int] = {}
+    for user_id in owner_ids:
+        name = "nobody" if user_id is None else logins.get(user_id, f"user #{user_id}")
+        counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def set_owner(
