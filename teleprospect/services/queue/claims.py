@@ -6,6 +6,7 @@ PostgreSQL claims with one ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP L
 selects and updates inside one ``BEGIN IMMEDIATE`` transaction (writers queue on the file
 lock, so nobody can claim in between) with the claim condition repeated in the UPDATE.
 Which lead comes next is the queue's order (:mod:`teleprospect.services.queue.page`).
+A lease lasts from one minute to an hour (:mod:`teleprospect.core.leases`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from teleprospect.core.errors import Conflict
+from teleprospect.core.leases import DEFAULT_LEASE, checked_lease
 from teleprospect.core.queue_policy import Callback, QueueTier
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.queue.page import (
@@ -47,10 +49,6 @@ __all__ = [
     "release_claim",
     "renew_claim",
 ]
-
-#: How long a claim holds a lead without being renewed; the lead panel renews it while
-#: the lead is open, so only a crashed or disconnected workstation lets it run out.
-DEFAULT_LEASE = timedelta(minutes=5)
 
 
 class ClaimNotHeld(Conflict):
@@ -116,7 +114,9 @@ def claim_next(
     display_zone: tzinfo = UTC,
 ) -> ClaimedLead | None:
     """Claim the first lead of the user's queue that nobody holds, for ``lease``; None when
-    the queue is empty. Atomic: two workstations never get the same lead."""
+    the queue is empty. Atomic: two workstations never get the same lead. A lease outside
+    one minute to an hour raises :class:`~teleprospect.core.leases.LeaseOutOfRange`."""
+    checked_lease(lease)
     now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
         return _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
@@ -139,6 +139,7 @@ def next_lead(
     comes straight back. An empty queue still gives ``release`` back (the rep is done with
     it) and returns None. When anything fails nothing changes: the rep keeps the lead held.
     A ``release`` the user no longer holds, or that is gone, is left as it is."""
+    checked_lease(lease)
     now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
         claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
@@ -248,6 +249,7 @@ def renew_claim(
 ) -> datetime:
     """Extend the user's claim; raises :class:`ClaimNotHeld` when it was lost (expired and
     taken by someone else, or released). An expired claim nobody took is renewed."""
+    checked_lease(lease)
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
     with db.write() as session:
@@ -326,6 +328,7 @@ def open_lead(
 
     ``release``: the lead the user held until now, given back to the queue in the same
     transaction when this one is claimed (kept when this one opens read-only)."""
+    checked_lease(lease)
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
     with db.write() as session:
