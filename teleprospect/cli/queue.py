@@ -56,7 +56,8 @@ def setup_parser(commands: Commands) -> None:
         "claim",
         help="claim the next lead of a rep's queue and print it",
         description="Hand the next lead of the queue to you (or --as LOGIN) with a lease of "
-        "a few minutes; no other workstation gets it meanwhile.",
+        "a few minutes; no other workstation gets it meanwhile. The lease runs on the "
+        "database's clock (a team server's, whatever this computer's clock says).",
     )
     add_as_option(claim)
     claim.add_argument(

@@ -29,7 +29,7 @@ from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resour
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.demo_offer import DemoOffer
 from teleprospect.ui.desk.queue_desk import QueueDesk
-from teleprospect.ui.desk.queue_model import NowProvider, local_datetime_text, utc_now
+from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_datetime_text
 from teleprospect.ui.eliding_label import ElidingLabel
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         db: Database | None = None,
         parent: QWidget | None = None,
         *,
-        now_provider: NowProvider = utc_now,
+        now_provider: NowProvider = database_clock,
     ) -> None:
         super().__init__(parent)
         #: None while the database is being opened.
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.current_user: CurrentUser | None = None
         #: The current user's account id; None until known, or when the login has none.
         self.queue_user_id: int | None = None
-        #: The queue's clock: calling windows depend on it (tests pass a frozen one).
+        #: The time the services act at: the database's clock (None), or a test's frozen one.
         self.now_provider = now_provider
         self._shown_before = False
         self._started = False
