@@ -1,4 +1,4 @@
-"""How long a claim may hold a lead: from a minute to an hour."""
+"""How long a claim may hold a lead (a minute to an hour), and when a clock is too far off."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import pytest
 
 from teleprospect.core.errors import Invalid
 from teleprospect.core.leases import (
+    CLOCK_TOLERANCE,
     DEFAULT_LEASE,
     MAX_LEASE,
     MIN_LEASE,
     LeaseOutOfRange,
     checked_lease,
+    clock_warning,
 )
 
 
@@ -45,3 +47,33 @@ def test_a_lease_outside_the_limits_is_invalid_in_one_sentence(lease: timedelta,
     message = str(raised.value)
     assert message == f"A claim holds a lead for 1 to 60 minutes, {said}"
     assert "\n" not in message
+
+
+# ----------------------------------------------------------------------------- clocks
+
+
+@pytest.mark.parametrize(
+    ("offset", "said"),
+    [
+        (timedelta(minutes=-6), "6 min ahead of"),
+        (timedelta(minutes=6), "6 min behind"),
+        (timedelta(seconds=-61), "1 min ahead of"),
+        (timedelta(minutes=-90), "1 h 30 min ahead of"),
+        (timedelta(hours=2), "2 h behind"),
+        (timedelta(days=-400), "400 days ahead of"),
+    ],
+)
+def test_a_clock_more_than_a_minute_off_is_named_in_one_sentence(
+    offset: timedelta, said: str
+) -> None:
+    assert clock_warning(offset) == (
+        f"This computer's clock is {said} the server's; leases and callbacks follow the server."
+    )
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [None, timedelta(0), timedelta(seconds=20), timedelta(seconds=-20), CLOCK_TOLERANCE],
+)
+def test_a_clock_within_a_minute_or_no_server_is_no_warning(offset: timedelta | None) -> None:
+    assert clock_warning(offset) is None
