@@ -392,6 +392,8 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             # Tried again at the next check; the queue and the calls say so if it is down.
             log.warning("comparing the clock with the server's failed", exc_info=error)
+            if not self.clock_timer.isActive():
+                self.clock_timer.start()
 
         run_in_background(measure, measured, failed, owner=self)
 

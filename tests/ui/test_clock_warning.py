@@ -110,6 +110,11 @@ def test_a_failed_measurement_leaves_the_window_alone(
     monkeypatch.setattr(clock_service, "clock_offset", unreachable)
     window = open_window(sqlite_db)
     assert not window.clock_label.isVisible()
+    # No dialog; asked again at the next check.
+    assert window.clock_timer.isActive()
+    monkeypatch.setattr(clock_service, "clock_offset", FakeOffset(timedelta(minutes=-6)))
+    window.clock_timer.timeout.emit()
+    assert window.clock_label.isVisible()
 
 
 def test_the_window_leaves_leases_and_due_times_to_the_databases_clock(qtbot) -> None:
