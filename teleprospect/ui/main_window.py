@@ -2,7 +2,7 @@
 where the data lives. Each tab's behaviour lives with it: the lead list
 (:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
 the call workspace, the team view and the audit trail; :mod:`teleprospect.ui.demo_offer` offers
-demo data.
+demo data. On a team server the status bar warns when this computer's clock is off the server's.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -18,6 +18,7 @@ types the first window does not show.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resour
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.demo_offer import DemoOffer
 from teleprospect.ui.desk.queue_desk import QueueDesk
-from teleprospect.ui.desk.queue_model import NowProvider, local_datetime_text, utc_now
+from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_datetime_text
 from teleprospect.ui.eliding_label import ElidingLabel
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
@@ -62,6 +63,10 @@ DATABASE_LABEL_WIDTH = 440
 GEOMETRY_KEY = "mainWindow/geometry"
 WINDOW_STATE_KEY = "mainWindow/state"
 
+#: How often this computer's clock is compared with a team server's after start-up: clocks
+#: drift slowly, and someone may set theirs by hand.
+CLOCK_CHECK_MS = 10 * 60_000
+
 
 def window_settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
@@ -78,7 +83,7 @@ class MainWindow(QMainWindow):
         db: Database | None = None,
         parent: QWidget | None = None,
         *,
-        now_provider: NowProvider = utc_now,
+        now_provider: NowProvider = database_clock,
     ) -> None:
         super().__init__(parent)
         #: None while the database is being opened.
@@ -86,7 +91,7 @@ class MainWindow(QMainWindow):
         self.current_user: CurrentUser | None = None
         #: The current user's account id; None until known, or when the login has none.
         self.queue_user_id: int | None = None
-        #: The queue's clock: calling windows depend on it (tests pass a frozen one).
+        #: The time the services act at: the database's clock (None), or a test's frozen one.
         self.now_provider = now_provider
         self._shown_before = False
         self._started = False
@@ -107,6 +112,7 @@ class MainWindow(QMainWindow):
         self.setup_window()
         self.setup_offline()
         self.setup_status_bar()
+        self.setup_clock_check()
         self.setup_lead_list()
         self.setup_desk()
         self.setup_demo_offer()
@@ -195,6 +201,21 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.offline.button)
         bar.addPermanentWidget(self.database_label)
         bar.addPermanentWidget(self.user_label)
+        # Shown only while this computer's clock is more than a minute off the server's.
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("clockWarning")
+        self.clock_label.setToolTip(
+            "Leases and callbacks are timed by the server's clock, so your work is safe; "
+            "times this computer shows may differ. Ask whoever looks after this computer to "
+            "set its clock automatically."
+        )
+        self.clock_label.hide()
+        bar.addPermanentWidget(self.clock_label)
+
+    def setup_clock_check(self) -> None:
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(CLOCK_CHECK_MS)
+        self.clock_timer.timeout.connect(self.check_clock)
 
     def setup_offline(self) -> None:
         """Work through a server outage: the watch behind "Offline — 3 waiting"."""
@@ -253,6 +274,7 @@ class MainWindow(QMainWindow):
         self.find_user()
         self.desk.read_filter_choices()
         self.desk.poll_timer.start()
+        self.check_clock()
 
         def database_is_empty() -> bool:
             from teleprospect.services.database import is_empty
@@ -384,6 +406,41 @@ class MainWindow(QMainWindow):
             lambda error: self.show_error("The user accounts could not be read", error),
             owner=self,
         )
+
+    # -- the server's clock ------------------------------------------------------------
+
+    def check_clock(self) -> None:
+        """Compare this computer's clock with the server's, on a worker (at start-up, then
+        every CLOCK_CHECK_MS while the database has a server: SQLite has none)."""
+        db = self.db
+        if db is None:
+            return
+
+        def measure() -> timedelta | None:
+            from teleprospect.services.clock import clock_offset
+
+            return clock_offset(db)
+
+        def measured(offset: timedelta | None) -> None:
+            self.show_clock_offset(offset)
+            if offset is not None and not self.clock_timer.isActive():
+                self.clock_timer.start()
+
+        def failed(error: BaseException) -> None:
+            # Tried again at the next check; the queue and the calls say so if it is down.
+            log.warning("comparing the clock with the server's failed", exc_info=error)
+            if not self.clock_timer.isActive():
+                self.clock_timer.start()
+
+        run_in_background(measure, measured, failed, owner=self)
+
+    def show_clock_offset(self, offset: timedelta | None) -> None:
+        """Warn in the status bar while this computer's clock is more than a minute off."""
+        from teleprospect.core.leases import clock_warning
+
+        warning = clock_warning(offset)
+        self.clock_label.setText(warning or "")
+        self.clock_label.setVisible(warning is not None)
 
     def ask_who_you_are(self, login: str, choices: tuple) -> str | None:
         """The login of the user someone with an unknown computer login picks (None: none)."""

@@ -63,7 +63,8 @@ QUEUE_CLOCK = next_wednesday_noon()
 @pytest.fixture
 def desk(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[int]]:
     """Two reps and two leads due for a call: the queue's clock says next Wednesday noon."""
-    monkeypatch.setattr("teleprospect.services.queue.claims.utcnow", lambda: QUEUE_CLOCK)
+    # A SQLite file's clock is this computer's: every decision of the desk reads it here.
+    monkeypatch.setattr("teleprospect.store.clock.utcnow", lambda: QUEUE_CLOCK)
     db = open_database(sqlite_url).db
     add_users(db)
     leads = [add_lead(db, email=f"lead{i}@vogel.de", phone_e164=f"+493090182{i}") for i in range(2)]

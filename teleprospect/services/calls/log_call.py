@@ -7,6 +7,10 @@ the disposition applied (:func:`teleprospect.core.queue_policy.next_action_after
 team's rules), the decision applied through the lifecycle with history, do-not-call
 numbers and email suppressed, and the user's claim released.
 
+Whether someone else holds the lead, when it may be called again and which callbacks the
+call keeps are judged on the database's clock (the server's on PostgreSQL), like every
+lease: a rep whose clock is fast cannot save a call on a lead another rep holds.
+
 A decision that cannot be applied raises :class:`DecisionRefused` before anything is
 written: the whole transaction is rolled back, so nothing of the call is half-saved and the
 caller (who keeps a local draft) can correct the decision and save again.
@@ -43,8 +47,9 @@ from teleprospect.services.calls.decisions import (
     when,
 )
 from teleprospect.services.calls.do_not_call import suppress
-from teleprospect.services.calls.readiness import CallContext, call_context, checked_now
+from teleprospect.services.calls.readiness import CallContext, call_context
 from teleprospect.services.calls.scripts import active_script
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.leads.lifecycle import apply_status, audit_status_change
 from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
@@ -132,10 +137,11 @@ def start_call(
     now: datetime | None = None,
 ) -> CallStarted:
     """Record an attempt at once: a call row with its start time and the number dialled
-    (the lead's phone when ``number`` is None). The user must hold the lead's claim."""
-    now = checked_now(now)
+    (the lead's phone when ``number`` is None). The user must hold the lead's claim.
+    ``now``: None is the database's clock; a time given fixes it (tests)."""
     active = active_script(db)
     with db.write() as session:
+        now = decision_time(session, now)
         lead = _load_lead(session, lead_id)
         holder = _live_holder(lead, now)
         if holder != user_id:
@@ -325,8 +331,8 @@ def log_call(
     The user must hold the lead's claim, or nobody may: a lead held by someone else
     raises :class:`ClaimRequired`. A refused decision raises :class:`DecisionRefused`;
     bad answers :class:`AnswerError`; in both cases nothing is written.
+    ``now``: None is the database's clock; a time given fixes it (tests).
     """
-    now = checked_now(now)
     with db.write() as session:
         return log_call_in_session(
             session,
@@ -361,7 +367,7 @@ def log_call_in_session(
 ) -> LoggedCall:
     """:func:`log_call` inside the caller's transaction (replaying a workstation's journal
     records the entry in the same one)."""
-    now = checked_now(now)
+    now = decision_time(session, now)
     disposition = disposition_of(disposition)
     if duration_s is not None and duration_s < 0:
         raise ValueError("A call cannot last less than 0 seconds.")

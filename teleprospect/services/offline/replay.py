@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +40,7 @@ from teleprospect.core.offline import (
 )
 from teleprospect.services.calls.log_call import LoggedCall, log_call_in_session
 from teleprospect.services.calls.scripts import active_script_in_session, script_version_in_session
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import user_message
 from teleprospect.services.offline.actions import read_call
 from teleprospect.services.offline.journal import (
@@ -51,7 +52,6 @@ from teleprospect.services.offline.journal import (
 )
 from teleprospect.store.database import Database, is_unreachable
 from teleprospect.store.models import Call, Lead, LeadHistory, OfflineAction, User
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "EntryOutcome",
@@ -189,8 +189,8 @@ def apply_entry(
     """Apply one journal entry on the server, or hold it for review; exactly once, in one
     transaction (see the module docstring). ``base``: the lead as the rep knew it (default:
     the entry's own); ``now``: the server's time for live claims (default: now)."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         lead = session.get(Lead, entry.lead_id, with_for_update=True)
         known = session.get(OfflineAction, entry.client_action_id)
         if known is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,13 +22,13 @@ from teleprospect.core.errors import Conflict, Refused, TeleprospectError
 from teleprospect.core.offline import OfflineOutcome
 from teleprospect.core.permissions import Action, PermissionDenied, allowed
 from teleprospect.services.calls.log_call import LoggedCall
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import NotFound
 from teleprospect.services.identity.permissions import actor_in_session
 from teleprospect.services.offline.journal import EntryState, Journal, state_to_json
 from teleprospect.services.offline.replay import lead_state, log_kept_call
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, OfflineAction, User
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "EntryNotFound",
@@ -81,8 +81,8 @@ def review_list(
 ) -> list[ReviewItem]:
     """The calls held for review: ``user_id``'s own, or (``team``, for a team lead) the
     whole team's; oldest first."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.read() as session:
+        now = decision_time(session, now)
         query = select(OfflineAction).where(OfflineAction.outcome == OfflineOutcome.REVIEW)
         if not (team and _may_see_team(session, user_id)):
             query = query.where(OfflineAction.user_id == user_id)
@@ -165,8 +165,8 @@ def discard_entry(
 ) -> None:
     """Throw the call away: it is never applied. Marked so in ``journal`` too, when this
     workstation kept it."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         record = _open_record(session, client_action_id, user_id)
         record.outcome = OfflineOutcome.DISCARDED
         record.resolved_at = now
@@ -188,8 +188,8 @@ def apply_anyway(
     still apply: a decision the lead no longer allows is refused, nothing written;
     ``without_decision`` logs the call alone). Refused where it is not safe (see the
     module docstring)."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         record = _open_record(session, client_action_id, user_id)
         lead = session.get(Lead, record.lead_id, with_for_update=True) if record.lead_id else None
         why_not = _why_not(session, record, lead, now)

@@ -18,7 +18,6 @@ from teleprospect.core.offline import LeadState
 from teleprospect.core.scripts import AnswerValue
 from teleprospect.services.calls.decisions import Decision
 from teleprospect.services.calls.log_call import LoggedCall, log_call
-from teleprospect.services.calls.readiness import checked_now
 from teleprospect.services.calls.scripts import ScriptVersion
 from teleprospect.services.offline.actions import (
     KeptCall,
@@ -29,6 +28,7 @@ from teleprospect.services.offline.actions import (
 from teleprospect.services.offline.journal import Journal
 from teleprospect.services.offline.replay import replay_journal
 from teleprospect.store.database import Database, is_unreachable
+from teleprospect.store.types import utcnow
 
 __all__ = ["save_call"]
 
@@ -64,7 +64,6 @@ def save_call(
     server cannot be reached; the call is kept without trying it (no connection timeout to
     wait through). Errors other than an unreachable server are raised as :func:`log_call`
     raises them: nothing is kept then."""
-    now = checked_now(now)
     client_action_id = client_action_id or new_client_action_id()
 
     def keep() -> KeptCall:
@@ -90,7 +89,8 @@ def save_call(
             base=base,
             seen_at=seen_at,
             payload=payload,
-            taken_at=now,
+            # Kept while the server is away: this computer's clock is the only one there is.
+            taken_at=now or utcnow(),
         )
 
     if journal is not None and server_away:

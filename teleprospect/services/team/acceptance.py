@@ -45,6 +45,7 @@ from teleprospect.core.handoff import (
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor
 from teleprospect.services.audit.record import listed_ids, record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.reports import ImportReports
@@ -288,9 +289,10 @@ def record_verdict(
     """Record sales' verdict on a handed-off lead by hand (team leads only). A rejected
     lead goes to nurture (the track ``track_key``, default the best suggested one) or is
     disqualified, per ``rejected_to``."""
-    now = (now or utcnow()).astimezone(UTC)
     verdict = Verdict.ACCEPTED if accepted else Verdict.REJECTED
     with db.write() as session:
+        # A rejected lead's next call in nurture is a due time: on the database's clock.
+        now = decision_time(session, now)
         actor = require_user(session, user_id, Action.RECORD_VERDICTS)
         lead = session.get(Lead, lead_id, with_for_update=True)
         if lead is None:
@@ -412,7 +414,6 @@ def import_verdicts(
     row number and reason (and written to the reject file); the others are recorded in one
     transaction."""
     started = time.perf_counter()
-    now = (now or utcnow()).astimezone(UTC)
     path = Path(request.path)
     if not path.is_file():
         raise VerdictError(f"{path} does not exist or is not a file.")
@@ -451,6 +452,7 @@ def import_verdicts(
 
     try:
         with db.write() as session:
+            at = decision_time(session, now)
             actor = require_user(session, user_id, Action.RECORD_VERDICTS)
             matcher = _Matcher(session)
             for row in read_rows(path, dialect):
@@ -477,7 +479,7 @@ def import_verdicts(
                     source=source,
                     rejected_to=request.rejected_to,
                     track_key=None,
-                    now=now,
+                    now=at,
                 )
                 session.flush()
                 decided[verdict_row.verdict].append(lead.id)

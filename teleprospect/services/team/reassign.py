@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
 from teleprospect.core.reassignment import Spread, plan_spread
 from teleprospect.services.audit.record import listed_ids, record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import rules_in_session
@@ -48,7 +49,6 @@ from teleprospect.store.models import (
     ReassignmentMove,
     User,
 )
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "ClaimedLeadInfo",
@@ -464,9 +464,10 @@ def preview_reassignment(
     db: Database, request: ReassignRequest, user_id: int, *, now: datetime | None = None
 ) -> Reassignment:
     """What :func:`reassign` would do, changing nothing: for the dialog to confirm (with
-    the leads someone is working right now listed)."""
-    now = (now or utcnow()).astimezone(UTC)
+    the leads someone is working right now listed: their leases are judged on the
+    database's clock)."""
     with db.read() as session:
+        now = decision_time(session, now)
         return _outcome(
             _plan(session, request, user_id, now, lock=False), None, request.include_claimed
         )
@@ -493,8 +494,8 @@ def reassign(
 ) -> Reassignment:
     """Move the selected leads, in one transaction recorded as one batch (see the module
     docstring). Raises :class:`NothingToReassign` when no lead would move."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         plan = _plan(session, request, user_id, now, lock=True)
         if not plan.moves:
             raise NothingToReassign(_nothing_message(plan, request.include_claimed))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from teleprospect.core.domain import UserRole
 from teleprospect.core.errors import Invalid, Refused
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, PermissionDenied
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.store.database import Database
@@ -264,11 +265,11 @@ def _open_work(session: Session, user_id: int, now: datetime) -> OpenWork:
 
 
 def open_work(db: Database, user_id: int, *, now: datetime | None = None) -> OpenWork:
-    """The work ``user_id`` holds: what must be reassigned if they leave."""
-    now = (now or utcnow()).astimezone(UTC)
+    """The work ``user_id`` holds: what must be reassigned if they leave (their live
+    claims judged on the database's clock)."""
     with db.read() as session:
         _get(session, user_id)
-        return _open_work(session, user_id, now)
+        return _open_work(session, user_id, decision_time(session, now))
 
 
 def deactivate_user(
@@ -276,8 +277,8 @@ def deactivate_user(
 ) -> Deactivation:
     """Deactivate ``user_id``: they can no longer work or be given leads. Their live claims
     are released; the open work they leave is reported for reassignment."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         actor = require_user(session, acting_user_id, Action.MANAGE_USERS)
         user = _get(session, user_id)
         if not user.is_active:

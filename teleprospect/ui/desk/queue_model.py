@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from teleprospect.store.database import Database
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-NowProvider = Callable[[], datetime]
+#: The time the services judge leases and due times by: None leaves it to the database's
+#: clock (on a team server, the server's); tests give a frozen time.
+NowProvider = Callable[[], datetime | None]
 
 #: The lead's database id, whatever the column.
 LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,8 +48,10 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def database_clock() -> datetime | None:
+    """No time of this computer's: every workstation's queue and claims follow the
+    database's clock, whatever this computer's clock says (DESIGN.md §2 rule 8)."""
+    return None
 
 
 def local_zone() -> tzinfo:
@@ -144,7 +148,7 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         user_id: int | None = None,
         parent: QObject | None = None,
         *,
-        now_provider: NowProvider = utc_now,
+        now_provider: NowProvider = database_clock,
         display_zone: tzinfo | None = None,
     ) -> None:
         super().__init__(parent)
@@ -171,7 +175,7 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
     def filters(self) -> QueueFilters | None:
         return self._filters
 
-    def now(self) -> datetime:
+    def now(self) -> datetime | None:
         return self._now()
 
     def entry(self, row: int) -> QueueEntry:

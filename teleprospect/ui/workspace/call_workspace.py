@@ -38,7 +38,7 @@ from teleprospect.core.domain import Disposition
 from teleprospect.services.calls.decisions import DecisionRefused
 from teleprospect.services.calls.drafts import CallDraft, DraftStore
 from teleprospect.ui.background import run_in_background
-from teleprospect.ui.desk.queue_model import local_zone
+from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_zone
 from teleprospect.ui.errors import error_text
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 from teleprospect.ui.signals import emit
@@ -91,7 +91,7 @@ class CallWorkspace(QWidget):
         self,
         parent: QWidget | None = None,
         *,
-        now_provider: Callable[[], datetime] | None = None,
+        now_provider: NowProvider | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("callWorkspace")
@@ -99,7 +99,8 @@ class CallWorkspace(QWidget):
         self.user_id: int | None = None
         self.login = ""
         self.drafts: DraftStore | None = None
-        self.now = now_provider or (lambda: datetime.now(UTC))
+        #: The time the services act at: None, the database's clock (see :meth:`local_now`).
+        self.now = now_provider or database_clock
         self.lead_id: int | None = None
         self.detail: LeadDetail | None = None
         self.script_version: ScriptVersion | None = None
@@ -387,7 +388,7 @@ class CallWorkspace(QWidget):
         answers: Mapping[str, Any] = {**sheet.detail.answers, **sheet.draft_answers}
         self.script_runner.set_script(sheet.script.script, answers)
         self.notes.setPlainText(draft.notes if draft is not None else "")
-        self.decision_panel.reset(now=self.now(), lead_zone_names=sheet.detail.time_zones)
+        self.decision_panel.reset(now=self.local_now(), lead_zone_names=sheet.detail.time_zones)
         self.decision_panel.set_tracks(sheet.tracks)
         if draft is not None:
             self.decision_panel.set_disposition(draft.disposition)
@@ -395,7 +396,7 @@ class CallWorkspace(QWidget):
             if draft.call_id is not None:
                 from teleprospect.services.calls.log_call import CallStarted
 
-                started = _parse_time(draft.call_started_at) or self.now()
+                started = _parse_time(draft.call_started_at) or self.local_now()
                 self.call = CallStarted(
                     draft.call_id, draft.lead_id, started, sheet.detail.phone_e164 or ""
                 )
@@ -539,14 +540,15 @@ class CallWorkspace(QWidget):
                 f"Nothing on this computer opens {link.split(':', 1)[0]}: links. "
                 "Set the call link under Call → Call link…, or dial by hand (Ctrl+Shift+C)."
             )
-        self._call_started_at = self.now()
+        self._call_started_at = self.local_now()
         self.elapsed.start()
         self.tick.start()
         self.show_elapsed()
         self.show_lead(detail)
         if self.call is not None:
             return  # a redial within the same call: one attempt
-        lead_id, now = detail.id, self._call_started_at
+        # The attempt's start and the claim it needs are the database's to judge.
+        lead_id, now = detail.id, self.now()
 
         def record() -> CallStarted:
             from teleprospect.services.calls.log_call import start_call
@@ -591,7 +593,12 @@ class CallWorkspace(QWidget):
     def duration_s(self) -> int | None:
         if self._call_started_at is None:
             return None
-        return max(0, int((self.now() - self._call_started_at).total_seconds()))
+        return max(0, int((self.local_now() - self._call_started_at).total_seconds()))
+
+    def local_now(self) -> datetime:
+        """This computer's time, for what only this workstation shows: the call's timer,
+        the lead's local time in the decision panel (a test's frozen time when given)."""
+        return self.now() or datetime.now(UTC)
 
     def show_elapsed(self) -> None:
         seconds = self.duration_s() or 0
