@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
@@ -532,7 +532,7 @@ class QueueDesk(QObject):
             local_time=entry.local_time,
             reason=entry.reason,
             tier=entry.tier,
-            claim_expires_at=self.window.now_provider(),
+            claim_expires_at=self.window.now_provider() or datetime.now(UTC),
             callback_id=entry.callback_id,
         )
         self._hold(claim)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 class LeadCopies(QObject):
     """The call sheets read this session, by lead, and each lead's state when read."""
 
-    def __init__(self, parent: QObject, now: Callable[[], datetime]) -> None:
+    def __init__(self, parent: QObject, now: Callable[[], datetime | None]) -> None:
         super().__init__(parent)
         self.now = now
         self.sheets: dict[int, CallSheet] = {}
@@ -80,7 +80,9 @@ class LeadCopies(QObject):
         def done(sheet: CallSheet) -> None:
             self._reading.discard(lead_id)
             if lead_id not in self.sheets:
-                self.keep(sheet, now)
+                # When the rep last saw the lead: this computer's time is close enough to
+                # tell the changes made after it (the replay allows for a clock off a bit).
+                self.keep(sheet, now or datetime.now(UTC))
 
         def failed(error: BaseException) -> None:
             self._reading.discard(lead_id)
