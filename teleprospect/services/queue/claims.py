@@ -18,8 +18,10 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from teleprospect.core.errors import Conflict
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import Callback, QueueTier
 from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.queue.page import (
     AnySelect,
     QueueFilters,
@@ -119,6 +121,8 @@ def claim_next(
     the queue is empty. Atomic: two workstations never get the same lead."""
     now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        # A deactivated account claims nothing, whatever the front-end offered.
+        require_user(session, user_id, Action.WORK_LEADS)
         return _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
 
 
@@ -141,6 +145,7 @@ def next_lead(
     A ``release`` the user no longer holds, or that is gone, is left as it is."""
     now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
         # An expired lease on ``release`` makes it claimable again: then it is the new claim.
         if release is not None and (claimed is None or claimed.lead_id != release):
@@ -251,6 +256,7 @@ def renew_claim(
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         if not _take(session, lead_id, user_id, now, expires):
             holder = _holder(session, lead_id)
             if holder is None:
@@ -329,6 +335,7 @@ def open_lead(
     now = (now or utcnow()).astimezone(UTC)
     expires = now + lease
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         if not _take(session, lead_id, user_id, now, expires):
             found = _holder(session, lead_id)
             if found is None:
