@@ -162,7 +162,10 @@ _REP_POLICIES: tuple[tuple[str, str, str | None, str | None], ...] = (
 #: An audit entry names the session's own login and account; only an admin may record
 #: an act done as someone else.
 _AUDIT_CHECK = (
-    "by_login = session_user AND by_user_id IS NOT DISTINCT FROM (SELECT teleprospect_user_id())"
+    # An empty login: a front-end that did not say who is here (the account still must be
+    # the session's own); never anyone else's.
+    "by_login IN (session_user, '')"
+    " AND by_user_id IS NOT DISTINCT FROM (SELECT teleprospect_user_id())"
     " AND (user_id IS NOT DISTINCT FROM (SELECT teleprospect_user_id())"
     " OR (SELECT teleprospect_is_admin()))"
 )
@@ -632,6 +635,10 @@ def _sync_login_function(
         "  wanted := ARRAY[(CASE WHEN account.role = 'team_lead' THEN {team_lead} ELSE {rep} END)"
         "   ::text];"
         "  IF account.is_admin THEN wanted := array_append(wanted, {admin}::text); END IF;"
+        # A deactivated login keeps the least rights (sessions opened before stay open,
+        # and row-level security already gives them nothing): the teleprospector group
+        # only, which also marks the role as the team's for its reactivation.
+        "  IF NOT account.is_active THEN wanted := ARRAY[{rep}::text]; END IF;"
         "  FOREACH grp IN ARRAY groups LOOP"
         "   IF grp = ANY(wanted) AND NOT EXISTS (SELECT 1 FROM pg_auth_members AS m"
         "    JOIN pg_roles AS g ON g.oid = m.roleid JOIN pg_roles AS r ON r.oid = m.member"

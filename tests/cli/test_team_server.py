@@ -185,10 +185,16 @@ def test_users_add_makes_a_login_role_with_a_scram_password_that_follows_the_acc
 
     code, out, err = run(capsys, *boss, "users", "deactivate", priya)
     assert code == 0, err
-    assert role_state(db, priya)[1] is False
+    # No login, and no team lead's or admin's rights left for a session still open.
+    assert role_state(db, priya)[1:] == (False, [groups.teleprospector])
     code, out, err = run(capsys, *as_(db, priya), "queue")
     assert (code, out) == (4, "")
     assert f"The database login '{priya}' may not log in: its account is deactivated" in err
+    code, _, err = run(capsys, *boss, "users", "reactivate", priya)
+    assert code == 0, err
+    assert role_state(db, priya)[1:] == (True, sorted([groups.team_lead, groups.admin]))
+    code, _, err = run(capsys, *boss, "users", "deactivate", priya)
+    assert code == 0, err
 
     with db.read() as s:
         kinds = s.execute(
@@ -199,6 +205,8 @@ def test_users_add_makes_a_login_role_with_a_scram_password_that_follows_the_acc
         (AuditKind.USER_CHANGED, f"{priya}'s role", "boss"),
         (AuditKind.USER_CHANGED, f"{priya}'s admin rights", "boss"),
         (AuditKind.USER_CHANGED, f"{priya}'s password", priya),
+        (AuditKind.USER_CHANGED, f"{priya}'s account", "boss"),
+        (AuditKind.USER_CHANGED, f"{priya}'s account", "boss"),
         (AuditKind.USER_CHANGED, f"{priya}'s account", "boss"),
     ]
     # No secret in the trail, ever.
