@@ -29,6 +29,7 @@ from teleprospect.core.domain import UserRole
 from teleprospect.core.permissions import PermissionDenied
 from teleprospect.services.audit.record import record_audit, this_workstation
 from teleprospect.services.errors import UnknownUser
+from teleprospect.services.identity.permissions import has_admin
 from teleprospect.store.database import Attribution, Database
 from teleprospect.store.models import User
 from teleprospect.store.roles import database_identity
@@ -171,13 +172,6 @@ def _account(session: Session, db: Database, login: str) -> User | None:
     return session.scalar(select(User).where(column == login))
 
 
-def _has_admin(session: Session) -> bool:
-    found = session.scalar(
-        select(User.id).where(User.is_admin == true(), User.is_active == true()).limit(1)
-    )
-    return found is not None
-
-
 def authenticated_login(db: Database) -> str:
     """The login the database or the operating system proves: ``session_user`` on
     PostgreSQL, the OS account on SQLite."""
@@ -197,7 +191,7 @@ def identify(db: Database) -> Identity:
     with db.read() as session:
         login, is_owner = _proven_login(session, db)
         user = _account(session, db, login)
-        bootstrap = not _has_admin(session)
+        bootstrap = not has_admin(session)
         if user is None:
             return Identity(login, None, None, False, False, is_owner, bootstrap)
         return Identity(
