@@ -109,6 +109,27 @@ def pg_url(pg_server: str) -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_team_roles(conn, name)
+
+
+def drop_team_roles(conn, database_name: str) -> None:  # noqa: ANN001
+    """Roles belong to the whole server: drop the group roles of a test database and the
+    login roles that are members of them (never a superuser), once the database is gone."""
+    from psycopg import sql
+
+    from teleprospect.store.roles import group_roles
+
+    groups = list(group_roles(database_name).all())
+    members = conn.execute(
+        "SELECT DISTINCT r.rolname FROM pg_auth_members AS m"
+        " JOIN pg_roles AS g ON g.oid = m.roleid JOIN pg_roles AS r ON r.oid = m.member"
+        " WHERE g.rolname = ANY(%s) AND NOT r.rolsuper AND NOT r.rolname = ANY(%s)",
+        (groups, groups),
+    ).fetchall()
+    for (role,) in members:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+    for role in groups:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
 @pytest.fixture

@@ -76,11 +76,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _login_as_db_role(context: Any) -> str | None:
+    """A new account's database role is named like its login (at most 63 bytes, as
+    PostgreSQL's identifiers)."""
+    login = context.get_current_parameters().get("login")
+    return login if isinstance(login, str) and len(login.encode()) <= 63 else None
+
+
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (Index("uq_user_account_db_role", "db_role", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The PostgreSQL login role this person connects as (``session_user`` maps to the
+    #: account through it); the login unless told otherwise. Unused on SQLite.
+    db_role: Mapped[str | None] = mapped_column(String(64), default=_login_as_db_role)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[UserRole] = mapped_column(str_enum(UserRole), default=UserRole.TELEPROSPECTOR)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -99,9 +99,9 @@ class MainWindow(QMainWindow):
         #: The call workspace, made once the database is open (its modules need it).
         self.workspace: CallWorkspace | None = None
         self._drafts_offered = False
-        #: The account an unknown computer login picked (team setting "ask"), and whether
-        #: they were asked already this session.
-        self._picked_login: str | None = None
+        #: The account the database's owner (who has none of their own) chose to work as
+        #: (recorded in the audit trail), and whether they were asked already.
+        self._acting_as: int | None = None
         self._asked_who = False
         #: What the current user's role allows (services.permissions): the UI offers it.
         self.allowed_actions: frozenset[str] = frozenset()
@@ -354,39 +354,52 @@ class MainWindow(QMainWindow):
             self.audit_page.refresh()
 
     def find_user(self) -> None:
-        """Who is working here: the computer login's account, or the one picked for it."""
+        """Who is working here, as the database (or the operating system) proves it; the
+        database's owner without an account picks whom to work as."""
         db = self.db
         if db is None:
             return
-        picked = self._picked_login
+        acting_as = self._acting_as
 
-        def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple]:
+        def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple, str]:
             from teleprospect.services.errors import UnknownUser
-            from teleprospect.services.identity.current_user import find_current_user, identify
-            from teleprospect.services.identity.permissions import allowed_actions_of
-            from teleprospect.services.queue.claims import find_user_id
+            from teleprospect.services.identity.current_user import (
+                CurrentUser,
+                choices_for,
+                establish,
+            )
+            from teleprospect.services.identity.permissions import allowed_actions_of, get_actor
 
-            user = find_current_user(db, picked)
-            choices: tuple = ()
-            if not user.is_registered:
-                found = identify(db, user.login)
-                choices = found.choices if found.must_pick else ()
+            me = establish(db)
+            if me.user_id is not None and not me.is_active:
+                return CurrentUser(me.login, me.name), None, frozenset(), (), me.message()
+            if me.user_id is None and not me.is_owner:
+                return CurrentUser(me.login, None), None, frozenset(), (), me.message()
+            user = CurrentUser(me.login, me.name)
+            user_id = me.user_id if me.user_id is not None else acting_as
             try:
-                user_id = find_user_id(db, user.login) if user.is_registered else None
-                actions = allowed_actions_of(db, user_id) if user_id is not None else frozenset()
+                if user_id is None:
+                    return user, None, frozenset(), choices_for(db), ""
+                actor = get_actor(db, user_id)
+                if not actor.is_active:  # the account they worked as was deactivated since
+                    return user, None, frozenset(), choices_for(db), ""
+                if me.user_id is None:
+                    user = CurrentUser(me.login, None, f"{actor.name} ({actor.login})", actor.login)
+                actions = allowed_actions_of(db, user_id)
             except (UnknownUser, LookupError):  # the account went between the reads
-                return user, None, frozenset(), choices
-            return user, user_id, frozenset(str(action) for action in actions), choices
+                return user, None, frozenset(), (), ""
+            return user, user_id, frozenset(str(action) for action in actions), (), ""
 
-        def found(answer: tuple[CurrentUser, int | None, frozenset[str], tuple]) -> None:
-            user, user_id, actions, choices = answer
+        def found(answer: tuple[CurrentUser, int | None, frozenset[str], tuple, str]) -> None:
+            user, user_id, actions, choices, refusal = answer
+            if refusal:
+                self.refuse_user(refusal)
+                return
             if choices and not self._asked_who:
-                # The team lets an unknown login say who they are (team setting).
                 self._asked_who = True
                 chosen = self.ask_who_you_are(user.login, choices)
                 if chosen is not None:
-                    self._picked_login = chosen
-                    self.find_user()
+                    self.work_as(chosen)
                     return
             self.allowed_actions = actions
             self.show_user(user)
@@ -396,7 +409,7 @@ class MainWindow(QMainWindow):
                 self.offline.set_context(self.db, user_id, team="view_workload" in actions)
             self.setup_audit_page()
             if self.workspace is not None and self.db is not None:
-                self.workspace.set_context(self.db, user_id, user.login)
+                self.workspace.set_context(self.db, user_id, user.working_login)
                 if user_id is not None:
                     self.offer_drafts()
 
@@ -442,32 +455,69 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(warning or "")
         self.clock_label.setVisible(warning is not None)
 
-    def ask_who_you_are(self, login: str, choices: tuple) -> str | None:
-        """The login of the user someone with an unknown computer login picks (None: none)."""
+    def work_as(self, user_id: int) -> None:
+        """The database's owner works as ``user_id``: checked and recorded in the audit
+        trail once, then the window shows that user's queue."""
+        db = self.db
+        if db is None:
+            return
+
+        def chosen(acting: int) -> None:
+            self._acting_as = acting
+            self.find_user()
+
+        def act() -> int:
+            from teleprospect.services.identity.current_user import act_as
+
+            return act_as(db, user_id)
+
+        run_in_background(
+            act,
+            chosen,
+            lambda error: self.show_error("You cannot work as this user", error),
+            owner=self,
+        )
+
+    def ask_who_you_are(self, login: str, choices: tuple) -> int | None:
+        """The account the database's owner picks to work as (None: none)."""
         from PySide6.QtWidgets import QInputDialog
 
         names = [f"{choice.name} ({choice.login})" for choice in choices]
         name, ok = QInputDialog.getItem(
             self,
-            "Who are you?",
-            f"Your computer login “{login}” is not a Teleprospect user.\n"
-            "Pick your account (a team lead can add your login to skip this):",
+            "Work as which user?",
+            f"You are logged in as “{login}”, the database's owner, which is no "
+            "Teleprospect user.\nPick the user to work as (this is recorded in the audit "
+            "trail; add your own account to skip this):",
             names,
             0,
             False,
         )
         if not ok or name not in names:
             return None
-        return choices[names.index(name)].login
+        return int(choices[names.index(name)].id)
+
+    def refuse_user(self, message: str) -> None:
+        """The person at this workstation may not work here: say why in one sentence and
+        close the window."""
+        from PySide6.QtWidgets import QMessageBox
+
+        self.allowed_actions = frozenset()
+        self.set_queue_user(None)
+        self.user_label.setText("User: not allowed to work here")
+        QMessageBox.critical(self, "Teleprospect", message)
+        self.close()
 
     def show_user(self, user: CurrentUser) -> None:
         self.current_user = user
         self.user_label.setText(f"User: {user.describe()}")
-        self.user_label.setToolTip(
-            "Your computer login matches this Teleprospect user"
-            if user.is_registered
-            else "Ask a team lead to add a user with your computer login"
-        )
+        if user.acting_as:
+            tip = "You work as this user; it is recorded in the audit trail"
+        elif user.is_registered:
+            tip = "Your login matches this Teleprospect user"
+        else:
+            tip = "Ask an admin to add a user with your login"
+        self.user_label.setToolTip(tip)
 
     # -- the queue ---------------------------------------------------------------------
 
@@ -526,7 +576,7 @@ class MainWindow(QMainWindow):
         self.ui.menuHelp.insertAction(self.ui.actionAbout, self.cheat_sheet_action)
         self.desk.connect_workspace()
         if self.current_user is not None and self.db is not None:
-            workspace.set_context(self.db, self.queue_user_id, self.current_user.login)
+            workspace.set_context(self.db, self.queue_user_id, self.current_user.working_login)
 
     def open_in_workspace(
         self,

@@ -29,6 +29,7 @@ from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
 from teleprospect.core.errors import Refused
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.permissions import Action, PermissionDenied
 from teleprospect.core.queue_policy import (
     CallingHours,
     ExhaustedOutcome,
@@ -50,7 +51,8 @@ from teleprospect.services.calls.do_not_call import suppress
 from teleprospect.services.calls.readiness import CallContext, call_context
 from teleprospect.services.calls.scripts import active_script
 from teleprospect.services.clock import decision_time
-from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.errors import LeadNotFound
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.leads.lifecycle import apply_status, audit_status_change
 from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
 from teleprospect.services.queue.claims import ClaimNotHeld
@@ -62,6 +64,7 @@ __all__ = [
     "CallNotAllowed",
     "CallStarted",
     "ClaimRequired",
+    "LeadNotYours",
     "LoggedCall",
     "log_call",
     "log_call_in_session",
@@ -75,6 +78,11 @@ class ClaimRequired(ClaimNotHeld):
 
 class CallNotAllowed(Refused):
     """The lead may not be dialled now (do-not-call, no number, outside the legal hours)."""
+
+
+class LeadNotYours(PermissionDenied):
+    """The database lets this login read the lead but not change it (row-level security
+    on a team server: another rep's lead)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,18 @@ def _claim_required(session: Session, lead: Lead, holder: int | None, now: datet
 def _load_lead(session: Session, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None:
+        # Row-level security hides from FOR UPDATE the leads a rep may read but not change.
+        owner = session.execute(
+            select(User.name)
+            .select_from(Lead)
+            .outerjoin(User, User.id == Lead.owner_id)
+            .where(Lead.id == lead_id)
+        ).first()
+        if owner is not None:
+            whose = f"{owner.name}'s" if owner.name else "not yours"
+            raise LeadNotYours(
+                f"Lead {lead_id} is {whose}: only its owner or a team lead may call it."
+            )
         raise LeadNotFound(lead_id)
     return lead
 
@@ -142,6 +162,7 @@ def start_call(
     active = active_script(db)
     with db.write() as session:
         now = decision_time(session, now)
+        require_user(session, user_id, Action.WORK_LEADS)
         lead = _load_lead(session, lead_id)
         holder = _live_holder(lead, now)
         if holder != user_id:
@@ -376,8 +397,8 @@ def log_call_in_session(
         if earlier is not None:
             # Saved already (the answer was lost on the way back): the same call, once.
             return earlier
-    if session.get(User, user_id) is None:
-        raise UnknownUser(user_id)
+    # Also refuses a deactivated account, whatever the front-end offered.
+    require_user(session, user_id, Action.WORK_LEADS)
     lead = _load_lead(session, lead_id)
     holder = _live_holder(lead, now)
     if holder is not None and holder != user_id:

@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.errors import Conflict
 from teleprospect.core.leases import DEFAULT_LEASE, checked_lease
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import Callback, QueueTier
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.queue.page import (
     AnySelect,
     QueueFilters,
@@ -125,6 +127,8 @@ def claim_next(
     raises :class:`~teleprospect.core.leases.LeaseOutOfRange`."""
     checked_lease(lease)
     with db.write() as session:
+        # A deactivated account claims nothing, whatever the front-end offered.
+        require_user(session, user_id, Action.WORK_LEADS)
         at = decision_time(session, now)
         return _claim_next_in(session, db.is_sqlite, user_id, lease, at, filters, display_zone)
 
@@ -148,6 +152,7 @@ def next_lead(
     A ``release`` the user no longer holds, or that is gone, is left as it is."""
     checked_lease(lease)
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         at = decision_time(session, now)
         claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, at, filters, display_zone)
         # An expired lease on ``release`` makes it claimable again: then it is the new claim.
@@ -259,6 +264,7 @@ def renew_claim(
     released). An expired claim nobody took is renewed."""
     checked_lease(lease)
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         at = decision_time(session, now)
         expires = at + lease
         if not _take(session, lead_id, user_id, at, expires):
@@ -338,6 +344,7 @@ def open_lead(
     transaction when this one is claimed (kept when this one opens read-only)."""
     checked_lease(lease)
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         now = decision_time(session, now)
         expires = now + lease
         if not _take(session, lead_id, user_id, now, expires):

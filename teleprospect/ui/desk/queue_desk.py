@@ -137,8 +137,8 @@ class QueueDesk(QObject):
             why = "Waiting for the database…"
         elif window.queue_user_id is None:
             why = (
-                f"Your computer login “{window.current_user.login}” is not a Teleprospect "
-                "user: ask a team lead to add you to get a queue"
+                f"Your login “{window.current_user.login}” is not a Teleprospect "
+                "user: ask an admin to add you to get a queue"
             )
         elif self.claiming:
             why = "Claiming the next lead…"
@@ -547,7 +547,7 @@ class QueueDesk(QObject):
         if claimed is None:
             window = self.window
             if window.queue_user_id is None and window.current_user is not None:
-                text = "You have no queue: your computer login is not a Teleprospect user."
+                text = "You have no queue: your login is not a Teleprospect user."
             elif note:
                 text = plain_html(note)
             else:
