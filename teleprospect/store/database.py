@@ -427,6 +427,14 @@ class Database:
 #: PostgreSQL's error codes for a server that is going away or not taking sessions yet:
 #: class 08 (connection exception), an administrator's or a crash's shutdown, starting up.
 _SERVER_GONE_STATES = ("57P01", "57P02", "57P03")
+#: How libpq quotes the server's own refusal of a connection.
+_SERVER_ANSWERED = "FATAL:"
+_SERVER_AWAY_PHRASES = (
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "terminating connection due to administrator command",
+)
 
 
 def is_unreachable(error: BaseException) -> bool:
@@ -462,6 +470,11 @@ def _driver_says_unreachable(error: BaseException) -> bool:
     if not isinstance(error, psycopg.OperationalError):
         return False
     state = getattr(error, "sqlstate", None)
+    if state is None and _SERVER_ANSWERED in str(error):
+        # The server answered the connection and turned it away (a wrong password, a
+        # login that may not log in, no such database): it is there, and waiting for it
+        # would not help. Only its "starting up" or "shutting down" mean it is away.
+        return any(phrase in str(error) for phrase in _SERVER_AWAY_PHRASES)
     # No state: libpq failed to connect or lost the connection before any answer.
     return state is None or state.startswith("08") or state in _SERVER_GONE_STATES
 

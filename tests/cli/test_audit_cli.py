@@ -26,6 +26,13 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
     return code, out, err
 
 
+@pytest.fixture(autouse=True)
+def _signed_in_as_the_boss(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This computer's login is the team lead's: `--as boss` is acting as oneself, and
+    leaves no "acted as" entry in the trail the tests read."""
+    monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: "boss")
+
+
 @pytest.fixture
 def opened(sqlite_url: str) -> Iterator[Database]:
     db = open_database(sqlite_url).db
@@ -79,10 +86,11 @@ def trail(opened: Database, team: Team) -> dict[str, int]:
 
 
 def test_a_team_lead_reads_one_clear_line_per_entry_newest_first(
-    sqlite_url: str, capsys, trail, opened: Database
+    sqlite_url: str, capsys, trail, opened: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # noqa: ANN001
     workstation = this_workstation()  # no one said where: this computer
-    code, out, err = run(capsys, "--db", sqlite_url, "audit", "--as", "lead2")
+    monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: "lead2")
+    code, out, err = run(capsys, "--db", sqlite_url, "audit")
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines == [
