@@ -41,9 +41,7 @@ def offset(monkeypatch: pytest.MonkeyPatch) -> FakeOffset:
 
 @pytest.fixture
 def open_window(qtbot, monkeypatch: pytest.MonkeyPatch) -> Callable[[Database], MainWindow]:
-    monkeypatch.setattr(
-        "teleprospect.services.identity.current_user.getpass.getuser", lambda: "jkeller"
-    )
+    monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: "jkeller")
     # An empty database offers demo data: no thanks.
     monkeypatch.setattr(
         QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.No

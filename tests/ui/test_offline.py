@@ -27,6 +27,7 @@ from teleprospect.ui.desk.queue_model import LEAD_ID_ROLE
 from teleprospect.ui.main_window import MainWindow
 from teleprospect.ui.offline.offline_watch import CHECK_INTERVAL_MS
 from tests.pg_server import LocalServer
+from tests.services.identity_fixtures import connected_as, give_logins
 
 pytestmark = pytest.mark.postgresql
 
@@ -43,11 +44,15 @@ def demo_pg(private_pg_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def open_window(qtbot, monkeypatch: pytest.MonkeyPatch) -> Callable[[Database], MainWindow]:
-    monkeypatch.setattr("teleprospect.services.identity.current_user.getpass.getuser", lambda: REP)
+def open_window(qtbot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., MainWindow]]:
+    """A window as ``login`` opens it: connected as their own login role on PostgreSQL."""
+    opened: list[Database] = []
 
-    def open_(db: Database) -> MainWindow:
-        window = MainWindow(db, now_provider=lambda: NOW)
+    def open_(db: Database, login: str = REP) -> MainWindow:
+        give_logins(db, find_user_id(db, login))
+        mine = connected_as(db, login, monkeypatch).__enter__()
+        opened.append(mine)
+        window = MainWindow(mine, now_provider=lambda: NOW)
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
@@ -57,7 +62,9 @@ def open_window(qtbot, monkeypatch: pytest.MonkeyPatch) -> Callable[[Database], 
         qtbot.waitUntil(window.isActiveWindow)
         return window
 
-    return open_
+    yield open_
+    for db in opened:
+        db.dispose()
 
 
 def key(window: MainWindow, qtbot, sequence: str) -> None:
@@ -206,13 +213,7 @@ def test_the_team_lead_sees_the_teams_calls_held_for_review_and_applies_one_anyw
     demo_shared_pg: Database, open_window, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lead_id = keep_and_send_a_call_on_a_lead_reassigned_meanwhile(demo_shared_pg, REP)
-    monkeypatch.setattr(
-        "teleprospect.services.identity.current_user.getpass.getuser", lambda: "maria.lopez"
-    )
-    window = MainWindow(demo_shared_pg, now_provider=lambda: NOW)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.current_user is not None)
+    window = open_window(demo_shared_pg, "maria.lopez")
     status = window.offline.button
     qtbot.waitUntil(lambda: status.text() == "1 to review")
     window.offline.open_list()
