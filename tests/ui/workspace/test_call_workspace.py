@@ -216,8 +216,8 @@ def test_a_fully_qualified_lead_goes_sales_ready(open_window, demo_db, qtbot) ->
     key(window, qtbot, "Alt+1")
     key(window, qtbot, "Ctrl+Shift+R")
     workspace.read_readiness()
-    score, readiness = workspace_readiness(demo_db, lead_id, workspace)
-    assert readiness.ready, f"the lead scores {score} with every answer given"
+    live = workspace_readiness(demo_db, lead_id, workspace)
+    assert live.readiness.ready, f"the lead scores {live.score} with every answer given"
     assert "Ready for sales" in workspace.decision_panel.checklist_label.text()
     key(window, qtbot, "Ctrl+S")
     qtbot.waitUntil(lambda: workspace.lead_id is None)
