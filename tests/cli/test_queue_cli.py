@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from teleprospect.cli import main
 from teleprospect.demo.loader import load_demo
@@ -57,3 +61,19 @@ def test_unknown_login_is_one_line(sqlite_url: str, capsys) -> None:
         code, out, err = run(capsys, "--db", sqlite_url, *command, "--as", "nobody")
         assert code == 1 and out == ""
         assert err.strip().count("\n") == 0 and "no user with the login 'nobody'" in err
+
+
+def test_rescoring_right_after_the_demo_changes_nothing(db_url: str, capsys) -> None:
+    """The demo's scores and priorities are the rules' (4,920 of 5,000 scores changed)."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).touch()
+    day = datetime.now(UTC).date()
+    code, _, err = run(capsys, "--db", db_url, "demo", "--leads", "600", "--seed", "4")
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", db_url, "rescore", "--json")
+    assert code == 0, err
+    if datetime.now(UTC).date() != day:
+        pytest.skip("midnight (UTC) came between the two: engagement aged a day meanwhile")
+    summary = json.loads(out)
+    assert summary["leads"] == 600
+    assert (summary["changed"], summary["reordered"]) == (0, 0)
