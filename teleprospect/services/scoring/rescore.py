@@ -10,7 +10,7 @@ it when it opens and when a day begins.
 
 All of them work in short transactions of :data:`RESCORE_CHUNK` leads, so workstations
 keep claiming meanwhile, with progress and cancel. Each lead is scored by the same
-functions as one lead (:func:`teleprospect.services.scoring.scores.score_input`,
+functions as one lead (:func:`teleprospect.services.scoring.scores.lead_input`,
 :func:`~teleprospect.core.queue_policy.stored_priority`), read in bulk.
 """
 
@@ -51,7 +51,7 @@ from teleprospect.services.scoring.scores import (
     active_rules,
     compiled_for,
     fallback_region,
-    score_input,
+    lead_input,
 )
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.services.versions import publish_version
@@ -360,7 +360,7 @@ class _ChunkScorer:
         rows = conn.execute(self._read, {"after": after, "n": n}).all()
         if not rows:
             return None
-        span = {"lo": rows[0].id, "hi": rows[-1].id}
+        span = {"lo": rows[0][0], "hi": rows[-1][0]}
         events: dict[int, list[tuple[Any, datetime]]] = {}
         for lead_id, kind, at in conn.execute(_READ_EVENTS, span):
             events.setdefault(lead_id, []).append((kind, at))
@@ -379,21 +379,47 @@ class _ChunkScorer:
         campaigns, zones_known = self._campaigns, self._zones
         scored = _ScoredChunk([], [], [], [], [], [])
         changed = reordered = 0
-        for row in rows:
-            lead_id = row.id
-            values = row._mapping
+        for (
+            lead_id,
+            title,
+            industry,
+            size,
+            country,
+            email,
+            raw,
+            e164,
+            valid,
+            company,
+            attempts,
+            last_at,
+            created,
+            old_score,
+            old_priority,
+            phone_zones,
+            old_zones,
+            campaign_id,
+            version,
+        ) in rows:
             score = score_of(
-                score_input(values, events.get(lead_id, ()), answers.get(lead_id)), now
+                lead_input(
+                    title,
+                    industry,
+                    size,
+                    country,
+                    email,
+                    raw,
+                    e164,
+                    valid,
+                    company,
+                    events.get(lead_id, ()),
+                    answers.get(lead_id),
+                ),
+                now,
             )
-            priority = stored_priority(
-                score, row.attempts or 0, row.last_attempt_at or row.created_at, weights
-            )
-            changed += score != row.score
-            reordered += priority != row.priority
-            key = (
-                row.phone_time_zones or "",
-                fallback_region(campaigns.get(row.campaign_id), row.country),
-            )
+            priority = stored_priority(score, attempts or 0, last_at or created, weights)
+            changed += score != old_score
+            reordered += priority != old_priority
+            key = (phone_zones or "", fallback_region(campaigns.get(campaign_id), country))
             zones = zones_known.get(key)
             if zones is None:
                 zones = zones_known[key] = effective_call_zones(*key)
@@ -401,8 +427,8 @@ class _ChunkScorer:
             scored.scores.append(score)
             scored.priorities.append(priority)
             scored.zones.append(zones)
-            scored.versions.append(row.version)
-            if zones != row.call_zones:
+            scored.versions.append(version)
+            if zones != old_zones:
                 scored.zone_changes.append((zones, lead_id))
         self.changed += changed
         self.reordered += reordered

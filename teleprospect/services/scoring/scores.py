@@ -50,6 +50,7 @@ __all__ = [
     "fallback_region",
     "grade_of",
     "known_answers",
+    "lead_input",
     "lead_score_input",
     "rescore_lead",
     "rules_in_session",
@@ -161,18 +162,47 @@ def score_input(
 ) -> ScoreInput:
     """What a lead is scored on, from its column values (as stored, or as about to be
     inserted), its engagement events (kind, when) and its known answers (stored form)."""
-    has_phone = bool(values.get("phone_raw") or values.get("phone_e164"))
+    get = values.get
+    return lead_input(
+        get("title"),
+        get("industry"),
+        get("company_size"),
+        get("country"),
+        get("email"),
+        get("phone_raw"),
+        get("phone_e164"),
+        get("phone_valid"),
+        get("company"),
+        events,
+        answers,
+    )
+
+
+def lead_input(
+    title: str | None,
+    industry: str | None,
+    company_size: int | None,
+    country: str | None,
+    email: str | None,
+    phone_raw: str | None,
+    phone_e164: str | None,
+    phone_valid: bool | None,
+    company: str | None,
+    events: Iterable[tuple[Any, datetime]] = (),
+    answers: Mapping[str, Any] | None = None,
+) -> ScoreInput:
+    """:func:`score_input` from the columns one by one, for bulk readers of rows."""
     return ScoreInput(
-        title=values.get("title") or "",
-        industry=values.get("industry") or "",
-        company_size=values.get("company_size"),
-        country=values.get("country"),
-        email=values.get("email"),
+        title or "",
+        industry or "",
+        company_size,
+        country,
+        email,
         # A lead without any number has nothing to penalise.
-        phone_valid=bool(values.get("phone_valid")) if has_phone else None,
-        company=values.get("company") or "",
-        events=tuple(events),
-        answers=answers if answers is not None else _NO_ANSWERS,
+        bool(phone_valid) if phone_raw or phone_e164 else None,
+        company or "",
+        tuple(events),
+        answers if answers is not None else _NO_ANSWERS,
     )
 
 
