@@ -239,8 +239,8 @@ def _score_html(d: LeadDetail, live: LiveScore | None) -> str:
     ]
     if live.score != d.score:
         lines.append(
-            f"<p>With this call's answers, once saved; stored now: {d.score}"
-            f" {plain_html(d.grade)}.</p>"
+            f"<p>With this call's answers: saving the call stores this score"
+            f" (stored now: {d.score} {plain_html(d.grade)}).</p>"
         )
     lines.append("<p><b>Sales-ready checklist</b></p><ul>")
     for check in live.readiness.checks:
