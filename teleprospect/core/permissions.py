@@ -1,8 +1,9 @@
 """Who may do what: the roles of a team and the actions they allow.
 
 A **teleprospector** works leads: their queue, their calls, their own leads. A **team
-lead** also keeps the desk balanced and is the bridge to sales: reassigns anyone's
-leads, exports to sales, records sales' verdicts, edits scripts, scoring rules, tracks
+lead** also keeps the desk balanced and is the bridge to sales: reassigns leads (a
+reassignment is a team lead's batch, which a teleprospector's database login may not
+write), exports to sales, records sales' verdicts, edits scripts, scoring rules, tracks
 and team settings, and erases data. The **admin** flag (on either role) manages users.
 
 Every service that changes something checks the acting user here, so a refused action
@@ -55,7 +56,7 @@ class Action(StrEnum):
 
 _LABELS = {
     Action.WORK_LEADS: "work leads",
-    Action.REASSIGN_OWN_LEADS: "reassign their own leads",
+    Action.REASSIGN_OWN_LEADS: "reassign leads",
     Action.REASSIGN_OTHERS_LEADS: "reassign other people's leads",
     Action.VIEW_WORKLOAD: "see the team's workload",
     Action.EXPORT_TO_SALES: "export leads to sales",
@@ -69,7 +70,7 @@ _LABELS = {
     Action.READ_AUDIT_TRAIL: "read the audit trail",
 }
 
-_EVERYONE = frozenset({Action.WORK_LEADS, Action.REASSIGN_OWN_LEADS})
+_EVERYONE = frozenset({Action.WORK_LEADS})
 _TEAM_LEAD = frozenset(Action) - {Action.MANAGE_USERS}
 
 

@@ -41,6 +41,7 @@ from teleprospect.core.domain import (
 )
 from teleprospect.core.handoff import ExportFormat, Verdict
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.offline import OfflineOutcome
 from teleprospect.store.types import UTCDateTime, utcnow
 
 # Named constraints keep migrations (and SQLite's batch mode) deterministic.
@@ -75,11 +76,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _login_as_db_role(context: Any) -> str | None:
+    """A new account's database role is named like its login (at most 63 bytes, as
+    PostgreSQL's identifiers)."""
+    login = context.get_current_parameters().get("login")
+    return login if isinstance(login, str) and len(login.encode()) <= 63 else None
+
+
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (Index("uq_user_account_db_role", "db_role", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The PostgreSQL login role this person connects as (``session_user`` maps to the
+    #: account through it); the login unless told otherwise. Unused on SQLite.
+    db_role: Mapped[str | None] = mapped_column(String(64), default=_login_as_db_role)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[UserRole] = mapped_column(str_enum(UserRole), default=UserRole.TELEPROSPECTOR)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -244,6 +256,9 @@ class Call(Base):
     #: What the rep decided at the end of the call, and the reason code or track.
     decision_kind: Mapped[DecisionKind | None] = mapped_column(str_enum(DecisionKind))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    #: The id the workstation gave the call when it was saved (a UUID): a call kept on a
+    #: workstation while the server was away and sent again is recognised, never doubled.
+    client_action_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     lead: Mapped[Lead] = relationship(back_populates="calls")
     user: Mapped[User] = relationship()
@@ -652,6 +667,7 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_entry_at", "at"),
         Index("ix_audit_entry_user_id_id", "user_id", "id"),
+        Index("ix_audit_entry_by_user_id_id", "by_user_id", "id"),
         Index("ix_audit_entry_lead_id_id", "lead_id", "id"),
         Index("ix_audit_entry_kind_id", "kind", "id"),
     )
@@ -676,3 +692,43 @@ class AuditEntry(Base):
 
 # "Leads made sales-ready by this rep this week" (the workload view) reads history by user.
 Index("ix_lead_history_user_id_at", LeadHistory.user_id, LeadHistory.at)
+
+
+# ----------------------------------------------------------------------------- offline work
+
+
+class OfflineAction(Base):
+    """A call a workstation kept in its local journal while the server was away, as it
+    reached the server: applied, or held for review because the lead changed meanwhile
+    (the rep and the team lead see those). Written in the same transaction as the call it
+    applies, so a journal sent twice (or after a crash) never applies anything twice."""
+
+    __tablename__ = "offline_action"
+    __table_args__ = (
+        Index("ix_offline_action_outcome_user_id", "outcome", "user_id"),
+        Index("ix_offline_action_lead_id", "lead_id"),
+    )
+
+    #: The workstation's id of the action (a UUID), also on the call it made.
+    client_action_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: Who did it (empty: their login matched no user when it was sent).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    login: Mapped[str] = mapped_column(String(64), default="")
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id", ondelete="SET NULL"))
+    #: "call": a logged call with its answers, notes and decision.
+    kind: Mapped[str] = mapped_column(String(24), default="call")
+    #: When the rep did it, on the workstation's clock, and when the server got it.
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The lead's version the rep worked from (empty: unknown, typed at the command line).
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[OfflineOutcome] = mapped_column(str_enum(OfflineOutcome))
+    #: What it was, in one line ("No answer; callback Thu 26 Nov 10:00 UTC").
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Why it waits for review (empty when applied straight away).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: The entry as the workstation journaled it: what "apply anyway" applies.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

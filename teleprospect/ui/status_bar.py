@@ -15,5 +15,5 @@ class PrintableStatusBar(QStatusBar):
         super().__init__(parent)
         self.setObjectName("statusBar")
 
-    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
-        super().showMessage(printable(text), timeout)
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:  # noqa: N802 - Qt's name
+        super().showMessage(printable(text), timeout or 0)

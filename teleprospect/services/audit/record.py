@@ -10,7 +10,7 @@ admin acted as someone else, and the entry says so with both names.
 from __future__ import annotations
 
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -22,7 +22,11 @@ from teleprospect.store.database import Attribution
 from teleprospect.store.models import AuditEntry
 from teleprospect.store.types import utcnow
 
-__all__ = ["jsonable", "record_audit", "this_workstation"]
+__all__ = ["LEAD_IDS_LISTED", "jsonable", "listed_ids", "record_audit", "this_workstation"]
+
+#: The most lead ids one entry lists. An act on more leads (a reassignment of 5,000) is
+#: one entry with its counts and its batch, whose own table names every lead.
+LEAD_IDS_LISTED = 100
 
 
 def this_workstation() -> str:
@@ -31,6 +35,12 @@ def this_workstation() -> str:
         return socket.gethostname()[:255]
     except OSError:
         return ""
+
+
+def listed_ids(lead_ids: Iterable[int]) -> list[int] | None:
+    """``lead_ids`` sorted, for an entry to list; None when there are too many to list."""
+    ids = sorted(set(lead_ids))
+    return ids if len(ids) <= LEAD_IDS_LISTED else None
 
 
 def jsonable(value: Any) -> Any:

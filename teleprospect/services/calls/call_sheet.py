@@ -24,12 +24,12 @@ from teleprospect.services.calls.scripts import (
     active_script_in_session,
     script_version_in_session,
 )
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.nurture.tracks import suggestions_in_session
 from teleprospect.services.queue.page import QueueEntry, queue_entry_of_lead
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
-from teleprospect.store.types import utcnow
 
 __all__ = ["CallSheet", "open_call_sheet"]
 
@@ -72,9 +72,10 @@ def open_call_sheet(
 
     ``script_version_id``: the version a restored draft used (None: the one in use);
     ``draft_answers``: that draft's answers as it stores them (JSON values).
-    Raises :class:`~teleprospect.services.errors.LeadNotFound`."""
-    now = (now or utcnow()).astimezone(UTC)
+    ``now``: None is the database's clock (who holds the lead, why it is due); a time given
+    fixes it (tests). Raises :class:`~teleprospect.services.errors.LeadNotFound`."""
     with db.read() as session:
+        now = decision_time(session, now)
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
 from teleprospect.services.calls.scripts import active_script_in_session
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.nurture.tracks import open_enrolment
 from teleprospect.services.scoring.scores import rescore_lead, rules_in_session, stored_breakdown
@@ -180,6 +181,7 @@ class LeadDetail:
     attempts: int = 0
     #: The lead's calling time zones (IANA names): callbacks are shown in them.
     time_zones: tuple[str, ...] = ()
+    owner_id: int | None = None
     #: When the score was stored (engagement in it is aged to that day).
     scored_at: datetime | None = None
 
@@ -358,10 +360,10 @@ def _enrollment(session: Session, lead: Lead) -> EnrollmentSummary | None:
 
 
 def lead_detail(db: Database, lead_id: int, *, now: datetime | None = None) -> LeadDetail:
-    """Everything the lead panel shows, read in one transaction."""
-    now = (now or utcnow()).astimezone(UTC)
+    """Everything the lead panel shows, read in one transaction. ``now``: None is the
+    database's clock (whether someone's claim is still live); a time given fixes it."""
     with db.read() as session:
-        return lead_detail_in_session(session, lead_id, now)
+        return lead_detail_in_session(session, lead_id, decision_time(session, now))
 
 
 def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> LeadDetail:
@@ -450,6 +452,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         country=lead.country,
         status=LeadStatus(lead.status),
         owner_name=names.get(lead.owner_id),
+        owner_id=lead.owner_id,
         claimed_by_name=names.get(lead.claimed_by_id) if live_claim else None,
         claim_expires_at=lead.claim_expires_at if live_claim else None,
         do_not_call=bool(lead.do_not_call),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,19 +32,12 @@ from teleprospect.services.calls.scripts import (
     active_script_in_session,
     script_version_in_session,
 )
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.scoring.scores import known_answers, lead_score_input, rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Lead
-from teleprospect.store.types import utcnow
-
-
-def checked_now(now: datetime | None) -> datetime:
-    now = now or utcnow()
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware (UTC) datetime")
-    return now.astimezone(UTC)
 
 
 @dataclass
@@ -201,8 +194,8 @@ def lead_readiness(
 ) -> LiveScore:
     """The lead's score with these answers (over its known ones), its grade and lines, and
     the readiness checklist, live while the rep types; writes nothing."""
-    now = checked_now(now)
     with db.read() as session:
+        now = decision_time(session, now)
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)

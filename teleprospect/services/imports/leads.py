@@ -55,6 +55,7 @@ from teleprospect.services.imports.rows import (
     start_worker,
 )
 from teleprospect.store.bulk import sqlite_bulk_settings
+from teleprospect.store.clock import database_now
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, ImportBatch
 from teleprospect.store.types import utcnow
@@ -197,7 +198,8 @@ def import_leads(
                 plan=plan,
                 summary=summary,
                 reports=reports,
-                now=utcnow(),
+                # New leads are callable at once and fresh by the clock every queue uses.
+                now=database_now(session),
             )
             total = _estimate_rows(path)
             parallel = request.parallel

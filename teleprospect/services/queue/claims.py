@@ -6,6 +6,11 @@ PostgreSQL claims with one ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP L
 selects and updates inside one ``BEGIN IMMEDIATE`` transaction (writers queue on the file
 lock, so nobody can claim in between) with the claim condition repeated in the UPDATE.
 Which lead comes next is the queue's order (:mod:`teleprospect.services.queue.page`).
+
+Leases are judged and set on the database's clock (:func:`~teleprospect.services.clock.
+decision_time`, the server's on PostgreSQL), never on the workstation's: a workstation whose
+clock is fast cannot take a lead under a live lease, nor one whose clock is slow keep an
+expired lease alive. A lease lasts from one minute to an hour (:mod:`teleprospect.core.leases`).
 """
 
 from __future__ import annotations
@@ -18,8 +23,12 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from teleprospect.core.errors import Conflict
+from teleprospect.core.leases import DEFAULT_LEASE, checked_lease
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import Callback, QueueTier
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.queue.page import (
     AnySelect,
     QueueFilters,
@@ -33,7 +42,6 @@ from teleprospect.services.queue.page import (
 )
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, User
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -47,10 +55,6 @@ __all__ = [
     "release_claim",
     "renew_claim",
 ]
-
-#: How long a claim holds a lead without being renewed; the lead panel renews it while
-#: the lead is open, so only a crashed or disconnected workstation lets it run out.
-DEFAULT_LEASE = timedelta(minutes=5)
 
 
 class ClaimNotHeld(Conflict):
@@ -116,10 +120,17 @@ def claim_next(
     display_zone: tzinfo = UTC,
 ) -> ClaimedLead | None:
     """Claim the first lead of the user's queue that nobody holds, for ``lease``; None when
-    the queue is empty. Atomic: two workstations never get the same lead."""
-    now = (now or utcnow()).astimezone(UTC)
+    the queue is empty. Atomic: two workstations never get the same lead.
+
+    ``now``: None judges by the database's clock (what the app and the CLI do); a time
+    given fixes the clock for tests and benchmarks. A lease outside one minute to an hour
+    raises :class:`~teleprospect.core.leases.LeaseOutOfRange`."""
+    checked_lease(lease)
     with db.write() as session:
-        return _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
+        # A deactivated account claims nothing, whatever the front-end offered.
+        require_user(session, user_id, Action.WORK_LEADS)
+        at = decision_time(session, now)
+        return _claim_next_in(session, db.is_sqlite, user_id, lease, at, filters, display_zone)
 
 
 def next_lead(
@@ -139,9 +150,11 @@ def next_lead(
     comes straight back. An empty queue still gives ``release`` back (the rep is done with
     it) and returns None. When anything fails nothing changes: the rep keeps the lead held.
     A ``release`` the user no longer holds, or that is gone, is left as it is."""
-    now = (now or utcnow()).astimezone(UTC)
+    checked_lease(lease)
     with db.write() as session:
-        claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, now, filters, display_zone)
+        require_user(session, user_id, Action.WORK_LEADS)
+        at = decision_time(session, now)
+        claimed = _claim_next_in(session, db.is_sqlite, user_id, lease, at, filters, display_zone)
         # An expired lease on ``release`` makes it claimable again: then it is the new claim.
         if release is not None and (claimed is None or claimed.lead_id != release):
             _release_in(session, release, user_id)
@@ -246,12 +259,15 @@ def renew_claim(
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
 ) -> datetime:
-    """Extend the user's claim; raises :class:`ClaimNotHeld` when it was lost (expired and
-    taken by someone else, or released). An expired claim nobody took is renewed."""
-    now = (now or utcnow()).astimezone(UTC)
-    expires = now + lease
+    """Extend the user's claim to ``lease`` from now (the database's clock); raises
+    :class:`ClaimNotHeld` when it was lost (expired and taken by someone else, or
+    released). An expired claim nobody took is renewed."""
+    checked_lease(lease)
     with db.write() as session:
-        if not _take(session, lead_id, user_id, now, expires):
+        require_user(session, user_id, Action.WORK_LEADS)
+        at = decision_time(session, now)
+        expires = at + lease
+        if not _take(session, lead_id, user_id, at, expires):
             holder = _holder(session, lead_id)
             if holder is None:
                 raise LeadNotFound(lead_id)
@@ -326,9 +342,11 @@ def open_lead(
 
     ``release``: the lead the user held until now, given back to the queue in the same
     transaction when this one is claimed (kept when this one opens read-only)."""
-    now = (now or utcnow()).astimezone(UTC)
-    expires = now + lease
+    checked_lease(lease)
     with db.write() as session:
+        require_user(session, user_id, Action.WORK_LEADS)
+        now = decision_time(session, now)
+        expires = now + lease
         if not _take(session, lead_id, user_id, now, expires):
             found = _holder(session, lead_id)
             if found is None:

@@ -17,6 +17,10 @@ selected, and is selected again once its window opens.
 
 Claims (:mod:`teleprospect.services.queue.claims`) run the same tier queries with
 ``claiming=True``.
+
+"Now" — is a callback due, a lead's next action come, a lease run out, a window open — is
+the database's clock (:func:`~teleprospect.services.clock.decision_time`, on PostgreSQL the
+server's), so every workstation sees the same queue whatever its own clock says.
 """
 
 from __future__ import annotations
@@ -58,13 +62,13 @@ from teleprospect.core.queue_policy import (
     queue_tier,
 )
 from teleprospect.core.scoring.rules import Thresholds
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store import hints  # noqa: F401 - renders the SQLite index hints below
 from teleprospect.store.database import Database
 from teleprospect.store.models import QUEUE_INDEX_WHERE, Call, CallbackEntry, Campaign, Lead, User
-from teleprospect.store.types import utcnow
 
 #: A query of any columns (the tiers select one or four).
 AnySelect = Select[*tuple[Any, ...]]
@@ -491,10 +495,10 @@ def queue_page(
     display_zone: tzinfo = UTC,
 ) -> list[QueueEntry]:
     """Up to ``limit`` entries of the user's queue from position ``offset``, in queue order,
-    each with its reason. Leads the user holds are included (marked ``claimed_by_me``)."""
-    now = (now or utcnow()).astimezone(UTC)
+    each with its reason. Leads the user holds are included (marked ``claimed_by_me``).
+    ``now``: None is the database's clock; a time given fixes it (tests, benchmarks)."""
     with db.read() as session:
-        ctx = queue_context(session, user_id, now, filters)
+        ctx = queue_context(session, user_id, decision_time(session, now), filters)
         page, callbacks = _page_ids(session, ctx, offset, limit, db.is_sqlite)
         return queue_entries(session, ctx, page, callbacks, display_zone)
 
@@ -578,8 +582,8 @@ def queue_signature(
     reads no lead row: polling it every few seconds from every workstation costs the
     database next to nothing. A claim elsewhere takes its lead out of the ids; a lead
     whose window opens, a callback that falls due or an expired lease brings one in."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.read() as session:
+        now = decision_time(session, now)
         ctx = queue_context(session, user_id, now, filters)
         ids, _ = _page_ids(session, ctx, 0, depth, db.is_sqlite)
         held = (

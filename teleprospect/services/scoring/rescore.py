@@ -39,12 +39,15 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.call_zones import effective_call_zones
 from teleprospect.core.errors import Cancelled
 from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import PriorityWeights, stored_priority
 from teleprospect.core.scoring.engine import start_of_day
 from teleprospect.core.scoring.rules import ScoringRules
+from teleprospect.services.audit.record import record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import (
     ActiveRules,
@@ -52,13 +55,14 @@ from teleprospect.services.scoring.scores import (
     compiled_for,
     fallback_region,
     lead_input,
+    rules_in_session,
 )
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.services.versions import publish_version
 from teleprospect.store.bulk import sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer, ScoringRuleSet
-from teleprospect.store.types import UTCDateTime, utcnow
+from teleprospect.store.types import UTCDateTime
 
 __all__ = [
     "RESCORE_CHUNK",
@@ -142,9 +146,10 @@ def save_rules(
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
 ) -> PublishedRules:
-    """Publish ``rules`` as the new version in force (the old ones stay, as history), then
-    re-score every lead with them (:func:`rescore_all`, with ``progress`` and
-    ``should_cancel``): whoever publishes rules, no lead keeps a score they would not give.
+    """Publish ``rules`` as the new version in force (the old ones stay, as history),
+    recorded in the audit trail, then re-score every lead with them (:func:`rescore_all`,
+    with ``progress`` and ``should_cancel``): whoever publishes rules, no lead keeps a
+    score they would not give.
 
     A cancel (:class:`RescoreCancelled`) leaves the rules published and the leads not
     re-scored yet on older scores; :func:`refresh_scores` finishes the work.
@@ -155,12 +160,45 @@ def save_rules(
     def publish(session: Session, version: int) -> int:
         if user_id is not None:  # None: the system itself (seeding, upgrades)
             require_user(session, user_id, Action.EDIT_SCORING_RULES)
+        previous = rules_in_session(session)
         session.add(ScoringRuleSet(version=version, rules=data, created_by_id=user_id, note=note))
+        _audit_rules(session, previous, version, rules, user_id=user_id, note=note)
         return version
 
     version = publish_version(db, ScoringRuleSet.version, publish)
     rescored = rescore_all(db, now=now, progress=progress, should_cancel=should_cancel)
     return PublishedRules(ActiveRules(version, rules, compiled_for(rules)), rescored)
+
+
+def _audit_rules(
+    session: Session,
+    previous: ActiveRules,
+    version: int,
+    rules: ScoringRules,
+    *,
+    user_id: int | None,
+    note: str,
+) -> None:
+    old, new = previous.rules.to_dict(), rules.to_dict()
+    after: dict[str, Any] = {
+        "version": version,
+        "sales_ready_threshold": rules.thresholds.sales_ready,
+        # Which parts changed (fit, engagement, qualification…): the versions keep the rest.
+        "changed": [part for part in new if new.get(part) != old.get(part)],
+    }
+    if note:
+        after["note"] = note
+    record_audit(
+        session,
+        AuditKind.SCORING_RULES_PUBLISHED,
+        user_id=user_id,
+        subject="scoring rules",
+        before={
+            "version": previous.version,
+            "sales_ready_threshold": previous.rules.thresholds.sales_ready,
+        },
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- all leads
@@ -219,10 +257,11 @@ def _rescore(
     if chunk < 1:
         raise ValueError(f"Re-scoring needs chunks of at least one lead, not {chunk}.")
     started = time.perf_counter()
-    now = now or utcnow()
     rules = active_rules(db)
-    stale = _stale_condition(rules.version, now) if stale_only else None
     with db.read() as session:
+        # The database's clock decides which day it is, as it does for every call logged.
+        now = decision_time(session, now)
+        stale = _stale_condition(rules.version, now) if stale_only else None
         weights = read_setting(session, PRIORITY_WEIGHTS)
         counted = select(func.count(Lead.id))
         total = session.scalar(counted if stale is None else counted.where(stale)) or 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,11 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import Invalid
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
 from teleprospect.core.reassignment import Spread, plan_spread
+from teleprospect.services.audit.record import listed_ids, record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import rules_in_session
@@ -46,7 +49,6 @@ from teleprospect.store.models import (
     ReassignmentMove,
     User,
 )
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "ClaimedLeadInfo",
@@ -462,9 +464,10 @@ def preview_reassignment(
     db: Database, request: ReassignRequest, user_id: int, *, now: datetime | None = None
 ) -> Reassignment:
     """What :func:`reassign` would do, changing nothing: for the dialog to confirm (with
-    the leads someone is working right now listed)."""
-    now = (now or utcnow()).astimezone(UTC)
+    the leads someone is working right now listed: their leases are judged on the
+    database's clock)."""
     with db.read() as session:
+        now = decision_time(session, now)
         return _outcome(
             _plan(session, request, user_id, now, lock=False), None, request.include_claimed
         )
@@ -491,8 +494,8 @@ def reassign(
 ) -> Reassignment:
     """Move the selected leads, in one transaction recorded as one batch (see the module
     docstring). Raises :class:`NothingToReassign` when no lead would move."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         plan = _plan(session, request, user_id, now, lock=True)
         if not plan.moves:
             raise NothingToReassign(_nothing_message(plan, request.include_claimed))
@@ -509,7 +512,36 @@ def reassign(
         session.add(batch)
         session.flush()
         _apply_moves(session, plan, batch, request.reason.strip(), now)
+        _audit(session, plan, batch)
         return _outcome(plan, batch.id, request.include_claimed)
+
+
+def _audit(session: Session, plan: _Plan, batch: ReassignmentBatch) -> None:
+    """One entry for the whole reassignment, however many leads: who had them and who has
+    them now, counted by login; the batch (whose moves name every lead) and, when they are
+    few, the leads' ids."""
+    moved: dict[str, Any] = {
+        "owners": count_by_owner(session, [m.to_owner_id for m in plan.moves]),
+        "batch_id": batch.id,
+        "leads": batch.moved,
+        "callbacks": sum(len(v) for v in plan.callbacks.values()),
+    }
+    if batch.skipped_claimed:
+        moved["skipped_claimed"] = batch.skipped_claimed
+    if batch.reason:
+        moved["reason"] = batch.reason
+    ids = listed_ids(m.lead_id for m in plan.moves)
+    if ids is not None:
+        moved["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.LEAD_REASSIGNED,
+        user_id=plan.actor.user_id,
+        lead_id=plan.moves[0].lead_id if len(plan.moves) == 1 else None,
+        subject=f"reassignment #{batch.id}: {batch.selection}",
+        before={"owners": count_by_owner(session, [m.from_owner_id for m in plan.moves])},
+        after=moved,
+    )
 
 
 def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
@@ -517,6 +549,17 @@ def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str
     if not wanted:
         return {}
     return dict(session.execute(select(User.id, User.login).where(User.id.in_(wanted))).all())
+
+
+def count_by_owner(session: Session, owner_ids: Sequence[int | None]) -> dict[str, int]:
+    """How many of the leads whose owners are ``owner_ids`` each owner has, by login
+    ("nobody": no owner), for the audit trail's before and after."""
+    logins = logins_of(session, owner_ids)
+    counts: dict[str, int] = {}
+    for user_id in owner_ids:
+        name = "nobody" if user_id is None else logins.get(user_id, f"user #{user_id}")
+        counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def set_owner(

@@ -15,12 +15,15 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, false, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.team.reassign import (
     CHUNK,
     ReassignError,
+    count_by_owner,
     in_chunks,
     logins_of,
     set_owner,
@@ -171,6 +174,7 @@ def undo_reassignment(
         batch.undone_by_id = actor.user_id
         if refused:
             batch.undo_note = "; ".join(f"#{r.lead_id} {r.why}" for r in refused)[:4000]
+        _audit(session, actor, batch, restore, refused, callbacks_restored)
         return UndoResult(
             batch_id,
             len(restore),
@@ -178,6 +182,41 @@ def undo_reassignment(
             sum(len(m.enrollments or []) for m in restore),
             tuple(refused),
         )
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    batch: ReassignmentBatch,
+    restored: list[ReassignmentMove],
+    refused: list[RefusedUndo],
+    callbacks_restored: int,
+) -> None:
+    """One entry for the undo, however many leads: who had them and who has them again,
+    counted by login, and the leads left as they are (their ids when they are few)."""
+    undone: dict[str, Any] = {
+        "owners": count_by_owner(session, [m.from_owner_id for m in restored]),
+        "batch_id": batch.id,
+        "leads": len(restored),
+        "callbacks": callbacks_restored,
+    }
+    if refused:
+        undone["left_as_they_are"] = len(refused)
+        ids = listed_ids(r.lead_id for r in refused)
+        if ids is not None:
+            undone["left_lead_ids"] = ids
+    ids = listed_ids(m.lead_id for m in restored)
+    if ids is not None:
+        undone["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.REASSIGNMENT_UNDONE,
+        user_id=actor.user_id,
+        lead_id=restored[0].lead_id if len(restored) == 1 else None,
+        subject=f"reassignment #{batch.id}",
+        before={"owners": count_by_owner(session, [m.to_owner_id for m in restored])},
+        after=undone,
+    )
 
 
 def _undo_moves(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -39,7 +39,7 @@ class ScoreRefresher(QObject):
     #: A line for the status bar while it works ("" when done).
     message = Signal(str)
 
-    def __init__(self, parent: QObject, now_provider: Callable[[], datetime]) -> None:
+    def __init__(self, parent: QObject, now_provider: Callable[[], datetime | None]) -> None:
         super().__init__(parent)
         self.now = now_provider
         self.db: Database | None = None
@@ -57,7 +57,7 @@ class ScoreRefresher(QObject):
         if db is None or self.running:
             return
         self.running = True
-        now = self.now()
+        now = self.now()  # None: the database's clock
 
         def work(report: Callable[[int, int], None]) -> RescoreSummary:
             from teleprospect.services.scoring.rescore import refresh_scores
@@ -94,6 +94,7 @@ class ScoreRefresher(QObject):
     def _schedule(self) -> None:
         from teleprospect.core.scoring.engine import start_of_day
 
-        now = self.now()
+        # None: the database's clock decides (it is this computer's give or take a little).
+        now = self.now() or datetime.now(UTC)
         next_day = start_of_day(now) + timedelta(days=1) + _AFTER_MIDNIGHT
         self.timer.start(max(1_000, int((next_day - now).total_seconds() * 1000)))

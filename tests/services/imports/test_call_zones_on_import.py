@@ -33,7 +33,8 @@ def rep_and_campaign(db: Database) -> tuple[int, int]:
 def test_an_imported_us_toll_free_lead_is_called_in_us_business_hours(
     db: Database, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(importing, "utcnow", lambda: US_BUSINESS_HOURS - timedelta(hours=1))
+    imported_at = US_BUSINESS_HOURS - timedelta(hours=1)
+    monkeypatch.setattr(importing, "database_now", lambda session: imported_at)
     rep, campaign = rep_and_campaign(db)
     path = tmp_path / "leads.csv"
     path.write_text(

@@ -48,9 +48,7 @@ def demo_db(sqlite_db: Database) -> Database:
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def set_login(name: str) -> None:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: name)
 
     set_login(REP)
     return set_login
@@ -282,37 +280,54 @@ def test_an_unregistered_login_cannot_claim_and_is_told_why(open_window, demo_db
     assert window.queue_model.rowCount() == 0
 
 
-def test_an_unknown_login_may_pick_their_account_when_the_team_allows_it(
+def test_the_files_owner_without_an_account_picks_whom_to_work_as_and_it_is_audited(
     open_window, demo_db, login, monkeypatch
 ) -> None:
-    login("visitor")
+    from sqlalchemy import select
+
+    from teleprospect.core.audit import AuditKind
+    from teleprospect.store.models import AuditEntry
+
+    login("visitor")  # the SQLite file's user, who has no account of their own
     offered: list[list[str]] = []
 
-    def pick(self, who: str, choices: tuple) -> str:  # noqa: ANN001
+    def pick(self, who: str, choices: tuple) -> int:  # noqa: ANN001
         offered.append([choice.login for choice in choices])
-        return REP
+        return next(choice.id for choice in choices if choice.login == REP)
 
     monkeypatch.setattr(MainWindow, "ask_who_you_are", pick)
     window = queue_tab(open_window(demo_db))
     assert offered and REP in offered[0]
     assert window.queue_user_id == find_user_id(demo_db, REP)
-    assert window.current_user.login == REP
+    assert window.current_user.login == "visitor"
+    assert window.current_user.working_login == REP
+    assert window.user_label.text() == "User: visitor, working as Sam Carter (sam.carter)"
     assert window.ui.nextLeadButton.isEnabled()
+    with demo_db.read() as session:
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.ACTED_AS))
+    assert (entry.user_id, entry.by_login) == (window.queue_user_id, "visitor")
+    # A refresh keeps working as them, without asking or recording it again.
+    window.refresh()
+    assert len(offered) == 1 and window.queue_user_id == find_user_id(demo_db, REP)
 
 
-def test_an_unknown_login_is_refused_when_the_team_says_so(
-    open_window, demo_db, login, monkeypatch
-) -> None:
-    from teleprospect.core.permissions import UnknownLoginPolicy
-    from teleprospect.services.settings.team_settings import UNKNOWN_LOGINS, write_setting
+def test_a_deactivated_account_cannot_open_the_window(qtbot, demo_db, login, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
 
-    write_setting(demo_db, UNKNOWN_LOGINS, UnknownLoginPolicy.REFUSE, user_id=None)
-    login("visitor")
-    asked: list[str] = []
-    monkeypatch.setattr(MainWindow, "ask_who_you_are", lambda self, who, c: asked.append(who))
-    window = open_window(demo_db)
-    assert asked == []
-    assert window.queue_user_id is None and not window.ui.nextLeadButton.isEnabled()
+    from teleprospect.services.team.users import deactivate_user
+
+    admin = find_user_id(demo_db, "maria.lopez")
+    deactivate_user(demo_db, find_user_id(demo_db, REP), acting_user_id=admin, now=NOW)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: told.append(text))
+    window = MainWindow(demo_db, now_provider=frozen)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(told))
+    assert told == [
+        "The account Sam Carter (sam.carter) is deactivated; ask an admin to reactivate it."
+    ]
+    assert not window.isVisible() and window.queue_user_id is None
 
 
 def test_next_lead_works_with_the_queries_on_worker_threads(open_window, demo_db, qtbot):

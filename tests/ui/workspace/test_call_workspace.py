@@ -62,9 +62,7 @@ def demo_db(sqlite_db: Database) -> Database:
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def set_login(name: str) -> None:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: name)
 
     set_login(REP)
     return set_login

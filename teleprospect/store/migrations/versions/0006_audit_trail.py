@@ -65,6 +65,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_entry_at", "audit_entry", ["at"])
     op.create_index("ix_audit_entry_user_id_id", "audit_entry", ["user_id", "id"])
+    op.create_index("ix_audit_entry_by_user_id_id", "audit_entry", ["by_user_id", "id"])
     op.create_index("ix_audit_entry_lead_id_id", "audit_entry", ["lead_id", "id"])
     op.create_index("ix_audit_entry_kind_id", "audit_entry", ["kind", "id"])
     if op.get_bind().dialect.name == "sqlite":
