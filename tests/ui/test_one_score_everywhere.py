@@ -39,7 +39,7 @@ SAMPLE = 50
 def demo(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     load_demo(sqlite_db, leads=LEADS, seed=11, now=NOW)
     # The commands' queue reads the demo's clock: its calling windows are open then.
-    monkeypatch.setattr("teleprospect.services.queue.page.utcnow", lambda: NOW)
+    monkeypatch.setattr("teleprospect.store.clock.utcnow", lambda: NOW)
     return sqlite_db
 
 
