@@ -101,6 +101,8 @@ def run_queue(args: argparse.Namespace) -> int:
                 "score": e.score,
                 "grade": e.grade,
                 "attempts": e.attempts,
+                "calls": e.calls,
+                "last_outcome": e.last_outcome,
                 "campaign": e.campaign,
             }
             for position, e in enumerate(entries, start=1)
@@ -151,7 +153,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_rescore(args: argparse.Namespace) -> int:
-    from teleprospect.services.scoring.scores import rescore_all
+    from teleprospect.services.scoring.rescore import rescore_all
 
     progress = TerminalProgress("Re-scoring")
     with database(args) as db:
@@ -164,6 +166,7 @@ def run_rescore(args: argparse.Namespace) -> int:
         return ExitCode.OK
     say(
         f"Re-scored {summary.leads:,} leads with scoring rules version {summary.rules_version}:"
-        f" {summary.changed:,} scores changed, in {summary.seconds:.1f} s."
+        f" {summary.changed:,} scores and {summary.reordered:,} places in the queue changed,"
+        f" in {summary.seconds:.1f} s."
     )
     return ExitCode.OK

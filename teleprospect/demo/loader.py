@@ -22,6 +22,11 @@ Rules the caller can rely on:
 * The worked leads have a past (:mod:`teleprospect.demo.history`): script
   answers on connected calls, and leads that are sales-ready, disqualified, do-not-call,
   in a nurture track or waiting for a callback (most of them due today), with history.
+  Every lead has engagement (:mod:`teleprospect.demo.engagement`).
+* Every lead is scored as the app scores any lead, once its past is made: by the rules in
+  force, with its engagement and answers, through
+  :class:`~teleprospect.services.scoring.scores.LeadScorer` (score, grade, priority and
+  calling zones as ``teleprospect rescore`` would store them at ``now``).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.domain import UserRole
 from teleprospect.demo.history import DemoHistory, reserve_call_ids
 from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory
+from teleprospect.services.scoring.scores import LeadScorer
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Campaign, Lead, User
 
@@ -151,7 +157,13 @@ def load_demo(
             campaign_ids=campaign_ids,
             owner_ids=owner_ids,
         )
-        history = DemoHistory.for_load(session, seed=seed, now=now)
+        history = DemoHistory.for_load(
+            session,
+            seed=seed,
+            now=now,
+            campaigns=dict(zip(campaign_ids, DEMO_CAMPAIGNS, strict=True)),
+        )
+        scorer = LeadScorer.in_session(session, now)
         lead_table, call_table = cast(Table, Lead.__table__), cast(Table, Call.__table__)
         if progress:
             progress(0, leads)
@@ -165,7 +177,8 @@ def load_demo(
             calls: list[dict[str, Any]] = []
             for lead_id, (row, lead_calls) in zip(ids, factory.leads(size), strict=True):
                 row["id"] = lead_id
-                history.add(row, lead_calls)
+                events, answers = history.add(row, lead_calls)
+                row.update(scorer.queue_values(row, events=events, answers=answers))
                 invalid += not row["phone_valid"]
                 rows.append(row)
                 for call in lead_calls:

@@ -32,6 +32,7 @@ from teleprospect.ui.background import run_in_background
 from teleprospect.ui.demo_offer import DemoOffer
 from teleprospect.ui.desk.queue_desk import QueueDesk
 from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_datetime_text
+from teleprospect.ui.desk.score_refresh import ScoreRefresher
 from teleprospect.ui.eliding_label import ElidingLabel
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.setup_clock_check()
         self.setup_lead_list()
         self.setup_desk()
+        self.setup_score_refresh()
         self.setup_demo_offer()
         self.setup_actions()
         self.setup_drop()
@@ -171,6 +173,25 @@ class MainWindow(QMainWindow):
         """The Queue tab: the rep's queue, Next lead and the lead on hand."""
         self.desk = QueueDesk(self)
         self.queue_model = self.desk.model
+
+    def setup_score_refresh(self) -> None:
+        """Stored scores brought up to date when the window opens and every midnight."""
+        self.score_refresher = ScoreRefresher(self, self.now_provider)
+        self.score_refresher.message.connect(self.show_progress_message)
+        self.score_refresher.refreshed.connect(lambda _summary: self.show_new_scores())
+
+    def show_progress_message(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    def show_new_scores(self) -> None:
+        """Scores moved (a new day, rules published elsewhere): every screen reads them."""
+        self.lead_list.reload()
+        self.queue_model.reload()
+        if self.workspace is not None and self.workspace.lead_id is not None:
+            self.workspace.reload_detail()
 
     def setup_demo_offer(self) -> None:
         self.demo_offer = DemoOffer(self)
@@ -275,6 +296,7 @@ class MainWindow(QMainWindow):
         self.desk.read_filter_choices()
         self.desk.poll_timer.start()
         self.check_clock()
+        self.score_refresher.start(db)
 
         def database_is_empty() -> bool:
             from teleprospect.services.database import is_empty

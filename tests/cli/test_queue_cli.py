@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -84,3 +86,19 @@ def test_a_lease_outside_a_minute_to_an_hour_is_refused_before_anything_changes(
             s.scalars(select(Lead.claimed_by_id).where(Lead.claimed_by_id.is_not(None))).all() == []
         )
     db.dispose()
+
+
+def test_rescoring_right_after_the_demo_changes_nothing(db_url: str, capsys) -> None:
+    """The demo's scores and priorities are the rules' (4,920 of 5,000 scores changed)."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).touch()
+    day = datetime.now(UTC).date()
+    code, _, err = run(capsys, "--db", db_url, "demo", "--leads", "600", "--seed", "4")
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", db_url, "rescore", "--json")
+    assert code == 0, err
+    if datetime.now(UTC).date() != day:
+        pytest.skip("midnight (UTC) came between the two: engagement aged a day meanwhile")
+    summary = json.loads(out)
+    assert summary["leads"] == 600
+    assert (summary["changed"], summary["reordered"]) == (0, 0)

@@ -31,7 +31,7 @@ from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.nurture.tracks import open_enrolment
-from teleprospect.services.scoring.scores import lead_score_input, rescore_lead, rules_in_session
+from teleprospect.services.scoring.scores import rescore_lead, rules_in_session, stored_breakdown
 from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
@@ -157,10 +157,11 @@ class LeadDetail:
     inside_window: bool
     #: Why the lead is (not) inside the calling window, and when it opens.
     window_text: str
+    #: The stored score (every screen shows this one) and its grade by the rules in force.
     score: int
     grade: str
     grade_label: str
-    #: "+15 VP-level title", … adding up to ``score``.
+    #: "+15 VP-level title", … adding up to ``score`` (as of ``scored_at``).
     breakdown_lines: list[str]
     sales_ready_threshold: int
     #: (when, what, detail), oldest first.
@@ -181,6 +182,8 @@ class LeadDetail:
     #: The lead's calling time zones (IANA names): callbacks are shown in them.
     time_zones: tuple[str, ...] = ()
     owner_id: int | None = None
+    #: When the score was stored (engagement in it is aged to that day).
+    scored_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -373,7 +376,8 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
     zones = lead.call_zones.split()
     inside, window_text = _window(zones, now, session)
     rules = rules_in_session(session)
-    breakdown = rules.compiled.score(lead_score_input(session, lead), now)
+    breakdown = stored_breakdown(session, lead, rules)
+    grade = rules.grade_of(lead.score)
     phones = [
         (row.label or "phone", row.e164 or row.raw)
         for row in session.scalars(
@@ -459,9 +463,9 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         local_time_text=_local_time_text(zones, now),
         inside_window=inside,
         window_text=window_text,
-        score=breakdown.total,
-        grade=breakdown.grade,
-        grade_label=breakdown.grade_label,
+        score=lead.score,
+        grade=grade.grade,
+        grade_label=grade.label,
         breakdown_lines=[line.text for line in breakdown.lines],
         sales_ready_threshold=rules.rules.thresholds.sales_ready,
         engagement=engagement,
@@ -474,6 +478,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         next_action_at=lead.next_action_at,
         attempts=lead.attempts,
         time_zones=tuple(zones),
+        scored_at=lead.scored_at,
     )
 
 

@@ -23,7 +23,7 @@ from teleprospect.core.dedupe_keys import (
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind
 from teleprospect.services.imports.reports import DuplicateFound, ImportReports, ImportSummary
 from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, PreparedRow
-from teleprospect.services.scoring.scores import LeadScorer
+from teleprospect.services.scoring.scores import LeadScorer, rescore_lead
 from teleprospect.store.bulk import BulkInsert
 from teleprospect.store.models import DoNotCallEntry, Lead, LeadHistory, LeadPhone
 
@@ -119,7 +119,6 @@ class LeadWriter:
         *,
         campaign_id: int | None,
         on_duplicate: DuplicatePolicy,
-        region: str,
         plan: MappingPlan,
         summary: ImportSummary,
         reports: ImportReports,
@@ -134,7 +133,9 @@ class LeadWriter:
         self.now = now
         self.connection = session.connection()
         self.is_sqlite = self.connection.dialect.name == "sqlite"
-        self.scorer = LeadScorer.for_import(session, campaign_id, region, now)
+        # Calling zones fall back on the campaign's region, else the lead's country, as
+        # re-scoring does (the import's region only reads numbers without a country code).
+        self.scorer = LeadScorer.in_session(session, now, campaign_id=campaign_id)
         self.lead_rows = BulkInsert(
             self.connection,
             LEAD_TABLE,
@@ -445,6 +446,14 @@ class LeadWriter:
         if on_dnc and not existing.do_not_call:
             existing.do_not_call = True
             self.summary.dnc += 1
+        # What the file filled in feeds the score (title, industry, size, country, phone).
+        rescore_lead(
+            self.session,
+            existing,
+            now=self.now,
+            rules=self.scorer.rules,
+            weights=self.scorer.weights,
+        )
         self.session.flush()
 
 

@@ -195,7 +195,6 @@ def import_leads(
                 batch.id,
                 campaign_id=request.campaign_id,
                 on_duplicate=request.on_duplicate,
-                region=region,
                 plan=plan,
                 summary=summary,
                 reports=reports,

@@ -50,7 +50,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-from teleprospect.core.domain import UserRole
+from teleprospect.core.domain import Disposition, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.queue_policy import (
     Callback,
@@ -84,6 +84,7 @@ __all__ = [
     "QueueSignature",
     "backlog_query",
     "callback_query",
+    "calls_of_leads",
     "free_for",
     "inbound_query",
     "local_time_text",
@@ -120,7 +121,10 @@ class QueueEntry:
     score: int
     grade: str
     grade_label: str
+    #: Tries of the current round that did not reach the person (the attempt limit's).
     attempts: int
+    #: Calls logged for the lead, whatever their outcome.
+    calls: int
     last_outcome: str | None
     campaign: str | None
     status: LeadStatus
@@ -207,6 +211,9 @@ def _fresh_inbound(ctx: QueueContext) -> ColumnElement[bool]:
         Lead.inbound == true(),
         Lead.attempts == 0,
         Lead.created_at > ctx.now - ctx.settings.weights.fresh_for,
+        # Never called (a call that reached the person counts no attempt): checked on the
+        # few rows the index range gives.
+        Lead.last_attempt_at.is_(None),
     )
 
 
@@ -349,7 +356,9 @@ def local_time_text(call_zones: str, now: datetime) -> str:
     return times[0] if len(times) == 1 else f"{times[0]}–{times[-1]}"
 
 
-def _candidate(row: Any, callback: Callback | None) -> QueueCandidate:
+def _candidate(
+    row: Any, callback: Callback | None, calls: tuple[int, Disposition | None]
+) -> QueueCandidate:
     return QueueCandidate(
         lead_id=row.id,
         status=LeadStatus(row.status),
@@ -357,6 +366,8 @@ def _candidate(row: Any, callback: Callback | None) -> QueueCandidate:
         score=row.score,
         attempts=row.attempts,
         last_attempt_at=row.last_attempt_at,
+        calls=calls[0],
+        last_outcome=calls[1],
         zones=tuple(row.call_zones.split()),
         inbound=row.inbound,
         callback=callback,
@@ -385,6 +396,39 @@ _ENTRY_COLUMNS = (
 )
 
 
+_NO_CALLS: tuple[int, Disposition | None] = (0, None)
+
+
+def calls_of_leads(
+    session: Session, ids: Sequence[int]
+) -> dict[int, tuple[int, Disposition | None]]:
+    """Lead id → (calls logged, the newest one's outcome), through the call table's
+    (lead_id, started_at) index; leads never called are left out. A call started but not
+    logged yet has no outcome and is not counted."""
+    if not ids:
+        return {}
+    logged = (
+        select(
+            Call.lead_id,
+            Call.disposition,
+            func.count().over(partition_by=Call.lead_id).label("calls"),
+            func.row_number()
+            .over(partition_by=Call.lead_id, order_by=(Call.started_at.desc(), Call.id.desc()))
+            .label("newest_first"),
+        )
+        .where(Call.lead_id.in_(ids), Call.disposition.is_not(None))
+        .subquery()
+    )
+    return {
+        lead_id: (count, Disposition(disposition))
+        for lead_id, disposition, count in session.execute(
+            select(logged.c.lead_id, logged.c.disposition, logged.c.calls).where(
+                logged.c.newest_first == 1
+            )
+        )
+    }
+
+
 def queue_entries(
     session: Session,
     ctx: QueueContext,
@@ -402,28 +446,15 @@ def queue_entries(
             .where(Lead.id.in_(ids))
         )
     }
-    # The last outcome of each lead: the newest call, through ix_call_lead_id_started_at.
-    newest = (
-        select(Call.lead_id, func.max(Call.started_at).label("at"))
-        .where(Call.lead_id.in_(ids))
-        .group_by(Call.lead_id)
-        .subquery()
-    )
-    outcomes = dict(
-        session.execute(
-            select(Call.lead_id, Call.disposition).join(
-                newest, and_(Call.lead_id == newest.c.lead_id, Call.started_at == newest.c.at)
-            )
-        ).all()
-    )
+    calls = calls_of_leads(session, ids)
     entries = []
     weights = ctx.settings.weights
     for lead_id in ids:
         row = rows[lead_id]
         callback_id, callback = callbacks.get(lead_id, (None, None))
-        candidate = _candidate(row, callback)
+        made, outcome = calls.get(lead_id, _NO_CALLS)
+        candidate = _candidate(row, callback, (made, outcome))
         band = ctx.thresholds.grade_for(row.score)
-        outcome = outcomes.get(lead_id)
         entries.append(
             QueueEntry(
                 lead_id=lead_id,
@@ -438,6 +469,7 @@ def queue_entries(
                 grade=band.grade,
                 grade_label=band.label,
                 attempts=row.attempts,
+                calls=made,
                 last_outcome=outcome.label if outcome is not None else None,
                 campaign=row.campaign,
                 status=LeadStatus(row.status),

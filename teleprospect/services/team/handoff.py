@@ -43,7 +43,7 @@ from teleprospect.services.calls.scripts import active_script_in_session, script
 from teleprospect.services.csv_files import check_target, move_into_place, write_beside
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.leads.lifecycle import apply_status
-from teleprospect.services.scoring.scores import lead_score_input, rules_in_session
+from teleprospect.services.scoring.scores import rules_in_session, stored_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     Call,
@@ -252,7 +252,9 @@ def _story(
     session: Session, lead: Lead, reference: str, now: datetime, context: dict[str, Any]
 ) -> LeadStory:
     rules = context["rules"]
-    breakdown = rules.compiled.score(lead_score_input(session, lead), now)
+    # The stored score, as every screen shows it, with the lines that make it up.
+    breakdown = stored_breakdown(session, lead, rules)
+    grade = rules.grade_of(lead.score)
     ready = session.execute(
         select(LeadHistory.at, LeadHistory.reason, User.name)
         .outerjoin(User, User.id == LeadHistory.user_id)
@@ -300,9 +302,9 @@ def _story(
         campaign=campaign.name if campaign else "",
         campaign_channel=campaign.channel.label if campaign else "",
         owner=owner or "",
-        score=breakdown.total,
-        grade=breakdown.grade,
-        grade_label=breakdown.grade_label,
+        score=lead.score,
+        grade=grade.grade,
+        grade_label=grade.label,
         breakdown=tuple(line.text for line in breakdown.lines),
         answers=_answers(session, lead.id, context["script"], context["scripts"]),
         qualified_by=(ready.name or "") if ready else "",

@@ -108,7 +108,7 @@ COLUMNS: tuple[QueueColumn, ...] = (
     QueueColumn(
         "attempts",
         "Attempts",
-        "Calls made to the lead",
+        "Tries of the current round that did not reach the person (what the attempt limit counts)",
         "Attempts",
         lambda e: str(e.attempts),
         _RIGHT,
@@ -303,14 +303,15 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         QTimer.singleShot(0, self, lambda: self._read_breakdown(lead_id, generation))
 
     def _read_breakdown(self, lead_id: int, generation: int) -> None:
-        db, now = self._db, self._now()
+        db = self._db
         if db is None or generation != self.generation:
             return
 
         def read() -> tuple[int, str]:
             from teleprospect.services.scoring.scores import score_breakdown
 
-            breakdown = score_breakdown(db, lead_id, now=now)
+            # The breakdown of the stored score: the number the queue shows.
+            breakdown = score_breakdown(db, lead_id)
             lines = [line.text for line in breakdown.lines]
             head = f"Score {breakdown.total}: grade {breakdown.grade} ({breakdown.grade_label})"
             return breakdown.total, "\n".join([head, *lines])
@@ -365,11 +366,11 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
             if found is not None:
                 total, text = found
                 if total != entry.score:
-                    # The queue orders by the stored score; the breakdown is worked out now
-                    # (decay, new events, new rules): say so rather than show two numbers.
+                    # Read after the row: the lead was re-scored meanwhile (a call, new
+                    # activity, new rules). Say so rather than show two numbers unexplained.
                     text += (
-                        f"\n\nThe queue still uses the stored score {entry.score}; "
-                        "it changes at the next re-score."
+                        f"\n\nThe score changed from {entry.score} since this list was read;"
+                        " the queue shows it at its next refresh."
                     )
                 return text
             self._request_breakdown(entry.lead_id)

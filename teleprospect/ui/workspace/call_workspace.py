@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from teleprospect.services.calls.call_sheet import CallSheet
     from teleprospect.services.calls.lead_detail import LeadDetail
     from teleprospect.services.calls.log_call import CallStarted, LoggedCall
+    from teleprospect.services.calls.readiness import LiveScore
     from teleprospect.services.calls.scripts import ScriptVersion
     from teleprospect.services.offline.actions import KeptCall
     from teleprospect.store.database import Database
@@ -410,9 +411,9 @@ class CallWorkspace(QWidget):
         if opened.read_at is None and not self.read_only:
             self.show_offline_banner(True)
         self.lead_panel.show_why_now(sheet.why_now)
-        if sheet.score is not None and sheet.readiness is not None:
-            self.lead_panel.show_score(sheet.score, sheet.readiness)
-            self.decision_panel.show_readiness(sheet.readiness)
+        if sheet.live is not None:
+            self.lead_panel.show_score(sheet.live)
+            self.decision_panel.show_readiness(sheet.live.readiness)
         else:
             self.read_readiness()  # says in the log why the sheet had none
         if not self.read_only:
@@ -617,17 +618,16 @@ class CallWorkspace(QWidget):
         answers = self.script_runner.answers()
         generation, now = self._generation, self.now()
 
-        def read() -> tuple[int, Any]:
+        def read() -> LiveScore:
             from teleprospect.services.calls.readiness import lead_readiness
 
             return lead_readiness(db, lead_id, answers, now=now)
 
-        def shown(found: tuple[int, Any]) -> None:
+        def shown(live: LiveScore) -> None:
             if generation != self._generation:
                 return
-            score, readiness = found
-            self.lead_panel.show_score(score, readiness)
-            self.decision_panel.show_readiness(readiness)
+            self.lead_panel.show_score(live)
+            self.decision_panel.show_readiness(live.readiness)
 
         run_in_background(read, shown, lambda e: log.warning("readiness: %s", e), owner=self)
 

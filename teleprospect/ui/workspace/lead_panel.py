@@ -31,8 +31,8 @@ from teleprospect.ui.rich_text import plain_html
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
-    from teleprospect.core.scripts import Readiness
     from teleprospect.services.calls.lead_detail import LeadDetail
+    from teleprospect.services.calls.readiness import LiveScore
 
 #: The contact fields a rep may correct during a call, with their labels.
 CONTACT_FIELDS = (
@@ -55,6 +55,8 @@ class LeadPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: LeadDetail | None = None
+        #: The score during a call, with the answers given so far (None: the stored one).
+        self.live: LiveScore | None = None
         #: Why the lead is at its place in the rep's queue (None: it is not in the queue).
         self.why_now: str | None = None
         self._filling = False
@@ -130,6 +132,7 @@ class LeadPanel(QWidget):
         if detail is None or self.detail is None or detail.id != self.detail.id:
             self.why_now = None  # another lead: its reason comes with its call sheet
         self.detail = detail
+        self.live = None  # read again with the answers on screen
         if detail is None:
             self.header.setText("<span style='color:#5b6b7f'>No lead open.</span>")
             self.when_label.clear()
@@ -141,7 +144,7 @@ class LeadPanel(QWidget):
                 browser.clear()
             self._update_dirty()
             return
-        self.header.setText(_header_html(detail))
+        self.header.setText(_header_html(detail, None))
         self.when_label.setText(_when_html(detail, self.why_now))
         self.when_label.setToolTip(detail.window_text)
         self.campaign_label.setText(_campaign_html(detail))
@@ -152,7 +155,7 @@ class LeadPanel(QWidget):
             line.setText(edits.get(key, _field_text(detail, key)))
         self._filling = False
         self.timeline.setHtml(_timeline_html(detail))
-        self.show_score(detail.score, None)
+        self.show_score(None)
         self.duplicates_view.setHtml(_duplicates_html(detail))
         dupes = len(detail.possible_duplicates)
         self.tabs.setTabText(3, f"Du&plicates ({dupes})" if dupes else "Du&plicates")
@@ -164,30 +167,16 @@ class LeadPanel(QWidget):
         if self.detail is not None:
             self.when_label.setText(_when_html(self.detail, reason))
 
-    def show_score(self, score: int, readiness: Readiness | None) -> None:
-        """The score and its breakdown, and (during a call) the live readiness checklist."""
+    def show_score(self, live: LiveScore | None) -> None:
+        """The score, its grade and its lines in the header and the Score tab: the stored
+        ones, or during a call ``live``, with the answers given so far and the readiness
+        checklist. Both come from the services; nothing is worked out here."""
         detail = self.detail
         if detail is None:
             return
-        lines = [
-            f"<h3>Score {score} · grade {plain_html(detail.grade)}"
-            f" ({plain_html(detail.grade_label)})</h3>"
-        ]
-        if readiness is not None:
-            lines.append("<p><b>Sales-ready checklist</b></p><ul>")
-            for check in readiness.checks:
-                mark = "✔" if check.met else "✘"
-                colour = "#1d7a3a" if check.met else "#b3261e"
-                detail_text = f" — {plain_html(check.detail)}" if check.detail else ""
-                lines.append(
-                    f"<li><span style='color:{colour}'>{mark}</span> "
-                    f"{plain_html(check.label)}{detail_text}</li>"
-                )
-            lines.append("</ul>")
-        lines.append("<p><b>Breakdown</b> (at the last save)</p><ul>")
-        lines.extend(f"<li>{plain_html(line)}</li>" for line in detail.breakdown_lines)
-        lines.append("</ul>")
-        self.score_view.setHtml("".join(lines))
+        self.live = live
+        self.header.setText(_header_html(detail, live))
+        self.score_view.setHtml(_score_html(detail, live))
 
     # -- contact editing -------------------------------------------------------------------
 
@@ -230,7 +219,45 @@ def _field_text(detail: LeadDetail, key: str) -> str:
     return printable(str(getattr(detail, key) or ""))
 
 
-def _header_html(d: LeadDetail) -> str:
+def _score_text(score: int, grade: str, label: str) -> str:
+    return f"<b>{score}</b> {plain_html(grade)} ({plain_html(label)})"
+
+
+def _score_html(d: LeadDetail, live: LiveScore | None) -> str:
+    if live is None:
+        lines = [
+            f"<h3>Score {d.score} · grade {plain_html(d.grade)} ({plain_html(d.grade_label)})</h3>"
+        ]
+        when = f" (stored {local_datetime_text(d.scored_at)})" if d.scored_at else ""
+        lines.append(f"<p><b>Breakdown</b>{when}</p><ul>")
+        lines.extend(f"<li>{plain_html(line)}</li>" for line in d.breakdown_lines)
+        lines.append("</ul>")
+        return "".join(lines)
+    lines = [
+        f"<h3>Score {live.score} · grade {plain_html(live.grade)}"
+        f" ({plain_html(live.grade_label)})</h3>"
+    ]
+    if live.score != d.score:
+        lines.append(
+            f"<p>With this call's answers: saving the call stores this score"
+            f" (stored now: {d.score} {plain_html(d.grade)}).</p>"
+        )
+    lines.append("<p><b>Sales-ready checklist</b></p><ul>")
+    for check in live.readiness.checks:
+        mark = "✔" if check.met else "✘"
+        colour = "#1d7a3a" if check.met else "#b3261e"
+        detail_text = f" — {plain_html(check.detail)}" if check.detail else ""
+        lines.append(
+            f"<li><span style='color:{colour}'>{mark}</span> "
+            f"{plain_html(check.label)}{detail_text}</li>"
+        )
+    lines.append("</ul><p><b>Breakdown</b> (with this call's answers)</p><ul>")
+    lines.extend(f"<li>{plain_html(line)}</li>" for line in live.lines)
+    lines.append("</ul>")
+    return "".join(lines)
+
+
+def _header_html(d: LeadDetail, live: LiveScore | None) -> str:
     name = plain_html(f"{d.first_name} {d.last_name}".strip() or "(no name)")
     title = f"{plain_html(d.title)}, " if d.title else ""
     company = plain_html(d.company) if d.company else "no company"
@@ -243,14 +270,20 @@ def _header_html(d: LeadDetail) -> str:
     if d.phone_extension:
         phone += f" ext. {plain_html(d.phone_extension)}"
     email = plain_html(d.email) if d.email else "no email"
+    score = _score_text(d.score, d.grade, d.grade_label)
+    if live is not None and live.score != d.score:
+        # During a call the header follows the answers given; what is stored stays in view.
+        score = (
+            f"{_score_text(live.score, live.grade, live.grade_label)}"
+            f" with this call's answers (stored {d.score} {plain_html(d.grade)})"
+        )
     return (
         f"<span style='font-size:15pt'><b>{name}</b></span><br>"
         f"{title}<b>{company}</b>"
         f"{' · ' + plain_html(d.industry) if d.industry else ''}"
         f"{f' · {d.company_size:,} employees' if d.company_size else ''}<br>"
         f"<b>{phone}</b> · {email}<br>"
-        f"Status <b>{status}</b> · owner {owner} · score <b>{d.score}</b> "
-        f"{plain_html(d.grade)} ({plain_html(d.grade_label)}){dnc}"
+        f"Status <b>{status}</b> · owner {owner} · score {score}{dnc}"
     )
 
 

@@ -23,7 +23,8 @@ from teleprospect.services.calls.decisions import Decision, DecisionRefused
 from teleprospect.services.calls.log_call import log_call
 from teleprospect.services.calls.scripts import publish_script
 from teleprospect.services.leads.lifecycle import change_status
-from teleprospect.services.scoring.scores import active_rules, save_rules
+from teleprospect.services.scoring.rescore import save_rules
+from teleprospect.services.scoring.scores import active_rules
 from teleprospect.services.settings.team_settings import (
     CALLING_HOURS,
     change_team_setting,

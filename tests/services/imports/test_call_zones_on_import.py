@@ -10,7 +10,7 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.services.imports import leads as importing
 from teleprospect.services.imports.leads import LeadImportRequest, import_leads
 from teleprospect.services.queue.claims import claim_next
-from teleprospect.services.scoring.scores import rescore_all
+from teleprospect.services.scoring.rescore import rescore_all
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, User
 

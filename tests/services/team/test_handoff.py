@@ -21,6 +21,7 @@ from teleprospect.core.handoff import ExportFormat
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import PermissionDenied
 from teleprospect.services.nurture.tracks import seed_default_tracks
+from teleprospect.services.scoring.scores import rescore_lead
 from teleprospect.services.team.handoff import (
     AlreadyExported,
     ExportError,
@@ -102,6 +103,10 @@ def ready_lead(db: Database, team: Team, **fields: object) -> int:
                 reason="=readiness rule met",
             )
         )  # fmt: skip
+        # The answers were saved with the call, which scores the lead.
+        lead = s.get(Lead, lead_id)
+        assert lead is not None
+        rescore_lead(s, lead, now=NOW - timedelta(days=2))
     return lead_id
 
 

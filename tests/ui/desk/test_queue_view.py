@@ -8,6 +8,7 @@ Europe and the Americas are open; the demo data is generated at the same instant
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 
@@ -15,10 +16,12 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import select
 
+from teleprospect.core.scoring.rules import KeywordRule
 from teleprospect.demo.loader import DEMO_USERS, load_demo
 from teleprospect.services.queue.claims import find_user_id, open_lead
 from teleprospect.services.queue.page import QueueFilters, queue_page, queue_signature
-from teleprospect.services.scoring.scores import score_breakdown
+from teleprospect.services.scoring.rescore import RescoreCancelled, save_rules
+from teleprospect.services.scoring.scores import active_rules, score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
 from teleprospect.ui import background
@@ -134,11 +137,11 @@ def test_rows_show_reason_score_with_grade_and_a_breakdown_on_hover(
     with qtbot.waitSignal(model.dataChanged):
         pass
     tooltip = score.data(Qt.ItemDataRole.ToolTipRole)
-    breakdown = score_breakdown(demo_db, first.lead_id, now=NOW)
-    assert tooltip.startswith(f"Score {breakdown.total}: grade {breakdown.grade}")
-    assert [line.text for line in breakdown.lines] == tooltip.split("\n\n")[0].splitlines()[1:]
-    # Demo leads carry a score of their own making: the stored one is named when it differs.
-    assert (f"stored score {first.score}" in tooltip) == (breakdown.total != first.score)
+    breakdown = score_breakdown(demo_db, first.lead_id)
+    # The breakdown of the score the row shows: one score, the lines adding up to it.
+    assert (breakdown.total, breakdown.grade) == (first.score, first.grade)
+    assert tooltip.startswith(f"Score {first.score}: grade {first.grade}")
+    assert [line.text for line in breakdown.lines] == tooltip.splitlines()[1:]
 
 
 def test_filters_narrow_the_queue(model: QueueTableModel, demo_db: Database) -> None:
@@ -351,3 +354,34 @@ def test_next_lead_on_an_empty_queue_says_so_on_the_queue_tab(open_window, demo_
     assert window.desk.claimed is None
     assert window.ui.mainTabs.currentWidget() is window.ui.queueTab
     assert "Nobody in your queue can be called right now" in window.ui.claimLabel.text()
+
+
+# -- scores brought up to date -----------------------------------------------------------------
+
+
+def test_opening_the_desk_brings_out_of_date_scores_up_to_date(
+    open_window, demo_db: Database, qtbot
+) -> None:
+    # Rules published elsewhere and the re-scoring stopped at once: every lead is behind.
+    rules = active_rules(demo_db).rules
+    vp = (KeywordRule("VP-level", ("vp",), 45),)
+    with pytest.raises(RescoreCancelled):
+        save_rules(
+            demo_db,
+            replace(rules, fit=replace(rules.fit, seniority=vp)),
+            None,
+            now=NOW,
+            should_cancel=lambda: True,
+        )
+    version = active_rules(demo_db).version
+    window = open_window(demo_db)
+    with demo_db.read() as s:
+        assert set(s.scalars(select(Lead.rules_version))) == {version}
+    # What the queue shows is the new score; the lines of its breakdown add up to it.
+    queue_tab(window)
+    first = window.queue_model.entry(0)
+    assert first.score == score_breakdown(demo_db, first.lead_id).total
+    # The next refresh is due after midnight (UTC), 10 hours after the frozen 14:00.
+    refresher = window.score_refresher
+    assert refresher.timer.isActive() and not refresher.running
+    assert 10 * 3_600_000 <= refresher.timer.remainingTime() <= 10 * 3_600_000 + 60_000
