@@ -23,7 +23,6 @@ __all__ = [
     "Action",
     "Actor",
     "PermissionDenied",
-    "UnknownLoginPolicy",
     "allowed",
     "allowed_actions",
     "require",
@@ -91,19 +90,6 @@ class Actor:
     @property
     def display(self) -> str:
         return self.name or self.login
-
-
-class UnknownLoginPolicy(StrEnum):
-    """What happens when someone whose login is no user opens a shared database."""
-
-    #: They pick who they are from the team's users.
-    ASK = "ask"
-    #: They are turned away until a team lead adds their login.
-    REFUSE = "refuse"
-
-    @property
-    def label(self) -> str:
-        return {"ask": "Ask them to pick their user", "refuse": "Refuse them"}[self.value]
 
 
 class PermissionDenied(Refused):

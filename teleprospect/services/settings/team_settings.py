@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import Disposition
 from teleprospect.core.handoff import HandoffRules
-from teleprospect.core.permissions import Action, UnknownLoginPolicy
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import (
     CallingHours,
     ExhaustedOutcome,
@@ -40,7 +40,6 @@ __all__ = [
     "RETRY_RULES",
     "ROUTING",
     "SETTINGS",
-    "UNKNOWN_LOGINS",
     "QueueSettings",
     "Setting",
     "change_team_setting",
@@ -174,15 +173,6 @@ PRIORITY_WEIGHTS: Setting[PriorityWeights] = Setting(
     "How attempts and time since the last touch move a lead in the backlog.",
     label="queue priority weights",
 )
-UNKNOWN_LOGINS: Setting[UnknownLoginPolicy] = Setting(
-    "unknown_logins",
-    UnknownLoginPolicy.ASK,
-    lambda policy: {"policy": policy.value},
-    lambda data: UnknownLoginPolicy(data["policy"]),
-    "Someone whose login is no user opens the shared database: ask them to pick their "
-    "user, or refuse them until a team lead adds their login.",
-    label="unknown logins",
-)
 HANDOFF_RULES: Setting[HandoffRules] = Setting(
     "handoff",
     HandoffRules(),
@@ -207,7 +197,6 @@ SETTINGS: dict[str, Setting[Any]] = {
         RETRY_RULES,
         ROUTING,
         PRIORITY_WEIGHTS,
-        UNKNOWN_LOGINS,
         HANDOFF_RULES,
     )
 }

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
@@ -342,14 +343,7 @@ def set_role(
         before = user.role
         user.role = UserRole(role)
         _sync(db, session, user)
-        record_audit(
-            session,
-            AuditKind.USER_CHANGED,
-            user_id=acting_user_id,
-            subject=f"{user.login}'s role",
-            before={"role": before},
-            after={"role": user.role},
-        )
+        _record_change(session, acting_user_id, user, "role", {"role": before}, {"role": user.role})
         return _info(user)
 
 
@@ -364,13 +358,8 @@ def set_admin(
         before = user.is_admin
         user.is_admin = is_admin
         _sync(db, session, user)
-        record_audit(
-            session,
-            AuditKind.USER_CHANGED,
-            user_id=acting_user_id,
-            subject=f"{user.login}'s admin rights",
-            before={"admin": before},
-            after={"admin": is_admin},
+        _record_change(
+            session, acting_user_id, user, "admin rights", {"admin": before}, {"admin": is_admin}
         )
         return _info(user)
 
@@ -426,13 +415,13 @@ def deactivate_user(
         user.is_active = False
         # Their login role may no longer log in (on PostgreSQL), in the same transaction.
         _sync(db, session, user)
-        record_audit(
+        _record_change(
             session,
-            AuditKind.USER_CHANGED,
-            user_id=acting_user_id,
-            subject=f"{user.login}'s account",
-            before={"active": True},
-            after={"active": False, "claims_released": work.live_claims},
+            acting_user_id,
+            user,
+            "account",
+            {"active": True},
+            {"active": False, "claims_released": work.live_claims},
         )
         return Deactivation(_info(user), work, work.live_claims)
 
@@ -445,12 +434,21 @@ def reactivate_user(db: Database, user_id: int, *, acting_user_id: int | None) -
             raise UserError(f"{user.name} ({user.login}) is already active.")
         user.is_active = True
         _sync(db, session, user)
-        record_audit(
-            session,
-            AuditKind.USER_CHANGED,
-            user_id=acting_user_id,
-            subject=f"{user.login}'s account",
-            before={"active": False},
-            after={"active": True},
+        _record_change(
+            session, acting_user_id, user, "account", {"active": False}, {"active": True}
         )
         return _info(user)
+
+
+def _record_change(
+    session: Session, acting_user_id: int | None, user: User, what: str, before: Any, after: Any
+) -> None:
+    """A change to ``user``'s account in the audit trail ("maria.lopez's role")."""
+    record_audit(
+        session,
+        AuditKind.USER_CHANGED,
+        user_id=acting_user_id,
+        subject=f"{user.login}'s {what}",
+        before=before,
+        after=after,
+    )

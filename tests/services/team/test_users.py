@@ -14,7 +14,8 @@ from sqlalchemy import select
 from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
-from teleprospect.core.permissions import Action, PermissionDenied, UnknownLoginPolicy
+from teleprospect.core.permissions import Action, PermissionDenied
+from teleprospect.core.queue_policy import CallingHours
 from teleprospect.services.database import upgrade_database
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.current_user import (
@@ -23,10 +24,7 @@ from teleprospect.services.identity.current_user import (
     identify,
 )
 from teleprospect.services.identity.permissions import allowed_actions_of
-from teleprospect.services.settings.team_settings import (
-    UNKNOWN_LOGINS,
-    change_team_setting,
-)
+from teleprospect.services.settings.team_settings import CALLING_HOURS, change_team_setting
 from teleprospect.services.team.users import (
     LastAdmin,
     NewUser,
@@ -169,7 +167,7 @@ def test_what_each_role_may_do(db: Database, team: Team) -> None:
     assert Action.EXPORT_TO_SALES in lead and Action.MANAGE_USERS not in lead
     assert boss == frozenset(Action)
     with pytest.raises(PermissionDenied, match="Only a team lead can change team settings"):
-        change_team_setting(db, UNKNOWN_LOGINS, UnknownLoginPolicy.REFUSE, user_id=team.sam)
+        change_team_setting(db, CALLING_HOURS, CallingHours(), user_id=team.sam)
 
 
 # ----------------------------------------------------------------------------- who is here
