@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from teleprospect.ui.app import create_application
     from teleprospect.ui.main_window import MainWindow
 
-    current_user.getpass.getuser = lambda: LOGIN  # type: ignore[attr-defined]
+    current_user.os_login = lambda: LOGIN
     folder = Path(tempfile.mkdtemp(prefix="teleprospect-shots-"))
     db = Database(str(folder / "demo.sqlite3"))
     upgrade_to_head(db)

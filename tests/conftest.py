@@ -44,7 +44,7 @@ settings.load_profile(
 )
 
 from teleprospect.store.database import Database  # noqa: E402
-from tests.pg_server import start_server  # noqa: E402
+from tests.pg_server import LocalServer, start_private_server, start_server  # noqa: E402
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -73,6 +73,30 @@ def pg_server() -> Iterator[str]:
 
 
 @pytest.fixture
+def private_pg() -> Iterator[LocalServer]:
+    """A PostgreSQL server for this test alone, which it may stop and start again
+    (``private_pg.stop()``, ``private_pg.start()``) without disturbing the shared one."""
+    server = start_private_server()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests, but no PostgreSQL binaries were found")
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) to start a server of our own")
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def private_pg_url(private_pg: LocalServer) -> str:
+    """The URL of a new database on :func:`private_pg`."""
+    import psycopg
+
+    admin = private_pg.url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute('CREATE DATABASE "teleprospect"')
+    return private_pg.url.rpartition("/")[0] + "/teleprospect"
+
+
+@pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped after the test."""
     import psycopg
@@ -85,6 +109,27 @@ def pg_url(pg_server: str) -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_team_roles(conn, name)
+
+
+def drop_team_roles(conn, database_name: str) -> None:  # noqa: ANN001
+    """Roles belong to the whole server: drop the group roles of a test database and the
+    login roles that are members of them (never a superuser), once the database is gone."""
+    from psycopg import sql
+
+    from teleprospect.store.roles import group_roles
+
+    groups = list(group_roles(database_name).all())
+    members = conn.execute(
+        "SELECT DISTINCT r.rolname FROM pg_auth_members AS m"
+        " JOIN pg_roles AS g ON g.oid = m.roleid JOIN pg_roles AS r ON r.oid = m.member"
+        " WHERE g.rolname = ANY(%s) AND NOT r.rolsuper AND NOT r.rolname = ANY(%s)",
+        (groups, groups),
+    ).fetchall()
+    for (role,) in members:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+    for role in groups:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
 @pytest.fixture

@@ -64,60 +64,99 @@ def start_server() -> PostgresServer | None:
     bindir = find_bindir()
     if bindir is None:
         return None
-    user = _run_as()
-    workdir = Path(tempfile.mkdtemp(prefix="teleprospect-pg-"))
-    datadir, sockdir = workdir / "data", workdir / "sock"
-    sockdir.mkdir()
-    if user:
-        account = pwd.getpwnam(user)
-        for path in (workdir, sockdir):
-            os.chown(path, account.pw_uid, account.pw_gid)
-    port = _free_port()
-    kwargs = {"user": user, "check": True, "capture_output": True, "text": True}
-    subprocess.run(
-        [
-            str(bindir / "initdb"),
+    server = LocalServer.create(bindir)
+    return PostgresServer(server.url, server.remove)
+
+
+@dataclass
+class LocalServer:
+    """A server of our own in a temporary directory, which a test may stop and start again
+    (same data, same port): the database server going away in the middle of a session."""
+
+    bindir: Path
+    workdir: Path
+    port: int
+    user: str | None
+
+    @property
+    def datadir(self) -> Path:
+        return self.workdir / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    @classmethod
+    def create(cls, bindir: Path) -> LocalServer:
+        user = _run_as()
+        workdir = Path(tempfile.mkdtemp(prefix="teleprospect-pg-"))
+        (workdir / "sock").mkdir()
+        if user:
+            account = pwd.getpwnam(user)
+            for path in (workdir, workdir / "sock"):
+                os.chown(path, account.pw_uid, account.pw_gid)
+        server = cls(bindir, workdir, _free_port(), user)
+        server._run(
+            "initdb",
             "-D",
-            str(datadir),
+            str(server.datadir),
             "-U",
             "postgres",
             "--auth=trust",
             "--encoding=UTF8",
             "--no-sync",
             "--no-instructions",
-        ],
-        **kwargs,
-    )
-    options = f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off"
-    options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    subprocess.run(
-        [
-            str(bindir / "pg_ctl"),
+        )
+        server.start()
+        return server
+
+    def _run(self, program: str, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [str(self.bindir / program), *args],
+            user=self.user,
+            check=check,
+            capture_output=True,
+            text=True,
+        )
+
+    def start(self) -> None:
+        """Start the server (again) and wait until it takes connections."""
+        options = f"-p {self.port} -k {self.workdir / 'sock'} -c listen_addresses=127.0.0.1"
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options += " -c max_connections=200"
+        self._run(
+            "pg_ctl",
             "-D",
-            str(datadir),
+            str(self.datadir),
             "-o",
             options,
             "-l",
-            str(workdir / "server.log"),
+            str(self.workdir / "server.log"),
             "-w",
             "-t",
             "60",
             "start",
-        ],
-        **kwargs,
-    )
-
-    def stop() -> None:
-        subprocess.run(
-            [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"],
-            user=user,
-            capture_output=True,
         )
-        shutil.rmtree(workdir, ignore_errors=True)
+        _wait_ready(self.url)
 
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    _wait_ready(url)
-    return PostgresServer(url, stop)
+    def stop(self) -> None:
+        """Stop the server the way an administrator does (``pg_ctl stop -m fast``): open
+        sessions are ended, new connections refused, the data kept for :meth:`start`."""
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the server at once and delete its data."""
+        self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def start_private_server() -> LocalServer | None:
+    """A server for one test alone, to stop and start again; None without binaries.
+
+    Never the shared ``TELEPROSPECT_TEST_PG_URL`` server: stopping that would pull the rug
+    from under every other test."""
+    bindir = find_bindir()
+    return LocalServer.create(bindir) if bindir is not None else None
 
 
 def _wait_ready(url: str, timeout: float = 30.0) -> None:

@@ -21,7 +21,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from teleprospect import APP_NAME, __version__
-from teleprospect.cli import calls, database, demo, gui, imports, queue, team, users
+from teleprospect.cli import (
+    audit,
+    calls,
+    database,
+    demo,
+    gui,
+    imports,
+    journal,
+    queue,
+    team,
+    users,
+)
 from teleprospect.cli.common import (
     PROG,
     ExitCode,
@@ -46,8 +57,10 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     imports.setup_parser,
     queue.setup_parser,
     calls.setup_parser,
+    journal.setup_parser,
     users.setup_parser,
     team.setup_parser,
+    audit.setup_parser,
 )
 
 
@@ -67,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
         "and hand the sales-ready ones to sales. With no command, opens the main window.",
         epilog=f"The database is --db, else ${DB_ENV_VAR}, else a SQLite file in your user data\n"
         "folder. A team shares a PostgreSQL server: --db postgresql://USER@HOST/DBNAME.\n"
-        "Commands that act for someone act as your computer login, or --as LOGIN.\n\n"
+        "Commands act as you, as the database proves it: your own PostgreSQL login, or\n"
+        "your computer account (its user id, not $USER) on SQLite. An admin may act as\n"
+        "someone else with --as LOGIN; each use is recorded in the audit trail.\n\n"
         f"{exit_codes_help()}",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

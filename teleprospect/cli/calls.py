@@ -33,6 +33,7 @@ from teleprospect.core.text import printable
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
     from teleprospect.services.calls.decisions import Decision
+    from teleprospect.store.database import Database
 
 #: A day on the phone is more than any call; larger values are typing mistakes.
 MAX_CALL_SECONDS = 24 * 60 * 60
@@ -51,7 +52,9 @@ def setup_parser(commands: Commands) -> None:
         description="Log one call the way the call workspace does: the call and its answers "
         "are saved, the lead re-scored, the retry rule of the outcome applied, the decision "
         "made through the lifecycle and the claim released. A refused decision saves "
-        f"nothing and exits with code {int(ExitCode.REFUSED)}.",
+        f"nothing and exits with code {int(ExitCode.REFUSED)}. When the database server "
+        f"cannot be reached the call is not saved (exit code {int(ExitCode.FAILURE)}), "
+        "unless --offline-ok keeps it on this computer until the server is back.",
     )
     log.add_argument("lead_id", type=record_id, metavar="LEAD_ID")
     add_as_option(log)
@@ -86,6 +89,12 @@ def setup_parser(commands: Commands) -> None:
         "--at-lead-request",
         action="store_true",
         help="callback: the lead asked for that time (allowed outside the team's hours)",
+    )
+    log.add_argument(
+        "--offline-ok",
+        action="store_true",
+        help="when the database server cannot be reached, keep the call on this computer and "
+        "send it when the server is back (see `teleprospect journal`)",
     )
     add_json_option(log, "the result")
     log.set_defaults(run=run_log_call)
@@ -176,50 +185,144 @@ def parse_answers(pairs: list[str], script: Any) -> dict[str, Any]:
     return answers
 
 
-def run_log_call(args: argparse.Namespace) -> int:
-    from teleprospect.services.calls.decisions import DecisionRefused
-    from teleprospect.services.calls.log_call import log_call
-    from teleprospect.services.calls.scripts import active_script
+#: What log-call says when the server is away and --offline-ok was not given.
+SERVER_UNREACHABLE = (
+    "The database server cannot be reached, so the call was not saved; try again when it is"
+    " back, or add --offline-ok to keep it on this computer until then."
+)
 
-    with database(args) as db:
-        user_id = acting_user_id(db, args)
-        script = active_script(db)
-        answers = parse_answers(args.answer, script.script)
-        decision = parse_decision(args.decide, args) if args.decide else None
-        try:
-            logged = log_call(
-                db,
-                args.lead_id,
-                user_id,
-                disposition=args.disposition.strip().lower().replace("-", "_"),
-                duration_s=args.duration,
-                notes=args.notes,
-                answers=answers,
-                script_version_id=script.id,
-                decision=decision,
+
+def _disposition(args: argparse.Namespace) -> str:
+    from teleprospect.services.calls.decisions import disposition_of
+
+    value = args.disposition.strip().lower().replace("-", "_")
+    try:
+        return disposition_of(value).value
+    except ValueError as exc:
+        raise CommandError(error_message(exc), ExitCode.USAGE) from None
+
+
+def run_log_call(args: argparse.Namespace) -> int:
+    from teleprospect.services.offline.connection import is_unreachable
+
+    # Read before the database is asked anything: a call kept on this computer is checked
+    # as far as it can be without the server.
+    disposition = _disposition(args)
+    decision = parse_decision(args.decide, args) if args.decide else None
+    try:
+        with database(args) as db:
+            result = _log_call(db, args, disposition, decision)
+    except Exception as error:
+        if not is_unreachable(error):
+            raise
+        if not args.offline_ok:
+            raise CommandError.about(error, SERVER_UNREACHABLE) from None
+        result = _keep_call(args, disposition, decision)
+    _print_saved(result, args.json)
+    return ExitCode.OK
+
+
+def _log_call(
+    db: Database, args: argparse.Namespace, disposition: str, decision: Decision | None
+) -> Any:
+    from teleprospect.services.calls.decisions import DecisionRefused
+    from teleprospect.services.calls.scripts import active_script
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.offline.connection import can_work_offline
+    from teleprospect.services.offline.journal import journal_of
+    from teleprospect.services.offline.saving import save_call
+
+    user_id = acting_user_id(db, args)
+    script = active_script(db)
+    answers = parse_answers(args.answer, script.script)
+    journal = journal_of(db) if args.offline_ok and can_work_offline(db) else None
+    try:
+        return save_call(
+            db,
+            journal,
+            args.lead_id,
+            user_id,
+            login=os_login(),
+            as_login=args.as_login,
+            disposition=disposition,
+            duration_s=args.duration,
+            notes=args.notes,
+            answers=answers,
+            script=script,
+            decision=decision,
+            lead_name=f"lead {args.lead_id}",
+        )
+    except DecisionRefused as exc:
+        message = f"the decision was refused, nothing was saved: {error_message(exc)}"
+        raise CommandError.about(exc, message) from None
+    except ValueError as exc:
+        if exit_code_for(exc) is not ExitCode.FAILURE:
+            raise
+        # A value typed on the command line (a disposition, an answer) that cannot be used.
+        raise CommandError(error_message(exc), ExitCode.USAGE) from None
+
+
+def _keep_call(args: argparse.Namespace, disposition: str, decision: Decision | None) -> Any:
+    """The call kept on this computer: the server could not even be asked who is acting or
+    which script is in use, so answers are kept as typed and read when it is sent."""
+    from teleprospect.config import resolve_db_url
+    from teleprospect.services.identity.current_user import os_login
+    from teleprospect.services.offline.actions import call_payload, keep_call
+    from teleprospect.services.offline.journal import journal_for_url
+
+    texts: dict[str, str] = {}
+    for pair in args.answer:
+        qid, sep, value = pair.partition("=")
+        if not sep or not qid.strip():
+            raise CommandError(f"--answer {pair!r} must be QUESTION=VALUE.", ExitCode.USAGE)
+        texts[qid.strip()] = value
+    payload = call_payload(
+        disposition=disposition,
+        duration_s=args.duration,
+        notes=args.notes,
+        answer_texts=texts,
+        decision=decision,
+    )
+    return keep_call(
+        journal_for_url(resolve_db_url(args.db).url),
+        lead_id=args.lead_id,
+        login=os_login(),
+        as_login=args.as_login,
+        lead_name=f"lead {args.lead_id}",
+        payload=payload,
+    )
+
+
+def _print_saved(result: Any, as_json: bool) -> None:
+    from teleprospect.services.offline.actions import KeptCall
+
+    if isinstance(result, KeptCall):
+        if as_json:
+            print_json(
+                {
+                    "kept_on_this_computer": True,
+                    "client_action_id": result.entry.client_action_id,
+                    "lead_id": result.lead_id,
+                    "waiting": result.waiting,
+                    "summary": result.summary,
+                }
             )
-        except DecisionRefused as exc:
-            message = f"the decision was refused, nothing was saved: {error_message(exc)}"
-            raise CommandError.about(exc, message) from None
-        except ValueError as exc:
-            if exit_code_for(exc) is not ExitCode.FAILURE:
-                raise
-            # A value typed on the command line (a disposition, an answer) that cannot be used.
-            raise CommandError(error_message(exc), ExitCode.USAGE) from None
-    if args.json:
+        else:
+            say(result.summary)
+        return
+    if as_json:
         print_json(
             {
-                "call_id": logged.call_id,
-                "lead_id": logged.lead_id,
-                "status": logged.status,
-                "score": logged.score,
-                "next_action_at": logged.next_action_at,
-                "summary": logged.summary,
+                "call_id": result.call_id,
+                "lead_id": result.lead_id,
+                "status": result.status,
+                "score": result.score,
+                "next_action_at": result.next_action_at,
+                "summary": result.summary,
             }
         )
-        return ExitCode.OK
-    say(logged.summary)
-    return ExitCode.OK
+        return
+    say(result.summary)
 
 
 # ----------------------------------------------------------------------------- lead

@@ -129,7 +129,11 @@ def error_message(error: BaseException) -> str:
 
 
 def open_db(
-    args: argparse.Namespace, *, upgrade: bool = True, create: bool = False
+    args: argparse.Namespace,
+    *,
+    upgrade: bool = True,
+    create: bool = False,
+    roles: bool | None = None,
 ) -> OpenedDatabase:
     """The database of ``--db`` (else the environment, else the user's file), up to date.
 
@@ -137,14 +141,19 @@ def open_db(
     every other one on a missing SQLite file is refused and makes nothing."""
     from teleprospect.services.database import open_database
 
-    return open_database(resolve_db_url(args.db).url, upgrade=upgrade, create=create)
+    return open_database(resolve_db_url(args.db).url, upgrade=upgrade, create=create, roles=roles)
 
 
 @contextmanager
 def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Database]:
-    """``with database(args) as db:`` — the opened database, closed afterwards."""
+    """``with database(args) as db:`` — the opened database, closed afterwards; whoever
+    the database (or the operating system) proves is at this workstation is known to it,
+    so every act is recorded in their name."""
+    from teleprospect.services.identity.current_user import establish
+
     db = open_db(args, create=create).db
     try:
+        establish(db)
         yield db
     finally:
         db.dispose()
@@ -153,30 +162,42 @@ def database(args: argparse.Namespace, *, create: bool = False) -> Iterator[Data
 # ----------------------------------------------------------------------------- acting user
 
 
+#: What ``--as`` says in every command's help.
+AS_HELP = (
+    "act as this user: for admins only, and recorded in the audit trail (default: you, "
+    "as the database proves it: your PostgreSQL login, or your computer account on SQLite)"
+)
+
+
 def add_as_option(parser: argparse.ArgumentParser) -> None:
-    """``--as LOGIN``: the one way every command names the user it acts as."""
-    parser.add_argument(
-        "--as",
-        dest="as_login",
-        metavar="LOGIN",
-        help="act as this user (default: the user whose login is your computer login)",
-    )
+    """``--as LOGIN``: the one way every command acts for someone else (admins only)."""
+    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help=AS_HELP)
 
 
 def acting_user(
     db: Database, args: argparse.Namespace, *, allow_unknown: bool = False
 ) -> int | None:
-    """The id of the user the command acts as: ``--as LOGIN``, else your computer login.
+    """The id of the user the command acts as: you (your database login on PostgreSQL,
+    your computer account on SQLite), or ``--as LOGIN`` when you are an admin (recorded
+    in the audit trail).
 
-    A deactivated account, or a login the team turns away, is not permitted (exit 4); with
-    ``allow_unknown`` a login that is no user gives None (setting up a new team).
+    A deactivated account, a login that is no user, and ``--as`` from anyone but an admin
+    are not permitted (exit 4); with ``allow_unknown`` a login that is no user gives None
+    when it may set the team up (the database's owner, or no admin yet).
     """
     from teleprospect.core.errors import NotFound
     from teleprospect.services.errors import UnknownUser
     from teleprospect.services.identity import current_user
 
     try:
-        return current_user.acting_user_id(db, as_login=args.as_login, allow_unknown=allow_unknown)
+        return current_user.acting_user_id(
+            db,
+            as_login=args.as_login,
+            allow_unknown=allow_unknown,
+            purpose=" ".join(
+                part for part in (PROG, args.command, getattr(args, "users_command", None)) if part
+            ),
+        )
     except (UnknownUser, NotFound):
         raise CommandError(f"There is no user with the login {args.as_login!r}.") from None
 
@@ -186,6 +207,13 @@ def acting_user_id(db: Database, args: argparse.Namespace) -> int:
     user_id = acting_user(db, args)
     assert user_id is not None  # acting_user refuses unknown logins unless allowed
     return user_id
+
+
+def who_is_here(db: Database) -> str:
+    """The login proven at this workstation (for records such as an import's)."""
+    from teleprospect.services.identity.current_user import current_login
+
+    return current_login(db)
 
 
 def user_by_login(db: Database, login: str) -> int:

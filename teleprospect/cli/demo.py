@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from teleprospect.cli.common import ExitCode, TerminalProgress, database, say, whole_number
+from teleprospect.cli.common import (
+    ExitCode,
+    TerminalProgress,
+    database,
+    say,
+    who_is_here,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
@@ -40,7 +47,6 @@ def setup_parser(commands: Commands) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from teleprospect.demo.loader import load_demo
-    from teleprospect.services.identity.current_user import os_login
 
     progress = TerminalProgress("Loading demo data")
     with database(args, create=True) as db:
@@ -51,7 +57,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 append=args.append,
                 progress=progress,
-                you=os_login(),
+                you=who_is_here(db),
             )
         finally:
             progress.finish()

@@ -17,6 +17,7 @@ from teleprospect.cli.common import (
     name_text,
     print_json,
     say,
+    who_is_here,
 )
 from teleprospect.config import data_dir
 from teleprospect.core.domain import DuplicatePolicy
@@ -103,7 +104,6 @@ def setup_parser(commands: Commands) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from teleprospect.services.identity.current_user import os_login
     from teleprospect.services.imports.errors import AlreadyImported
     from teleprospect.services.imports.leads import LeadImportRequest, import_leads, preview_file
     from teleprospect.services.imports.mappings import load_mapping, save_mapping
@@ -123,7 +123,7 @@ def run_import(args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 allow_reimport=args.again,
                 report_dir=data_dir() / "imports",
-                login=os_login(),
+                login=who_is_here(db),
             )
             summary = import_leads(db, request, progress=progress)
             if args.save_mapping:
@@ -162,7 +162,6 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_import_activity(args: argparse.Namespace) -> int:
-    from teleprospect.services.identity.current_user import os_login
     from teleprospect.services.imports.activity import ActivityImportRequest, import_activity
     from teleprospect.services.imports.errors import AlreadyImported
 
@@ -179,7 +178,7 @@ def run_import_activity(args: argparse.Namespace) -> int:
                     dry_run=args.dry_run,
                     allow_reimport=args.again,
                     report_dir=data_dir() / "imports",
-                    login=os_login(),
+                    login=who_is_here(db),
                 ),
             )
         except AlreadyImported as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from teleprospect.cli.common import (
@@ -19,14 +20,18 @@ from teleprospect.cli.common import (
     say,
     whole_number,
 )
+from teleprospect.core.leases import DEFAULT_LEASE, MAX_LEASE, MIN_LEASE
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
 
 #: A page of a queue: more than anyone calls in a week, few enough to print.
 MAX_QUEUE_LIMIT = 100_000
-#: A claim longer than a day is no lease: the lead would be lost to the team.
-MAX_LEASE_MINUTES = 24 * 60
+_MINUTE = timedelta(minutes=1)
+#: ``--lease``: the lease limits of the desk, in whole minutes (refused before any work).
+MIN_LEASE_MINUTES = MIN_LEASE // _MINUTE
+MAX_LEASE_MINUTES = MAX_LEASE // _MINUTE
+DEFAULT_LEASE_MINUTES = DEFAULT_LEASE // _MINUTE
 
 
 def setup_parser(commands: Commands) -> None:
@@ -51,15 +56,17 @@ def setup_parser(commands: Commands) -> None:
         "claim",
         help="claim the next lead of a rep's queue and print it",
         description="Hand the next lead of the queue to you (or --as LOGIN) with a lease of "
-        "a few minutes; no other workstation gets it meanwhile.",
+        "a few minutes; no other workstation gets it meanwhile. The lease runs on the "
+        "database's clock (a team server's, whatever this computer's clock says).",
     )
     add_as_option(claim)
     claim.add_argument(
         "--lease",
-        type=whole_number(1, MAX_LEASE_MINUTES, unit="minutes"),
-        default=5,
+        type=whole_number(MIN_LEASE_MINUTES, MAX_LEASE_MINUTES, unit="minutes"),
+        default=DEFAULT_LEASE_MINUTES,
         metavar="MINUTES",
-        help="how long the claim holds without renewal (default 5)",
+        help=f"how long the claim holds without renewal, {MIN_LEASE_MINUTES} to"
+        f" {MAX_LEASE_MINUTES} (default {DEFAULT_LEASE_MINUTES})",
     )
     add_json_option(claim, "the lead")
     claim.set_defaults(run=run_claim)
@@ -94,6 +101,8 @@ def run_queue(args: argparse.Namespace) -> int:
                 "score": e.score,
                 "grade": e.grade,
                 "attempts": e.attempts,
+                "calls": e.calls,
+                "last_outcome": e.last_outcome,
                 "campaign": e.campaign,
             }
             for position, e in enumerate(entries, start=1)
@@ -111,8 +120,6 @@ def run_queue(args: argparse.Namespace) -> int:
 
 
 def run_claim(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
     from teleprospect.services.queue.claims import claim_next
 
     with database(args) as db:
@@ -146,7 +153,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_rescore(args: argparse.Namespace) -> int:
-    from teleprospect.services.scoring.scores import rescore_all
+    from teleprospect.services.scoring.rescore import rescore_all
 
     progress = TerminalProgress("Re-scoring")
     with database(args) as db:
@@ -159,6 +166,7 @@ def run_rescore(args: argparse.Namespace) -> int:
         return ExitCode.OK
     say(
         f"Re-scored {summary.leads:,} leads with scoring rules version {summary.rules_version}:"
-        f" {summary.changed:,} scores changed, in {summary.seconds:.1f} s."
+        f" {summary.changed:,} scores and {summary.reordered:,} places in the queue changed,"
+        f" in {summary.seconds:.1f} s."
     )
     return ExitCode.OK

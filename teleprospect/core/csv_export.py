@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_ENCODING",
+    "Cell",
     "FORMULA_TRIGGERS",
     "csv_writer",
     "neutralise",

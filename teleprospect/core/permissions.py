@@ -1,8 +1,9 @@
 """Who may do what: the roles of a team and the actions they allow.
 
 A **teleprospector** works leads: their queue, their calls, their own leads. A **team
-lead** also keeps the desk balanced and is the bridge to sales: reassigns anyone's
-leads, exports to sales, records sales' verdicts, edits scripts, scoring rules, tracks
+lead** also keeps the desk balanced and is the bridge to sales: reassigns leads (a
+reassignment is a team lead's batch, which a teleprospector's database login may not
+write), exports to sales, records sales' verdicts, edits scripts, scoring rules, tracks
 and team settings, and erases data. The **admin** flag (on either role) manages users.
 
 Every service that changes something checks the acting user here, so a refused action
@@ -22,7 +23,6 @@ __all__ = [
     "Action",
     "Actor",
     "PermissionDenied",
-    "UnknownLoginPolicy",
     "allowed",
     "allowed_actions",
     "require",
@@ -45,6 +45,7 @@ class Action(StrEnum):
     EDIT_TEAM_SETTINGS = "edit_team_settings"
     ERASE_DATA = "erase_data"
     MANAGE_USERS = "manage_users"
+    READ_AUDIT_TRAIL = "read_audit_trail"
 
     @property
     def label(self) -> str:
@@ -54,7 +55,7 @@ class Action(StrEnum):
 
 _LABELS = {
     Action.WORK_LEADS: "work leads",
-    Action.REASSIGN_OWN_LEADS: "reassign their own leads",
+    Action.REASSIGN_OWN_LEADS: "reassign leads",
     Action.REASSIGN_OTHERS_LEADS: "reassign other people's leads",
     Action.VIEW_WORKLOAD: "see the team's workload",
     Action.EXPORT_TO_SALES: "export leads to sales",
@@ -65,9 +66,10 @@ _LABELS = {
     Action.EDIT_TEAM_SETTINGS: "change team settings",
     Action.ERASE_DATA: "erase data",
     Action.MANAGE_USERS: "manage users",
+    Action.READ_AUDIT_TRAIL: "read the audit trail",
 }
 
-_EVERYONE = frozenset({Action.WORK_LEADS, Action.REASSIGN_OWN_LEADS})
+_EVERYONE = frozenset({Action.WORK_LEADS})
 _TEAM_LEAD = frozenset(Action) - {Action.MANAGE_USERS}
 
 
@@ -88,19 +90,6 @@ class Actor:
     @property
     def display(self) -> str:
         return self.name or self.login
-
-
-class UnknownLoginPolicy(StrEnum):
-    """What happens when someone whose login is no user opens a shared database."""
-
-    #: They pick who they are from the team's users.
-    ASK = "ask"
-    #: They are turned away until a team lead adds their login.
-    REFUSE = "refuse"
-
-    @property
-    def label(self) -> str:
-        return {"ask": "Ask them to pick their user", "refuse": "Refuse them"}[self.value]
 
 
 class PermissionDenied(Refused):

@@ -12,7 +12,7 @@ The *order* (:func:`queue_order_key`) has four tiers:
 
 1. due callbacks promised by me, most overdue first;
 2. due team callbacks, most overdue first;
-3. fresh inbound leads — from a form or webinar, never tried, created less than
+3. fresh inbound leads — from a form or webinar, never called, created less than
    :attr:`PriorityWeights.fresh_for` ago (24 h) — **newest first**: speed to lead, the
    chance of reaching someone falls by the minute, so the lead that came in 4 minutes ago
    beats the one from this morning;
@@ -26,7 +26,8 @@ How the SQL side serves "next lead" from indexes, without scanning a million row
 * **Callbacks** come from their own table with an index on ``due_at`` (and the owner):
   a separate query for "due, mine or team", ordered by ``due_at``. Few rows.
 * **Fresh inbound** leads: an index on ``(inbound, attempts, created_at)``; query
-  ``inbound AND attempts = 0 AND created_at > now - fresh_for ORDER BY created_at DESC``.
+  ``inbound AND attempts = 0 AND created_at > now - fresh_for ORDER BY created_at DESC``
+  (and never called: ``last_attempt_at IS NULL``, checked on the few rows found).
 * **The backlog** is ordered by a stored ``priority`` column = :func:`stored_priority`,
   recomputed whenever its inputs change (score re-computed, an attempt logged). It does not
   depend on ``now``: aging by time since the last touch is linear, so ``+ rate × (now −
@@ -423,8 +424,15 @@ class QueueCandidate:
     claimed_by: int | None = None
     claim_expires_at: datetime | None = None
     next_action_at: datetime | None = None
+    #: Tries of the current round that did not reach the person (what the attempt limit
+    #: counts: a call that reached them is no failed try, a nurture call step starts a
+    #: new round).
     attempts: int = 0
+    #: When the lead was last called, whatever the outcome (None: never).
     last_attempt_at: datetime | None = None
+    #: Calls logged for the lead, whatever their outcome, and the newest one's outcome.
+    calls: int = 0
+    last_outcome: Disposition | None = None
     #: IANA zones of the phone number (several for toll-free or country-wide ranges).
     zones: tuple[str, ...] = ()
     #: Zones used when ``zones`` is empty: the campaign country's.
@@ -576,7 +584,13 @@ def priority(
 
 
 def _is_fresh_inbound(c: QueueCandidate, now: datetime, weights: PriorityWeights) -> bool:
-    return c.inbound and c.attempts == 0 and now - c.created_at < weights.fresh_for
+    # Never called: a call that reached the person counts no attempt, but it was a call.
+    return (
+        c.inbound
+        and c.attempts == 0
+        and c.last_attempt_at is None
+        and now - c.created_at < weights.fresh_for
+    )
 
 
 def queue_tier(
@@ -621,6 +635,20 @@ def _ago(delta: timedelta) -> str:
     return f"{minutes // 60} h ago"
 
 
+def _tries_text(candidate: QueueCandidate) -> str:
+    """What the lead's calls so far say: "not tried yet" only when it was never called."""
+    attempts = candidate.attempts
+    if candidate.calls == 0 and candidate.last_attempt_at is None:
+        return "not tried yet"
+    if attempts > 0:
+        return f"{attempts} attempt{'s' if attempts > 1 else ''}"
+    # Called, but no failed try in this round: the person was reached, or a nurture call
+    # step started a new round.
+    if candidate.last_outcome is not None:
+        return f"last call {candidate.last_outcome.label.lower()}"
+    return "called before"
+
+
 def queue_reason(
     candidate: QueueCandidate,
     user_id: int,
@@ -642,10 +670,7 @@ def queue_reason(
         return f"{who} due {when}"
     if tier is QueueTier.FRESH_INBOUND:
         return f"new inbound {_ago(now - candidate.created_at)}"
-    attempts = candidate.attempts
-    text = f"score {candidate.score}, " + (
-        "not tried yet" if attempts == 0 else f"{attempts} attempt{'s' if attempts > 1 else ''}"
-    )
+    text = f"score {candidate.score}, {_tries_text(candidate)}"
     untouched_days = (now - _last_touch(candidate)).days
     if untouched_days >= 7:
         text += f", untouched {untouched_days} days"

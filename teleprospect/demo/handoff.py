@@ -30,6 +30,7 @@ from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Actor
 from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.leads.lifecycle import apply_status
+from teleprospect.services.scoring.scores import rescore_lead
 from teleprospect.services.settings.team_settings import HANDOFF_RULES, read_setting
 from teleprospect.services.team.acceptance import apply_verdict
 from teleprospect.services.team.handoff import stories_in_session
@@ -103,7 +104,11 @@ def _exporter(session: Session) -> User | None:
 
 
 def _qualify(
-    session: Session, leads: Sequence[Lead], ready_at: list[datetime], rng: random.Random
+    session: Session,
+    leads: Sequence[Lead],
+    ready_at: list[datetime],
+    rng: random.Random,
+    now: datetime,
 ) -> None:
     """Make working leads sales-ready as a connected call would: call, answers, history."""
     script = active_script_in_session(session).script
@@ -133,7 +138,7 @@ def _qualify(
                         answered_by_id=lead.owner_id,
                     )
                 )
-        lead.attempts = (lead.attempts or 0) + 1
+        # Reaching the person is no failed try: the attempts stay as they were.
         lead.last_attempt_at = call.started_at
         lead.next_action_at = None
         entry = apply_status(
@@ -144,6 +149,8 @@ def _qualify(
             reason="Score and answers met the readiness rule.",
         )
         entry.at = at
+        # The answers feed the score, the call the priority: stored as the app would.
+        rescore_lead(session, lead, now=now)
 
 
 def demo_handoffs_in_session(
@@ -224,7 +231,7 @@ def _handoffs(session: Session, seed: int, now: datetime) -> Generator[None, Non
         for position in range(len(candidates)):
             age = BATCH_AGES[min(position // per_batch, len(BATCH_AGES) - 1)]
             ready_at.append(now - timedelta(days=age + rng.uniform(1, 3)))
-        _qualify(session, candidates, ready_at, rng)
+        _qualify(session, candidates, ready_at, rng, now)
         qualified = len(candidates)
         ready = sorted(ready + candidates, key=lambda lead: lead.id)
     session.flush()

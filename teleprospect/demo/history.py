@@ -1,5 +1,5 @@
-"""A past for the demo desk: decisions, script answers, nurture enrolments, callbacks due
-today, do-not-call entries and the lead history that goes with them.
+"""A past for the demo desk: engagement, decisions, script answers, nurture enrolments,
+callbacks due today, do-not-call entries and the lead history that goes with them.
 
 :class:`DemoHistory` takes each demo lead as :class:`~teleprospect.demo.leads.DemoLeadFactory`
 made it (a row and its calls, not yet inserted) and gives the worked ones the outcome a
@@ -13,6 +13,11 @@ It draws from its own random stream (seeded from the demo seed), so the leads an
 the factory makes are exactly those of a load without a past, and the same seed gives
 the same past. Rows are collected per chunk and written with one multi-row INSERT per
 table, like the leads.
+
+What it gives each lead is what the lead is scored on besides its own data (its
+engagement and known answers), so the loader scores it as the app scores any lead; the
+attempts follow the retry rules (a call that reached the person counts none, a nurture
+track starts a new round).
 """
 
 from __future__ import annotations
@@ -30,24 +35,30 @@ from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition, HistoryKind
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import TouchKind, Track, next_call_step, step_due_at, suggest_tracks
-from teleprospect.core.queue_policy import CallingHours, is_callable_now, stored_priority
-from teleprospect.core.scoring.engine import ScoreInput
+from teleprospect.core.queue_policy import CallingHours, is_callable_now
 from teleprospect.core.scripts import DisqualifyReason, ExceptionReason
+from teleprospect.demo.engagement import DemoEngagement
+from teleprospect.demo.leads import DemoCampaign, attempts_of
 from teleprospect.demo.people import Weighted
 from teleprospect.services.calls.scripts import active_script_in_session, seed_default_script
 from teleprospect.services.nurture.tracks import seed_default_tracks, tracks_in_session
-from teleprospect.services.scoring.scores import ActiveRules, rules_in_session
+from teleprospect.services.scoring.scores import ActiveRules, rules_in_session, score_input
 from teleprospect.store.models import (
     Call,
     CallAnswer,
     CallbackEntry,
     DoNotCallEntry,
+    EngagementEvent,
     LeadAnswer,
     LeadHistory,
     NurtureEnrollment,
 )
 
-__all__ = ["DemoHistory", "reserve_call_ids"]
+__all__ = ["DemoHistory", "LeadPast", "reserve_call_ids"]
+
+#: What a lead is scored on besides its own columns: its engagement events (kind, when)
+#: and its known answers (stored form).
+LeadPast = tuple[list[tuple[Any, datetime]], dict[str, Any]]
 
 #: Mixed into the demo seed for this module's own random stream.
 _STREAM = 0x5EED_CA11
@@ -118,6 +129,7 @@ class _Rows:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     enrollments: list[dict[str, Any]] = field(default_factory=list)
     do_not_call: list[dict[str, Any]] = field(default_factory=list)
+    engagement: list[dict[str, Any]] = field(default_factory=list)
 
 
 class DemoHistory:
@@ -131,9 +143,11 @@ class DemoHistory:
         script_version_id: int,
         tracks: Sequence[tuple[int, Track]],
         rules: ActiveRules,
+        campaigns: dict[int, DemoCampaign] | None = None,
         known_dnc: tuple[set[str], set[str]] = (set(), set()),
     ) -> None:
         self.rng = random.Random(seed ^ _STREAM)
+        self.engagement = DemoEngagement(seed=seed, now=now, campaigns=campaigns or {})
         self.now = now
         self.script_version_id = script_version_id
         self.tracks = [track for _, track in tracks]
@@ -150,9 +164,19 @@ class DemoHistory:
         self.promised: dict[int | None, int] = {}
         # Titles and industries repeat across a lead base: one suggestion per combination.
         self._suggested: dict[tuple[str, str, str | None], Track] = {}
+        # The past of the lead being made: its events, and the answers it gave.
+        self._events: list[tuple[Any, datetime]] = []
+        self._known: dict[str, Any] = {}
 
     @classmethod
-    def for_load(cls, session: Session, *, seed: int, now: datetime) -> DemoHistory:
+    def for_load(
+        cls,
+        session: Session,
+        *,
+        seed: int,
+        now: datetime,
+        campaigns: dict[int, DemoCampaign] | None = None,
+    ) -> DemoHistory:
         """Stores the shipped script and tracks when missing, in the load's transaction."""
         seed_default_script(session, now=now)
         seed_default_tracks(session, now=now)
@@ -165,13 +189,26 @@ class DemoHistory:
             script_version_id=active_script_in_session(session).id,
             tracks=tracks_in_session(session),
             rules=rules_in_session(session),
+            campaigns=campaigns,
             known_dnc=(phones, emails),
         )
 
     # -- one lead
 
-    def add(self, row: dict[str, Any], calls: list[dict[str, Any]]) -> None:
-        """Complete ``row`` (a lead with its ``id``) and its ``calls`` with what happened."""
+    def add(self, row: dict[str, Any], calls: list[dict[str, Any]]) -> LeadPast:
+        """Complete ``row`` (a lead with its ``id``) and its ``calls`` with what happened;
+        returns what the lead is scored on besides its columns (see :data:`LeadPast`)."""
+        events = self.engagement.events(row)
+        self.rows.engagement.extend(events)
+        self._events = [(event["kind"], event["occurred_at"]) for event in events]
+        self._known = {}
+        self._add_calls(row, calls)
+        if row["status"] is not LeadStatus.NURTURE:
+            # The last call's outcome may have changed (not interested, do not call).
+            row["attempts"] = attempts_of(calls)
+        return self._events, self._known
+
+    def _add_calls(self, row: dict[str, Any], calls: list[dict[str, Any]]) -> None:
         number = row["phone_e164"] or row["phone_raw"] or ""
         for call in calls:
             call["duration_s"] = int((call["ended_at"] - call["started_at"]).total_seconds())
@@ -269,6 +306,7 @@ class DemoHistory:
                 answers["current_solution_name"] = rng.choice(_SOLUTION_NAMES)
             answers["contact_now"] = outcome == "sales_ready" and rng.random() < 0.8
             answers["mailing_list"] = rng.random() < 0.55
+        self._known.update(answers)
         for qid, value in answers.items():
             self.rows.call_answers.append((call, qid, value))
             self.rows.lead_answers.append(
@@ -311,12 +349,8 @@ class DemoHistory:
                 self._decide(last, DecisionKind.EXCEPTION, code.value)
                 why = f"exception, best handled by a salesperson: {code.label} — {note}"
             else:
-                row["score"] = score
-                self._rescore(row)
                 return
             row["status"] = LeadStatus.SALES_READY
-            row["score"] = score
-            self._rescore(row)
             self._history(lead_id, user_id, at, "working", "sales_ready", why)
             self._close(row, at)
         elif outcome == "disqualified":
@@ -464,40 +498,29 @@ class DemoHistory:
         row["next_action_at"] = found[1] if found is not None else None
         row["attempts"] = 0  # a nurture call step starts a new round of tries
         row["updated_at"] = at
-        self._rescore(row)
 
     def _score(self, row: dict[str, Any], answers: dict[str, Any]) -> int:
-        """The lead's score by the rules in force, with its answers (demo leads have no
-        engagement events)."""
-        has_phone = bool(row["phone_raw"] or row["phone_e164"])
-        return self.score_of(
-            ScoreInput(
-                title=row["title"],
-                industry=row["industry"],
-                company_size=row["company_size"],
-                country=row["country"],
-                email=row["email"],
-                phone_valid=bool(row["phone_valid"]) if has_phone else None,
-                company=row["company"],
-                answers=answers,
-            ),
-            self.now,
-        )
-
-    def _rescore(self, row: dict[str, Any]) -> None:
-        row["priority"] = stored_priority(
-            row["score"], row["attempts"], row["last_attempt_at"] or row["created_at"]
-        )
+        """The lead's score by the rules in force, with its engagement and these answers:
+        what the loader will store for it."""
+        return self.score_of(score_input(row, self._events, answers), self.now)
 
     # -- one chunk
 
     def flush(
-        self, connection: Connection, *, keep_do_not_call: bool = False
+        self,
+        connection: Connection,
+        *,
+        keep_do_not_call: bool = False,
+        staged_write_id: int | None = None,
     ) -> list[dict[str, Any]]:
         """Insert what the chunk's leads collected (their calls are inserted, with ids).
         ``keep_do_not_call``: return the do-not-call entries instead, for the caller to
-        list when the leads appear."""
+        list when the leads appear. ``staged_write_id``: the long write the leads are
+        hidden by, their engagement events hidden with them."""
         rows, self.rows = self.rows, _Rows()
+        if staged_write_id is not None:
+            for event in rows.engagement:
+                event["staged_write_id"] = staged_write_id
         if rows.call_answers:
             connection.execute(
                 insert(cast(Table, CallAnswer.__table__)),
@@ -511,6 +534,7 @@ class DemoHistory:
                 answer["call_id"] = answer.pop("call")["id"]
             connection.execute(insert(cast(Table, LeadAnswer.__table__)), rows.lead_answers)
         for model, values in (
+            (EngagementEvent, rows.engagement),
             (LeadHistory, rows.history),
             (CallbackEntry, rows.callbacks),
             (NurtureEnrollment, rows.enrollments),

@@ -21,7 +21,7 @@ from teleprospect.core.dedupe_keys import match_key, person_key
 from teleprospect.core.domain import CampaignChannel, Disposition
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone
-from teleprospect.core.queue_policy import stored_priority
+from teleprospect.core.queue_policy import DEFAULT_RETRY_RULES
 from teleprospect.demo.people import (
     BRAND_HEADS,
     BRAND_TAILS,
@@ -196,17 +196,6 @@ _NOTES: dict[Disposition, tuple[str, ...]] = {
         "Good fit, needs to involve their manager before the next step.",
         "Not a priority this quarter; asked to stay in touch by e-mail.",
     ),
-}
-_SENIORITY_POINTS = {
-    "c_level": 30, "vp": 27, "director": 22, "manager": 15, "specialist": 8, "junior": 0,
-}
-_INDUSTRY_POINTS = {
-    "Software": 12, "IT services": 12, "Financial services": 12, "Telecommunications": 12,
-    "Manufacturing": 8, "Healthcare": 8, "Logistics": 8, "Pharmaceuticals": 8, "Insurance": 8,
-}
-_CHANNEL_POINTS = {
-    CampaignChannel.CONTACT_FORM: 12, CampaignChannel.TRADE_SHOW: 8,
-    CampaignChannel.WEBINAR: 6, CampaignChannel.WHITE_PAPER: 4, CampaignChannel.EMAIL: 3,
 }
 _EMAIL_STYLES = Weighted(
     [("f.l", 45), ("fl1", 20), ("f", 5), ("fl", 7), ("f1l", 5), ("l.f", 5), ("f_l", 3),
@@ -413,17 +402,10 @@ class DemoLeadFactory:
             else:
                 next_action_at = last_attempt_at + timedelta(days=rng.randint(14, 60))
 
-        score = (
-            _SENIORITY_POINTS[seniority]
-            + _size_points(company.size)
-            + _INDUSTRY_POINTS.get(company.industry, 3)
-            + _CHANNEL_POINTS.get(campaign.channel, 0)
-            + rng.randint(0, 25)
-            + (5 if last_outcome is Disposition.CONNECTED else 0)
-            - (10 if email and company.domain not in email else 0)
-        )
+        # Drawn and not used: this draw once made up a score; the same seed keeps making
+        # the same people. Scores are the rules' (the loader scores every lead).
+        rng.randint(0, 25)
         e164, extension, valid, phone_type, zones = fields
-        score = max(0, min(100, score))
         row: dict[str, Any] = {
             "first_name": first,
             "last_name": last,
@@ -443,15 +425,19 @@ class DemoLeadFactory:
             "campaign_id": self.campaign_ids[campaign_index],
             "owner_id": owner_id,
             "status": status,
-            "score": score,
-            # The queue's columns, as services.scoring keeps them for every lead.
-            "priority": stored_priority(score, len(calls), last_attempt_at or created_at),
+            # Score, priority and the rules version are the loader's: it scores the lead
+            # with its past (calls, answers, engagement) as the app scores any lead. The
+            # calling zones are known now: callbacks in its past keep to its hours.
+            "score": 0,
+            "priority": 0.0,
             "call_zones": effective_call_zones(zones, campaign.default_region),
             "inbound": is_inbound(campaign.channel),
             "next_action_at": next_action_at,
             "claimed_by_id": None,
             "claim_expires_at": None,
-            "attempts": len(calls),
+            # Failed tries of the current round, by the retry rules (the past may still
+            # change the last call's outcome; the history counts them again).
+            "attempts": attempts_of(calls),
             "last_attempt_at": last_attempt_at,
             "do_not_call": False,
             "created_at": created_at,
@@ -648,8 +634,7 @@ class DemoLeadFactory:
         return calls
 
 
-def _size_points(size: int) -> int:
-    for limit, points in ((10, 2), (50, 6), (200, 10), (1000, 14), (5000, 17)):
-        if size <= limit:
-            return points
-    return 20
+def attempts_of(calls: Sequence[dict[str, Any]]) -> int:
+    """The calls that count as a failed try by the default retry rules (reaching the
+    person does not)."""
+    return sum(DEFAULT_RETRY_RULES[call["disposition"]].counts_as_attempt for call in calls)

@@ -24,6 +24,11 @@ Rules the caller can rely on:
 * The worked leads have a past (:mod:`teleprospect.demo.history`): script
   answers on connected calls, and leads that are sales-ready, disqualified, do-not-call,
   in a nurture track or waiting for a callback (most of them due today), with history.
+  Every lead has engagement (:mod:`teleprospect.demo.engagement`).
+* Every lead is scored as the app scores any lead, once its past is made: by the rules in
+  force, with its engagement and answers, through
+  :class:`~teleprospect.services.scoring.scores.LeadScorer` (score, grade, priority and
+  calling zones as ``teleprospect rescore`` would store them at ``now``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.domain import UserRole
 from teleprospect.demo.history import DemoHistory, reserve_call_ids
 from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory
+from teleprospect.services.scoring.scores import LeadScorer
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Campaign, DoNotCallEntry, Lead, User
 from teleprospect.store.staging import ChunkSizer, LongWrite, discard_abandoned_writes
@@ -150,14 +156,20 @@ def load_demo(
                 you_id = _ensure_you(session, you, now)
                 user_ids, owner_ids = [*user_ids, you_id], [you_id, *owner_ids]
             campaign_ids = _ensure_campaigns(session, now)
-            history = DemoHistory.for_load(session, seed=seed, now=now)
+            history = DemoHistory.for_load(
+                session,
+                seed=seed,
+                now=now,
+                campaigns=dict(zip(campaign_ids, DEMO_CAMPAIGNS, strict=True)),
+            )
+            scorer = LeadScorer.in_session(session, now)
         factory = DemoLeadFactory(
             seed=seed,
             now=now,
             campaign_ids=campaign_ids,
             owner_ids=owner_ids,
         )
-        writer = _DemoWriter(write, factory, history)
+        writer = _DemoWriter(write, factory, history, scorer)
         if progress:
             progress(0, leads)
         done = 0
@@ -202,10 +214,17 @@ def load_demo(
 class _DemoWriter:
     """Writes demo leads, their calls and their past, a step's worth at a time."""
 
-    def __init__(self, write: LongWrite, factory: DemoLeadFactory, history: DemoHistory) -> None:
+    def __init__(
+        self,
+        write: LongWrite,
+        factory: DemoLeadFactory,
+        history: DemoHistory,
+        scorer: LeadScorer,
+    ) -> None:
         self.write = write
         self.factory = factory
         self.history = history
+        self.scorer = scorer
         self.invalid = 0
         self.is_sqlite = write.db.is_sqlite
         self.do_not_call: list[dict[str, Any]] = []
@@ -219,7 +238,8 @@ class _DemoWriter:
         for lead_id, (row, lead_calls) in zip(ids, self.factory.leads(stop - start), strict=True):
             row["id"] = lead_id
             row["staged_write_id"] = self.write.write_id
-            self.history.add(row, lead_calls)
+            events, answers = self.history.add(row, lead_calls)
+            row.update(self.scorer.queue_values(row, events=events, answers=answers))
             self.invalid += not row["phone_valid"]
             rows.append(row)
             for call in lead_calls:
@@ -231,7 +251,9 @@ class _DemoWriter:
             for call, call_id in zip(calls, call_ids, strict=True):
                 call["id"] = call_id
             connection.execute(insert(call_table), calls)
-        self.do_not_call += self.history.flush(connection, keep_do_not_call=True)
+        self.do_not_call += self.history.flush(
+            connection, keep_do_not_call=True, staged_write_id=self.write.write_id
+        )
 
     def list_do_not_call(self, session: Session) -> None:
         if self.do_not_call:

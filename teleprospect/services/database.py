@@ -3,7 +3,7 @@ store the shipped defaults (script, tracks, scoring rules) where the team has no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -16,6 +16,7 @@ from teleprospect.store.database import (
     Database,
     DatabaseError,
     ForeignDatabaseError,
+    NoDatabaseError,
     check_database_file,
     first_line,
     read_file_identity,
@@ -30,10 +31,12 @@ from teleprospect.store.migrate import (
     upgrade_to_head,
 )
 from teleprospect.store.models import Lead
+from teleprospect.store.roles import RolesOutcome, ensure_roles
 
 __all__ = [
     "DatabaseError",
     "OpenedDatabase",
+    "grant_database_roles",
     "open_database",
     "schema_status",
     "upgrade_database",
@@ -46,18 +49,39 @@ class OpenedDatabase:
     upgrade: UpgradeResult
 
 
-def upgrade_database(db: Database) -> UpgradeResult:
+def upgrade_database(db: Database, *, roles: bool | None = None) -> UpgradeResult:
     """Bring the schema up to date (backing up a SQLite file first), then store the
-    shipped defaults where the team has none. Safe to run again."""
+    shipped defaults where the team has none. Safe to run again.
+
+    On PostgreSQL the database roles, grants and row-level security are set up again
+    (:func:`~teleprospect.store.roles.ensure_roles`) after any migration, or when
+    ``roles`` asks for it (``teleprospect db upgrade``), so that new tables are granted."""
     result = upgrade_to_head(db)
     stamp_application_id(db)
     seed_defaults(db)
+    if not db.is_sqlite and (roles or (roles is None and result.changed)):
+        result = replace(result, roles=ensure_roles(db))
     return result
 
 
-def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> OpenedDatabase:
+def grant_database_roles(db: Database) -> RolesOutcome:
+    """Set up the database roles, grants and row-level security on a database whose schema
+    is up to date: ``teleprospect db grant``, run once by a role with ``CREATEROLE`` when the
+    schema owner has none."""
+    status = schema_status(db)
+    if not status.up_to_date:
+        raise DatabaseError(
+            f"The schema of {db.describe()} is not up to date ({status.current or 'empty'}):"
+            " run `teleprospect db upgrade` as its owner first."
+        )
+    return ensure_roles(db)
+
+
+def open_database(
+    url: str, *, upgrade: bool = True, create: bool = True, roles: bool | None = None
+) -> OpenedDatabase:
     """Open ``url``, bring its schema up to date (backing up a SQLite file first) and
-    store the shipped defaults (see :func:`upgrade_database`).
+    store the shipped defaults (see :func:`upgrade_database`, which ``roles`` is given to).
 
     A missing SQLite file is made only with ``create`` (the commands that make a database
     and the app's first start); another application's file, and a file on a network
@@ -73,8 +97,10 @@ def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Ope
     db.check_connection()
     if not upgrade:
         return OpenedDatabase(db, UpgradeResult(None, "", None))
+    if not create and path is None:
+        refuse_server_without_schema(db)
     try:
-        result = upgrade_database(db)
+        result = upgrade_database(db, roles=roles)
     except (OperationalError, ProgrammingError) as exc:
         db.dispose()
         raise DatabaseError(
@@ -85,6 +111,24 @@ def open_database(url: str, *, upgrade: bool = True, create: bool = True) -> Ope
     # them up. One read when there are none; short transactions when there are.
     finish_abandoned_writes(db)
     return OpenedDatabase(db, result)
+
+
+def refuse_server_without_schema(db: Database) -> None:
+    """A server database with no Teleprospect tables is made only by the commands that
+    make one: any other command says so and creates nothing."""
+    try:
+        revision = current_revision(db)
+    except (OperationalError, ProgrammingError) as exc:
+        db.dispose()
+        raise DatabaseError(
+            f"Cannot read the database {db.describe()}: {first_line(exc.orig)}"
+        ) from exc
+    if revision is None:
+        db.dispose()
+        raise NoDatabaseError(
+            f"The database {db.describe()} has no Teleprospect tables yet. Create them with "
+            "`teleprospect db upgrade` (or `teleprospect demo` for demo data)."
+        )
 
 
 def check_our_revision(path: Path) -> None:

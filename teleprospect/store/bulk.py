@@ -5,6 +5,10 @@ the column types; at a million rows that is most of an import's time. :class:`Bu
 names the columns once, converts the values that are the same for every row (and the
 columns' defaults) once, and hands plain tuples to the driver: ``executemany`` on SQLite,
 ``COPY`` on PostgreSQL. It writes in the caller's transaction.
+
+PostgreSQL refuses ``COPY FROM`` into a table whose row-level security applies to the
+session (a person's own login role, see :mod:`teleprospect.store.roles`): there the rows
+go by ``executemany``, which psycopg pipelines.
 """
 
 from __future__ import annotations
@@ -74,11 +78,11 @@ class BulkInsert:
         preparer = dialect.identifier_preparer
         target = preparer.format_table(table)  # with its schema, quoted as needed
         column_list = ", ".join(preparer.quote(name) for name in names)
-        if self._postgresql:
-            self._sql = f"COPY {target} ({column_list}) FROM STDIN"
-        else:
-            marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-            self._sql = f"INSERT INTO {target} ({column_list}) VALUES ({marks})"
+        marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+        self._insert_sql = f"INSERT INTO {target} ({column_list}) VALUES ({marks})"
+        self._copy_sql = f"COPY {target} ({column_list}) FROM STDIN"
+        self._table_name = target
+        self._may_copy: bool | None = None
 
     def insert(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Write ``rows``: each a tuple of the ``columns`` values."""
@@ -88,13 +92,20 @@ class BulkInsert:
         if self._postgresql:
             raw = self.connection.connection.driver_connection
             assert raw is not None
-            with raw.cursor() as cursor, cursor.copy(self._sql) as copy:
-                for row in rows:
-                    copy.write_row(row + constants)
+            if self._may_copy is None:
+                active = raw.execute("SELECT row_security_active(%s)", (self._table_name,))
+                self._may_copy = not active.fetchone()[0]  # type: ignore[index]
+            if self._may_copy:
+                with raw.cursor() as cursor, cursor.copy(self._copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row + constants)
+                return
+            with raw.cursor() as cursor:
+                cursor.executemany(self._insert_sql, [row + constants for row in rows])
             return
         values = [row + constants for row in rows]
         if values:
-            self.connection.exec_driver_sql(self._sql, values)
+            self.connection.exec_driver_sql(self._insert_sql, values)
 
     def _converted(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         processors = self._processors

@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, Statemen
 from sqlalchemy.orm import Session, sessionmaker
 
 from teleprospect.core.errors import Unavailable
+from teleprospect.core.permissions import PermissionDenied
 from teleprospect.core.text import printable, shorten
 from teleprospect.store.visibility import hide_staged_rows
 
@@ -314,6 +315,18 @@ def stamp_application_id(db: Database) -> None:
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def create_private_file(path: Path) -> bool:
+    """Make ``path`` as an empty file only its owner may read or write (an empty file is
+    a valid SQLite database; SQLite gives its journal the same mode). An existing file is
+    left as it is. True when it was made."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(descriptor)
+    return True
+
+
 def create_database_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
     """Build the engine for ``url`` with the settings Teleprospect relies on.
 
@@ -325,6 +338,7 @@ def create_database_engine(url: str, *, echo: bool = False, create: bool = True)
         if create:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                create_private_file(path)
             except OSError as exc:
                 raise DatabaseError(
                     f"Cannot create the folder for {path}: {exc.strerror}."
@@ -346,17 +360,62 @@ def create_database_engine(url: str, *, echo: bool = False, create: bool = True)
     )
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """Who is really at this workstation, as the audit trail records them: the
+    authenticated login, their account (None when it is no user), the workstation, and
+    whether the login is the database's owner (who may set the team up without an
+    account)."""
+
+    login: str
+    user_id: int | None
+    workstation: str
+    is_owner: bool = False
+
+
+class LoginDisabled(PermissionDenied):
+    """The server turned the login away: its role may not log in (a deactivated account)."""
+
+
+#: The server's words for a role without LOGIN (a server speaking another language says
+#: it in that language: then the sentence is the generic one).
+_NOT_PERMITTED_TO_LOG_IN = "is not permitted to log in"
+
+
+class NotPermittedByDatabase(PermissionDenied):
+    """The database refused an act to the login role: its grants or row-level security."""
+
+
+#: SQLSTATE of "insufficient privilege": a missing grant, a row-level security policy.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+@contextmanager
+def _told_when_not_permitted() -> Iterator[None]:
+    """Tell the database's refusals in one sentence, as a permission the user lacks."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        raise NotPermittedByDatabase(
+            f"Your database login may not do this: {first_line(exc.orig)}."
+        ) from exc
+
+
 class Database:
     """The open database: an engine plus sessions for reading and for writing.
 
     ``read()`` sessions start a plain (deferred) transaction; ``write()`` sessions
-    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends. On SQLite,
-    sessions never see the rows of a long write still under way
-    (:mod:`teleprospect.store.visibility`).
+    start with ``BEGIN IMMEDIATE`` on SQLite and commit when the block ends. Every
+    session carries the :class:`Attribution` of whoever opened the database (in
+    ``session.info["attribution"]``) once it is known. On SQLite, sessions never see the
+    rows of a long write still under way (:mod:`teleprospect.store.visibility`).
     """
 
     def __init__(self, url: str, *, echo: bool = False, create: bool = True) -> None:
         self.url = parse_url(url)
+        self.attribution: Attribution | None = None
         self.engine = create_database_engine(url, echo=echo, create=create)
         self._reading = sessionmaker(
             self.engine.execution_options(sqlite_write=False), expire_on_commit=False
@@ -405,13 +464,20 @@ class Database:
             with self.engine.execution_options(sqlite_write=False).connect() as conn:
                 conn.execute(text("SELECT 1"))
         except DBAPIError as exc:
+            if _NOT_PERMITTED_TO_LOG_IN in str(exc.orig):
+                # Deactivating an account makes its login role NOLOGIN (store.roles).
+                raise LoginDisabled(
+                    f"The database login {self.url.username or ''!r} may not log in: its "
+                    "account is deactivated; ask an admin to reactivate it."
+                ) from exc
             raise DatabaseError(
                 f"Cannot open the database {self.describe()}: {first_line(exc.orig)}"
             ) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reading() as session, session.begin():
+        with _told_when_not_permitted(), self._reading() as session, session.begin():
+            session.info["attribution"] = self.attribution
             yield session
 
     @contextmanager
@@ -425,7 +491,8 @@ class Database:
         :class:`DatabaseBusy`.
         """
         if not self.is_sqlite:
-            with self._writing() as session, session.begin():
+            with _told_when_not_permitted(), self._writing() as session, session.begin():
+                session.info["attribution"] = self.attribution
                 yield session
             return
         sessions = self._writing_briefly if brief else self._writing
@@ -448,6 +515,7 @@ class Database:
             session.close()
             raise
         with session, transaction:
+            session.info["attribution"] = self.attribution
             yield session
 
     def dispose(self) -> None:
@@ -550,6 +618,61 @@ def _is_locked(error: OperationalError) -> bool:
     """SQLite's SQLITE_BUSY: another connection holds the lock."""
     code = getattr(error.orig, "sqlite_errorcode", None)
     return code == sqlite3.SQLITE_BUSY or "database is locked" in str(error.orig)
+
+
+#: PostgreSQL's error codes for a server that is going away or not taking sessions yet:
+#: class 08 (connection exception), an administrator's or a crash's shutdown, starting up.
+_SERVER_GONE_STATES = ("57P01", "57P02", "57P03")
+#: How libpq quotes the server's own refusal of a connection.
+_SERVER_ANSWERED = "FATAL:"
+_SERVER_AWAY_PHRASES = (
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "terminating connection due to administrator command",
+)
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the database *server* cannot be reached right now (stopped,
+    restarting, the network gone), as opposed to a statement it refused.
+
+    Only a server can be away: a SQLite file is on this computer, so no SQLite error is
+    one of these (a busy file waits, a missing one is another error)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError):
+            if current.connection_invalidated:
+                return True
+            orig = current.orig
+            if isinstance(orig, BaseException):
+                current = orig
+                continue
+        if _driver_says_unreachable(current):
+            return True
+        current = current.__cause__
+    return False
+
+
+def _driver_says_unreachable(error: BaseException) -> bool:
+    if not type(error).__module__.startswith("psycopg"):
+        return False
+    import psycopg
+
+    if isinstance(error, psycopg.InterfaceError):
+        return True  # "the connection is closed", "connection lost": the link is gone
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    state = getattr(error, "sqlstate", None)
+    if state is None and _SERVER_ANSWERED in str(error):
+        # The server answered the connection and turned it away (a wrong password, a
+        # login that may not log in, no such database): it is there, and waiting for it
+        # would not help. Only its "starting up" or "shutting down" mean it is away.
+        return any(phrase in str(error) for phrase in _SERVER_AWAY_PHRASES)
+    # No state: libpq failed to connect or lost the connection before any answer.
+    return state is None or state.startswith("08") or state in _SERVER_GONE_STATES
 
 
 #: SQLAlchemy appends the statement and its parameters to a driver's message.

@@ -16,7 +16,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from teleprospect.store.database import Database
+from teleprospect.store.database import Database, create_private_file
+from teleprospect.store.roles import RolesOutcome
 
 MIGRATIONS_LOCATION = str(Path(__file__).with_name("migrations"))
 #: How many pre-upgrade backups of a SQLite file are kept beside it.
@@ -48,6 +49,8 @@ class UpgradeResult:
     before: str | None
     after: str
     backup: Path | None
+    #: What setting up the database roles did (PostgreSQL; None when not tried).
+    roles: RolesOutcome | None = None
 
     @property
     def changed(self) -> bool:
@@ -61,6 +64,8 @@ def backup_sqlite_file(db: Database, label: str) -> Path | None:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{stamp}.{label}.bak")
+    # The copy holds the same leads as the file: readable by its owner only, like it.
+    create_private_file(target)
     source = sqlite3.connect(path)
     try:
         dest = sqlite3.connect(target)

@@ -23,10 +23,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import (
     CampaignChannel,
@@ -39,6 +41,7 @@ from teleprospect.core.domain import (
 )
 from teleprospect.core.handoff import ExportFormat, Verdict
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.offline import OfflineOutcome
 from teleprospect.store.types import UTCDateTime, utcnow
 
 # Named constraints keep migrations (and SQLite's batch mode) deterministic.
@@ -73,11 +76,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _login_as_db_role(context: Any) -> str | None:
+    """A new account's database role is named like its login (at most 63 bytes, as
+    PostgreSQL's identifiers)."""
+    login = context.get_current_parameters().get("login")
+    return login if isinstance(login, str) and len(login.encode()) <= 63 else None
+
+
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (Index("uq_user_account_db_role", "db_role", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The PostgreSQL login role this person connects as (``session_user`` maps to the
+    #: account through it); the login unless told otherwise. Unused on SQLite.
+    db_role: Mapped[str | None] = mapped_column(String(64), default=_login_as_db_role)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[UserRole] = mapped_column(str_enum(UserRole), default=UserRole.TELEPROSPECTOR)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -250,6 +264,9 @@ class Call(Base):
     #: What the rep decided at the end of the call, and the reason code or track.
     decision_kind: Mapped[DecisionKind | None] = mapped_column(str_enum(DecisionKind))
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    #: The id the workstation gave the call when it was saved (a UUID): a call kept on a
+    #: workstation while the server was away and sent again is recognised, never doubled.
+    client_action_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     lead: Mapped[Lead] = relationship(back_populates="calls")
     user: Mapped[User] = relationship()
@@ -654,6 +671,43 @@ class HandoffItem(Base):
     batch: Mapped[HandoffBatch] = relationship(back_populates="items")
 
 
+class AuditEntry(Base):
+    """One act recorded in the append-only audit trail: who, as whom, when, from where,
+    what, and the values before and after.
+
+    Nobody but the schema owner may change or delete a row: the database refuses it
+    (triggers on both databases, and no UPDATE or DELETE granted on PostgreSQL). Leads and
+    users are named by id without foreign keys, so that erasing a lead or a user never
+    has to touch the trail.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_user_id_id", "user_id", "id"),
+        Index("ix_audit_entry_by_user_id_id", "by_user_id", "id"),
+        Index("ix_audit_entry_lead_id_id", "lead_id", "id"),
+        Index("ix_audit_entry_kind_id", "kind", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The server's clock on PostgreSQL.
+    at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.current_timestamp())
+    #: The account the act was done as.
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    #: Who really acted: the authenticated login, and their account when they have one;
+    #: differs from ``user_id`` when an admin acted as someone else.
+    by_user_id: Mapped[int | None] = mapped_column(Integer)
+    by_login: Mapped[str] = mapped_column(String(128), default="")
+    workstation: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[AuditKind] = mapped_column(str_enum(AuditKind, length=32))
+    lead_id: Mapped[int | None] = mapped_column(Integer)
+    #: What was acted on, in words ("maria.lopez's role", "calling hours").
+    subject: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
 # "Leads made sales-ready by this rep this week" (the workload view) reads history by user.
 Index("ix_lead_history_user_id_at", LeadHistory.user_id, LeadHistory.at)
 
@@ -709,3 +763,43 @@ class StagedLeadChange(Base):
     #: a lead gone meanwhile is skipped when the change is applied.
     lead_id: Mapped[int] = mapped_column(Integer)
     change: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# ----------------------------------------------------------------------------- offline work
+
+
+class OfflineAction(Base):
+    """A call a workstation kept in its local journal while the server was away, as it
+    reached the server: applied, or held for review because the lead changed meanwhile
+    (the rep and the team lead see those). Written in the same transaction as the call it
+    applies, so a journal sent twice (or after a crash) never applies anything twice."""
+
+    __tablename__ = "offline_action"
+    __table_args__ = (
+        Index("ix_offline_action_outcome_user_id", "outcome", "user_id"),
+        Index("ix_offline_action_lead_id", "lead_id"),
+    )
+
+    #: The workstation's id of the action (a UUID), also on the call it made.
+    client_action_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: Who did it (empty: their login matched no user when it was sent).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    login: Mapped[str] = mapped_column(String(64), default="")
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id", ondelete="SET NULL"))
+    #: "call": a logged call with its answers, notes and decision.
+    kind: Mapped[str] = mapped_column(String(24), default="call")
+    #: When the rep did it, on the workstation's clock, and when the server got it.
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The lead's version the rep worked from (empty: unknown, typed at the command line).
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[OfflineOutcome] = mapped_column(str_enum(OfflineOutcome))
+    #: What it was, in one line ("No answer; callback Thu 26 Nov 10:00 UTC").
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Why it waits for review (empty when applied straight away).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: The entry as the workstation journaled it: what "apply anyway" applies.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -383,6 +383,8 @@ class LongWrite:
         self._resuming = False
         self._connection: Connection | None = None
         self._session: Session | None = None
+        #: PostgreSQL: the ids of the changes this write kept aside (see keep_changes).
+        self._kept: list[int] = []
 
     # -- the block
 
@@ -393,6 +395,9 @@ class LongWrite:
             sqlite_busy_ms=BRIEF_BUSY_TIMEOUT_MS  # short tries for the lock (take_write_lock)
         )
         self._session = Session(bind=self._connection, expire_on_commit=False)
+        # Who is at this workstation, for the audit entries the write records (as in the
+        # sessions of Database.read and Database.write).
+        self._session.info["attribution"] = self.db.attribution
         if self.staged:
             raw = self._raw()
             self._autocheckpoint = raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
@@ -612,15 +617,23 @@ class LongWrite:
         return self.write_id or 0
 
     def keep_changes(self, session: Session, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
-        """Keep ``changes`` ((lead id, change), …) aside, to apply after :meth:`publish`."""
-        if changes:
-            session.execute(
-                insert(StagedLeadChange),
-                [
-                    {"staged_write_id": self.change_key, "lead_id": lead_id, "change": change}
-                    for lead_id, change in changes
-                ],
-            )
+        """Keep ``changes`` ((lead id, change), …) aside, to apply after :meth:`publish`.
+
+        PostgreSQL: in the write's one transaction, and the write remembers the ids of its
+        rows: it applies those alone, never a row another login left in the table."""
+        if not changes:
+            return
+        rows = [
+            {"staged_write_id": self.change_key, "lead_id": lead_id, "change": change}
+            for lead_id, change in changes
+        ]
+        if self.staged:
+            session.execute(insert(StagedLeadChange), rows)
+            return
+        table = cast(Table, StagedLeadChange.__table__)
+        self._kept += session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).all()
 
     def apply_changes(self, apply: ApplyChanges) -> int:
         """Apply the changes kept aside, in order, in short steps: ``apply(session, changes)``
@@ -629,13 +642,18 @@ class LongWrite:
         many were applied."""
         table = cast(Table, StagedLeadChange.__table__)
         sizer = ChunkSizer(100)
-        applied = 0
+        applied = taken = 0
         while True:
             with self.step() as session:
                 started = time.perf_counter()
+                if self.staged:
+                    mine = table.c.staged_write_id == self.change_key
+                else:
+                    mine = table.c.id.in_(self._kept[taken : taken + sizer.size])
+                    taken += sizer.size
                 rows = session.execute(
                     select(table.c.id, table.c.lead_id, table.c.change)
-                    .where(table.c.staged_write_id == self.change_key)
+                    .where(mine)
                     .order_by(table.c.id)
                     .limit(sizer.size)
                 ).all()
@@ -644,6 +662,7 @@ class LongWrite:
                     session.execute(delete(table).where(table.c.id.in_([r.id for r in rows])))
                     session.flush()
             if not rows:
+                self._kept = []
                 return applied
             applied += len(rows)
             sizer.took(len(rows), time.perf_counter() - started)

@@ -75,8 +75,13 @@ def open_database(db_url: str | None) -> Database:
     The first start makes the database (the window shows where it is)."""
     from teleprospect.config import resolve_db_url
     from teleprospect.services.database import open_database as open_and_upgrade
+    from teleprospect.services.identity.current_user import establish
 
-    return open_and_upgrade(resolve_db_url(db_url).url, create=True).db
+    db = open_and_upgrade(resolve_db_url(db_url).url, create=True).db
+    # Who is here, as the database (or the operating system) proves it: every act from
+    # this window is recorded in their name.
+    establish(db)
+    return db
 
 
 def explain_open_failure(error: BaseException) -> str:

@@ -78,7 +78,7 @@ class DemoOffer(QObject):
         if self._cancel is not None or db is None:
             return  # already loading, or nothing to load into
         from teleprospect.demo.loader import load_demo  # heavy; only when asked for
-        from teleprospect.services.identity.current_user import os_login
+        from teleprospect.services.identity.current_user import current_login
 
         cancel = threading.Event()
         self._cancel = cancel
@@ -99,7 +99,7 @@ class DemoOffer(QObject):
                 append=append,
                 progress=report,
                 should_cancel=cancel.is_set,
-                you=os_login(),
+                you=current_login(db),
             ),
             self.on_loaded,
             self.on_failed,

@@ -32,7 +32,10 @@ class ElidingLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full_text) + 16, hint.height())
+        # The margins hold a style sheet's padding: the whole text fits inside them.
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full_text) + 16
+        return QSize(width + margins.left() + margins.right(), hint.height())
 
     def minimumSizeHint(self) -> QSize:
         return QSize(80, super().minimumSizeHint().height())

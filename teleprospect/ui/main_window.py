@@ -1,7 +1,8 @@
-"""The main window: the tabs (Leads, Queue, Call, Team), menus and a status bar saying where
-the data lives. Each tab's behaviour lives with it: the lead list
+"""The main window: the tabs (Leads, Queue, Call, Team, Audit), menus and a status bar saying
+where the data lives. Each tab's behaviour lives with it: the lead list
 (:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
-the call workspace and the team view; :mod:`teleprospect.ui.demo_offer` offers demo data.
+the call workspace, the team view and the audit trail; :mod:`teleprospect.ui.demo_offer` offers
+demo data. On a team server the status bar warns when this computer's clock is off the server's.
 
 Set-up is a flat list of small ``setup_*`` steps, called in order from ``__init__``.
 Nothing here waits on the database: every query runs through ``run_in_background``.
@@ -17,31 +18,37 @@ types the first window does not show.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QWidget
 
 import teleprospect
 from teleprospect.ui import resources_rc  # noqa: F401 - registers the :/ resources
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.demo_offer import DemoOffer
 from teleprospect.ui.desk.queue_desk import QueueDesk
-from teleprospect.ui.desk.queue_model import NowProvider, local_datetime_text, utc_now
+from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_datetime_text
+from teleprospect.ui.desk.score_refresh import ScoreRefresher
 from teleprospect.ui.eliding_label import ElidingLabel
 from teleprospect.ui.forms.ui_main_window import Ui_MainWindow
 from teleprospect.ui.imports.drop import csv_paths_from_mime
 from teleprospect.ui.leads.lead_list import LeadList
+from teleprospect.ui.offline.offline_watch import OfflineWatch
 from teleprospect.ui.signals import emit
+from teleprospect.ui.status_bar import PrintableStatusBar
 
 if TYPE_CHECKING:
     from teleprospect.services.calls.drafts import CallDraft
     from teleprospect.services.calls.log_call import LoggedCall
     from teleprospect.services.identity.current_user import CurrentUser
     from teleprospect.services.imports.reports import ImportSummary
+    from teleprospect.services.offline.actions import KeptCall
     from teleprospect.store.database import Database
+    from teleprospect.ui.team.audit_page import AuditPage
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
 
@@ -50,9 +57,16 @@ log = logging.getLogger(__name__)
 ORGANIZATION = "Teleprospect"
 APPLICATION = "Teleprospect"
 
+#: The widest the status bar's database name gets (its tooltip has all of it).
+DATABASE_LABEL_WIDTH = 440
+
 # QSettings keys of the per-user window state (DESIGN.md §2 rule 6).
 GEOMETRY_KEY = "mainWindow/geometry"
 WINDOW_STATE_KEY = "mainWindow/state"
+
+#: How often this computer's clock is compared with a team server's after start-up: clocks
+#: drift slowly, and someone may set theirs by hand.
+CLOCK_CHECK_MS = 10 * 60_000
 
 
 def window_settings() -> QSettings:
@@ -70,7 +84,7 @@ class MainWindow(QMainWindow):
         db: Database | None = None,
         parent: QWidget | None = None,
         *,
-        now_provider: NowProvider = utc_now,
+        now_provider: NowProvider = database_clock,
     ) -> None:
         super().__init__(parent)
         #: None while the database is being opened.
@@ -78,7 +92,7 @@ class MainWindow(QMainWindow):
         self.current_user: CurrentUser | None = None
         #: The current user's account id; None until known, or when the login has none.
         self.queue_user_id: int | None = None
-        #: The queue's clock: calling windows depend on it (tests pass a frozen one).
+        #: The time the services act at: the database's clock (None), or a test's frozen one.
         self.now_provider = now_provider
         self._shown_before = False
         self._started = False
@@ -86,22 +100,27 @@ class MainWindow(QMainWindow):
         #: The call workspace, made once the database is open (its modules need it).
         self.workspace: CallWorkspace | None = None
         self._drafts_offered = False
-        #: The account an unknown computer login picked (team setting "ask"), and whether
-        #: they were asked already this session.
-        self._picked_login: str | None = None
+        #: The account the database's owner (who has none of their own) chose to work as
+        #: (recorded in the audit trail), and whether they were asked already.
+        self._acting_as: int | None = None
         self._asked_who = False
         #: What the current user's role allows (services.permissions): the UI offers it.
         self.allowed_actions: frozenset[str] = frozenset()
         self.team_view: TeamView | None = None
+        self.audit_page: AuditPage | None = None
 
         self.setup_form()
         self.setup_window()
+        self.setup_offline()
         self.setup_status_bar()
+        self.setup_clock_check()
         self.setup_lead_list()
         self.setup_desk()
+        self.setup_score_refresh()
         self.setup_demo_offer()
         self.setup_actions()
         self.setup_drop()
+        self.connect_offline()
         self.restore_window_state()
         if db is not None:
             self.set_database(db)
@@ -155,22 +174,73 @@ class MainWindow(QMainWindow):
         self.desk = QueueDesk(self)
         self.queue_model = self.desk.model
 
+    def setup_score_refresh(self) -> None:
+        """Stored scores brought up to date when the window opens and every midnight."""
+        self.score_refresher = ScoreRefresher(self, self.now_provider)
+        self.score_refresher.message.connect(self.show_progress_message)
+        self.score_refresher.refreshed.connect(lambda _summary: self.show_new_scores())
+
+    def show_progress_message(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    def show_new_scores(self) -> None:
+        """Scores moved (a new day, rules published elsewhere): every screen reads them."""
+        self.lead_list.reload()
+        self.queue_model.reload()
+        if self.workspace is not None and self.workspace.lead_id is not None:
+            self.workspace.reload_detail()
+
     def setup_demo_offer(self) -> None:
         self.demo_offer = DemoOffer(self)
         self.demo_offer.loaded.connect(lambda summary: emit(self.demo_loaded, summary))
+
+    def connect_offline(self) -> None:
+        self.offline.went_offline.connect(self.desk.on_offline)
+        self.offline.came_back.connect(self.on_server_back)
 
     def setup_drop(self) -> None:
         # Dropping a CSV file on the window starts an import of it.
         self.setAcceptDrops(True)
 
     def setup_status_bar(self) -> None:
-        bar = self.ui.statusBar
+        bar = PrintableStatusBar(self)
+        self.setStatusBar(bar)  # in place of the form's, which it deletes
+        self.ui.statusBar = bar
         self.total_label = QLabel("Opening the database…")
         self.database_label = ElidingLabel("Database: …")
         self.user_label = QLabel("User: …")
-        bar.addWidget(self.total_label)
-        bar.addPermanentWidget(self.database_label, 1)
+        # The room left of the permanent widgets is where messages are shown: it takes the
+        # stretch, and the database's name is cut in the middle past a fair width.
+        self.database_label.setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred
+        )
+        self.database_label.setMaximumWidth(DATABASE_LABEL_WIDTH)
+        bar.addWidget(self.total_label, 1)
+        bar.addPermanentWidget(self.offline.button)
+        bar.addPermanentWidget(self.database_label)
         bar.addPermanentWidget(self.user_label)
+        # Shown only while this computer's clock is more than a minute off the server's.
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("clockWarning")
+        self.clock_label.setToolTip(
+            "Leases and callbacks are timed by the server's clock, so your work is safe; "
+            "times this computer shows may differ. Ask whoever looks after this computer to "
+            "set its clock automatically."
+        )
+        self.clock_label.hide()
+        bar.addPermanentWidget(self.clock_label)
+
+    def setup_clock_check(self) -> None:
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(CLOCK_CHECK_MS)
+        self.clock_timer.timeout.connect(self.check_clock)
+
+    def setup_offline(self) -> None:
+        """Work through a server outage: the watch behind "Offline — 3 waiting"."""
+        self.offline = OfflineWatch(self)
 
     def restore_window_state(self) -> None:
         settings = window_settings()
@@ -225,6 +295,8 @@ class MainWindow(QMainWindow):
         self.find_user()
         self.desk.read_filter_choices()
         self.desk.poll_timer.start()
+        self.check_clock()
+        self.score_refresher.start(db)
 
         def database_is_empty() -> bool:
             from teleprospect.services.database import is_empty
@@ -291,52 +363,75 @@ class MainWindow(QMainWindow):
         """Read the list, the count and the user again (F5)."""
         if self.db is None:
             return
+        if self.offline.offline:
+            # Nothing can be read: look for the server now instead of failing five times.
+            self.statusBar().showMessage("Offline: looking for the database server…", 5_000)
+            self.offline.check()
+            return
         self.lead_list.reload()
         self.find_user()
         self.desk.read_filter_choices()
         self.queue_model.reload()
+        if self.audit_page is not None and self.ui.mainTabs.currentWidget() is self.audit_page:
+            self.audit_page.refresh()
 
     def find_user(self) -> None:
-        """Who is working here: the computer login's account, or the one picked for it."""
+        """Who is working here, as the database (or the operating system) proves it; the
+        database's owner without an account picks whom to work as."""
         db = self.db
         if db is None:
             return
-        picked = self._picked_login
+        acting_as = self._acting_as
 
-        def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple]:
+        def lookup() -> tuple[CurrentUser, int | None, frozenset[str], tuple, str]:
             from teleprospect.services.errors import UnknownUser
-            from teleprospect.services.identity.current_user import find_current_user, identify
-            from teleprospect.services.identity.permissions import allowed_actions_of
-            from teleprospect.services.queue.claims import find_user_id
+            from teleprospect.services.identity.current_user import (
+                CurrentUser,
+                choices_for,
+                establish,
+            )
+            from teleprospect.services.identity.permissions import allowed_actions_of, get_actor
 
-            user = find_current_user(db, picked)
-            choices: tuple = ()
-            if not user.is_registered:
-                found = identify(db, user.login)
-                choices = found.choices if found.must_pick else ()
+            me = establish(db)
+            if me.user_id is not None and not me.is_active:
+                return CurrentUser(me.login, me.name), None, frozenset(), (), me.message()
+            if me.user_id is None and not me.is_owner:
+                return CurrentUser(me.login, None), None, frozenset(), (), me.message()
+            user = CurrentUser(me.login, me.name)
+            user_id = me.user_id if me.user_id is not None else acting_as
             try:
-                user_id = find_user_id(db, user.login) if user.is_registered else None
-                actions = allowed_actions_of(db, user_id) if user_id is not None else frozenset()
+                if user_id is None:
+                    return user, None, frozenset(), choices_for(db), ""
+                actor = get_actor(db, user_id)
+                if not actor.is_active:  # the account they worked as was deactivated since
+                    return user, None, frozenset(), choices_for(db), ""
+                if me.user_id is None:
+                    user = CurrentUser(me.login, None, f"{actor.name} ({actor.login})", actor.login)
+                actions = allowed_actions_of(db, user_id)
             except (UnknownUser, LookupError):  # the account went between the reads
-                return user, None, frozenset(), choices
-            return user, user_id, frozenset(str(action) for action in actions), choices
+                return user, None, frozenset(), (), ""
+            return user, user_id, frozenset(str(action) for action in actions), (), ""
 
-        def found(answer: tuple[CurrentUser, int | None, frozenset[str], tuple]) -> None:
-            user, user_id, actions, choices = answer
+        def found(answer: tuple[CurrentUser, int | None, frozenset[str], tuple, str]) -> None:
+            user, user_id, actions, choices, refusal = answer
+            if refusal:
+                self.refuse_user(refusal)
+                return
             if choices and not self._asked_who:
-                # The team lets an unknown login say who they are (team setting).
                 self._asked_who = True
                 chosen = self.ask_who_you_are(user.login, choices)
                 if chosen is not None:
-                    self._picked_login = chosen
-                    self.find_user()
+                    self.work_as(chosen)
                     return
             self.allowed_actions = actions
             self.show_user(user)
             self.set_queue_user(user_id)
             self.setup_team_view()
+            if self.db is not None:
+                self.offline.set_context(self.db, user_id, team="view_workload" in actions)
+            self.setup_audit_page()
             if self.workspace is not None and self.db is not None:
-                self.workspace.set_context(self.db, user_id, user.login)
+                self.workspace.set_context(self.db, user_id, user.working_login)
                 if user_id is not None:
                     self.offer_drafts()
 
@@ -347,32 +442,104 @@ class MainWindow(QMainWindow):
             owner=self,
         )
 
-    def ask_who_you_are(self, login: str, choices: tuple) -> str | None:
-        """The login of the user someone with an unknown computer login picks (None: none)."""
+    # -- the server's clock ------------------------------------------------------------
+
+    def check_clock(self) -> None:
+        """Compare this computer's clock with the server's, on a worker (at start-up, then
+        every CLOCK_CHECK_MS while the database has a server: SQLite has none)."""
+        db = self.db
+        if db is None:
+            return
+
+        def measure() -> timedelta | None:
+            from teleprospect.services.clock import clock_offset
+
+            return clock_offset(db)
+
+        def measured(offset: timedelta | None) -> None:
+            self.show_clock_offset(offset)
+            if offset is not None and not self.clock_timer.isActive():
+                self.clock_timer.start()
+
+        def failed(error: BaseException) -> None:
+            # Tried again at the next check; the queue and the calls say so if it is down.
+            log.warning("comparing the clock with the server's failed", exc_info=error)
+            if not self.clock_timer.isActive():
+                self.clock_timer.start()
+
+        run_in_background(measure, measured, failed, owner=self)
+
+    def show_clock_offset(self, offset: timedelta | None) -> None:
+        """Warn in the status bar while this computer's clock is more than a minute off."""
+        from teleprospect.core.leases import clock_warning
+
+        warning = clock_warning(offset)
+        self.clock_label.setText(warning or "")
+        self.clock_label.setVisible(warning is not None)
+
+    def work_as(self, user_id: int) -> None:
+        """The database's owner works as ``user_id``: checked and recorded in the audit
+        trail once, then the window shows that user's queue."""
+        db = self.db
+        if db is None:
+            return
+
+        def chosen(acting: int) -> None:
+            self._acting_as = acting
+            self.find_user()
+
+        def act() -> int:
+            from teleprospect.services.identity.current_user import act_as
+
+            return act_as(db, user_id)
+
+        run_in_background(
+            act,
+            chosen,
+            lambda error: self.show_error("You cannot work as this user", error),
+            owner=self,
+        )
+
+    def ask_who_you_are(self, login: str, choices: tuple) -> int | None:
+        """The account the database's owner picks to work as (None: none)."""
         from PySide6.QtWidgets import QInputDialog
 
         names = [f"{choice.name} ({choice.login})" for choice in choices]
         name, ok = QInputDialog.getItem(
             self,
-            "Who are you?",
-            f"Your computer login “{login}” is not a Teleprospect user.\n"
-            "Pick your account (a team lead can add your login to skip this):",
+            "Work as which user?",
+            f"You are logged in as “{login}”, the database's owner, which is no "
+            "Teleprospect user.\nPick the user to work as (this is recorded in the audit "
+            "trail; add your own account to skip this):",
             names,
             0,
             False,
         )
         if not ok or name not in names:
             return None
-        return choices[names.index(name)].login
+        return int(choices[names.index(name)].id)
+
+    def refuse_user(self, message: str) -> None:
+        """The person at this workstation may not work here: say why in one sentence and
+        close the window."""
+        from PySide6.QtWidgets import QMessageBox
+
+        self.allowed_actions = frozenset()
+        self.set_queue_user(None)
+        self.user_label.setText("User: not allowed to work here")
+        QMessageBox.critical(self, "Teleprospect", message)
+        self.close()
 
     def show_user(self, user: CurrentUser) -> None:
         self.current_user = user
         self.user_label.setText(f"User: {user.describe()}")
-        self.user_label.setToolTip(
-            "Your computer login matches this Teleprospect user"
-            if user.is_registered
-            else "Ask a team lead to add a user with your computer login"
-        )
+        if user.acting_as:
+            tip = "You work as this user; it is recorded in the audit trail"
+        elif user.is_registered:
+            tip = "Your login matches this Teleprospect user"
+        else:
+            tip = "Ask an admin to add a user with your login"
+        self.user_label.setToolTip(tip)
 
     # -- the queue ---------------------------------------------------------------------
 
@@ -402,6 +569,9 @@ class MainWindow(QMainWindow):
         workspace.call_saved.connect(self.on_call_saved)
         workspace.release_requested.connect(self.desk.release_lead)
         workspace.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        workspace.watch = self.offline
+        self.offline.went_offline.connect(lambda: workspace.show_offline_banner(True))
+        self.offline.came_back.connect(lambda _report: workspace.show_offline_banner(False))
         self.workspace = workspace
         self.ui.mainTabs.addTab(workspace, "&Call")
         menu = QMenu("&Call", self)
@@ -428,7 +598,7 @@ class MainWindow(QMainWindow):
         self.ui.menuHelp.insertAction(self.ui.actionAbout, self.cheat_sheet_action)
         self.desk.connect_workspace()
         if self.current_user is not None and self.db is not None:
-            workspace.set_context(self.db, self.queue_user_id, self.current_user.login)
+            workspace.set_context(self.db, self.queue_user_id, self.current_user.working_login)
 
     def open_in_workspace(
         self,
@@ -443,9 +613,10 @@ class MainWindow(QMainWindow):
         self.workspace.open_lead(lead_id, read_only=read_only, holder=holder, draft=draft)
         self.ui.mainTabs.setCurrentWidget(self.workspace)
 
-    def on_call_saved(self, logged: LoggedCall, then_next: bool) -> None:
-        """The call is in the database and the lead released: on to the next one."""
-        self.desk.call_saved(then_next)
+    def on_call_saved(self, logged: LoggedCall | KeptCall, then_next: bool) -> None:
+        """The call is in the database (or kept on this computer) and the lead released:
+        on to the next one."""
+        self.desk.call_saved(then_next, logged)
 
     def offer_drafts(self) -> None:
         """Offer back, once per start, the calls this rep left unsaved (a crash, a kill)."""
@@ -524,6 +695,24 @@ class MainWindow(QMainWindow):
             lambda _i: view.refresh() if self.ui.mainTabs.currentWidget() is view else None
         )
 
+    def setup_audit_page(self) -> None:
+        """The Audit tab, for the users whose role lets them read the audit trail; it reads
+        the trail when shown, from the newest entry."""
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None or "read_audit_trail" not in self.allowed_actions:
+            return
+        if self.audit_page is not None:
+            return
+        from teleprospect.ui.team.audit_page import AuditPage
+
+        page = AuditPage(db, user_id, self)
+        page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.audit_page = page
+        self.ui.mainTabs.addTab(page, "&Audit")
+        self.ui.mainTabs.currentChanged.connect(
+            lambda _i: page.refresh() if self.ui.mainTabs.currentWidget() is page else None
+        )
+
     def reassign_selected_leads(self) -> None:
         if self.team_view is None:
             return
@@ -578,8 +767,16 @@ class MainWindow(QMainWindow):
             f"<p>Database: {escape(where)}</p>",
         )
 
+    def on_server_back(self, _report: object) -> None:
+        """The server answers again and the calls kept here were sent: read afresh."""
+        self.desk.on_back()
+        self.refresh()
+
     def show_error(self, doing: str, error: BaseException) -> None:
-        """What failed and why, in one sentence; the traceback goes to the log."""
+        """What failed and why, in one sentence; the traceback goes to the log. A server
+        that cannot be reached is no box: the workstation works offline (status bar)."""
+        if self.offline.handle(error):
+            return
         # Imported when first needed: the services' errors bring SQLAlchemy with them.
         from teleprospect.ui.errors import show_error
 

@@ -7,7 +7,7 @@
 from PySide6 import QtCore
 
 qt_resource_data = b"\
-\x00\x00\x08\xc6\
+\x00\x00\x0cn\
 /\
 * Teleprospect: \
 a light touch on\
@@ -28,31 +28,37 @@ ttings still wor\
 k. */\x0a\x0aQTableVie\
 w#leadTable,\x0aQTa\
 bleView#queueTab\
-le {\x0a    /* Whol\
-e rows are selec\
-ted, so a focus \
-frame around one\
- cell is only no\
-ise. */\x0a    outl\
-ine: 0;\x0a    grid\
-line-color: pale\
-tte(midlight);\x0a \
-   selection-bac\
-kground-color: p\
+le,\x0aQTableView#a\
+uditTable {\x0a    \
+/* Whole rows ar\
+e selected, so a\
+ focus frame aro\
+und one cell is \
+only noise. */\x0a \
+   outline: 0;\x0a \
+   gridline-colo\
+r: palette(midli\
+ght);\x0a    select\
+ion-background-c\
+olor: palette(hi\
+ghlight);\x0a    se\
+lection-color: p\
 alette(highlight\
-);\x0a    selection\
--color: palette(\
-highlighted-text\
-);\x0a}\x0a\x0aQTableView\
-#leadTable::item\
-,\x0aQTableView#que\
-ueTable::item {\x0a\
-    padding: 0 4\
-px;\x0a}\x0a\x0aQTableVie\
-w#leadTable QHea\
+ed-text);\x0a}\x0a\x0aQTa\
+bleView#leadTabl\
+e::item,\x0aQTableV\
+iew#queueTable::\
+item,\x0aQTableView\
+#auditTable::ite\
+m {\x0a    padding:\
+ 0 4px;\x0a}\x0a\x0aQTabl\
+eView#leadTable \
+QHeaderView::sec\
+tion,\x0aQTableView\
+#queueTable QHea\
 derView::section\
-,\x0aQTableView#que\
-ueTable QHeaderV\
+,\x0aQTableView#aud\
+itTable QHeaderV\
 iew::section {\x0a \
    padding: 4px \
 6px;\x0a    border:\
@@ -91,65 +97,117 @@ id palette(mid);\
 us: 4px;\x0a}\x0a\x0aQSta\
 tusBar QLabel {\x0a\
     padding: 0 8\
-px;\x0a}\x0a\x0a/* -- the\
- call workspace \
-----------------\
-----------------\
-----------------\
-----------------\
-- */\x0a\x0aQLabel#wor\
-kspaceBanner {\x0a \
-   background: #\
-fff4d6;\x0a    colo\
-r: #5c4400;\x0a    \
-border: 1px soli\
-d #e0c068;\x0a    b\
-order-radius: 4p\
-x;\x0a    padding: \
-6px 10px;\x0a}\x0a\x0aQLa\
-bel#campaignBox \
+px;\x0a}\x0a\x0a/* Withou\
+t the database s\
+erver: said wher\
+e the rep looks,\
+ in the warning \
+colours of the\x0a \
+  banners, and c\
+lickable (the ca\
+lls kept on this\
+ computer). */\x0aQ\
+ToolButton#offli\
+neStatus {\x0a    p\
+adding: 0 8px;\x0a \
+   font-weight: \
+600;\x0a}\x0a\x0aQToolBut\
+ton#offlineStatu\
+s[offline=\x22true\x22\
+] {\x0a    backgrou\
+nd: #fff4d6;\x0a   \
+ color: #5c4400;\
+\x0a    border: 1px\
+ solid #e0c068;\x0a\
+    border-radiu\
+s: 3px;\x0a}\x0a\x0aQLabe\
+l#offlineBanner \
 {\x0a    background\
-: palette(altern\
-ate-base);\x0a    b\
-order: 1px solid\
- palette(mid);\x0a \
-   border-radius\
-: 4px;\x0a    paddi\
-ng: 6px 8px;\x0a}\x0a\x0a\
-QLabel#sectionTi\
-tle {\x0a    font-w\
-eight: 600;\x0a}\x0a\x0a/\
-* The call timer\
-: read at a glan\
-ce while talking\
-. */\x0aQLabel#call\
-Timer {\x0a    font\
--size: 16pt;\x0a   \
- font-weight: 60\
-0;\x0a    font-fami\
-ly: monospace;\x0a \
-   padding: 0 10\
-px;\x0a}\x0a\x0aQPushButt\
-on#callButton,\x0aQ\
-PushButton#saveN\
-extButton {\x0a    \
-font-weight: 600\
-;\x0a    padding: 6\
-px 16px;\x0a}\x0a\x0aQLab\
-el#questionHelp,\
-\x0aQLabel#hint {\x0a \
-   color: palett\
-e(placeholder-te\
-xt);\x0a    font-st\
-yle: italic;\x0a}\x0a\x0a\
-QLabel#fieldErro\
-r {\x0a    color: #\
-b3261e;\x0a}\x0a\x0aQFram\
-e#questionEditor\
- {\x0a    border-bo\
-ttom: 1px solid \
-palette(midlight\
-);\x0a}\x0a\
+: #fff4d6;\x0a    c\
+olor: #5c4400;\x0a \
+   border-bottom\
+: 1px solid #e0c\
+068;\x0a    padding\
+: 6px 10px;\x0a}\x0a\x0a/\
+* -- the call wo\
+rkspace --------\
+----------------\
+----------------\
+----------------\
+--------- */\x0a\x0aQL\
+abel#workspaceBa\
+nner {\x0a    backg\
+round: #fff4d6;\x0a\
+    color: #5c44\
+00;\x0a    border: \
+1px solid #e0c06\
+8;\x0a    border-ra\
+dius: 4px;\x0a    p\
+adding: 6px 10px\
+;\x0a}\x0a\x0aQLabel#camp\
+aignBox {\x0a    ba\
+ckground: palett\
+e(alternate-base\
+);\x0a    border: 1\
+px solid palette\
+(mid);\x0a    borde\
+r-radius: 4px;\x0a \
+   padding: 6px \
+8px;\x0a}\x0a\x0aQLabel#s\
+ectionTitle {\x0a  \
+  font-weight: 6\
+00;\x0a}\x0a\x0a/* The ca\
+ll timer: read a\
+t a glance while\
+ talking. */\x0aQLa\
+bel#callTimer {\x0a\
+    font-size: 1\
+6pt;\x0a    font-we\
+ight: 600;\x0a    f\
+ont-family: mono\
+space;\x0a    paddi\
+ng: 0 10px;\x0a}\x0a\x0aQ\
+PushButton#callB\
+utton,\x0aQPushButt\
+on#saveNextButto\
+n {\x0a    font-wei\
+ght: 600;\x0a    pa\
+dding: 6px 16px;\
+\x0a}\x0a\x0aQLabel#quest\
+ionHelp,\x0aQLabel#\
+hint {\x0a    color\
+: palette(placeh\
+older-text);\x0a   \
+ font-style: ita\
+lic;\x0a}\x0a\x0aQLabel#f\
+ieldError {\x0a    \
+color: #b3261e;\x0a\
+}\x0a\x0aQFrame#questi\
+onEditor {\x0a    b\
+order-bottom: 1p\
+x solid palette(\
+midlight);\x0a}\x0a\x0a/*\
+ -- the audit tr\
+ail ------------\
+----------------\
+----------------\
+----------------\
+---------- */\x0a\x0a/\
+* The selected e\
+ntry, whole, und\
+er the table: re\
+ad like a note, \
+set off from the\
+ list. */\x0aQLabel\
+#entryDetails {\x0a\
+    background: \
+palette(alternat\
+e-base);\x0a    bor\
+der: 1px solid p\
+alette(mid);\x0a   \
+ border-radius: \
+4px;\x0a    padding\
+: 6px 8px;\x0a}\x0a\
 \x00\x00\x01K\
 <\
 svg xmlns=\x22http:\
@@ -327,11 +385,11 @@ qt_resource_struct = b"\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01\
 \x00\x00\x00\x10\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\
 \x00\x00\x00\x00\x00\x02\x00\x00\x00\x05\x00\x00\x00\x03\
-\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x0a\x19\
-\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x0d\x0d\
-\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0f\xbe\
-\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x08\xca\
-\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x0e6\
+\x00\x00\x00D\x00\x00\x00\x00\x00\x01\x00\x00\x0d\xc1\
+\x00\x00\x00j\x00\x00\x00\x00\x00\x01\x00\x00\x10\xb5\
+\x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x13f\
+\x00\x00\x00(\x00\x00\x00\x00\x00\x01\x00\x00\x0cr\
+\x00\x00\x00\x82\x00\x00\x00\x00\x00\x01\x00\x00\x11\xde\
 "
 
 def qInitResources():

@@ -142,3 +142,43 @@ def test_a_network_share_is_refused_before_its_folder_is_made(
     code, _, err = run(capsys, "--db", str(path), "db", "upgrade")
     assert code == 1 and "network share (nfs4)" in err
     assert not (tmp_path / "mnt").exists()
+
+
+def _tables(server_url: str, name: str) -> set[str]:
+    import psycopg
+
+    base = server_url.replace("postgresql+psycopg://", "postgresql://").rpartition("/")[0]
+    with psycopg.connect(f"{base}/{name}") as conn:
+        rows = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+@pytest.mark.postgresql
+def test_a_server_database_gets_tables_only_from_the_commands_that_make_them(
+    pg_server, capsys
+) -> None:
+    import uuid
+
+    import psycopg
+
+    admin = pg_server.replace("postgresql+psycopg://", "postgresql://")
+    name = f"tp_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{pg_server.rpartition('/')[0]}/{name}"
+    try:
+        for command in (["queue"], ["rescore"], ["workload"]):
+            code, _, err = run(capsys, "--db", url, *command)
+            assert code == 1
+            assert "has no Teleprospect tables yet" in err and "teleprospect db upgrade" in err
+            assert _tables(pg_server, name) == set()
+        code, _, err = run(capsys, "--db", url, "db", "upgrade")
+        assert code == 0, err
+        assert "lead" in _tables(pg_server, name)
+        code, out, _ = run(capsys, "--db", url, "db", "current")
+        assert code == 0 and "schema:" in out
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -101,7 +101,7 @@ def test_ctrl_c_is_130_without_a_traceback(sqlite_url: str, capsys, monkeypatch)
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("teleprospect.services.scoring.scores.rescore_all", interrupted)
+    monkeypatch.setattr("teleprospect.services.scoring.rescore.rescore_all", interrupted)
     code, out, err = run(capsys, "--db", sqlite_url, "rescore")
     assert code == ExitCode.INTERRUPTED == 130
     assert out == "" and err == "teleprospect: interrupted\n"
@@ -111,7 +111,7 @@ def test_a_bug_is_one_line_not_a_traceback(sqlite_url: str, capsys, monkeypatch)
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("the scoring rules are inside out")
 
-    monkeypatch.setattr("teleprospect.services.scoring.scores.rescore_all", broken)
+    monkeypatch.setattr("teleprospect.services.scoring.rescore.rescore_all", broken)
     code, _, err = run(capsys, "--db", sqlite_url, "rescore")
     assert code == ExitCode.FAILURE
     assert err.startswith("teleprospect: error: ") and one_line(err)

@@ -32,6 +32,7 @@ def leads_file(tmp_path):  # noqa: ANN001, ANN201
 
 
 def test_import_prints_a_json_summary(db_url, leads_file, capsys) -> None:
+    assert run(capsys, "--db", db_url, "db", "upgrade")[0] == 0
     code, out, err = run(
         capsys, "--db", db_url, "import", str(leads_file), "--campaign", "Spring webinar", "--json"
     )

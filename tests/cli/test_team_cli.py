@@ -24,12 +24,10 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
 
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """Set the operating-system login the commands see."""
+    """Set the operating-system account the commands see (its real user id's name)."""
 
     def set_login(name: str) -> None:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: name)
 
     set_login("visitor")
     return set_login
@@ -62,8 +60,13 @@ def test_setting_up_users_from_a_new_database(sqlite_url: str, capsys, login) ->
         "--admin",
     )  # fmt: skip
     assert code == 0 and out.strip() == "Added Maria Lopez (maria), Team lead, admin."
+    # The file's own user, with no account, may still set the team up (it is their file)…
+    code, _, err = run(capsys, *db, "users", "add", "julie", "--name", "Julie Moreau")
+    assert code == 0, err
+    # …but a teleprospector may not manage users.
+    login("julie")
     code, _, err = run(capsys, *db, "users", "add", "sam", "--name", "Sam Carter")
-    assert code == 4 and "Only registered users can manage users" in err
+    assert code == 4 and "Only an admin can manage users; Julie Moreau is not an admin" in err
     login("maria")
     code, out, _ = run(capsys, *db, "users", "add", "sam", "--name", "Sam Carter", "--json")
     assert code == 0 and json.loads(out)["role"] == "teleprospector"
@@ -72,7 +75,11 @@ def test_setting_up_users_from_a_new_database(sqlite_url: str, capsys, login) ->
     code, out, _ = run(capsys, *db, "users", "set-admin", "sam", "on")
     assert code == 0 and "Team lead, admin" in out
     code, out, _ = run(capsys, *db, "users", "list", "--json")
-    assert [(u["login"], u["admin"]) for u in json.loads(out)] == [("maria", True), ("sam", True)]
+    assert [(u["login"], u["admin"]) for u in json.loads(out)] == [
+        ("julie", False),
+        ("maria", True),
+        ("sam", True),
+    ]
     code, _, err = run(capsys, *db, "users", "set-role", "nobody", "team-lead")
     assert code == 1 and "There is no user with the login 'nobody'" in err
 
@@ -96,17 +103,17 @@ def test_refused_actions_exit_4_with_the_reason(
         assert code == 4 and out == "", argv
         assert err.startswith("teleprospect: error: Only ") and "Sam Carter" in err
         assert err.count("\n") == 1
-    # --as names another user for a script…
-    code, _, _ = run(capsys, *db, "workload", "--as", "boss")
-    assert code == 0
-    # …but a team that refuses unknown logins turns a stranger away, --as or not.
-    code, _, _ = run(capsys, *db, "users", "deactivate", "jonas", "--as", "boss")
+    # Acting as someone else is an admin's act: a teleprospector naming a team lead is refused.
+    code, _, err = run(capsys, *db, "workload", "--as", "boss")
+    assert code == 4 and "Only an admin can act as someone else; Sam Carter (sam)" in err
+    login("boss")
+    code, _, _ = run(capsys, *db, "users", "deactivate", "jonas")
     assert code == 0
     code, _, err = run(capsys, *db, "workload", "--as", "jonas")
     assert code == 4 and "Jonas Weber (jonas) is deactivated" in err
     login("stranger")
     code, _, err = run(capsys, *db, "workload")
-    assert code == 4 and "say who you are with --as LOGIN" in err
+    assert code == 4 and "which is no Teleprospect user" in err
 
 
 def test_reassign_then_undo(sqlite_url: str, team: Team, capsys, login) -> None:  # noqa: ANN001

@@ -30,6 +30,7 @@ from teleprospect.core.queue_policy import (
     priority,
     queue_order_key,
     queue_reason,
+    queue_tier,
     route_to_team_lead,
     stored_priority,
 )
@@ -425,6 +426,39 @@ def test_reasons_in_the_users_words() -> None:
     assert queue_reason(tried, ME, NOW) == "score 82, 1 attempt"
     old = lead(score=40, created_at=NOW - timedelta(days=12))
     assert queue_reason(old, ME, NOW) == "score 40, not tried yet, untouched 12 days"
+
+
+def test_not_tried_yet_only_for_a_lead_never_called() -> None:
+    # Reaching the person counts no attempt, but it was a call: the reason says so.
+    reached = lead(
+        score=64,
+        last_attempt_at=NOW - timedelta(days=2),
+        calls=1,
+        last_outcome=Disposition.CONNECTED,
+    )
+    assert queue_reason(reached, ME, NOW) == "score 64, last call connected"
+    # A nurture call step starts a new round of tries after earlier calls.
+    new_round = lead(
+        status=LeadStatus.NURTURE,
+        score=50,
+        created_at=NOW - timedelta(days=40),
+        last_attempt_at=NOW - timedelta(days=30),
+        calls=3,
+        last_outcome=Disposition.VOICEMAIL_LEFT,
+    )
+    assert queue_reason(new_round, ME, NOW) == (
+        "score 50, last call voicemail left, untouched 30 days"
+    )
+    # An inbound lead called within the hour is no longer "new inbound".
+    called = lead(
+        inbound=True,
+        created_at=NOW - timedelta(minutes=40),
+        last_attempt_at=NOW - timedelta(minutes=10),
+        calls=1,
+        last_outcome=Disposition.CONNECTED,
+    )
+    assert queue_tier(called, ME, NOW) is QueueTier.BACKLOG
+    assert "not tried yet" not in queue_reason(called, ME, NOW)
 
 
 def test_fresh_inbound_newest_first_then_backlog_by_priority() -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from teleprospect.core.domain import EngagementKind
-from teleprospect.core.scoring.engine import ScoreInput, compile_rules, score_lead
+from teleprospect.core.scoring.engine import (
+    ScoreInput,
+    compile_rules,
+    day_number,
+    score_lead,
+    start_of_day,
+)
 from teleprospect.core.scoring.rules import (
     MAX_SCORE,
     AnswerRule,
@@ -94,6 +101,24 @@ def test_decayed_line_says_so_in_the_users_words() -> None:
     assert texts(lead, compile_rules(RULES_ONE_KIND)) == [
         "+9 downloaded content 3 days ago (decayed from 10)"
     ]
+
+
+def test_engagement_ages_by_the_calendar_day_so_a_score_holds_all_day() -> None:
+    compiled = compile_rules(RULES_ONE_KIND)
+    late_yesterday = datetime(2026, 3, 9, 23, 50, tzinfo=UTC)
+    lead = ScoreInput(events=((EngagementKind.DOWNLOAD, late_yesterday),))
+    start, end = datetime(2026, 3, 10, 0, 0, tzinfo=UTC), datetime(2026, 3, 10, 23, 59, tzinfo=UTC)
+    morning, evening = compiled.score(lead, start), compiled.score(lead, end)
+    assert morning == evening, "the same score from midnight to midnight (UTC)"
+    (line,) = morning.lines
+    assert line.reason == "downloaded content yesterday"
+    assert line.exact == pytest.approx(10 * 0.5 ** (1 / 30))
+    # An event in another zone is dated by its day in UTC.
+    elsewhere = datetime(2026, 3, 10, 1, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # 00:00 UTC
+    (today,) = compiled.score(ScoreInput(events=(("download", elsewhere),)), end).lines
+    assert today.reason == "downloaded content today" and today.exact == 10
+    assert day_number(start) - day_number(late_yesterday) == 1
+    assert start_of_day(end) == start
 
 
 def test_engagement_is_capped_per_kind() -> None:

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from teleprospect.core.domain import CampaignChannel, UserRole
+from teleprospect.core.domain import CampaignChannel, Disposition, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.phones import PhoneInfo, parse_phone
+from teleprospect.core.queue_policy import DEFAULT_RETRY_RULES
 from teleprospect.demo import loader as demo
 from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
 from teleprospect.demo.loader import (
@@ -31,7 +32,15 @@ from teleprospect.demo.people import (
 )
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
-from teleprospect.store.models import Call, Campaign, HandoffItem, Lead, LeadHistory, User
+from teleprospect.store.models import (
+    Call,
+    Campaign,
+    EngagementEvent,
+    HandoffItem,
+    Lead,
+    LeadHistory,
+    User,
+)
 
 NOW = datetime(2025, 3, 14, 15, 9, 26, tzinfo=UTC)
 
@@ -105,6 +114,9 @@ def test_loads_users_campaigns_and_leads(db: Database) -> None:
         team_lead = session.scalar(select(User.id).where(User.role == UserRole.TEAM_LEAD))
         assert summary.invalid_phones == sum(not lead.phone_valid for lead in leads)
         calls_per_lead = Counter(session.scalars(select(Call.lead_id)))
+        outcomes: dict[int, list[Disposition]] = {}
+        for lead_id, disposition in session.execute(select(Call.lead_id, Call.disposition)):
+            outcomes.setdefault(lead_id, []).append(disposition)
         # Sales' side is there too: hand-offs accepted, rejected and still waiting.
         statuses = Counter(lead.status for lead in leads)
         assert statuses[LeadStatus.HANDED_OFF] and statuses[LeadStatus.ACCEPTED]
@@ -130,9 +142,16 @@ def test_loads_users_campaigns_and_leads(db: Database) -> None:
                 assert calls == lead.attempts == 0 and lead.next_action_at is None
                 assert lead.last_attempt_at is None and not lead.do_not_call
                 continue
-            assert 1 <= calls <= 5 and lead.owner_id is not None
-            # A nurture call step starts a new round of attempts.
-            assert lead.attempts == (0 if lead.status is LeadStatus.NURTURE else calls)
+            # Leads qualified for the hand-offs got one more call: the connected one.
+            assert 1 <= calls <= (6 if lead.id in qualified else 5)
+            assert lead.owner_id is not None
+            # The attempts follow the retry rules: reaching the person is no failed try,
+            # and a nurture call step starts a new round.
+            tries = sum(
+                DEFAULT_RETRY_RULES[disposition].counts_as_attempt
+                for disposition in outcomes[lead.id]
+            )
+            assert lead.attempts == (0 if lead.status is LeadStatus.NURTURE else tries)
             assert lead.last_attempt_at and lead.created_at < lead.last_attempt_at <= NOW
             if lead.status in (LeadStatus.WORKING, LeadStatus.NURTURE) and not lead.do_not_call:
                 assert lead.next_action_at and lead.next_action_at > lead.last_attempt_at
@@ -349,6 +368,32 @@ def test_cancel_rolls_everything_back(db: Database, monkeypatch: pytest.MonkeyPa
 
     assert reports == [(0, 350), (100, 350), (200, 350)]
     assert [count(db, model) for model in (Lead, Call, User, Campaign)] == [0, 0, 0, 0]
+    # Nothing is left behind, hidden or not: the leads' engagement went with them.
+    with db.engine.connect() as conn:
+        for table in ("engagement_event", "lead", "user_account", "campaign"):
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+
+
+def test_a_demo_load_under_way_shows_none_of_its_leads_or_their_engagement(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "CHUNK_SIZE", 100)
+    seen: list[tuple[int, int, int]] = []
+
+    def look(done: int, total: int) -> None:
+        if 0 < done < total:
+            with sqlite_db.read() as session:
+                seen.append(
+                    (
+                        session.scalar(select(func.count()).select_from(Lead)) or 0,
+                        session.scalar(select(func.count()).select_from(EngagementEvent)) or 0,
+                        session.scalar(select(func.count()).select_from(User)) or 0,
+                    )
+                )
+
+    load_demo(sqlite_db, leads=250, now=NOW, progress=look)
+    assert seen == [(0, 0, 0), (0, 0, 0)]
+    assert count(sqlite_db, Lead) == 250 and count(sqlite_db, EngagementEvent) >= 250
 
 
 def test_progress_reaches_the_total(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,8 @@
 Make the database once with ``teleprospect --db FILE demo --leads 1000000`` and reuse it;
 the claims made here are released again. Each figure is measured at several instants of a
 weekday (different calling windows open) and printed with the query plan of "next lead".
-The floor is a primary-key look-up of one lead in the same run.
+The floor is a primary-key look-up of one lead in the same run. Last, claims as the app
+makes them, on the database's clock, in turns with claims on this computer's clock.
 """
 
 from __future__ import annotations
@@ -80,6 +81,31 @@ def main(argv: list[str] | None = None) -> int:
             f" {_ms(statistics.median(pages))}; claim_next median {_ms(median)}"
             f" ({median / floor_ms:.1f}x floor), p95 {_ms(p95)} over {len(claims)} claims"
         )
+    # As the app claims: no time given, so the database's clock decides (on PostgreSQL one
+    # query more, for the server's now()). Paired claim by claim, in turns, with the same
+    # claim on this computer's clock (how the app claimed before), so that a busy machine
+    # weighs on both alike. The windows open are today's, whatever they are.
+    timings: dict[str, list[float]] = {"database's clock": [], "this computer's clock": []}
+    claimed = []
+    for i in range(args.claims):
+        turns = list(timings) if i % 2 == 0 else list(reversed(timings))
+        for clock in turns:
+            now = None if clock == "database's clock" else datetime.now(UTC)
+            started = time.perf_counter()
+            lead = q.claim_next(db, user_id, now=now)
+            timings[clock].append(time.perf_counter() - started)
+            if lead is not None:
+                claimed.append(lead.lead_id)
+    for lead_id in claimed:
+        q.release_claim(db, lead_id, user_id)
+    for clock, claims in timings.items():
+        median = statistics.median(claims)
+        print(
+            f"  now, on {clock}: claim_next median {_ms(median)} ({median / floor_ms:.1f}x"
+            f" floor), p95 {_ms(statistics.quantiles(claims, n=20)[-1])} over {len(claims)}"
+            " claims"
+        )
+    print(f"  ({len(claimed)} leads claimed in turns, then released)")
     with db.read() as session:
         ctx = qp.queue_context(session, user_id, day.replace(hour=15), None)
         query = qp.backlog_query(ctx, claiming=True, db_is_sqlite=db.is_sqlite).limit(1)

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from teleprospect.core.scoring.engine import ScoreInput
-from teleprospect.services.scoring.scores import active_rules, rescore_all
+from teleprospect.services.scoring.rescore import rescore_all
+from teleprospect.services.scoring.scores import active_rules
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
 from teleprospect.store.models import Lead

@@ -216,7 +216,7 @@ def test_upgrading_a_database_with_imported_leads_keeps_them(sqlite_url: str) ->
         config = alembic_config(db)
         with db.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.downgrade(config, "0005")
+            command.downgrade(config, "0008")
         with db.engine.begin() as conn:
             conn.exec_driver_sql(
                 "INSERT INTO import_batch (id, kind, status, file_name, file_sha256, login,"

@@ -156,6 +156,10 @@ def lead_dicts(
                 "owner_id": rng.choice(owner_ids + [None]) if owner_ids else None,
                 "status": rng.choice(STATUSES),
                 "score": rng.randint(5, 95),
+                # Marked as scored by the shipped rules, so that opening the window leaves
+                # these made-up scores alone (no engagement: nothing ages by the day).
+                "rules_version": 1,
+                "scored_at": created,
                 "created_at": created + timedelta(minutes=17 * number),
                 "updated_at": created,
             }

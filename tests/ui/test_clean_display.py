@@ -89,3 +89,36 @@ def test_an_error_no_screen_caught_is_logged_and_told_in_one_sentence(
     assert "anna@example.com" not in text and "Traceback" not in text
     logged = log_file.read_text(encoding="utf-8")
     assert "Traceback" in logged and "anna@example.com" in logged and "broken_slot" in logged
+
+
+def test_the_claimed_lead_and_status_messages_show_a_tainted_lead_clean(
+    tainted,  # noqa: ANN001
+    qtbot,  # noqa: ANN001
+) -> None:
+    from datetime import UTC, datetime
+
+    from teleprospect.core.queue_policy import QueueTier
+    from teleprospect.services.queue.claims import ClaimedLead
+    from teleprospect.ui.main_window import MainWindow
+
+    db, lead_id = tainted
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    claimed = ClaimedLead(
+        lead_id=lead_id,
+        name="Eve\x1b[31m Red\x1b]0;owned\x07",
+        company="Evil\x1b[2JCorp",
+        phone_e164="+4930123456",
+        local_time="15:00\x9b1m",
+        reason="new lead\x1b[5m",
+        tier=QueueTier.FRESH_INBOUND,
+        claim_expires_at=datetime(2026, 1, 1, 12, 0, tzinfo=UTC),
+        callback_id=None,
+    )
+    window.desk.show_claim(claimed)
+    label = window.ui.claimLabel.text()
+    assert "Eve Red" in label and "EvilCorp" in label
+    assert not any(c in label for c in ESCAPES)
+    window.statusBar().showMessage(f"{claimed.name} is back in the queue.")
+    message = window.statusBar().currentMessage()
+    assert message == "Eve Red is back in the queue."

@@ -28,9 +28,7 @@ LOCALE_2000 = QLocale().toString(2000)
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def set_login(name: str) -> None:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: name)
 
     set_login("jkeller")
     return set_login

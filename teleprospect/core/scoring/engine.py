@@ -6,6 +6,11 @@ capped per kind) plus qualification (what they said on the call), minus negative
 (student, competitor, free-mail address, invalid phone). Do-not-call is no score matter:
 it keeps a lead out of every queue whatever its score.
 
+An event's age is counted in whole calendar days (UTC): "today", "yesterday", "3 days
+ago". So a score is the same all day long, on every workstation and in every command,
+and the stored score of a lead equals what scoring it again gives until midnight (UTC),
+when every lead with engagement ages by one day at once and is re-scored.
+
 The total is an integer clamped to 0..100. The breakdown's lines are integers too and
 always add up to the total exactly: fractional points (from decay) are rounded as a whole
 (largest remainder), and when clamping changes the sum, the clamp is a line of its own
@@ -22,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from teleprospect.core.dedupe_keys import company_key
 from teleprospect.core.domain import EngagementKind
@@ -42,10 +47,14 @@ __all__ = [
     "ScoreInput",
     "ScoreLine",
     "compile_rules",
+    "day_number",
     "score_lead",
+    "start_of_day",
 ]
 
-_SECONDS_PER_DAY = 86_400.0
+_DAY = timedelta(days=1)
+#: Any midnight (UTC) works: ages are differences of day numbers counted from it.
+_DAY_ZERO = datetime(2000, 1, 1, tzinfo=UTC)
 _MINUS = "\u2212"  # a real minus sign: "−10" reads better than "-10" next to "+8"
 
 
@@ -188,12 +197,22 @@ def _apportion(values: Sequence[float]) -> list[int]:
     return floors
 
 
-def _age_text(days: float) -> str:
+def day_number(at: datetime) -> int:
+    """The calendar day (UTC) of ``at`` as a number: engagement ages by these days."""
+    return (at - _DAY_ZERO) // _DAY
+
+
+def start_of_day(at: datetime) -> datetime:
+    """Midnight (UTC) at the start of the day of ``at``: when scores last changed by age."""
+    return _DAY_ZERO + _DAY * day_number(at)
+
+
+def _age_text(days: int) -> str:
     if days < 1:
         return "today"
     if days < 2:
         return "yesterday"
-    return f"{int(days)} days ago"
+    return f"{days} days ago"
 
 
 def _answer_text(value: str) -> str:
@@ -222,13 +241,13 @@ class CompiledRules:
             for b in fit.company_sizes
         )
         self._countries = dict(fit.countries)
-        # kind → (kind value, points, decay rate per second, rule); the decay factor is
+        # kind → (kind value, points, decay rate per day, rule); the decay factor is
         # exp(rate × age) = 0.5 ** (age / half-life), one exp() per event.
         self._engagement_rules = {
             r.kind.value: (
                 r.kind.value,
                 float(r.points),
-                math.log(0.5) / (r.half_life_days * _SECONDS_PER_DAY),
+                math.log(0.5) / r.half_life_days,
                 r,
             )
             for r in rules.engagement
@@ -387,17 +406,18 @@ class CompiledRules:
     ) -> None:
         rules = self._engagement_rules
         decayed: dict[str, float] = {}  # in the order kinds first appear
-        newest: dict[str, float] = {}
+        newest: dict[str, int] = {}
         count: dict[str, int] = {}
+        today = day_number(now)
         for kind, occurred_at in events:
             compiled = rules.get(kind)
             if compiled is None:
                 continue
             key, points, rate, _ = compiled
-            # An event "in the future" is clock skew between systems: count it as now.
-            age = (now - occurred_at).total_seconds()
-            if age < 0.0:
-                age = 0.0
+            # An event "in the future" is clock skew between systems: count it as today.
+            age = today - (occurred_at - _DAY_ZERO) // _DAY
+            if age < 0:
+                age = 0
             decayed[key] = decayed.get(key, 0.0) + points * math.exp(rate * age)
             if why is not None:
                 count[key] = count.get(key, 0) + 1
@@ -408,7 +428,7 @@ class CompiledRules:
             if why is None:
                 continue
             n = count[key]
-            when = _age_text(newest[key] / _SECONDS_PER_DAY)
+            when = _age_text(newest[key])
             if n == 1:
                 reason = f"{rule.description} {when}"
             else:

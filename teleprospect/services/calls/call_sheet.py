@@ -10,25 +10,26 @@ in that queue. The workspace asks once, on a worker, instead of four times.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from teleprospect.core.nurture import Track
-from teleprospect.core.scripts import AnswerError, AnswerValue, Readiness, from_json
+from teleprospect.core.scripts import AnswerError, AnswerValue, from_json
 from teleprospect.services.calls.lead_detail import LeadDetail, lead_detail_in_session
-from teleprospect.services.calls.readiness import call_context
+from teleprospect.services.calls.readiness import LiveScore, call_context
 from teleprospect.services.calls.scripts import (
     ScriptVersion,
     active_script_in_session,
     script_version_in_session,
 )
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.nurture.tracks import suggestions_in_session
 from teleprospect.services.queue.page import QueueEntry, queue_entry_of_lead
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
-from teleprospect.store.types import utcnow
 
 __all__ = ["CallSheet", "open_call_sheet"]
 
@@ -44,10 +45,10 @@ class CallSheet:
     tracks: list[Track]
     #: The answers of a restored draft, typed for ``script`` (questions it lacks dropped).
     draft_answers: dict[str, AnswerValue]
-    #: The score with the known (and the draft's) answers; None when it cannot be worked
-    #: out with them (an answer the script in use does not know).
-    score: int | None
-    readiness: Readiness | None
+    #: The score, grade, lines and readiness checklist with the known (and the draft's)
+    #: answers; None when they cannot be worked out with them (an answer the script in
+    #: use does not know).
+    live: LiveScore | None
     #: The lead's place in the user's queue (its reason: why this lead now); None when
     #: the lead is not in the queue now (opened by hand, held by someone else, no user).
     queue_entry: QueueEntry | None
@@ -71,9 +72,10 @@ def open_call_sheet(
 
     ``script_version_id``: the version a restored draft used (None: the one in use);
     ``draft_answers``: that draft's answers as it stores them (JSON values).
-    Raises :class:`~teleprospect.services.errors.LeadNotFound`."""
-    now = (now or utcnow()).astimezone(UTC)
+    ``now``: None is the database's clock (who holds the lead, why it is due); a time given
+    fixes it (tests). Raises :class:`~teleprospect.services.errors.LeadNotFound`."""
     with db.read() as session:
+        now = decision_time(session, now)
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)
@@ -84,14 +86,11 @@ def open_call_sheet(
             else active_script_in_session(session)
         )
         answers = _typed_answers(script, draft_answers or {})
-        score: int | None = None
-        readiness: Readiness | None = None
-        try:
+        live: LiveScore | None = None
+        # The rep's next answer reads it again when these answers cannot be scored.
+        with suppress(AnswerError):
             # The live checklist starts as the workspace keeps it: with the script in use.
-            found = call_context(session, lead, answers, None, None, now)
-            score, readiness = found.score, found.readiness
-        except AnswerError:
-            pass  # the rep's next answer reads it again
+            live = call_context(session, lead, answers, None, None, now).live()
         entry = (
             queue_entry_of_lead(session, user_id, lead_id, now, display_zone)
             if user_id is not None
@@ -102,8 +101,7 @@ def open_call_sheet(
             script=script,
             tracks=suggestions_in_session(session, lead),
             draft_answers=answers,
-            score=score,
-            readiness=readiness,
+            live=live,
             queue_entry=entry,
         )
 

@@ -20,7 +20,8 @@ from teleprospect.core.queue_policy import CallingHours, is_callable_now
 from teleprospect.core.scripts import AnswerValue, DisqualifyReason, ExceptionReason
 from teleprospect.services.calls.callbacks import close_callbacks
 from teleprospect.services.calls.do_not_call import suppress
-from teleprospect.services.calls.readiness import CallContext, call_context, checked_now
+from teleprospect.services.calls.readiness import CallContext, call_context
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.leads.lifecycle import add_history, apply_status
 from teleprospect.services.nurture.tracks import (
@@ -353,8 +354,8 @@ def check_decision(
 ) -> None:
     """Raise :class:`DecisionRefused` when :func:`log_call` would refuse ``decision`` with
     these answers; writes nothing."""
-    now = checked_now(now)
     with db.read() as session:
+        now = decision_time(session, now)
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)

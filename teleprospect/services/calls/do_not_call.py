@@ -1,5 +1,5 @@
 """Do not call, for good: the lead's numbers and email on the list, every lead with one of
-them flagged, their nurture ended and their callbacks closed."""
+them flagged, their nurture ended and their callbacks closed; one audit entry says so."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.calls.callbacks import close_callbacks
 from teleprospect.services.leads.lifecycle import add_history
 from teleprospect.services.nurture.tracks import end_enrolment
@@ -20,6 +22,7 @@ def suppress(
 ) -> None:
     """Do-not-call for good: the lead's numbers and email on the list, the lead and every
     other lead with one of them flagged, with history. In the caller's transaction."""
+    was_listed = lead.do_not_call
     own = [
         lead.phone_e164,
         *session.scalars(select(LeadPhone.e164).where(LeadPhone.lead_id == lead.id)),
@@ -59,6 +62,15 @@ def suppress(
                 select(Lead).where(or_(*same), Lead.id != lead.id, Lead.do_not_call.is_(False))
             )
         )
+    _audit(
+        session,
+        lead,
+        was_listed,
+        user_id=user_id,
+        numbers_added=len(numbers - listed_numbers),
+        email_added=bool(email and email not in listed_emails),
+        others=[other.id for other in others],
+    )
     for target in [lead, *others]:
         if not target.do_not_call:
             target.do_not_call = True
@@ -76,3 +88,36 @@ def suppress(
         target.next_action_at = None
         end_enrolment(session, target, reason="do not call", user_id=user_id, now=now)
         close_callbacks(session, target.id, now, due_only=False)
+
+
+def _audit(
+    session: Session,
+    lead: Lead,
+    was_listed: bool,
+    *,
+    user_id: int | None,
+    numbers_added: int,
+    email_added: bool,
+    others: list[int],
+) -> None:
+    # Counts, not the numbers or the email: the trail cannot be edited, so it holds no
+    # contact data an erasure would have to reach (the list and the history have them).
+    after: dict[str, object] = {
+        "do_not_call": True,
+        "numbers_listed": numbers_added,
+        "email_listed": email_added,
+    }
+    if others:
+        after["other_leads_flagged"] = len(others)
+        ids = listed_ids(others)
+        if ids is not None:
+            after["other_lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.DO_NOT_CALL_CHANGED,
+        user_id=user_id,
+        lead_id=lead.id,
+        subject=f"lead {lead.id}",
+        before={"do_not_call": was_listed},
+        after=after,
+    )

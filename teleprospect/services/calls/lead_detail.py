@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -28,9 +28,10 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
 from teleprospect.services.calls.scripts import active_script_in_session
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.nurture.tracks import open_enrolment
-from teleprospect.services.scoring.scores import lead_score_input, rescore_lead, rules_in_session
+from teleprospect.services.scoring.scores import rescore_lead, rules_in_session, stored_breakdown
 from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
@@ -156,10 +157,11 @@ class LeadDetail:
     inside_window: bool
     #: Why the lead is (not) inside the calling window, and when it opens.
     window_text: str
+    #: The stored score (every screen shows this one) and its grade by the rules in force.
     score: int
     grade: str
     grade_label: str
-    #: "+15 VP-level title", … adding up to ``score``.
+    #: "+15 VP-level title", … adding up to ``score`` (as of ``scored_at``).
     breakdown_lines: list[str]
     sales_ready_threshold: int
     #: (when, what, detail), oldest first.
@@ -179,6 +181,9 @@ class LeadDetail:
     attempts: int = 0
     #: The lead's calling time zones (IANA names): callbacks are shown in them.
     time_zones: tuple[str, ...] = ()
+    owner_id: int | None = None
+    #: When the score was stored (engagement in it is aged to that day).
+    scored_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -355,10 +360,10 @@ def _enrollment(session: Session, lead: Lead) -> EnrollmentSummary | None:
 
 
 def lead_detail(db: Database, lead_id: int, *, now: datetime | None = None) -> LeadDetail:
-    """Everything the lead panel shows, read in one transaction."""
-    now = (now or utcnow()).astimezone(UTC)
+    """Everything the lead panel shows, read in one transaction. ``now``: None is the
+    database's clock (whether someone's claim is still live); a time given fixes it."""
     with db.read() as session:
-        return lead_detail_in_session(session, lead_id, now)
+        return lead_detail_in_session(session, lead_id, decision_time(session, now))
 
 
 def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> LeadDetail:
@@ -371,7 +376,8 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
     zones = lead.call_zones.split()
     inside, window_text = _window(zones, now, session)
     rules = rules_in_session(session)
-    breakdown = rules.compiled.score(lead_score_input(session, lead), now)
+    breakdown = stored_breakdown(session, lead, rules)
+    grade = rules.grade_of(lead.score)
     phones = [
         (row.label or "phone", row.e164 or row.raw)
         for row in session.scalars(
@@ -446,6 +452,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         country=lead.country,
         status=LeadStatus(lead.status),
         owner_name=names.get(lead.owner_id),
+        owner_id=lead.owner_id,
         claimed_by_name=names.get(lead.claimed_by_id) if live_claim else None,
         claim_expires_at=lead.claim_expires_at if live_claim else None,
         do_not_call=bool(lead.do_not_call),
@@ -456,9 +463,9 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         local_time_text=_local_time_text(zones, now),
         inside_window=inside,
         window_text=window_text,
-        score=breakdown.total,
-        grade=breakdown.grade,
-        grade_label=breakdown.grade_label,
+        score=lead.score,
+        grade=grade.grade,
+        grade_label=grade.label,
         breakdown_lines=[line.text for line in breakdown.lines],
         sales_ready_threshold=rules.rules.thresholds.sales_ready,
         engagement=engagement,
@@ -471,6 +478,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         next_action_at=lead.next_action_at,
         attempts=lead.attempts,
         time_zones=tuple(zones),
+        scored_at=lead.scored_at,
     )
 
 

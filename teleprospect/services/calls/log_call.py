@@ -7,6 +7,10 @@ the disposition applied (:func:`teleprospect.core.queue_policy.next_action_after
 team's rules), the decision applied through the lifecycle with history, do-not-call
 numbers and email suppressed, and the user's claim released.
 
+Whether someone else holds the lead, when it may be called again and which callbacks the
+call keeps are judged on the database's clock (the server's on PostgreSQL), like every
+lease: a rep whose clock is fast cannot save a call on a lead another rep holds.
+
 A decision that cannot be applied raises :class:`DecisionRefused` before anything is
 written: the whole transaction is rolled back, so nothing of the call is half-saved and the
 caller (who keeps a local draft) can correct the decision and save again.
@@ -25,6 +29,7 @@ from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
 from teleprospect.core.errors import Refused
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.permissions import Action, PermissionDenied
 from teleprospect.core.queue_policy import (
     CallingHours,
     ExhaustedOutcome,
@@ -43,10 +48,12 @@ from teleprospect.services.calls.decisions import (
     when,
 )
 from teleprospect.services.calls.do_not_call import suppress
-from teleprospect.services.calls.readiness import CallContext, call_context, checked_now
+from teleprospect.services.calls.readiness import CallContext, call_context
 from teleprospect.services.calls.scripts import active_script
-from teleprospect.services.errors import LeadNotFound, UnknownUser
-from teleprospect.services.leads.lifecycle import apply_status
+from teleprospect.services.clock import decision_time
+from teleprospect.services.errors import LeadNotFound
+from teleprospect.services.identity.permissions import require_user
+from teleprospect.services.leads.lifecycle import apply_status, audit_status_change
 from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
 from teleprospect.services.queue.claims import ClaimNotHeld
 from teleprospect.services.scoring.scores import rescore_lead
@@ -57,8 +64,10 @@ __all__ = [
     "CallNotAllowed",
     "CallStarted",
     "ClaimRequired",
+    "LeadNotYours",
     "LoggedCall",
     "log_call",
+    "log_call_in_session",
     "start_call",
 ]
 
@@ -69,6 +78,11 @@ class ClaimRequired(ClaimNotHeld):
 
 class CallNotAllowed(Refused):
     """The lead may not be dialled now (do-not-call, no number, outside the legal hours)."""
+
+
+class LeadNotYours(PermissionDenied):
+    """The database lets this login read the lead but not change it (row-level security
+    on a team server: another rep's lead)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,18 @@ def _claim_required(session: Session, lead: Lead, holder: int | None, now: datet
 def _load_lead(session: Session, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None:
+        # Row-level security hides from FOR UPDATE the leads a rep may read but not change.
+        owner = session.execute(
+            select(User.name)
+            .select_from(Lead)
+            .outerjoin(User, User.id == Lead.owner_id)
+            .where(Lead.id == lead_id)
+        ).first()
+        if owner is not None:
+            whose = f"{owner.name}'s" if owner.name else "not yours"
+            raise LeadNotYours(
+                f"Lead {lead_id} is {whose}: only its owner or a team lead may call it."
+            )
         raise LeadNotFound(lead_id)
     return lead
 
@@ -131,10 +157,12 @@ def start_call(
     now: datetime | None = None,
 ) -> CallStarted:
     """Record an attempt at once: a call row with its start time and the number dialled
-    (the lead's phone when ``number`` is None). The user must hold the lead's claim."""
-    now = checked_now(now)
+    (the lead's phone when ``number`` is None). The user must hold the lead's claim.
+    ``now``: None is the database's clock; a time given fixes it (tests)."""
     active = active_script(db)
     with db.write() as session:
+        now = decision_time(session, now)
+        require_user(session, user_id, Action.WORK_LEADS)
         lead = _load_lead(session, lead_id)
         holder = _live_holder(lead, now)
         if holder != user_id:
@@ -167,6 +195,23 @@ def start_call(
         session.add(call)
         session.flush()
         return CallStarted(call.id, lead.id, now, dialled)
+
+
+def _logged_before(session: Session, client_action_id: str) -> LoggedCall | None:
+    call = session.scalar(select(Call).where(Call.client_action_id == client_action_id))
+    if call is None:
+        return None
+    lead = session.get(Lead, call.lead_id)
+    assert lead is not None  # a call goes with its lead
+    label = call.disposition.label.lower() if call.disposition is not None else "no outcome"
+    return LoggedCall(
+        call_id=call.id,
+        lead_id=lead.id,
+        status=LeadStatus(lead.status),
+        score=lead.score,
+        next_action_at=lead.next_action_at,
+        summary=f"Call with {lead.full_name or f'lead {lead.id}'} was logged already ({label}).",
+    )
 
 
 def _first_attempt_of_round(
@@ -294,6 +339,7 @@ def log_call(
     answers: Mapping[str, AnswerValue | None] | None = None,
     script_version_id: int | None = None,
     decision: Decision | None = None,
+    client_action_id: str | None = None,
     now: datetime | None = None,
 ) -> LoggedCall:
     """Log one call and apply its outcome, in one transaction (see the module docstring).
@@ -301,90 +347,141 @@ def log_call(
     ``call_id``: the attempt :func:`start_call` recorded (None: a call row is made here).
     ``answers``: typed answers by question id of the script version used (the call's, or
     ``script_version_id``, or the one in use); a None value clears a known answer.
+    ``client_action_id``: the workstation's id for this save (a UUID), kept on the call: the
+    same call kept on the workstation while the server seemed away is never logged twice.
     The user must hold the lead's claim, or nobody may: a lead held by someone else
     raises :class:`ClaimRequired`. A refused decision raises :class:`DecisionRefused`;
     bad answers :class:`AnswerError`; in both cases nothing is written.
+    ``now``: None is the database's clock; a time given fixes it (tests).
     """
-    now = checked_now(now)
+    with db.write() as session:
+        return log_call_in_session(
+            session,
+            lead_id,
+            user_id,
+            disposition=disposition,
+            call_id=call_id,
+            duration_s=duration_s,
+            notes=notes,
+            answers=answers,
+            script_version_id=script_version_id,
+            decision=decision,
+            client_action_id=client_action_id,
+            now=now,
+        )
+
+
+def log_call_in_session(
+    session: Session,
+    lead_id: int,
+    user_id: int,
+    *,
+    disposition: Disposition | str,
+    call_id: int | None = None,
+    duration_s: int | None = None,
+    notes: str = "",
+    answers: Mapping[str, AnswerValue | None] | None = None,
+    script_version_id: int | None = None,
+    decision: Decision | None = None,
+    client_action_id: str | None = None,
+    now: datetime | None = None,
+) -> LoggedCall:
+    """:func:`log_call` inside the caller's transaction (replaying a workstation's journal
+    records the entry in the same one)."""
+    now = decision_time(session, now)
     disposition = disposition_of(disposition)
     if duration_s is not None and duration_s < 0:
         raise ValueError("A call cannot last less than 0 seconds.")
-    with db.write() as session:
-        if session.get(User, user_id) is None:
-            raise UnknownUser(user_id)
-        lead = _load_lead(session, lead_id)
-        holder = _live_holder(lead, now)
-        if holder is not None and holder != user_id:
-            _claim_required(session, lead, holder, now)
-        call = None
-        if call_id is not None:
-            call = session.get(Call, call_id)
-            if call is None or call.lead_id != lead.id:
-                raise ValueError(f"Call {call_id} is no call of lead {lead.id}.")
-            if call.disposition is not None:
-                raise ValueError(f"Call {call_id} was logged already ({call.disposition.label}).")
-        ctx = call_context(session, lead, answers or {}, script_version_id, call, now)
-        if decision is not None:
-            check_in_session(session, ctx, decision, disposition)
+    if client_action_id is not None:
+        earlier = _logged_before(session, client_action_id)
+        if earlier is not None:
+            # Saved already (the answer was lost on the way back): the same call, once.
+            return earlier
+    # Also refuses a deactivated account, whatever the front-end offered.
+    require_user(session, user_id, Action.WORK_LEADS)
+    lead = _load_lead(session, lead_id)
+    holder = _live_holder(lead, now)
+    if holder is not None and holder != user_id:
+        _claim_required(session, lead, holder, now)
+    status_before = LeadStatus(lead.status)
+    call = None
+    if call_id is not None:
+        call = session.get(Call, call_id)
+        if call is None or call.lead_id != lead.id:
+            raise ValueError(f"Call {call_id} is no call of lead {lead.id}.")
+        if call.disposition is not None:
+            raise ValueError(f"Call {call_id} was logged already ({call.disposition.label}).")
+    ctx = call_context(session, lead, answers or {}, script_version_id, call, now)
+    if decision is not None:
+        check_in_session(session, ctx, decision, disposition)
 
-        # -- from here on, writes (nothing above wrote anything the caller would see)
-        if call is None:
-            started = now - timedelta(seconds=duration_s or 0)
-            call = Call(
-                lead_id=lead.id,
-                user_id=user_id,
-                started_at=started,
-                dialed_number=(lead.phone_e164 or lead.phone_raw or "")[:64],
-            )
-            session.add(call)
-        elif duration_s is None:
-            duration_s = max(0, int((now - call.started_at).total_seconds()))
-        call.ended_at = now
-        call.disposition = disposition
-        call.notes = notes
-        call.duration_s = duration_s
-        call.script_version_id = ctx.version.id
-        session.flush()
-        _save_answers(session, ctx, call, user_id, now)
-
-        rules = ctx.settings.retry
-        retry = next_action_after(
-            disposition,
-            now,
-            lead.attempts or 0,
-            _first_attempt_of_round(session, lead, lead.attempts or 0, rules),
-            rules,
-        )
-        lead.attempts = retry.attempts
-        lead.last_attempt_at = now
-        if LeadStatus(lead.status) is LeadStatus.NEW:
-            apply_status(
-                session, lead, LeadStatus.WORKING, user_id=user_id, reason="first call"
-            ).at = now
-        if decision is not None:
-            outcome, stored_reason = apply_decision(session, ctx, decision, user_id)
-            call.decision_kind = DecisionKind(decision.kind)
-            call.decision_reason = stored_reason
-        elif disposition is Disposition.DO_NOT_CALL:
-            suppress(session, lead, user_id=user_id, now=now, reason="asked not to be called")
-            outcome = "on the do-not-call list for good"
-        else:
-            outcome = _no_decision(session, ctx, retry, disposition, user_id)
-        if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
-            # Calling after a callback fell due keeps that promise.
-            close_callbacks(session, lead.id, now, due_only=True)
-        score = rescore_lead(session, lead, now=now)
-        if lead.claimed_by_id == user_id:
-            lead.claimed_by_id = None
-            lead.claim_expires_at = None
-        session.flush()
-        name = lead.full_name or f"lead {lead.id}"
-        summary = f"Call with {name} logged ({disposition.label.lower()}): {outcome}."
-        return LoggedCall(
-            call_id=call.id,
+    # -- from here on, writes (nothing above wrote anything the caller would see)
+    if call is None:
+        started = now - timedelta(seconds=duration_s or 0)
+        call = Call(
             lead_id=lead.id,
-            status=LeadStatus(lead.status),
-            score=score,
-            next_action_at=lead.next_action_at,
-            summary=summary,
+            user_id=user_id,
+            started_at=started,
+            dialed_number=(lead.phone_e164 or lead.phone_raw or "")[:64],
         )
+        session.add(call)
+    elif duration_s is None:
+        duration_s = max(0, int((now - call.started_at).total_seconds()))
+    call.ended_at = now
+    call.disposition = disposition
+    call.notes = notes
+    call.duration_s = duration_s
+    call.script_version_id = ctx.version.id
+    if client_action_id is not None:
+        call.client_action_id = client_action_id
+    session.flush()
+    _save_answers(session, ctx, call, user_id, now)
+
+    rules = ctx.settings.retry
+    retry = next_action_after(
+        disposition,
+        now,
+        lead.attempts or 0,
+        _first_attempt_of_round(session, lead, lead.attempts or 0, rules),
+        rules,
+    )
+    lead.attempts = retry.attempts
+    lead.last_attempt_at = now
+    if LeadStatus(lead.status) is LeadStatus.NEW:
+        apply_status(
+            session, lead, LeadStatus.WORKING, user_id=user_id, reason="first call"
+        ).at = now
+    if decision is not None:
+        outcome, stored_reason = apply_decision(session, ctx, decision, user_id)
+        call.decision_kind = DecisionKind(decision.kind)
+        call.decision_reason = stored_reason
+    elif disposition is Disposition.DO_NOT_CALL:
+        suppress(session, lead, user_id=user_id, now=now, reason="asked not to be called")
+        outcome = "on the do-not-call list for good"
+    else:
+        outcome = _no_decision(session, ctx, retry, disposition, user_id)
+    if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
+        # Calling after a callback fell due keeps that promise.
+        close_callbacks(session, lead.id, now, due_only=True)
+    audit_status_change(
+        session,
+        lead,
+        status_before,
+        user_id=user_id,
+        reason=f"call {call.id} ({disposition.label.lower()}): {outcome}",
+    )
+    score = rescore_lead(session, lead, now=now)
+    if lead.claimed_by_id == user_id:
+        lead.claimed_by_id = None
+        lead.claim_expires_at = None
+    session.flush()
+    name = lead.full_name or f"lead {lead.id}"
+    summary = f"Call with {name} logged ({disposition.label.lower()}): {outcome}."
+    return LoggedCall(
+        call_id=call.id,
+        lead_id=lead.id,
+        status=LeadStatus(lead.status),
+        score=score,
+        next_action_at=lead.next_action_at,
+        summary=summary,
+    )

@@ -2,18 +2,21 @@
 
 What the checks and the writes of one call need is read once, in the caller's
 transaction (:func:`call_context`); :func:`lead_readiness` shows it live while the rep
-types.
+types. The live score is the lead's data with the answers known and given, scored by the
+rules in force at the time of the call: exactly what saving the call stores
+(:func:`teleprospect.services.scoring.scores.rescore_lead`), with its grade and breakdown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from teleprospect.core.scoring.engine import ScoreBreakdown
 from teleprospect.core.scripts import (
     AnswerError,
     AnswerValue,
@@ -29,19 +32,12 @@ from teleprospect.services.calls.scripts import (
     active_script_in_session,
     script_version_in_session,
 )
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.scoring.scores import known_answers, lead_score_input, rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Lead
-from teleprospect.store.types import utcnow
-
-
-def checked_now(now: datetime | None) -> datetime:
-    now = now or utcnow()
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: pass an aware (UTC) datetime")
-    return now.astimezone(UTC)
 
 
 @dataclass
@@ -58,13 +54,49 @@ class CallContext:
     merged: dict[str, Any]
     #: Question ids whose known answer goes (cleared, or hidden by a changed answer).
     dropped: set[str]
-    score: int
+    #: The score with ``merged`` answers, line by line: what saving the call stores.
+    breakdown: ScoreBreakdown
     threshold: int
     readiness: Readiness
 
     @property
     def script(self) -> Script:
         return self.version.script
+
+    @property
+    def score(self) -> int:
+        return self.breakdown.total
+
+    def live(self) -> LiveScore:
+        return LiveScore(self.breakdown, self.readiness, self.lead.score)
+
+
+@dataclass(frozen=True)
+class LiveScore:
+    """The lead's score during a call, with the answers given so far (saved or not)."""
+
+    #: Total, grade and lines, by the rules in force with these answers.
+    breakdown: ScoreBreakdown
+    readiness: Readiness
+    #: The lead's stored score (before this call's answers are saved).
+    stored_score: int
+
+    @property
+    def score(self) -> int:
+        return self.breakdown.total
+
+    @property
+    def grade(self) -> str:
+        return self.breakdown.grade
+
+    @property
+    def grade_label(self) -> str:
+        return self.breakdown.grade_label
+
+    @property
+    def lines(self) -> list[str]:
+        """ "+15 VP-level title", … adding up to :attr:`score`."""
+        return [line.text for line in self.breakdown.lines]
 
 
 def _typed(script: Script, stored: Mapping[str, Any]) -> dict[str, AnswerValue]:
@@ -112,7 +144,8 @@ def _read_context(
         given.pop(qid, None)
     dropped = (cleared | hidden) & set(known)
     rules = rules_in_session(session)
-    score = rules.compiled.score_total_only(lead_score_input(session, lead, answers=merged), now)
+    # The same scoring as saving does (rescore_lead), with the answers as saving leaves them.
+    breakdown = rules.compiled.score(lead_score_input(session, lead, answers=merged), now)
     threshold = rules.rules.thresholds.sales_ready
     return CallContext(
         lead=lead,
@@ -122,9 +155,9 @@ def _read_context(
         given=given,
         merged=merged,
         dropped=dropped,
-        score=score,
+        breakdown=breakdown,
         threshold=threshold,
-        readiness=readiness(script, _typed(script, merged), score, threshold),
+        readiness=readiness(script, _typed(script, merged), breakdown.total, threshold),
     )
 
 
@@ -158,13 +191,12 @@ def lead_readiness(
     *,
     script_version_id: int | None = None,
     now: datetime | None = None,
-) -> tuple[int, Readiness]:
-    """The lead's score with these answers (over its known ones) and the readiness
-    checklist, live while the rep types; writes nothing."""
-    now = checked_now(now)
+) -> LiveScore:
+    """The lead's score with these answers (over its known ones), its grade and lines, and
+    the readiness checklist, live while the rep types; writes nothing."""
     with db.read() as session:
+        now = decision_time(session, now)
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)
-        ctx = call_context(session, lead, answers, script_version_id, None, now)
-        return ctx.score, ctx.readiness
+        return call_context(session, lead, answers, script_version_id, None, now).live()

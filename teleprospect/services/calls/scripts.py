@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.errors import NotFound
 from teleprospect.core.permissions import Action
 from teleprospect.core.scripts import Script, default_script
+from teleprospect.services.audit.record import record_audit
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.versions import publish_version
 from teleprospect.store.database import Database
@@ -163,7 +165,8 @@ def script_versions(db: Database) -> list[ScriptVersion]:
 def publish_script(
     db: Database, script: Script, *, user_id: int | None, note: str = ""
 ) -> ScriptVersion:
-    """Publish ``script`` as the new version in use. Calls already made keep theirs."""
+    """Publish ``script`` as the new version in use, recorded in the audit trail. Calls
+    already made keep theirs."""
     data = script.to_dict()
     Script.from_dict(data)  # what cannot be read back is never stored
 
@@ -180,6 +183,21 @@ def publish_script(
         )
         session.add(row)
         session.flush()
+        after: dict[str, Any] = {
+            "version": version,
+            "name": script.name,
+            "questions": len(script.questions),
+        }
+        if note:
+            after["note"] = note
+        record_audit(
+            session,
+            AuditKind.SCRIPT_PUBLISHED,
+            user_id=user_id,
+            subject=f"qualification script “{script.name}”",
+            before={"version": version - 1} if version > 1 else None,
+            after=after,
+        )
         return script_version_in_session(session, row.id)
 
     return publish_version(db, PublishedScript.version, publish)

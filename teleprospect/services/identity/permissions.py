@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.domain import UserRole
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed_actions, require
 from teleprospect.services.errors import UnknownUser
-from teleprospect.store.database import Database
+from teleprospect.store.database import Attribution, Database
 from teleprospect.store.models import User
 
 __all__ = [
@@ -53,18 +53,25 @@ def actor_in_session(session: Session, user_id: int) -> Actor:
     )
 
 
+def _is_owner(session: Session) -> bool:
+    """The session was opened by the database's owner (proven by the database, or the
+    SQLite file's user), who could change any table anyway."""
+    attribution: Attribution | None = session.info.get("attribution")
+    return attribution is not None and attribution.is_owner and attribution.user_id is None
+
+
 def require_user(session: Session, user_id: int | None, action: Action) -> Actor:
     """The acting user, when they may do ``action``; else :class:`PermissionDenied`.
 
     ``user_id`` None is someone whose login is no registered user: they may only set the
-    team up (add the first users) while no admin exists."""
+    team up (manage users), while no admin exists or when they are the database's owner."""
     if user_id is None:
         stranger = Actor(
             None,
             "",
             "A login that is no registered user",
             UserRole.TELEPROSPECTOR,
-            bootstrap=not has_admin(session),
+            bootstrap=not has_admin(session) or _is_owner(session),
         )
         if action is Action.MANAGE_USERS and stranger.bootstrap:
             return stranger

@@ -48,6 +48,7 @@ from teleprospect.services.imports.errors import (
 from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.leads import ROWS_PER_CHUNK
 from teleprospect.services.imports.reports import ImportReports
+from teleprospect.store.clock import database_now
 from teleprospect.store.database import Database
 from teleprospect.store.models import EngagementEvent, ImportBatch, Lead
 from teleprospect.store.staging import ChunkSizer, LongWrite, discard_abandoned_writes
@@ -307,7 +308,8 @@ def apply_rescores(session: Session, changes: list[tuple[int, dict[str, Any]]]) 
 
     rules = rules_in_session(session)
     weights = read_setting(session, PRIORITY_WEIGHTS)
-    now = utcnow()
+    # The database's clock decides the day engagement is aged to, as for every score.
+    now = database_now(session)
     for lead in session.scalars(select(Lead).where(Lead.id.in_([i for i, _ in changes]))):
         rescore_lead(session, lead, now=now, rules=rules, weights=weights)
 

@@ -26,10 +26,18 @@ from teleprospect.core.dedupe_keys import (
     same_company,
 )
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind
+from teleprospect.core.queue_policy import PriorityWeights
 from teleprospect.services.imports.reports import DuplicateFound, ImportReports, ImportSummary
 from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, PreparedRow
-from teleprospect.services.scoring.scores import LeadScorer
+from teleprospect.services.scoring.scores import (
+    ActiveRules,
+    LeadScorer,
+    rescore_lead,
+    rules_in_session,
+)
+from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.store.bulk import BulkInsert
+from teleprospect.store.clock import database_now
 from teleprospect.store.models import DoNotCallEntry, Lead, LeadHistory, LeadPhone
 from teleprospect.store.staging import ChunkSizer, LongWrite
 from teleprospect.store.visibility import hidden_writes
@@ -137,7 +145,6 @@ class LeadWriter:
         *,
         campaign_id: int | None,
         on_duplicate: DuplicatePolicy,
-        region: str,
         plan: MappingPlan,
         summary: ImportSummary,
         reports: ImportReports,
@@ -153,7 +160,9 @@ class LeadWriter:
         self.now = now
         self.connection = write.connection
         self.is_sqlite = self.connection.dialect.name == "sqlite"
-        self.scorer = LeadScorer.for_import(session, campaign_id, region, now)
+        # Calling zones fall back on the campaign's region, else the lead's country, as
+        # re-scoring does (the import's region only reads numbers without a country code).
+        self.scorer = LeadScorer.in_session(session, now, campaign_id=campaign_id)
         self.lead_rows = BulkInsert(
             self.connection,
             LEAD_TABLE,
@@ -502,7 +511,14 @@ class LeadWriter:
             self.write.keep_changes(self.session, [(seen.lead_id, change)])
             self.kept_changes = True
             return
-        if apply_fill_in(self.session, seen.lead_id, change):
+        if apply_fill_in(
+            self.session,
+            seen.lead_id,
+            change,
+            now=self.now,
+            rules=self.scorer.rules,
+            weights=self.scorer.weights,
+        ):
             self.summary.dnc += 1
 
 
@@ -531,14 +547,27 @@ FILL_IN = "fill in"
 
 
 def apply_fill_ins(session: Session, changes: list[tuple[int, dict[str, Any]]]) -> None:
-    """Fill leads in with changes an "update" import kept aside, in order."""
+    """Fill leads in with changes an "update" import kept aside, in order, each re-scored
+    by the rules in force (read once) on the database's clock."""
+    now = database_now(session)
+    rules = rules_in_session(session)
+    weights = read_setting(session, PRIORITY_WEIGHTS)
     for lead_id, change in changes:
-        apply_fill_in(session, lead_id, change)
+        apply_fill_in(session, lead_id, change, now=now, rules=rules, weights=weights)
 
 
-def apply_fill_in(session: Session, lead_id: int, change: dict[str, Any]) -> bool:
+def apply_fill_in(
+    session: Session,
+    lead_id: int,
+    change: dict[str, Any],
+    *,
+    now: datetime,
+    rules: ActiveRules,
+    weights: PriorityWeights,
+) -> bool:
     """Fill the lead in with ``change`` (see :func:`_fill_in_change`) in the session's
-    transaction; whether it went on do-not-call. A lead gone meanwhile is skipped."""
+    transaction and score it again at ``now``; whether it went on do-not-call. A lead gone
+    meanwhile is skipped."""
     existing = session.get(Lead, lead_id)
     if existing is None:
         return False
@@ -569,6 +598,8 @@ def apply_fill_in(session: Session, lead_id: int, change: dict[str, Any]) -> boo
     went_on_dnc = bool(change["do_not_call"]) and not existing.do_not_call
     if went_on_dnc:
         existing.do_not_call = True
+    # What the file filled in feeds the score (title, industry, size, country, phone).
+    rescore_lead(session, existing, now=now, rules=rules, weights=weights)
     session.flush()
     return went_on_dnc
 

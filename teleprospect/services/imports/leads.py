@@ -58,6 +58,7 @@ from teleprospect.services.imports.rows import (
     start_worker,
 )
 from teleprospect.store.bulk import sqlite_bulk_settings
+from teleprospect.store.clock import database_now
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, ImportBatch
 from teleprospect.store.staging import LongWrite, discard_abandoned_writes
@@ -206,11 +207,11 @@ def import_leads(
                     batch_id,
                     campaign_id=request.campaign_id,
                     on_duplicate=request.on_duplicate,
-                    region=region,
                     plan=mapping.compile(dialect.header),
                     summary=summary,
                     reports=reports,
-                    now=utcnow(),
+                    # New leads are callable at once and fresh by the clock every queue uses.
+                    now=database_now(session),
                 )
             total = _estimate_rows(path)
             parallel = request.parallel

@@ -15,6 +15,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.scoring.rules import GradeBand
+from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, User
 
@@ -32,7 +34,10 @@ class LeadRow:
     phone: str
     phone_valid: bool
     status: str
+    #: The stored score, and its grade by the rules in force.
     score: int
+    grade: str
+    grade_label: str
     campaign: str
     owner: str
     created_at: datetime | None
@@ -88,10 +93,11 @@ def lead_page(
         return []
     query = lead_page_query(after_id=after_id, limit=limit, import_batch_id=import_batch_id)
     with db.read() as session:
-        return [_lead_row(row) for row in session.execute(query)]
+        rules = rules_in_session(session)
+        return [_lead_row(row, rules.grade_of(row.score or 0)) for row in session.execute(query)]
 
 
-def _lead_row(row) -> LeadRow:  # type: ignore[no-untyped-def]
+def _lead_row(row, grade: GradeBand) -> LeadRow:  # type: ignore[no-untyped-def]
     status = row.status
     return LeadRow(
         id=row.id,
@@ -103,6 +109,8 @@ def _lead_row(row) -> LeadRow:  # type: ignore[no-untyped-def]
         phone_valid=bool(row.phone_valid),
         status=status.label if isinstance(status, LeadStatus) else str(status or ""),
         score=row.score or 0,
+        grade=grade.grade,
+        grade_label=grade.label,
         campaign=row.campaign_name or "",
         owner=row.owner_name or "",
         created_at=row.created_at,

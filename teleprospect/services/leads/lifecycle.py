@@ -1,4 +1,5 @@
-"""Status changes of a lead: checked against the lifecycle, always written to its history."""
+"""Status changes of a lead: checked against the lifecycle, always written to its history,
+and each act that changes a status leaves one entry in the audit trail."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.lifecycle import LeadStatus, check_transition
+from teleprospect.services.audit.record import record_audit
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadHistory
@@ -34,15 +37,41 @@ def apply_status(
     return entry
 
 
+def audit_status_change(
+    session: Session, lead: Lead, before: LeadStatus, *, user_id: int | None, reason: str
+) -> None:
+    """The audit trail's entry for one act that moved ``lead`` from ``before`` to where it
+    is now, in the act's transaction; nothing when the status is where it was.
+
+    An act that takes several lifecycle steps (a new lead made sales-ready on its first
+    call goes through working) is one entry, from where it started to where it ended, as
+    the person acting sees it; the lead's history keeps each step."""
+    after = LeadStatus(lead.status)
+    if after is before:
+        return
+    record_audit(
+        session,
+        AuditKind.STATUS_CHANGED,
+        user_id=user_id,
+        lead_id=lead.id,
+        subject=f"lead {lead.id}",
+        before={"status": before},
+        after={"status": after, "reason": reason} if reason else {"status": after},
+    )
+
+
 def change_status(
     db: Database, lead_id: int, target: LeadStatus | str, *, user_id: int | None, reason: str = ""
 ) -> None:
-    """One transaction: change the status of lead ``lead_id`` and write its history row."""
+    """One transaction: change the status of lead ``lead_id``, write its history row and
+    its audit entry."""
     with db.write() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)
+        before = LeadStatus(lead.status)
         apply_status(session, lead, LeadStatus(target), user_id=user_id, reason=reason)
+        audit_status_change(session, lead, before, user_id=user_id, reason=reason)
 
 
 def add_history(

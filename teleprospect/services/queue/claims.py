@@ -11,6 +11,11 @@ A rep waits for every write here, so on SQLite each waits for the write lock in 
 tries (``Database.write(brief=True)``): a long write elsewhere pauses between its short
 transactions and the claim gets in; when the database stays busy for over a second or so,
 :class:`~teleprospect.store.database.DatabaseBusy` says "try again" instead of a stall.
+
+Leases are judged and set on the database's clock (:func:`~teleprospect.services.clock.
+decision_time`, the server's on PostgreSQL), never on the workstation's: a workstation whose
+clock is fast cannot take a lead under a live lease, nor one whose clock is slow keep an
+expired lease alive. A lease lasts from one minute to an hour (:mod:`teleprospect.core.leases`).
 """
 
 from __future__ import annotations
@@ -23,8 +28,12 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from teleprospect.core.errors import Conflict
+from teleprospect.core.leases import DEFAULT_LEASE, checked_lease
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import Callback, QueueTier
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.queue.page import (
     AnySelect,
     QueueContext,
@@ -39,7 +48,6 @@ from teleprospect.services.queue.page import (
 )
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, User
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -53,10 +61,6 @@ __all__ = [
     "release_claim",
     "renew_claim",
 ]
-
-#: How long a claim holds a lead without being renewed; the lead panel renews it while
-#: the lead is open, so only a crashed or disconnected workstation lets it run out.
-DEFAULT_LEASE = timedelta(minutes=5)
 
 
 class ClaimNotHeld(Conflict):
@@ -122,12 +126,18 @@ def claim_next(
     display_zone: tzinfo = UTC,
 ) -> ClaimedLead | None:
     """Claim the first lead of the user's queue that nobody holds, for ``lease``; None when
-    the queue is empty. Atomic: two workstations never get the same lead."""
-    now = (now or utcnow()).astimezone(UTC)
+    the queue is empty. Atomic: two workstations never get the same lead.
+
+    ``now``: None judges by the database's clock (what the app and the CLI do); a time
+    given fixes the clock for tests and benchmarks. A lease outside one minute to an hour
+    raises :class:`~teleprospect.core.leases.LeaseOutOfRange`."""
+    checked_lease(lease)
     ctx = _context(db, user_id, now, filters)
     with db.write(brief=True) as session:
+        # A deactivated account claims nothing, whatever the front-end offered.
+        require_user(session, user_id, Action.WORK_LEADS)
         found = _claim_next_in(session, db.is_sqlite, ctx, lease)
-    return _claimed(db, ctx, found, now + lease, display_zone)
+    return _claimed(db, ctx, found, ctx.now + lease, display_zone)
 
 
 def next_lead(
@@ -147,23 +157,27 @@ def next_lead(
     comes straight back. An empty queue still gives ``release`` back (the rep is done with
     it) and returns None. When anything fails nothing changes: the rep keeps the lead held.
     A ``release`` the user no longer holds, or that is gone, is left as it is."""
-    now = (now or utcnow()).astimezone(UTC)
+    checked_lease(lease)
     ctx = _context(db, user_id, now, filters)
     with db.write(brief=True) as session:
+        require_user(session, user_id, Action.WORK_LEADS)
         found = _claim_next_in(session, db.is_sqlite, ctx, lease)
         # An expired lease on ``release`` makes it claimable again: then it is the new claim.
         if release is not None and (found is None or found[0] != release):
             _release_in(session, release, user_id)
-    return _claimed(db, ctx, found, now + lease, display_zone)
+    return _claimed(db, ctx, found, ctx.now + lease, display_zone)
 
 
 def _context(
-    db: Database, user_id: int, now: datetime, filters: QueueFilters | None
+    db: Database, user_id: int, now: datetime | None, filters: QueueFilters | None
 ) -> QueueContext:
-    """What the claim is decided with (settings, calling windows open now, rules), read
-    before the write begins: the write lock is held for the claim alone."""
+    """What the claim is decided with (the database's time, settings, calling windows open
+    then, rules), read before the write begins: the write lock is held for the claim
+    alone. A deactivated account is refused here already (and again in the claim's own
+    transaction, should it be deactivated meanwhile)."""
     with db.read() as session:
-        return queue_context(session, user_id, now, filters)
+        require_user(session, user_id, Action.WORK_LEADS)
+        return queue_context(session, user_id, decision_time(session, now), filters)
 
 
 #: A lead just claimed, and the tier it came from.
@@ -274,12 +288,15 @@ def renew_claim(
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
 ) -> datetime:
-    """Extend the user's claim; raises :class:`ClaimNotHeld` when it was lost (expired and
-    taken by someone else, or released). An expired claim nobody took is renewed."""
-    now = (now or utcnow()).astimezone(UTC)
-    expires = now + lease
+    """Extend the user's claim to ``lease`` from now (the database's clock); raises
+    :class:`ClaimNotHeld` when it was lost (expired and taken by someone else, or
+    released). An expired claim nobody took is renewed."""
+    checked_lease(lease)
     with db.write(brief=True) as session:
-        if not _take(session, lead_id, user_id, now, expires):
+        require_user(session, user_id, Action.WORK_LEADS)
+        at = decision_time(session, now)
+        expires = at + lease
+        if not _take(session, lead_id, user_id, at, expires):
             holder = _holder(session, lead_id)
             if holder is None:
                 raise LeadNotFound(lead_id)
@@ -354,9 +371,11 @@ def open_lead(
 
     ``release``: the lead the user held until now, given back to the queue in the same
     transaction when this one is claimed (kept when this one opens read-only)."""
-    now = (now or utcnow()).astimezone(UTC)
-    expires = now + lease
+    checked_lease(lease)
     with db.write(brief=True) as session:
+        require_user(session, user_id, Action.WORK_LEADS)
+        now = decision_time(session, now)
+        expires = now + lease
         if not _take(session, lead_id, user_id, now, expires):
             found = _holder(session, lead_id)
             if found is None:

@@ -17,6 +17,10 @@ selected, and is selected again once its window opens.
 
 Claims (:mod:`teleprospect.services.queue.claims`) run the same tier queries with
 ``claiming=True``.
+
+"Now" — is a callback due, a lead's next action come, a lease run out, a window open — is
+the database's clock (:func:`~teleprospect.services.clock.decision_time`, on PostgreSQL the
+server's), so every workstation sees the same queue whatever its own clock says.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-from teleprospect.core.domain import UserRole
+from teleprospect.core.domain import Disposition, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.queue_policy import (
     Callback,
@@ -58,13 +62,13 @@ from teleprospect.core.queue_policy import (
     queue_tier,
 )
 from teleprospect.core.scoring.rules import Thresholds
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store import hints  # noqa: F401 - renders the SQLite index hints below
 from teleprospect.store.database import Database
 from teleprospect.store.models import QUEUE_INDEX_WHERE, Call, CallbackEntry, Campaign, Lead, User
-from teleprospect.store.types import utcnow
 
 #: A query of any columns (the tiers select one or four).
 AnySelect = Select[*tuple[Any, ...]]
@@ -80,6 +84,7 @@ __all__ = [
     "QueueSignature",
     "backlog_query",
     "callback_query",
+    "calls_of_leads",
     "free_for",
     "inbound_query",
     "local_time_text",
@@ -116,7 +121,10 @@ class QueueEntry:
     score: int
     grade: str
     grade_label: str
+    #: Tries of the current round that did not reach the person (the attempt limit's).
     attempts: int
+    #: Calls logged for the lead, whatever their outcome.
+    calls: int
     last_outcome: str | None
     campaign: str | None
     status: LeadStatus
@@ -203,6 +211,9 @@ def _fresh_inbound(ctx: QueueContext) -> ColumnElement[bool]:
         Lead.inbound == true(),
         Lead.attempts == 0,
         Lead.created_at > ctx.now - ctx.settings.weights.fresh_for,
+        # Never called (a call that reached the person counts no attempt): checked on the
+        # few rows the index range gives.
+        Lead.last_attempt_at.is_(None),
     )
 
 
@@ -345,7 +356,9 @@ def local_time_text(call_zones: str, now: datetime) -> str:
     return times[0] if len(times) == 1 else f"{times[0]}–{times[-1]}"
 
 
-def _candidate(row: Any, callback: Callback | None) -> QueueCandidate:
+def _candidate(
+    row: Any, callback: Callback | None, calls: tuple[int, Disposition | None]
+) -> QueueCandidate:
     return QueueCandidate(
         lead_id=row.id,
         status=LeadStatus(row.status),
@@ -353,6 +366,8 @@ def _candidate(row: Any, callback: Callback | None) -> QueueCandidate:
         score=row.score,
         attempts=row.attempts,
         last_attempt_at=row.last_attempt_at,
+        calls=calls[0],
+        last_outcome=calls[1],
         zones=tuple(row.call_zones.split()),
         inbound=row.inbound,
         callback=callback,
@@ -381,6 +396,39 @@ _ENTRY_COLUMNS = (
 )
 
 
+_NO_CALLS: tuple[int, Disposition | None] = (0, None)
+
+
+def calls_of_leads(
+    session: Session, ids: Sequence[int]
+) -> dict[int, tuple[int, Disposition | None]]:
+    """Lead id → (calls logged, the newest one's outcome), through the call table's
+    (lead_id, started_at) index; leads never called are left out. A call started but not
+    logged yet has no outcome and is not counted."""
+    if not ids:
+        return {}
+    logged = (
+        select(
+            Call.lead_id,
+            Call.disposition,
+            func.count().over(partition_by=Call.lead_id).label("calls"),
+            func.row_number()
+            .over(partition_by=Call.lead_id, order_by=(Call.started_at.desc(), Call.id.desc()))
+            .label("newest_first"),
+        )
+        .where(Call.lead_id.in_(ids), Call.disposition.is_not(None))
+        .subquery()
+    )
+    return {
+        lead_id: (count, Disposition(disposition))
+        for lead_id, disposition, count in session.execute(
+            select(logged.c.lead_id, logged.c.disposition, logged.c.calls).where(
+                logged.c.newest_first == 1
+            )
+        )
+    }
+
+
 def queue_entries(
     session: Session,
     ctx: QueueContext,
@@ -398,28 +446,15 @@ def queue_entries(
             .where(Lead.id.in_(ids))
         )
     }
-    # The last outcome of each lead: the newest call, through ix_call_lead_id_started_at.
-    newest = (
-        select(Call.lead_id, func.max(Call.started_at).label("at"))
-        .where(Call.lead_id.in_(ids))
-        .group_by(Call.lead_id)
-        .subquery()
-    )
-    outcomes = dict(
-        session.execute(
-            select(Call.lead_id, Call.disposition).join(
-                newest, and_(Call.lead_id == newest.c.lead_id, Call.started_at == newest.c.at)
-            )
-        ).all()
-    )
+    calls = calls_of_leads(session, ids)
     entries = []
     weights = ctx.settings.weights
     for lead_id in ids:
         row = rows[lead_id]
         callback_id, callback = callbacks.get(lead_id, (None, None))
-        candidate = _candidate(row, callback)
+        made, outcome = calls.get(lead_id, _NO_CALLS)
+        candidate = _candidate(row, callback, (made, outcome))
         band = ctx.thresholds.grade_for(row.score)
-        outcome = outcomes.get(lead_id)
         entries.append(
             QueueEntry(
                 lead_id=lead_id,
@@ -434,6 +469,7 @@ def queue_entries(
                 grade=band.grade,
                 grade_label=band.label,
                 attempts=row.attempts,
+                calls=made,
                 last_outcome=outcome.label if outcome is not None else None,
                 campaign=row.campaign,
                 status=LeadStatus(row.status),
@@ -459,10 +495,10 @@ def queue_page(
     display_zone: tzinfo = UTC,
 ) -> list[QueueEntry]:
     """Up to ``limit`` entries of the user's queue from position ``offset``, in queue order,
-    each with its reason. Leads the user holds are included (marked ``claimed_by_me``)."""
-    now = (now or utcnow()).astimezone(UTC)
+    each with its reason. Leads the user holds are included (marked ``claimed_by_me``).
+    ``now``: None is the database's clock; a time given fixes it (tests, benchmarks)."""
     with db.read() as session:
-        ctx = queue_context(session, user_id, now, filters)
+        ctx = queue_context(session, user_id, decision_time(session, now), filters)
         page, callbacks = _page_ids(session, ctx, offset, limit, db.is_sqlite)
         return queue_entries(session, ctx, page, callbacks, display_zone)
 
@@ -546,8 +582,8 @@ def queue_signature(
     reads no lead row: polling it every few seconds from every workstation costs the
     database next to nothing. A claim elsewhere takes its lead out of the ids; a lead
     whose window opens, a callback that falls due or an expired lease brings one in."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.read() as session:
+        now = decision_time(session, now)
         ctx = queue_context(session, user_id, now, filters)
         ids, _ = _page_ids(session, ctx, 0, depth, db.is_sqlite)
         held = (

@@ -1,32 +1,34 @@
-"""Scores in the database: the versioned team rules, one lead's breakdown, bulk re-scoring.
+"""Scores in the database: the versioned team rules, one lead's score and breakdown, and new
+leads scored in bulk.
 
 Every lead stores its ``score`` and the queue's columns that follow from it and from its
 contact data (``priority``, ``call_zones``, ``inbound``), plus the rules version and the time
-they were computed. They are set when a lead is imported (:class:`LeadScorer`), when its
-inputs change (:func:`rescore_lead`) and for every lead after a rule change
-(:func:`rescore_all`, in short transactions so workstations keep claiming meanwhile).
+they were computed. They always equal what the rules in force give for the lead's data
+today: new leads are scored as they are written (:class:`LeadScorer`: imports, demo data),
+a lead is re-scored in the transaction that changes its inputs (:func:`rescore_lead`: a
+call, answers, engagement, a decision, contact fields), and every lead when rules are
+published or a day begins (:mod:`teleprospect.services.scoring.rescore`). Every screen
+and command reads the stored score; its grade is the rules' grade for it
+(:func:`grade_of`), and its breakdown is computed as of the time it was stored
+(:func:`stored_breakdown`), so the lines add up to the number shown next to them.
+
+What a lead is scored on is read from its columns by one function
+(:func:`score_input`), whichever path scores it.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.call_zones import effective_call_zones, is_inbound
-from teleprospect.core.errors import Cancelled
-from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import PriorityWeights, stored_priority
 from teleprospect.core.scoring.engine import (
     CompiledRules,
@@ -34,48 +36,35 @@ from teleprospect.core.scoring.engine import (
     ScoreInput,
     compile_rules,
 )
-from teleprospect.core.scoring.rules import ScoringRules, default_rules
+from teleprospect.core.scoring.rules import GradeBand, ScoringRules, default_rules
 from teleprospect.services.errors import LeadNotFound
-from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
-from teleprospect.services.versions import publish_version
-from teleprospect.store.bulk import sqlite_bulk_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer, ScoringRuleSet
-from teleprospect.store.staging import ChunkSizer, LongWrite
-from teleprospect.store.types import UTCDateTime, utcnow
+from teleprospect.store.types import utcnow
 
 __all__ = [
-    "RESCORE_CHUNK",
     "ActiveRules",
     "LeadScorer",
-    "RescoreCancelled",
-    "RescoreSummary",
     "active_rules",
+    "fallback_region",
+    "grade_of",
     "known_answers",
+    "lead_input",
     "lead_score_input",
-    "rescore_all",
     "rescore_lead",
     "rules_in_session",
-    "save_rules",
-    "seed_default_rules",
     "score_breakdown",
+    "score_input",
+    "seed_default_rules",
+    "stored_breakdown",
 ]
 
-#: Leads per re-scoring transaction: long enough to amortise round trips, short enough
-#: (a fraction of a second) that claims on other workstations barely wait for it.
-RESCORE_CHUNK = 10_000
 #: The version the shipped rules get when a database first stores them.
 DEFAULT_VERSION = 1
 _DEFAULT_NOTE = "rules shipped with Teleprospect"
 
-ProgressCallback = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
-
-
-class RescoreCancelled(Cancelled):
-    """Re-scoring stopped on request; the leads done so far keep their new scores (each
-    lead records the rules version it was scored with)."""
+_NO_ANSWERS: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -87,6 +76,10 @@ class ActiveRules:
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent to import workers as the rules' data; compiled once there.
         return (_active_rules, (self.version, self.rules.to_dict()))
+
+    def grade_of(self, score: int) -> GradeBand:
+        """The grade of ``score`` by these rules: the one place a grade comes from."""
+        return self.rules.thresholds.grade_for(score)
 
 
 # Reading and compiling rules costs milliseconds; the same rules (by content) are read and
@@ -109,7 +102,8 @@ def _active_rules(version: int, data: Mapping[str, Any]) -> ActiveRules:
     return ActiveRules(version, *_known_rules(data))
 
 
-def _compiled_for(rules: ScoringRules) -> CompiledRules:
+def compiled_for(rules: ScoringRules) -> CompiledRules:
+    """``rules`` compiled, once per process for the same rules."""
     return _known_rules(rules.to_dict())[1]
 
 
@@ -153,47 +147,87 @@ def active_rules(db: Database) -> ActiveRules:
         return rules_in_session(session)
 
 
-def save_rules(
-    db: Database, rules: ScoringRules, user_id: int | None, note: str = ""
-) -> ActiveRules:
-    """Store ``rules`` as the new version in force (the old ones stay, as history).
-
-    Scores change only when :func:`rescore_all` runs; the caller starts it (it takes a
-    while on a big database, so it runs in the background with progress).
-    """
-    data = rules.to_dict()
-    ScoringRules.from_dict(data)  # what cannot be read back is never stored
-
-    def publish(session: Session, version: int) -> int:
-        if user_id is not None:  # None: the system itself (seeding, upgrades)
-            require_user(session, user_id, Action.EDIT_SCORING_RULES)
-        session.add(ScoringRuleSet(version=version, rules=data, created_by_id=user_id, note=note))
-        return version
-
-    version = publish_version(db, ScoringRuleSet.version, publish)
-    return ActiveRules(version, rules, _compiled_for(rules))
+def grade_of(session: Session, score: int) -> GradeBand:
+    """The grade of ``score`` by the rules in force (see :meth:`ActiveRules.grade_of`)."""
+    return rules_in_session(session).grade_of(score)
 
 
 # ----------------------------------------------------------------------------- one lead
 
 
-def _score_input(
-    lead: Lead,
-    events: tuple[tuple[Any, datetime], ...],
+def score_input(
+    values: Mapping[str, Any],
+    events: Iterable[tuple[Any, datetime]] = (),
     answers: Mapping[str, Any] | None = None,
 ) -> ScoreInput:
-    return ScoreInput(
-        title=lead.title,
-        industry=lead.industry,
-        company_size=lead.company_size,
-        country=lead.country,
-        email=lead.email,
-        # A lead without any number has nothing to penalise.
-        phone_valid=bool(lead.phone_valid) if lead.phone_raw or lead.phone_e164 else None,
-        company=lead.company,
-        events=events,
-        answers=answers or {},
+    """What a lead is scored on, from its column values (as stored, or as about to be
+    inserted), its engagement events (kind, when) and its known answers (stored form)."""
+    get = values.get
+    return lead_input(
+        get("title"),
+        get("industry"),
+        get("company_size"),
+        get("country"),
+        get("email"),
+        get("phone_raw"),
+        get("phone_e164"),
+        get("phone_valid"),
+        get("company"),
+        events,
+        answers,
     )
+
+
+def lead_input(
+    title: str | None,
+    industry: str | None,
+    company_size: int | None,
+    country: str | None,
+    email: str | None,
+    phone_raw: str | None,
+    phone_e164: str | None,
+    phone_valid: bool | None,
+    company: str | None,
+    events: Iterable[tuple[Any, datetime]] = (),
+    answers: Mapping[str, Any] | None = None,
+) -> ScoreInput:
+    """:func:`score_input` from the columns one by one, for bulk readers of rows."""
+    return ScoreInput(
+        title or "",
+        industry or "",
+        company_size,
+        country,
+        email,
+        # A lead without any number has nothing to penalise.
+        bool(phone_valid) if phone_raw or phone_e164 else None,
+        company or "",
+        tuple(events),
+        answers if answers is not None else _NO_ANSWERS,
+    )
+
+
+def fallback_region(campaign_region: str | None, country: str | None) -> str | None:
+    """The country a lead is called in when its number says nothing: the campaign's
+    default region, else the lead's own country."""
+    return campaign_region or country
+
+
+#: The lead columns :func:`score_input` and the queue columns are computed from.
+SCORED_COLUMNS = (
+    "title",
+    "industry",
+    "company_size",
+    "country",
+    "email",
+    "phone_raw",
+    "phone_e164",
+    "phone_valid",
+    "company",
+)
+
+
+def _lead_values(lead: Lead) -> dict[str, Any]:
+    return {name: getattr(lead, name) for name in SCORED_COLUMNS}
 
 
 def _events_of(session: Session, lead_id: int) -> tuple[tuple[Any, datetime], ...]:
@@ -202,7 +236,7 @@ def _events_of(session: Session, lead_id: int) -> tuple[tuple[Any, datetime], ..
             EngagementEvent.lead_id == lead_id
         )
     ).all()
-    return tuple(rows)
+    return tuple((kind, at) for kind, at in rows)
 
 
 def known_answers(session: Session, lead_id: int) -> dict[str, Any]:
@@ -222,17 +256,28 @@ def lead_score_input(
     (``answers`` instead of the known ones, to score answers not stored yet)."""
     if answers is None:
         answers = known_answers(session, lead.id)
-    return _score_input(lead, _events_of(session, lead.id), answers)
+    return score_input(_lead_values(lead), _events_of(session, lead.id), answers)
+
+
+def stored_breakdown(
+    session: Session, lead: Lead, rules: ActiveRules | None = None
+) -> ScoreBreakdown:
+    """The breakdown of the lead's stored score: its data scored as of the time the score
+    was stored, so the lines add up to the stored score (engagement ages by the day)."""
+    rules = rules or rules_in_session(session)
+    return rules.compiled.score(lead_score_input(session, lead), lead.scored_at or utcnow())
 
 
 def score_breakdown(db: Database, lead_id: int, *, now: datetime | None = None) -> ScoreBreakdown:
-    """The lead's score at ``now`` with every line that makes it up (the lines add up)."""
-    now = now or utcnow()
+    """The lead's score with every line that makes it up (the lines add up): as stored
+    (``now`` None, see :func:`stored_breakdown`), or as scoring it at ``now`` gives."""
     with db.read() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise LeadNotFound(lead_id)
         rules = rules_in_session(session)
+        if now is None:
+            return stored_breakdown(session, lead, rules)
         return rules.compiled.score(lead_score_input(session, lead), now)
 
 
@@ -245,11 +290,12 @@ def rescore_lead(
     weights: PriorityWeights | None = None,
 ) -> int:
     """Recompute the lead's score and queue columns in the caller's transaction; call it
-    whenever the lead's inputs change (contact data, events, an attempt). Returns the score."""
+    whenever the lead's inputs change (contact data, events, answers, an attempt, a
+    decision). Returns the score."""
     now = now or utcnow()
     rules = rules or rules_in_session(session)
     weights = weights or read_setting(session, PRIORITY_WEIGHTS)
-    session.flush()  # events added in this transaction count too
+    session.flush()  # events and answers added in this transaction count too
     score = rules.compiled.score_total_only(lead_score_input(session, lead), now)
     region, channel = None, None
     if lead.campaign_id is not None:
@@ -262,7 +308,9 @@ def rescore_lead(
     lead.priority = stored_priority(
         score, lead.attempts or 0, lead.last_attempt_at or lead.created_at or now, weights
     )
-    lead.call_zones = effective_call_zones(lead.phone_time_zones or "", region or lead.country)
+    lead.call_zones = effective_call_zones(
+        lead.phone_time_zones or "", fallback_region(region, lead.country)
+    )
     if channel is not None:
         lead.inbound = is_inbound(channel)
     lead.scored_at = now
@@ -270,476 +318,97 @@ def rescore_lead(
     return score
 
 
-class LeadScorer:
-    """Scores new leads in bulk without a query per lead (for imports): the rules, the
-    weights and the campaign are read once."""
-
-    def __init__(
-        self,
-        rules: ActiveRules,
-        weights: PriorityWeights,
-        *,
-        fallback_region: str | None,
-        inbound: bool,
-        now: datetime,
-    ) -> None:
-        self.rules = rules
-        self.weights = weights
-        self.fallback_region = fallback_region
-        self.inbound = inbound
-        self.now = now
-        self._zones: dict[tuple[str, str | None], str] = {}
-
-    @classmethod
-    def for_import(
-        cls, session: Session, campaign_id: int | None, region: str | None, now: datetime
-    ) -> LeadScorer:
-        channel = None
-        if campaign_id is not None:
-            row = session.execute(
-                select(Campaign.default_region, Campaign.channel).where(Campaign.id == campaign_id)
-            ).first()
-            if row is not None:
-                region = region or row.default_region
-                channel = row.channel
-        return cls(
-            rules_in_session(session),
-            read_setting(session, PRIORITY_WEIGHTS),
-            fallback_region=region,
-            inbound=is_inbound(channel),
-            now=now,
-        )
-
-    def call_zones(self, phone_zones: str, fallback_region: str | None) -> str:
-        key = (phone_zones, fallback_region)
-        zones = self._zones.get(key)
-        if zones is None:
-            zones = self._zones[key] = effective_call_zones(phone_zones, fallback_region)
-        return zones
-
-    def queue_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """score, priority, call_zones, inbound, scored_at, rules_version for a new lead's
-        column values (as given to an INSERT); it has no events nor attempts yet."""
-        has_phone = bool(values.get("phone_raw") or values.get("phone_e164"))
-        score = self.rules.compiled.score_total_only(
-            ScoreInput(
-                title=values.get("title") or "",
-                industry=values.get("industry") or "",
-                company_size=values.get("company_size"),
-                country=values.get("country"),
-                email=values.get("email"),
-                phone_valid=bool(values.get("phone_valid")) if has_phone else None,
-                company=values.get("company") or "",
-            ),
-            self.now,
-        )
-        created = values.get("created_at") or self.now
-        return {
-            "score": score,
-            "priority": stored_priority(score, 0, created, self.weights),
-            "call_zones": self.call_zones(
-                values.get("phone_time_zones") or "", self.fallback_region or values.get("country")
-            ),
-            "inbound": self.inbound,
-            "scored_at": self.now,
-            "rules_version": self.rules.version,
-        }
-
-
-# ----------------------------------------------------------------------------- all leads
-
-#: PostgreSQL: connections writing re-scored chunks at the same time. Writing is the
-#: server's work (a lead with a new priority is a new row version with an entry in every
-#: index of the lead table), and one connection keeps one server core busy. Two overlap
-#: each other and the reading and scoring, and leave the rest of a shared server to the
-#: people claiming leads meanwhile.
-RESCORE_WRITERS = 2
-#: SQLite, while re-scoring: page cache (KiB) and leads written between two checkpoints of
-#: the write-ahead log. Each chunk rewrites pages all over the priority index; with
-#: SQLite's defaults (2 MB, a checkpoint every 1,000 pages) every commit would copy most of
-#: that index back into the file, with these only every few chunks.
-_SQLITE_CACHE_KIB = 65_536
-_SQLITE_CHECKPOINT_ROWS = 100_000
-
-_NO_ANSWERS: Mapping[str, Any] = MappingProxyType({})
+# ----------------------------------------------------------------------------- new leads
 
 
 @dataclass(frozen=True)
-class RescoreSummary:
-    leads: int
-    #: Leads whose score changed.
-    changed: int
-    rules_version: int
-    seconds: float
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "leads": self.leads,
-            "changed": self.changed,
-            "rules_version": self.rules_version,
-            "seconds": round(self.seconds, 3),
-        }
+class _CampaignFacts:
+    region: str | None
+    inbound: bool
 
 
-def rescore_all(
-    db: Database,
-    *,
-    now: datetime | None = None,
-    progress: ProgressCallback | None = None,
-    should_cancel: CancelCheck | None = None,
-    chunk: int = RESCORE_CHUNK,
-) -> RescoreSummary:
-    """Re-score every lead with the rules in force, in id order, one short transaction per
-    chunk: read the leads with their events and answers, score them, write score, priority,
-    call zones, the time and the rules version back.
-
-    Chunks are read and scored in short read transactions. SQLite writes each in short
-    steps (no transaction holds its write lock for more than a fraction of DESIGN.md's
-    ~200 ms); PostgreSQL has up to :data:`RESCORE_WRITERS` connections write the ones
-    before, each chunk with one ``UPDATE … FROM unnest(…)``. Either way a lead edited
-    between its reading and its writing keeps what the edit stored (the edit re-scored it
-    with :func:`rescore_lead`, from its new data). Each lead is written whole, so the queue
-    is consistent at every moment, some leads a moment ahead of the others.
-
-    ``progress(done, total)`` after each chunk written; ``should_cancel()`` before each
-    chunk is read (raises :class:`RescoreCancelled` once the chunks under way are written;
-    the chunks done stay done). Both are called in the caller's thread.
-    """
-    if chunk < 1:
-        raise ValueError(f"Re-scoring needs chunks of at least one lead, not {chunk}.")
-    started = time.perf_counter()
-    now = now or utcnow()
-    rules = active_rules(db)
-    with db.read() as session:
-        weights = read_setting(session, PRIORITY_WEIGHTS)
-        total = session.scalar(select(func.count(Lead.id))) or 0
-        campaigns = dict(session.execute(select(Campaign.id, Campaign.default_region)).all())
-    scorer = _ChunkScorer(rules, weights, campaigns, now)
-    tracker = _Tracker(total, progress, should_cancel)
-    tracker.report()
-    if db.is_sqlite:
-        _rescore_sqlite(db, scorer, tracker, chunk)
-    else:
-        _rescore_postgresql(db, scorer, tracker, chunk)
-    return RescoreSummary(
-        tracker.done, scorer.changed, rules.version, time.perf_counter() - started
-    )
-
-
-class _Tracker:
-    """Progress and cancellation of one re-scoring run."""
-
-    def __init__(
-        self, total: int, progress: ProgressCallback | None, should_cancel: CancelCheck | None
-    ) -> None:
-        self.total = total
-        self.done = 0
-        self._progress = progress
-        self._should_cancel = should_cancel
-
-    def report(self) -> None:
-        if self._progress:
-            self._progress(self.done, self.total)
-
-    def chunk_written(self, leads: int) -> None:
-        self.done += leads
-        self.report()
-
-    def cancel_requested(self) -> bool:
-        return bool(self._should_cancel and self._should_cancel())
-
-    def cancelled(self) -> RescoreCancelled:
-        return RescoreCancelled(
-            f"Re-scoring was cancelled after {self.done:,} of {self.total:,} leads; those keep"
-            " their new scores."
-        )
-
-
-@dataclass
-class _ScoredChunk:
-    """New values for a chunk of leads, as parallel lists (one entry per lead)."""
-
-    ids: list[int]
-    scores: list[int]
-    priorities: list[float]
-    zones: list[str]
-    #: Lead.version as read: PostgreSQL writes only leads nobody edited since.
-    versions: list[int]
-    #: (position in the chunk, new zones, id) of the leads whose zones changed.
-    zone_changes: list[tuple[int, str, int]]
-
-
-_lead, _event, _answer = Lead.__table__.c, EngagementEvent.__table__.c, LeadAnswer.__table__.c
-_READ_LEADS = (
-    select(
-        _lead.id,
-        _lead.title,
-        _lead.industry,
-        _lead.company_size,
-        _lead.country,
-        _lead.email,
-        _lead.phone_raw,
-        _lead.phone_e164,
-        _lead.phone_valid,
-        _lead.company,
-        _lead.attempts,
-        _lead.last_attempt_at,
-        _lead.created_at,
-        _lead.score,
-        _lead.phone_time_zones,
-        _lead.call_zones,
-        _lead.campaign_id,
-        _lead.version,
-    )
-    .where(_lead.id > bindparam("after"))
-    .order_by(_lead.id)
-    .limit(bindparam("n"))
-)
-_READ_EVENTS = select(_event.lead_id, _event.kind, _event.occurred_at).where(
-    _event.lead_id.between(bindparam("lo"), bindparam("hi"))
-)
-_READ_ANSWERS = select(_answer.lead_id, _answer.question_id, _answer.value).where(
-    _answer.lead_id.between(bindparam("lo"), bindparam("hi"))
-)
-
-
-class _ChunkScorer:
-    """Reads and scores chunks of leads with one set of rules, weights and campaigns."""
+class LeadScorer:
+    """Scores leads about to be inserted, in bulk, without a query per lead (imports,
+    demo data): the rules, the weights and the campaigns are read once. It gives a lead
+    the same values :func:`rescore_lead` would once it is stored."""
 
     def __init__(
         self,
         rules: ActiveRules,
         weights: PriorityWeights,
-        campaigns: Mapping[int, str | None],
+        campaigns: Mapping[int, tuple[str | None, bool]],
+        *,
         now: datetime,
+        campaign_id: int | None = None,
     ) -> None:
-        self.version = rules.version
+        self.rules = rules
+        self.weights = weights
         self.now = now
-        self.changed = 0
-        self._score_of = rules.compiled.score_total_only
-        self._penalty, self._per_day = weights.attempt_penalty, weights.untouched_per_day
-        self._epoch_days = _epoch_days_function()
-        self._campaigns = campaigns
+        #: The campaign of leads whose values name none (an import's).
+        self.campaign_id = campaign_id
+        self._campaigns = {
+            key: _CampaignFacts(region, inbound) for key, (region, inbound) in campaigns.items()
+        }
         self._zones: dict[tuple[str, str | None], str] = {}
 
-    def read_and_score(self, conn: Connection, after: int, n: int) -> _ScoredChunk | None:
-        """The ``n`` leads after id ``after``, scored; None when there are none."""
-        rows = conn.execute(_READ_LEADS, {"after": after, "n": n}).all()
-        if not rows:
-            return None
-        span = {"lo": rows[0][0], "hi": rows[-1][0]}
-        events: dict[int, list[tuple[Any, datetime]]] = {}
-        for lead_id, kind, at in conn.execute(_READ_EVENTS, span):
-            events.setdefault(lead_id, []).append((kind, at))
-        answers: dict[int, dict[str, Any]] = {}
-        for lead_id, question, value in conn.execute(_READ_ANSWERS, span):
-            answers.setdefault(lead_id, {})[question] = value
-        return self._score(rows, events, answers)
+    @classmethod
+    def in_session(
+        cls, session: Session, now: datetime, *, campaign_id: int | None = None
+    ) -> LeadScorer:
+        """A scorer with the rules, weights and campaigns as the caller's transaction
+        sees them; ``campaign_id``: the campaign of leads whose values name none."""
+        campaigns = {
+            row.id: (row.default_region, is_inbound(row.channel))
+            for row in session.execute(
+                select(Campaign.id, Campaign.default_region, Campaign.channel)
+            )
+        }
+        return cls(
+            rules_in_session(session),
+            read_setting(session, PRIORITY_WEIGHTS),
+            campaigns,
+            now=now,
+            campaign_id=campaign_id,
+        )
 
-    def _score(
+    @property
+    def inbound(self) -> bool:
+        """Whether leads of :attr:`campaign_id` are inbound."""
+        facts = self._campaigns.get(self.campaign_id) if self.campaign_id is not None else None
+        return facts.inbound if facts is not None else False
+
+    def call_zones(self, phone_zones: str, fallback: str | None) -> str:
+        key = (phone_zones, fallback)
+        zones = self._zones.get(key)
+        if zones is None:
+            zones = self._zones[key] = effective_call_zones(phone_zones, fallback)
+        return zones
+
+    def queue_values(
         self,
-        rows: Sequence[Any],
-        events: Mapping[int, list[tuple[Any, datetime]]],
-        answers: Mapping[int, Mapping[str, Any]],
-    ) -> _ScoredChunk:
-        score_of, now, epoch_days = self._score_of, self.now, self._epoch_days
-        penalty, per_day = self._penalty, self._per_day
-        campaigns, zones_known = self._campaigns, self._zones
-        scored = _ScoredChunk([], [], [], [], [], [])
-        changed = 0
-        for (
-            lead_id,
-            title,
-            industry,
-            size,
-            country,
-            email,
-            raw,
-            e164,
-            valid,
-            company,
-            attempts,
-            last_at,
-            created,
-            old_score,
-            phone_zones,
-            old_zones,
-            campaign_id,
-            version,
-        ) in rows:
-            lead_events = events.get(lead_id)
-            score = score_of(
-                ScoreInput(
-                    title or "",
-                    industry or "",
-                    size,
-                    country,
-                    email,
-                    bool(valid) if raw or e164 else None,
-                    company or "",
-                    tuple(lead_events) if lead_events else (),
-                    answers.get(lead_id, _NO_ANSWERS),
-                ),
-                now,
-            )
-            changed += score != old_score
-            region = campaigns.get(campaign_id) or country
-            key = (phone_zones or "", region)
-            zones = zones_known.get(key)
-            if zones is None:
-                zones = zones_known[key] = effective_call_zones(*key)
-            scored.ids.append(lead_id)
-            scored.scores.append(score)
-            scored.priorities.append(
-                score - penalty * attempts - per_day * epoch_days(last_at or created)
-            )
-            scored.zones.append(zones)
-            scored.versions.append(version)
-            if zones != old_zones:
-                scored.zone_changes.append((len(scored.ids) - 1, zones, lead_id))
-        self.changed += changed
-        return scored
-
-
-# SQLite: one prepared statement run per lead is as fast there as any set-based form, and
-# unlike PostgreSQL it touches only the indexes of the columns it sets, so the zones (and
-# their index) are written only where they changed. A lead edited between its reading and
-# its writing (another version) keeps what the edit stored: the edit re-scored it.
-_SQLITE_WRITE_SCORES = (
-    "UPDATE lead SET score = ?, priority = ?, scored_at = ?, rules_version = ?"
-    " WHERE id = ? AND version = ?"
-)
-_SQLITE_WRITE_ZONES = "UPDATE lead SET call_zones = ? WHERE id = ? AND version = ?"
-#: SQLite writes a chunk in steps (short transactions; see LongWrite): the first's leads.
-_SQLITE_STEP_FIRST = 1_000
-
-
-def _write_sqlite(
-    session: Session, start: int, stop: int, *, scored: _ScoredChunk, scored_at: Any, rules: int
-) -> None:
-    """Leads ``start:stop`` of a scored chunk, in one step."""
-    versions = scored.versions
-    connection = session.connection()
-    connection.exec_driver_sql(
-        _SQLITE_WRITE_SCORES,
-        [
-            (scored.scores[i], scored.priorities[i], scored_at, rules, scored.ids[i], versions[i])
-            for i in range(start, stop)
-        ],
-    )
-    zones = [
-        (zone, lead_id, versions[i])
-        for i, zone, lead_id in scored.zone_changes
-        if start <= i < stop
-    ]
-    if zones:
-        connection.exec_driver_sql(_SQLITE_WRITE_ZONES, zones)
-
-
-def _rescore_sqlite(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
-    """Each chunk is read and scored in a read transaction (no writer waits for it), then
-    written in short steps: every lead whole, so each step leaves the queue consistent."""
-    with LongWrite(
-        db, "re-scoring", registered=False, checkpoint_rows=_SQLITE_CHECKPOINT_ROWS
-    ) as write:
-        conn = write.connection
-        # The time as the column stores it, converted once rather than once per lead.
-        bind = Lead.__table__.c.scored_at.type.dialect_impl(conn.dialect).bind_processor(
-            conn.dialect
-        )
-        scored_at = bind(scorer.now) if bind else scorer.now
-        sizer = ChunkSizer(_SQLITE_STEP_FIRST, most=chunk)
-        with sqlite_bulk_settings(conn, cache_kib=_SQLITE_CACHE_KIB):
-            after = 0
-            while True:
-                if tracker.cancel_requested():
-                    raise tracker.cancelled()
-                with write.reading() as session:
-                    scored = scorer.read_and_score(session.connection(), after, chunk)
-                if scored is None:
-                    return
-
-                write.in_steps(
-                    len(scored.ids),
-                    partial(
-                        _write_sqlite, scored=scored, scored_at=scored_at, rules=scorer.version
-                    ),
-                    sizer,
-                )
-                after = scored.ids[-1]
-                tracker.chunk_written(len(scored.ids))
-
-
-# PostgreSQL: one statement per chunk, the new values as arrays. Every column the queue
-# reads is set at once (a second UPDATE would write every row version twice).
-_PG_WRITE = text(
-    "UPDATE lead SET score = v.score, priority = v.priority, call_zones = v.call_zones,"
-    " scored_at = :scored_at, rules_version = :rules_version"
-    " FROM unnest(CAST(:ids AS integer[]), CAST(:scores AS integer[]),"
-    " CAST(:priorities AS double precision[]), CAST(:zones AS text[]),"
-    " CAST(:versions AS integer[])) AS v(id, score, priority, call_zones, version)"
-    " WHERE lead.id = v.id AND lead.version = v.version"
-).bindparams(bindparam("scored_at", type_=UTCDateTime()))
-
-
-def _rescore_postgresql(db: Database, scorer: _ChunkScorer, tracker: _Tracker, chunk: int) -> None:
-    # Chunks written, oldest first, with their sizes. One more than there are writers, so
-    # a writer that finishes finds the next chunk ready.
-    pending: deque[tuple[Future[None], int]] = deque()
-
-    def finish_oldest() -> None:
-        future, leads = pending.popleft()
-        future.result()
-        tracker.chunk_written(leads)
-
-    with ThreadPoolExecutor(RESCORE_WRITERS, thread_name_prefix="rescore-writer") as writers:
-        try:
-            after = 0
-            while True:
-                if tracker.cancel_requested():
-                    while pending:
-                        finish_oldest()
-                    raise tracker.cancelled()
-                with db.read() as session:
-                    scored = scorer.read_and_score(session.connection(), after, chunk)
-                if scored is None:
-                    break
-                future = writers.submit(_write_postgresql, db, scored, scorer)
-                pending.append((future, len(scored.ids)))
-                after = scored.ids[-1]
-                while len(pending) > RESCORE_WRITERS:
-                    finish_oldest()
-            while pending:
-                finish_oldest()
-        except BaseException:
-            for future, _ in pending:
-                future.cancel()  # the ones not started; the others finish before we leave
-            raise
-
-
-def _write_postgresql(db: Database, scored: _ScoredChunk, scorer: _ChunkScorer) -> None:
-    with db.write() as session:
-        session.execute(
-            _PG_WRITE,
-            {
-                "scored_at": scorer.now,
-                "rules_version": scorer.version,
-                "ids": scored.ids,
-                "scores": scored.scores,
-                "priorities": scored.priorities,
-                "zones": scored.zones,
-                "versions": scored.versions,
-            },
-        )
-
-
-def _epoch_days_function() -> Callable[[datetime], float]:
-    """Days from the priority epoch, as stored_priority computes them (checked once)."""
-    from teleprospect.core.queue_policy import PRIORITY_EPOCH
-
-    def days(at: datetime) -> float:
-        return (at - PRIORITY_EPOCH).total_seconds() / 86_400.0
-
-    probe = datetime(2026, 1, 1, tzinfo=PRIORITY_EPOCH.tzinfo)
-    assert stored_priority(0, 0, probe, PriorityWeights(0, 1)) == -days(probe)
-    return days
+        values: Mapping[str, Any],
+        *,
+        events: Iterable[tuple[Any, datetime]] = (),
+        answers: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """score, priority, call_zones, inbound, scored_at and rules_version of a lead's
+        column values (as given to an INSERT), with its engagement events and known
+        answers; its attempts and last attempt are read from ``values`` (none: a new
+        lead never called)."""
+        score = self.rules.compiled.score_total_only(score_input(values, events, answers), self.now)
+        campaign_id = values.get("campaign_id", self.campaign_id)
+        facts = self._campaigns.get(campaign_id) if campaign_id is not None else None
+        region = facts.region if facts is not None else None
+        last_touch = values.get("last_attempt_at") or values.get("created_at") or self.now
+        return {
+            "score": score,
+            "priority": stored_priority(
+                score, values.get("attempts") or 0, last_touch, self.weights
+            ),
+            "call_zones": self.call_zones(
+                values.get("phone_time_zones") or "", fallback_region(region, values.get("country"))
+            ),
+            "inbound": facts.inbound if facts is not None else bool(values.get("inbound")),
+            "scored_at": self.now,
+            "rules_version": self.rules.version,
+        }

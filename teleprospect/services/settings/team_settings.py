@@ -15,9 +15,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import Disposition
 from teleprospect.core.handoff import HandoffRules
-from teleprospect.core.permissions import Action, UnknownLoginPolicy
+from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import (
     CallingHours,
     ExhaustedOutcome,
@@ -26,6 +27,7 @@ from teleprospect.core.queue_policy import (
     RetryRules,
     RoutingRule,
 )
+from teleprospect.services.audit.record import record_audit
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import TeamSetting
@@ -38,7 +40,6 @@ __all__ = [
     "RETRY_RULES",
     "ROUTING",
     "SETTINGS",
-    "UNKNOWN_LOGINS",
     "QueueSettings",
     "Setting",
     "change_team_setting",
@@ -57,6 +58,12 @@ class Setting(Generic[T]):
     to_json: Callable[[T], dict[str, Any]]
     from_json: Callable[[dict[str, Any]], T]
     description: str
+    #: What the setting is called, in words ("calling hours"): the audit trail names it so.
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.key.replace("_", " ")
 
 
 def _hours_to_json(hours: CallingHours) -> dict[str, Any]:
@@ -140,6 +147,7 @@ CALLING_HOURS: Setting[CallingHours] = Setting(
     _hours_to_json,
     _hours_from_json,
     "When the team calls, in the lead's local time (never outside 08:00–21:00).",
+    label="calling hours",
 )
 RETRY_RULES: Setting[RetryRules] = Setting(
     "retry_rules",
@@ -147,6 +155,7 @@ RETRY_RULES: Setting[RetryRules] = Setting(
     _retry_to_json,
     _retry_from_json,
     "When to try again after each outcome, and how many attempts in how many days.",
+    label="retry rules",
 )
 ROUTING: Setting[RoutingRule] = Setting(
     "routing",
@@ -154,6 +163,7 @@ ROUTING: Setting[RoutingRule] = Setting(
     _routing_to_json,
     _routing_from_json,
     "Leads at or above a score or a company size go to team leads' queues.",
+    label="routing to team leads",
 )
 PRIORITY_WEIGHTS: Setting[PriorityWeights] = Setting(
     "priority_weights",
@@ -161,14 +171,7 @@ PRIORITY_WEIGHTS: Setting[PriorityWeights] = Setting(
     _weights_to_json,
     _weights_from_json,
     "How attempts and time since the last touch move a lead in the backlog.",
-)
-UNKNOWN_LOGINS: Setting[UnknownLoginPolicy] = Setting(
-    "unknown_logins",
-    UnknownLoginPolicy.ASK,
-    lambda policy: {"policy": policy.value},
-    lambda data: UnknownLoginPolicy(data["policy"]),
-    "Someone whose login is no user opens the shared database: ask them to pick their "
-    "user, or refuse them until a team lead adds their login.",
+    label="queue priority weights",
 )
 HANDOFF_RULES: Setting[HandoffRules] = Setting(
     "handoff",
@@ -183,6 +186,7 @@ HANDOFF_RULES: Setting[HandoffRules] = Setting(
     ),
     "After how many days without a verdict a hand-off is flagged (sales has not followed "
     "up), and when a lead sales rejected back to nurture is called again.",
+    label="hand-off follow-up",
 )
 #: Every team setting. The sales-ready threshold and the grade bands are part of the
 #: versioned scoring rules (services.scoring), so they change together with the points.
@@ -193,7 +197,6 @@ SETTINGS: dict[str, Setting[Any]] = {
         RETRY_RULES,
         ROUTING,
         PRIORITY_WEIGHTS,
-        UNKNOWN_LOGINS,
         HANDOFF_RULES,
     )
 }
@@ -205,16 +208,28 @@ def read_setting(session: Session, setting: Setting[T]) -> T:
 
 
 def write_setting(db: Database, setting: Setting[T], value: T, *, user_id: int | None) -> None:
+    """Store ``value`` for ``setting``; a change is recorded in the audit trail with the
+    old and the new value (the default's, when the team never set it)."""
     data = setting.to_json(value)
     setting.from_json(data)  # what cannot be read back is never stored
     with db.write() as session:
         row = session.get(TeamSetting, setting.key)
+        before = setting.to_json(setting.default) if row is None else row.value
         if row is None:
             session.add(TeamSetting(key=setting.key, value=data, updated_by_id=user_id))
         else:
             row.value = data
             row.updated_by_id = user_id
             row.updated_at = utcnow()
+        if before != data:
+            record_audit(
+                session,
+                AuditKind.SETTING_CHANGED,
+                user_id=user_id,
+                subject=setting.name,
+                before=before,
+                after=data,
+            )
 
 
 def change_team_setting(db: Database, setting: Setting[T], value: T, *, user_id: int) -> None:

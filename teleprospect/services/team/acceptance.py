@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.csv_reader import CsvError, CsvRow
 from teleprospect.core.dedupe_keys import email_key
 from teleprospect.core.errors import Invalid
@@ -43,6 +44,8 @@ from teleprospect.core.handoff import (
 )
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor
+from teleprospect.services.audit.record import listed_ids, record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.imports.files import read_rows, sniff
 from teleprospect.services.imports.reports import ImportReports
@@ -286,9 +289,10 @@ def record_verdict(
     """Record sales' verdict on a handed-off lead by hand (team leads only). A rejected
     lead goes to nurture (the track ``track_key``, default the best suggested one) or is
     disqualified, per ``rejected_to``."""
-    now = (now or utcnow()).astimezone(UTC)
     verdict = Verdict.ACCEPTED if accepted else Verdict.REJECTED
     with db.write() as session:
+        # A rejected lead's next call in nurture is a due time: on the database's clock.
+        now = decision_time(session, now)
         actor = require_user(session, user_id, Action.RECORD_VERDICTS)
         lead = session.get(Lead, lead_id, with_for_update=True)
         if lead is None:
@@ -303,6 +307,7 @@ def record_verdict(
             raise VerdictError(message[0].upper() + message[1:] + ".") from None
         if not fresh:
             return VerdictRecorded(lead_id, item.reference, verdict, lead.status, changed=False)
+        before = lead.status
         status = apply_verdict(
             session,
             item,
@@ -315,6 +320,18 @@ def record_verdict(
             rejected_to=rejected_to,
             track_key=track_key,
             now=now,
+        )
+        after: dict[str, Any] = {"verdict": verdict.value, "status": status.value}
+        if item.verdict_reason:
+            after["reason"] = item.verdict_reason
+        record_audit(
+            session,
+            AuditKind.VERDICT_RECORDED,
+            user_id=actor.user_id,
+            lead_id=lead.id,
+            subject=f"{item.reference}, by hand",
+            before={"status": before.value},
+            after=after,
         )
         return VerdictRecorded(lead_id, item.reference, verdict, status)
 
@@ -397,7 +414,6 @@ def import_verdicts(
     row number and reason (and written to the reject file); the others are recorded in one
     transaction."""
     started = time.perf_counter()
-    now = (now or utcnow()).astimezone(UTC)
     path = Path(request.path)
     if not path.is_file():
         raise VerdictError(f"{path} does not exist or is not a file.")
@@ -426,6 +442,7 @@ def import_verdicts(
     summary.columns = {role: columns.get(role) for role in VERDICT_ROLES}
     reports = ImportReports(request.report_dir, path, dialect.header)
     source = f"file {path.name}"
+    decided: dict[Verdict, list[int]] = {Verdict.ACCEPTED: [], Verdict.REJECTED: []}
 
     def bad(row: CsvRow, reason: str) -> None:
         summary.bad_rows += 1
@@ -435,6 +452,7 @@ def import_verdicts(
 
     try:
         with db.write() as session:
+            at = decision_time(session, now)
             actor = require_user(session, user_id, Action.RECORD_VERDICTS)
             matcher = _Matcher(session)
             for row in read_rows(path, dialect):
@@ -461,15 +479,17 @@ def import_verdicts(
                     source=source,
                     rejected_to=request.rejected_to,
                     track_key=None,
-                    now=now,
+                    now=at,
                 )
                 session.flush()
+                decided[verdict_row.verdict].append(lead.id)
                 if verdict_row.verdict is Verdict.ACCEPTED:
                     summary.accepted += 1
                 else:
                     summary.rejected += 1
             if request.dry_run:
                 raise _DryRun()
+            _audit_import(session, actor, summary, request.rejected_to, decided)
     except _DryRun:
         pass
     except CsvError as exc:
@@ -483,6 +503,42 @@ def import_verdicts(
         lambda reject_file: _verdicts_summary_text(summary, reject_file)
     )
     return summary
+
+
+def _audit_import(
+    session: Session,
+    actor: Actor,
+    summary: VerdictImportSummary,
+    rejected_to: RejectedTo,
+    decided: dict[Verdict, list[int]],
+) -> None:
+    """One entry for the whole file, however many rows: the counts, where rejected leads
+    went and, when they are few, the leads' ids. A file that changed nothing (every
+    verdict known already, or only bad rows) leaves none."""
+    if not summary.accepted and not summary.rejected:
+        return
+    after: dict[str, Any] = {
+        "accepted": summary.accepted,
+        "rejected": summary.rejected,
+        "rejected_to": rejected_to.value,
+    }
+    if summary.already_recorded:
+        after["already_recorded"] = summary.already_recorded
+    if summary.bad_rows:
+        after["bad_rows"] = summary.bad_rows
+    leads = decided[Verdict.ACCEPTED] + decided[Verdict.REJECTED]
+    if listed_ids(leads) is not None:
+        after["accepted_lead_ids"] = sorted(decided[Verdict.ACCEPTED])
+        after["rejected_lead_ids"] = sorted(decided[Verdict.REJECTED])
+    record_audit(
+        session,
+        AuditKind.VERDICT_RECORDED,
+        user_id=actor.user_id,
+        lead_id=leads[0] if len(leads) == 1 else None,
+        subject=f"sales' verdicts from {summary.file_name}",
+        before={"status": {LeadStatus.HANDED_OFF.value: len(leads)}},
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- follow-up

@@ -15,9 +15,6 @@ leads on the do-not-call list are never exported.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
-from teleprospect.core.csv_export import CSV_ENCODING, write_csv
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import Conflict, Invalid
 from teleprospect.core.handoff import (
@@ -41,10 +38,12 @@ from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import TouchKind, Track, step_due_at
 from teleprospect.core.permissions import Action
 from teleprospect.core.scripts import AnswerError, Question, Script, answer_text, from_json
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.calls.scripts import active_script_in_session, script_version_in_session
+from teleprospect.services.csv_files import check_target, move_into_place, write_beside
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.leads.lifecycle import apply_status
-from teleprospect.services.scoring.scores import lead_score_input, rules_in_session
+from teleprospect.services.scoring.scores import rules_in_session, stored_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     Call,
@@ -253,7 +252,9 @@ def _story(
     session: Session, lead: Lead, reference: str, now: datetime, context: dict[str, Any]
 ) -> LeadStory:
     rules = context["rules"]
-    breakdown = rules.compiled.score(lead_score_input(session, lead), now)
+    # The stored score, as every screen shows it, with the lines that make it up.
+    breakdown = stored_breakdown(session, lead, rules)
+    grade = rules.grade_of(lead.score)
     ready = session.execute(
         select(LeadHistory.at, LeadHistory.reason, User.name)
         .outerjoin(User, User.id == LeadHistory.user_id)
@@ -301,9 +302,9 @@ def _story(
         campaign=campaign.name if campaign else "",
         campaign_channel=campaign.channel.label if campaign else "",
         owner=owner or "",
-        score=breakdown.total,
-        grade=breakdown.grade,
-        grade_label=breakdown.grade_label,
+        score=lead.score,
+        grade=grade.grade,
+        grade_label=grade.label,
         breakdown=tuple(line.text for line in breakdown.lines),
         answers=_answers(session, lead.id, context["script"], context["scripts"]),
         qualified_by=(ready.name or "") if ready else "",
@@ -463,85 +464,6 @@ def preview_export(db: Database, request: ExportRequest, user_id: int) -> Export
 # ----------------------------------------------------------------------------- exporting
 
 
-def _check_target(path: Path, *, overwrite: bool) -> None:
-    """Refuse a folder, a device or anything else that is not a regular file, and an
-    existing file unless ``overwrite``: nothing is written, nothing changes."""
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder: give the name of the file to write.")
-    if path.exists() or path.is_symlink():
-        if not path.is_file():
-            raise ExportError(
-                f"{path} is not a regular file (a device or a pipe?); nothing was exported."
-            )
-        if not overwrite:
-            raise ExportError(
-                f"{path} already exists; nothing was exported. Choose another name, or "
-                "replace the file (--force)."
-            )
-    if not path.parent.is_dir():
-        raise ExportError(f"The folder {path.parent} does not exist; nothing was exported.")
-
-
-def _create_beside(path: Path) -> tuple[int, Path]:
-    """A new file with a temporary name beside ``path``, created with the mode the user's
-    umask gives (``mkstemp`` would force 0600 on a file meant for others)."""
-    for _ in range(100):
-        temporary = path.with_name(f".{path.name}-{secrets.token_hex(6)}.part")
-        try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise ExportError(
-                f"Cannot write in {path.parent}: {exc.strerror}; nothing was exported."
-            ) from None
-    raise ExportError(f"Cannot write in {path.parent}; nothing was exported.")
-
-
-def _write_beside(path: Path, header: list[str], rows: list[list[Any]]) -> tuple[Path, str]:
-    """Write the file to a temporary name beside ``path`` (flushed to disk); returns that
-    name and the file's SHA-256. The caller moves it into place."""
-    handle, temporary = _create_beside(path)
-    try:
-        with os.fdopen(handle, "w", encoding=CSV_ENCODING, newline="") as stream:
-            write_csv(stream, header, rows)
-            stream.flush()
-            os.fsync(stream.fileno())
-        digest = hashlib.sha256(temporary.read_bytes()).hexdigest()
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {path}: {exc.strerror}; nothing was exported.") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary, digest
-
-
-def _move_into_place(temporary: Path, path: Path, *, overwrite: bool) -> None:
-    """Rename the finished file to ``path`` in one step. Without ``overwrite`` a file that
-    appeared meanwhile is not replaced (a hard link never replaces one)."""
-    try:
-        if overwrite:
-            _check_target(path, overwrite=True)
-            os.replace(temporary, path)
-            return
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            raise ExportError(
-                f"{path} already exists; nothing was exported. Choose another name, or "
-                "replace the file (--force)."
-            ) from None
-        except OSError:  # a filesystem without hard links: check, then rename
-            _check_target(path, overwrite=False)
-            os.replace(temporary, path)
-    except ExportError:
-        raise
-    except OSError as exc:
-        raise ExportError(f"Cannot write {path}: {exc.strerror}; nothing was exported.") from None
-
-
 def _selection_text(session: Session, request: ExportRequest) -> str:
     parts = []
     if request.lead_ids:
@@ -567,7 +489,7 @@ def export_handoff(
     now = (now or utcnow()).astimezone(UTC)
     fmt = ExportFormat(request.format)
     path = Path(request.path).expanduser().resolve()
-    _check_target(path, overwrite=request.overwrite)
+    check_target(path, overwrite=request.overwrite, error=ExportError)
     placed = False
     try:
         with db.write() as session:
@@ -589,9 +511,10 @@ def export_handoff(
             stories = stories_in_session(session, leads, batch.id, now)
             references = [(story.lead_id, story.reference) for story in stories]
             header, rows = export_table(fmt, stories)
-            temporary, digest = _write_beside(path, header, rows)
+            temporary, digest, _rows = write_beside(path, header, rows, error=ExportError)
             try:
                 batch.file_sha256 = digest
+                _audit(session, batch, leads, actor.user_id)
                 why = f"Handed to sales in batch #{batch.id} ({fmt.label}, {path.name})."
                 for lead, (_, reference) in zip(leads, references, strict=True):
                     session.add(
@@ -603,7 +526,7 @@ def export_handoff(
                         )
                         entry.at = now
                 session.flush()
-                _move_into_place(temporary, path, overwrite=request.overwrite)
+                move_into_place(temporary, path, overwrite=request.overwrite, error=ExportError)
                 placed = True
             finally:
                 Path(temporary).unlink(missing_ok=True)
@@ -613,6 +536,38 @@ def export_handoff(
                 path.unlink()
         raise
     return ExportResult(batch.id, path, fmt, len(leads), digest, now, tuple(references))
+
+
+def _audit(
+    session: Session, batch: HandoffBatch, leads: Sequence[Lead], user_id: int | None
+) -> None:
+    """One entry for the whole export, however many leads: the batch (whose items name
+    every lead), the file and its checksum, and the leads' ids when they are few."""
+    statuses: dict[str, int] = {}
+    for lead in leads:  # before they move: sales-ready, or handed off when sent again
+        statuses[lead.status.value] = statuses.get(lead.status.value, 0) + 1
+    # One status reads as it is; a mix (an export again) is counted by status.
+    before: str | dict[str, int] = next(iter(statuses)) if len(statuses) == 1 else statuses
+    after: dict[str, Any] = {
+        "status": LeadStatus.HANDED_OFF.value,
+        "batch_id": batch.id,
+        "leads": len(leads),
+        "format": batch.format.value,
+        "file": batch.file_path,
+        "sha256": batch.file_sha256,
+    }
+    ids = listed_ids(lead.id for lead in leads)
+    if ids is not None:
+        after["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.EXPORTED_TO_SALES,
+        user_id=user_id,
+        lead_id=leads[0].id if len(leads) == 1 else None,
+        subject=f"hand-off batch #{batch.id}: {batch.selection}",
+        before={"status": before},
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- batches

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,11 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import Invalid
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
 from teleprospect.core.reassignment import Spread, plan_spread
+from teleprospect.services.audit.record import listed_ids, record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.scoring.scores import rules_in_session
@@ -47,7 +50,6 @@ from teleprospect.store.models import (
     User,
 )
 from teleprospect.store.staging import ChunkSizer, LongWrite
-from teleprospect.store.types import utcnow
 
 __all__ = [
     "ClaimedLeadInfo",
@@ -463,9 +465,10 @@ def preview_reassignment(
     db: Database, request: ReassignRequest, user_id: int, *, now: datetime | None = None
 ) -> Reassignment:
     """What :func:`reassign` would do, changing nothing: for the dialog to confirm (with
-    the leads someone is working right now listed)."""
-    now = (now or utcnow()).astimezone(UTC)
+    the leads someone is working right now listed: their leases are judged on the
+    database's clock)."""
     with db.read() as session:
+        now = decision_time(session, now)
         return _outcome(
             _plan(session, request, user_id, now, lock=False), None, request.include_claimed
         )
@@ -499,10 +502,13 @@ def reassign(
     short transactions, each lead whole (its owner, its callbacks, its history and its
     move together): for a moment some have moved and some not yet, never half of one. A
     lead someone moved or claimed between the plan and its move stays where it is (the
-    batch counts it out). A process killed half-way leaves the rest to the next start."""
-    now = (now or utcnow()).astimezone(UTC)
+    batch counts it out). A process killed half-way leaves the rest to the next start.
+
+    The audit trail's entry is recorded in the transaction that shows the batch: the
+    reassignment is then done (a killed process's moves are finished at the next start)."""
     with LongWrite(db, "reassignment", about=request.reason[:200]) as write:
         with write.reading() as session:
+            now = decision_time(session, now)
             plan = _plan(session, request, user_id, now, lock=True)
             if not plan.moves:
                 raise NothingToReassign(_nothing_message(plan, request.include_claimed))
@@ -537,6 +543,9 @@ def reassign(
                 .where(ReassignmentBatch.id == batch_id)
                 .values(staged_write_id=None)
             )
+            recorded = session.get(ReassignmentBatch, batch_id)
+            assert recorded is not None  # recorded by this write
+            _audit(session, plan, recorded)
         write.apply_changes(apply_moves)
         write.finish()
     return _outcome(plan, batch_id, request.include_claimed)
@@ -670,11 +679,50 @@ def apply_moves(session: Session, changes: list[tuple[int, dict[str, Any]]]) -> 
         )
 
 
+def _audit(session: Session, plan: _Plan, batch: ReassignmentBatch) -> None:
+    """One entry for the whole reassignment, however many leads: who had them and who has
+    them now, counted by login; the batch (whose moves name every lead) and, when they are
+    few, the leads' ids."""
+    moved: dict[str, Any] = {
+        "owners": count_by_owner(session, [m.to_owner_id for m in plan.moves]),
+        "batch_id": batch.id,
+        "leads": batch.moved,
+        "callbacks": sum(len(v) for v in plan.callbacks.values()),
+    }
+    if batch.skipped_claimed:
+        moved["skipped_claimed"] = batch.skipped_claimed
+    if batch.reason:
+        moved["reason"] = batch.reason
+    ids = listed_ids(m.lead_id for m in plan.moves)
+    if ids is not None:
+        moved["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.LEAD_REASSIGNED,
+        user_id=plan.actor.user_id,
+        lead_id=plan.moves[0].lead_id if len(plan.moves) == 1 else None,
+        subject=f"reassignment #{batch.id}: {batch.selection}",
+        before={"owners": count_by_owner(session, [m.from_owner_id for m in plan.moves])},
+        after=moved,
+    )
+
+
 def logins_of(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {u for u in user_ids if u is not None}
     if not wanted:
         return {}
     return dict(session.execute(select(User.id, User.login).where(User.id.in_(wanted))).all())
+
+
+def count_by_owner(session: Session, owner_ids: Sequence[int | None]) -> dict[str, int]:
+    """How many of the leads whose owners are ``owner_ids`` each owner has, by login
+    ("nobody": no owner), for the audit trail's before and after."""
+    logins = logins_of(session, owner_ids)
+    counts: dict[str, int] = {}
+    for user_id in owner_ids:
+        name = "nobody" if user_id is None else logins.get(user_id, f"user #{user_id}")
+        counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def set_owner(

@@ -15,11 +15,14 @@ from typing import Any
 from sqlalchemy import false, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.permissions import Action, Actor, PermissionDenied, allowed
+from teleprospect.services.audit.record import listed_ids, record_audit
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.team.reassign import (
     ReassignError,
+    count_by_owner,
     in_chunks,
     logins_of,
     set_owner,
@@ -114,6 +117,7 @@ def undo_reassignment(
             batch.undone_by_id = undo.actor.user_id
             if undo.refused:
                 batch.undo_note = "; ".join(f"#{r.lead_id} {r.why}" for r in undo.refused)[:4000]
+            _audit(session, undo, batch)
             if undo.gone:  # leads erased since: nothing to put back
                 session.execute(
                     update(ReassignmentMove)
@@ -259,6 +263,37 @@ def _open_callbacks(session: Session, moves: list[ReassignmentMove]) -> int:
         ):
             found += owner_id == wanted[callback_id]
     return found
+
+
+def _audit(session: Session, undo: _Undo, batch: ReassignmentBatch) -> None:
+    """One entry for the undo, however many leads: who had them and who has them again,
+    counted by login, and the leads left as they are (their ids when they are few).
+    Recorded in the transaction that marks the batch undone (a killed process's moves
+    back are finished at the next start)."""
+    restored = undo.changes
+    undone: dict[str, Any] = {
+        "owners": count_by_owner(session, [change["to"] for _, change in restored]),
+        "batch_id": batch.id,
+        "leads": len(restored),
+        "callbacks": undo.callbacks_restored,
+    }
+    if undo.refused:
+        undone["left_as_they_are"] = len(undo.refused)
+        ids = listed_ids(r.lead_id for r in undo.refused)
+        if ids is not None:
+            undone["left_lead_ids"] = ids
+    ids = listed_ids(lead_id for lead_id, _ in restored)
+    if ids is not None:
+        undone["lead_ids"] = ids
+    record_audit(
+        session,
+        AuditKind.REASSIGNMENT_UNDONE,
+        user_id=undo.actor.user_id,
+        lead_id=restored[0][0] if len(restored) == 1 else None,
+        subject=f"reassignment #{batch.id}",
+        before={"owners": count_by_owner(session, [change["from"] for _, change in restored])},
+        after=undone,
+    )
 
 
 #: The change an undo keeps aside for each lead it puts back (see :func:`apply_moves_back`).

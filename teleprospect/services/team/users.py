@@ -1,29 +1,40 @@
 """The team's users: add, list, change role or admin flag, deactivate and reactivate.
 
-Managing users is for admins (while the team has no admin yet, whoever sets it up may).
-A user is never deleted, only deactivated: their name stays on the calls and history they
-made. Deactivating someone reports the work they leave behind (leads they own, callbacks
-they promised, leads they hold right now), which a team lead then reassigns; their live
-claims are released at once, as nobody can finish those calls.
+Managing users is for admins (while the team has no admin yet, whoever sets it up may;
+the database's owner always may). A user is never deleted, only deactivated: their name
+stays on the calls and history they made. Deactivating someone reports the work they leave
+behind (leads they own, callbacks they promised, leads they hold right now), which a team
+lead then reassigns; their live claims are released at once, as nobody can finish those
+calls.
+
+On PostgreSQL each account has its own login role, kept in step in the same transaction
+(:func:`teleprospect.store.roles.sync_login`): made by :func:`add_user` with the password
+given (stored as a SCRAM verifier), moved between the team's groups by a role or admin
+change, ``NOLOGIN`` once deactivated. Every change is written to the audit trail.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import Session
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import UserRole
 from teleprospect.core.errors import Invalid, Refused
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action, PermissionDenied
+from teleprospect.services.audit.record import record_audit
+from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.store.database import Database
 from teleprospect.store.models import CallbackEntry, Lead, User
+from teleprospect.store.roles import scram_sha256_verifier, sync_login
 from teleprospect.store.types import utcnow
 
 __all__ = [
@@ -41,6 +52,7 @@ __all__ = [
     "open_work",
     "reactivate_user",
     "set_admin",
+    "set_password",
     "set_role",
 ]
 
@@ -48,6 +60,10 @@ __all__ = [
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING, LeadStatus.NURTURE, LeadStatus.SALES_READY)
 
 _LOGIN = re.compile(r"^[A-Za-z0-9._@\\-][A-Za-z0-9._@\\ -]{0,63}$")
+#: PostgreSQL's names are at most 63 bytes; ``pg_`` names are the server's own.
+MAX_ROLE_BYTES = 63
+#: Shorter passwords are refused: a team server is reachable from the network.
+MIN_PASSWORD_LENGTH = 8
 
 
 class UserError(Invalid):
@@ -81,6 +97,8 @@ class NewUser:
     name: str
     role: UserRole = UserRole.TELEPROSPECTOR
     is_admin: bool = False
+    #: The PostgreSQL login role they connect as (default: the login).
+    db_role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +206,63 @@ def find_user(db: Database, login: str) -> UserInfo:
         return _info(user)
 
 
-def add_user(db: Database, new: NewUser, *, acting_user_id: int | None) -> UserInfo:
-    """Add a user. ``acting_user_id`` None: someone whose login is no user yet, allowed
-    only while the team has no admin (setting a new team up)."""
+def _check_db_role(name: str) -> str:
+    if not name or name != name.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise UserError(f"{name!r} is not a database role name.")
+    if len(name.encode()) > MAX_ROLE_BYTES:
+        raise UserError(
+            f"{name!r} is longer than a database role name may be ({MAX_ROLE_BYTES} bytes): "
+            "give the role another name (--db-role)."
+        )
+    if name.lower().startswith("pg_"):
+        raise UserError(f"{name!r} is a name PostgreSQL keeps for its own roles.")
+    return name
+
+
+def password_verifier(db: Database, password: str | None) -> str | None:
+    """The SCRAM verifier stored for ``password``: the server never sees the password."""
+    if password is None:
+        return None
+    if db.is_sqlite:
+        raise UserError(
+            "A SQLite database has one user, its file's owner: passwords are for the "
+            "logins of a PostgreSQL server."
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if "\n" in password or "\r" in password or "\x00" in password:
+        raise UserError("A password cannot hold a line break or a null character.")
+    return scram_sha256_verifier(password)
+
+
+def _user_json(user: User) -> dict[str, object]:
+    return {
+        "login": user.login,
+        "name": user.name,
+        "role": user.role,
+        "admin": user.is_admin,
+        "active": user.is_active,
+        "db_role": user.db_role,
+    }
+
+
+def _sync(
+    db: Database, session: Session, user: User, *, create: bool = False, verifier: str | None = None
+) -> None:
+    """Keep the account's PostgreSQL login role in step (nothing to do on SQLite)."""
+    session.flush()
+    if not db.is_sqlite:
+        sync_login(session, user.id, create=create, verifier=verifier)
+
+
+def add_user(
+    db: Database, new: NewUser, *, acting_user_id: int | None, password: str | None = None
+) -> UserInfo:
+    """Add a user; on PostgreSQL also their login role, in the same transaction, with
+    ``password`` (None: the server authenticates them otherwise: peer, Kerberos,
+    certificates). ``acting_user_id`` None: someone whose login is no user yet, allowed
+    while the team has no admin (setting a new team up) or when they are the database's
+    owner."""
     login, name = new.login.strip(), " ".join(new.name.split())
     if not login or not _LOGIN.match(login):
         raise UserError(
@@ -201,22 +273,64 @@ def add_user(db: Database, new: NewUser, *, acting_user_id: int | None) -> UserI
         raise UserError("Give the user's name, as colleagues know them.")
     if len(name) > 200:
         raise UserError("A name can have at most 200 characters.")
+    db_role = _check_db_role(new.db_role if new.db_role is not None else login)
+    verifier = password_verifier(db, password)
     with db.write() as session:
         require_user(session, acting_user_id, Action.MANAGE_USERS)
         existing = session.scalar(select(User).where(func.lower(User.login) == login.lower()))
         if existing is not None:
             state = "" if existing.is_active else " (deactivated: reactivate it instead)"
             raise UserError(f"The login {existing.login!r} is already {existing.name}'s{state}.")
+        taken = session.scalar(select(User).where(User.db_role == db_role))
+        if taken is not None:
+            raise UserError(f"The database role {db_role!r} is already {taken.name}'s login.")
         user = User(
             login=login,
             name=name,
             role=UserRole(new.role),
             is_admin=new.is_admin,
             is_active=True,
+            db_role=db_role,
             created_at=utcnow(),
         )
         session.add(user)
-        session.flush()
+        _sync(db, session, user, create=True, verifier=verifier)
+        record_audit(
+            session,
+            AuditKind.USER_ADDED,
+            user_id=acting_user_id,
+            subject=f"{user.name} ({user.login})",
+            after=_user_json(user),
+        )
+        return _info(user)
+
+
+def set_password(
+    db: Database, user_id: int, password: str, *, acting_user_id: int | None
+) -> UserInfo:
+    """Set the PostgreSQL password of ``user_id``'s login role, making the role when the
+    account has none yet (an account from before per-person logins). Admins for anyone;
+    everyone for themselves."""
+    verifier = password_verifier(db, password)
+    with db.write() as session:
+        if acting_user_id is None or acting_user_id != user_id:
+            require_user(session, acting_user_id, Action.MANAGE_USERS)
+        else:
+            require_user(session, acting_user_id, Action.WORK_LEADS)
+        user = _get(session, user_id)
+        if user.db_role is None:
+            raise UserError(
+                f"{user.name} ({user.login}) has no database role name: an admin gives one."
+            )
+        _sync(db, session, user, create=True, verifier=verifier)
+        record_audit(
+            session,
+            AuditKind.USER_CHANGED,
+            user_id=acting_user_id,
+            subject=f"{user.login}'s password",
+            # Never the password, nor its verifier: only that it changed.
+            after={"password": "changed", "db_role": user.db_role},
+        )
         return _info(user)
 
 
@@ -226,8 +340,10 @@ def set_role(
     with db.write() as session:
         require_user(session, acting_user_id, Action.MANAGE_USERS)
         user = _get(session, user_id)
+        before = user.role
         user.role = UserRole(role)
-        session.flush()
+        _sync(db, session, user)
+        _record_change(session, acting_user_id, user, "role", {"role": before}, {"role": user.role})
         return _info(user)
 
 
@@ -239,8 +355,12 @@ def set_admin(
         user = _get(session, user_id)
         if not is_admin:
             _keep_an_admin(session, user, "remove their admin rights")
+        before = user.is_admin
         user.is_admin = is_admin
-        session.flush()
+        _sync(db, session, user)
+        _record_change(
+            session, acting_user_id, user, "admin rights", {"admin": before}, {"admin": is_admin}
+        )
         return _info(user)
 
 
@@ -264,11 +384,11 @@ def _open_work(session: Session, user_id: int, now: datetime) -> OpenWork:
 
 
 def open_work(db: Database, user_id: int, *, now: datetime | None = None) -> OpenWork:
-    """The work ``user_id`` holds: what must be reassigned if they leave."""
-    now = (now or utcnow()).astimezone(UTC)
+    """The work ``user_id`` holds: what must be reassigned if they leave (their live
+    claims judged on the database's clock)."""
     with db.read() as session:
         _get(session, user_id)
-        return _open_work(session, user_id, now)
+        return _open_work(session, user_id, decision_time(session, now))
 
 
 def deactivate_user(
@@ -276,8 +396,8 @@ def deactivate_user(
 ) -> Deactivation:
     """Deactivate ``user_id``: they can no longer work or be given leads. Their live claims
     are released; the open work they leave is reported for reassignment."""
-    now = (now or utcnow()).astimezone(UTC)
     with db.write() as session:
+        now = decision_time(session, now)
         actor = require_user(session, acting_user_id, Action.MANAGE_USERS)
         user = _get(session, user_id)
         if not user.is_active:
@@ -293,7 +413,16 @@ def deactivate_user(
             .execution_options(synchronize_session=False)
         )
         user.is_active = False
-        session.flush()
+        # Their login role may no longer log in (on PostgreSQL), in the same transaction.
+        _sync(db, session, user)
+        _record_change(
+            session,
+            acting_user_id,
+            user,
+            "account",
+            {"active": True},
+            {"active": False, "claims_released": work.live_claims},
+        )
         return Deactivation(_info(user), work, work.live_claims)
 
 
@@ -304,5 +433,22 @@ def reactivate_user(db: Database, user_id: int, *, acting_user_id: int | None) -
         if user.is_active:
             raise UserError(f"{user.name} ({user.login}) is already active.")
         user.is_active = True
-        session.flush()
+        _sync(db, session, user)
+        _record_change(
+            session, acting_user_id, user, "account", {"active": False}, {"active": True}
+        )
         return _info(user)
+
+
+def _record_change(
+    session: Session, acting_user_id: int | None, user: User, what: str, before: Any, after: Any
+) -> None:
+    """A change to ``user``'s account in the audit trail ("maria.lopez's role")."""
+    record_audit(
+        session,
+        AuditKind.USER_CHANGED,
+        user_id=acting_user_id,
+        subject=f"{user.login}'s {what}",
+        before=before,
+        after=after,
+    )

@@ -15,6 +15,7 @@ from teleprospect.core.domain import Disposition, HistoryKind, UserRole
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import Action
 from teleprospect.core.reassignment import WorkloadPeriod, this_week, today
+from teleprospect.services.clock import decision_time
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.settings.team_settings import RETRY_RULES, read_setting
 from teleprospect.services.team.users import OPEN_STATUSES
@@ -27,7 +28,6 @@ from teleprospect.store.models import (
     LeadHistory,
     User,
 )
-from teleprospect.store.types import utcnow
 
 __all__ = ["RepWorkload", "Workload", "workload"]
 
@@ -79,10 +79,11 @@ def workload(
 ) -> Workload:
     """Every active rep's workload (team leads only). "Today" and "this week" are read in
     ``zone``; connects and sales-ready counts cover ``period`` (default: this week)."""
-    now = (now or utcnow()).astimezone(UTC)
-    day, week = today(now, zone), this_week(now, zone)
-    period = period or week
     with db.read() as session:
+        # Whose queue holds what is judged on the clock the queues use.
+        now = decision_time(session, now)
+        day, week = today(now, zone), this_week(now, zone)
+        period = period or week
         require_user(session, user_id, Action.VIEW_WORKLOAD)
         reps = list(
             session.scalars(select(User).where(User.is_active == true()).order_by(User.name))

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
-from html import escape
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QTimer
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QLabel
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.desk.queue_model import COLUMNS as QUEUE_COLUMNS
 from teleprospect.ui.desk.queue_model import LEAD_ID_ROLE, QueueTableModel, local_zone
+from teleprospect.ui.rich_text import plain_html
 from teleprospect.ui.tables.table_columns import fit_columns_to_samples, setup_lead_table_view
 
 if TYPE_CHECKING:
     from teleprospect.services.calls.drafts import CallDraft
     from teleprospect.services.queue.claims import ClaimedLead, OpenedLead
-    from teleprospect.services.queue.page import FilterChoices, QueueSignature
+    from teleprospect.services.queue.page import FilterChoices, QueueEntry, QueueSignature
     from teleprospect.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,11 @@ class QueueDesk(QObject):
         # Re-selected when the queue's rows are swapped in by a reload.
         self._reselect_lead: int | None = None
         self._scroll = 0
+        #: Leads whose call was kept on this computer during this outage: worked already.
+        self.worked_offline: set[int] = set()
         self.model = QueueTableModel(None, None, self, now_provider=window.now_provider)
         self.setup_view()
+        self.setup_offline_banner()
         self.setup_filters()
         self.setup_timers()
         self.update_actions()
@@ -78,6 +82,19 @@ class QueueDesk(QObject):
         ui.nextLeadButton.clicked.connect(self.next_lead)
         ui.releaseButton.clicked.connect(self.release_lead)
         ui.mainTabs.currentChanged.connect(self.on_tab_changed)
+
+    def setup_offline_banner(self) -> None:
+        """Above the queue while the server cannot be reached: what the list is, and what
+        can be done without the server."""
+        banner = QLabel(self.ui.queueTab)
+        banner.setObjectName("offlineBanner")
+        banner.setWordWrap(True)
+        banner.setTextFormat(Qt.TextFormat.RichText)
+        banner.hide()
+        self.ui.queueTabLayout.insertWidget(1, banner)
+        self.offline_banner = banner
+        self.model.reloaded.connect(self.prefetch_held_leads)
+        self.model.rowsInserted.connect(lambda *_: self.prefetch_held_leads())
 
     def setup_filters(self) -> None:
         ui = self.ui
@@ -120,8 +137,8 @@ class QueueDesk(QObject):
             why = "Waiting for the database…"
         elif window.queue_user_id is None:
             why = (
-                f"Your computer login “{window.current_user.login}” is not a Teleprospect "
-                "user: ask a team lead to add you to get a queue"
+                f"Your login “{window.current_user.login}” is not a Teleprospect "
+                "user: ask an admin to add you to get a queue"
             )
         elif self.claiming:
             why = "Claiming the next lead…"
@@ -130,7 +147,11 @@ class QueueDesk(QObject):
         can_claim = not why
         ui.actionNextLead.setEnabled(can_claim)
         ui.nextLeadButton.setEnabled(can_claim)
-        ui.nextLeadButton.setToolTip(why or "Claim the top lead of your queue (Ctrl+N)")
+        if window.offline.offline and not why:
+            tip = "Offline: open the next of the leads you hold (Ctrl+N)"
+        else:
+            tip = why or "Claim the top lead of your queue (Ctrl+N)"
+        ui.nextLeadButton.setToolTip(tip)
         held = self.claimed is not None
         ui.actionReleaseLead.setEnabled(held)
         ui.releaseButton.setVisible(held)
@@ -164,7 +185,8 @@ class QueueDesk(QObject):
     def poll_queue(self) -> None:
         """Reload the queue if it changed since the last look (the poll timer's slot)."""
         db, user_id = self.window.db, self.window.queue_user_id
-        if db is None or user_id is None or self.polling or not self.on_screen():
+        offline = self.window.offline.offline
+        if db is None or user_id is None or self.polling or offline or not self.on_screen():
             return
         depth = max(self.model.rowCount(), QueueTableModel.ROWS_TO_LOAD)
         now, filters = self.window.now_provider(), self.model.filters
@@ -183,6 +205,8 @@ class QueueDesk(QObject):
         def failed(error: BaseException) -> None:
             # A poll that fails is tried again in a few seconds: no dialog every 10 s.
             self.polling = False
+            if self.window.offline.handle(error):
+                return
             log.warning("queue poll failed", exc_info=error)
             self.window.statusBar().showMessage("The queue could not be refreshed.", QUEUE_POLL_MS)
 
@@ -194,23 +218,12 @@ class QueueDesk(QObject):
     def next_lead(self) -> None:
         """Claim the top lead of the queue (Ctrl+N); the lead on show goes back to the queue."""
         window = self.window
-        db, user_id, workspace = window.db, window.queue_user_id, window.workspace
-        if db is None or user_id is None or self.claiming:
+        db, user_id = window.db, window.queue_user_id
+        if db is None or user_id is None or self.claiming or not self.may_leave_lead_on_show():
             return
-        if workspace is not None and workspace.has_unsaved_work():
-            from PySide6.QtWidgets import QMessageBox
-
-            answer = QMessageBox.question(
-                window,
-                "Next lead",
-                "The call on show is not saved. Skip it and give the lead back?\n\n"
-                "What you typed is kept on this computer and offered again next time.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            workspace.flush_draft()
+        if window.offline.offline:
+            self.next_held_lead()
+            return
         previous = self.claimed.lead_id if self.claimed is not None else None
         now, filters, zone = window.now_provider(), self.model.filters, local_zone()
 
@@ -225,6 +238,26 @@ class QueueDesk(QObject):
         self.update_actions()
         self.ui.claimLabel.setText("Claiming the next lead…")
         run_in_background(claim, self.on_claimed, self.on_claim_failed, owner=self)
+
+    def may_leave_lead_on_show(self) -> bool:
+        """Whether the rep may go to another lead: asked when the call on show is unsaved."""
+        workspace = self.window.workspace
+        if workspace is None or not workspace.has_unsaved_work():
+            return True
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self.window,
+            "Next lead",
+            "The call on show is not saved. Skip it and give the lead back?\n\n"
+            "What you typed is kept on this computer and offered again next time.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        workspace.flush_draft()
+        return True
 
     def on_claimed(self, claimed: ClaimedLead | None) -> None:
         self.claiming = False
@@ -246,12 +279,18 @@ class QueueDesk(QObject):
         self.claiming = False
         self.show_claim(self.claimed)
         self.update_actions()
+        if self.window.offline.handle(error):
+            self.next_held_lead()
+            return
         self.window.show_error("The next lead could not be claimed", error)
 
     def release_lead(self) -> None:
         """Give the lead on show back to the queue."""
         db, user_id, claimed = self.window.db, self.window.queue_user_id, self.claimed
         if db is None or user_id is None or claimed is None:
+            return
+        if self.window.offline.offline:
+            self.put_down_offline(claimed)
             return
 
         def release() -> bool:
@@ -278,7 +317,7 @@ class QueueDesk(QObject):
     def renew_claim(self) -> None:
         """Keep the lease of the lead on show (the renew timer's slot)."""
         db, user_id, claimed = self.window.db, self.window.queue_user_id, self.claimed
-        if db is None or user_id is None or claimed is None:
+        if db is None or user_id is None or claimed is None or self.window.offline.offline:
             return
         now = self.window.now_provider()
 
@@ -296,6 +335,8 @@ class QueueDesk(QObject):
             from teleprospect.services.queue.claims import ClaimNotHeld
 
             if not isinstance(error, ClaimNotHeld):
+                if self.window.offline.handle(error):
+                    return
                 # Tried again at the next tick; the lease outlasts a few missed renewals.
                 log.warning("renewing the claim failed", exc_info=error)
                 return
@@ -308,14 +349,108 @@ class QueueDesk(QObject):
 
         run_in_background(renew, renewed, lost, owner=self)
 
-    def call_saved(self, then_next: bool) -> None:
-        """The call is in the database and the lead released: on to the next one."""
+    def call_saved(self, then_next: bool, saved: object = None) -> None:
+        """The call is in the database (or kept on this computer) and the lead released:
+        on to the next one."""
+        from teleprospect.services.offline.actions import KeptCall
+
+        if isinstance(saved, KeptCall):
+            self.worked_offline.add(saved.lead_id)
+            self.model.set_kept(self.worked_offline)
         self._hold(None)
         if then_next:
             self.next_lead()
         else:
             self.model.reload()
             self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
+
+    # -- without the server --------------------------------------------------------------
+
+    def on_offline(self) -> None:
+        """The server cannot be reached: the queue as read last, marked so; Next lead
+        moves among the leads this workstation holds."""
+        self.model.set_offline(True)
+        read_at = self.model.rows_read_at
+        when = (
+            f"as it was at {read_at.astimezone(local_zone()):%H:%M}"
+            if read_at is not None
+            else "as far as it was read"
+        )
+        self.offline_banner.setText(
+            f"<b>Offline</b> — the database server cannot be reached. This is your queue {when}."
+            " <b>Next lead</b> moves among the leads you hold (in bold); no other lead can be"
+            " claimed until the server is back. Calls you save are kept on this computer."
+        )
+        self.offline_banner.show()
+        self.show_claim(self.claimed)
+        self.update_actions()
+
+    def on_back(self) -> None:
+        """The server is back and what was kept here was sent: the live queue again."""
+        self.worked_offline.clear()
+        self.model.set_kept(self.worked_offline)
+        self.offline_banner.hide()
+        self.model.set_offline(False)
+        self._signature = None
+        self.update_actions()
+        if self.claimed is not None:
+            # The lease may have run out meanwhile: take it again, or learn who has it.
+            self.renew_claim()
+        self.show_claim(self.claimed)
+
+    def next_held_lead(self) -> None:
+        """Next lead without the server: the next lead this workstation holds that was not
+        worked during the outage and can be shown (it was read before); else why not."""
+        window, workspace = self.window, self.window.workspace
+        previous = self.claimed.lead_id if self.claimed is not None else None
+        held = [
+            entry
+            for entry in self.model.held_rows()
+            if entry.lead_id != previous and entry.lead_id not in self.worked_offline
+        ]
+        ready = [e for e in held if workspace is not None and workspace.can_open_offline(e.lead_id)]
+        if not ready:
+            if held:
+                why = (
+                    "The database server cannot be reached, so no new lead can be claimed, and"
+                    " the other leads you hold were not opened before it went away."
+                )
+            else:
+                why = (
+                    "The database server cannot be reached, so no new lead can be claimed, and"
+                    " you hold no other lead to call."
+                )
+            why += " The calls you save are kept on this computer and sent when it is back."
+            window.statusBar().showMessage(why, 15_000)
+            if self.claimed is None:
+                if workspace is not None:
+                    workspace.close_lead()
+                self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
+            self.show_claim(self.claimed, note=why)
+            return
+        self.next_held_lead_entry(ready[0])
+
+    def put_down_offline(self, claimed: ClaimedLead) -> None:
+        """Release without the server: the lead leaves the screen; its claim on the server
+        runs out by itself (nobody else could take it over before)."""
+        workspace = self.window.workspace
+        if workspace is not None and workspace.lead_id == claimed.lead_id:
+            workspace.close_lead()
+        self._hold(None)
+        self.window.statusBar().showMessage(
+            f"{claimed.name} is put down; the server gives the lead back to the queue when its"
+            " claim runs out.",
+            10_000,
+        )
+
+    def prefetch_held_leads(self) -> None:
+        """Read ahead the call sheets of the leads this rep holds: they can be opened while
+        the server is away."""
+        workspace = self.window.workspace
+        if workspace is None or self.window.offline.offline:
+            return
+        for entry in self.model.held_rows():
+            workspace.prefetch(entry.lead_id)
 
     # -- opening a lead by hand --------------------------------------------------------
 
@@ -333,6 +468,9 @@ class QueueDesk(QObject):
             return
         if self.claimed is not None and self.claimed.lead_id == lead_id:
             window.open_in_workspace(lead_id, draft=draft)
+            return
+        if window.offline.offline:
+            self.open_held_lead_offline(lead_id, draft)
             return
         previous = self.claimed.lead_id if self.claimed is not None else None
         now = window.now_provider()
@@ -360,6 +498,47 @@ class QueueDesk(QObject):
             owner=self,
         )
 
+    def open_held_lead_offline(self, lead_id: int, draft: CallDraft | None) -> None:
+        """A queue row opened without the server: only a lead this workstation holds."""
+        window, workspace = self.window, self.window.workspace
+        row = self.model.row_of_lead(lead_id)
+        entry = self.model.entry(row) if row is not None else None
+        if entry is None or not entry.claimed_by_me:
+            window.statusBar().showMessage(
+                "Offline: only the leads you hold can be opened until the server is back.",
+                10_000,
+            )
+            return
+        if workspace is None or not workspace.can_open_offline(lead_id):
+            window.statusBar().showMessage(
+                "Offline: this lead was not opened before the server went away, so it cannot"
+                " be shown until it is back.",
+                10_000,
+            )
+            return
+        if not self.may_leave_lead_on_show():
+            return
+        self.worked_offline.discard(lead_id)
+        self.next_held_lead_entry(entry, draft)
+
+    def next_held_lead_entry(self, entry: QueueEntry, draft: CallDraft | None = None) -> None:
+        from teleprospect.services.queue.claims import ClaimedLead
+
+        claim = ClaimedLead(
+            lead_id=entry.lead_id,
+            name=entry.name,
+            company=entry.company,
+            phone_e164=entry.phone_e164,
+            local_time=entry.local_time,
+            reason=entry.reason,
+            tier=entry.tier,
+            claim_expires_at=self.window.now_provider() or datetime.now(UTC),
+            callback_id=entry.callback_id,
+        )
+        self._hold(claim)
+        self.select_lead(entry.lead_id)
+        self.window.open_in_workspace(entry.lead_id, draft=draft)
+
     # -- the claim panel ---------------------------------------------------------------
 
     def show_claim(self, claimed: ClaimedLead | None, *, note: str = "") -> None:
@@ -368,20 +547,25 @@ class QueueDesk(QObject):
         if claimed is None:
             window = self.window
             if window.queue_user_id is None and window.current_user is not None:
-                text = "You have no queue: your computer login is not a Teleprospect user."
+                text = "You have no queue: your login is not a Teleprospect user."
             elif note:
-                text = escape(note)
+                text = plain_html(note)
             else:
                 text = "Press <b>Next lead</b> (Ctrl+N) to claim the top lead of your queue."
             label.setText(text)
             return
-        phone = escape(claimed.phone_e164 or "no valid phone number")
-        expires = claimed.claim_expires_at.astimezone(local_zone()).strftime("%H:%M")
-        company = f" · {escape(claimed.company)}" if claimed.company else ""
+        phone = plain_html(claimed.phone_e164 or "no valid phone number")
+        if self.window.offline.offline:
+            held = "held by you (offline)"
+        else:
+            expires = claimed.claim_expires_at.astimezone(local_zone()).strftime("%H:%M")
+            held = f"yours until {expires}"
+        company = f" · {plain_html(claimed.company)}" if claimed.company else ""
+        extra = f"<br>{plain_html(note)}" if note else ""
         label.setText(
-            f"<b>{escape(claimed.name)}</b>{company}<br>"
-            f"<b>{phone}</b> · local time {escape(claimed.local_time)}"
-            f" · {escape(claimed.reason)} · yours until {expires}"
+            f"<b>{plain_html(claimed.name)}</b>{company}<br>"
+            f"<b>{phone}</b> · local time {plain_html(claimed.local_time)}"
+            f" · {plain_html(claimed.reason)} · {held}{extra}"
         )
 
     # -- filters -----------------------------------------------------------------------

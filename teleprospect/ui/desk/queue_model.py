@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from teleprospect.store.database import Database
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-NowProvider = Callable[[], datetime]
+#: The time the services judge leases and due times by: None leaves it to the database's
+#: clock (on a team server, the server's); tests give a frozen time.
+NowProvider = Callable[[], datetime | None]
 
 #: The lead's database id, whatever the column.
 LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,8 +48,10 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def database_clock() -> datetime | None:
+    """No time of this computer's: every workstation's queue and claims follow the
+    database's clock, whatever this computer's clock says (DESIGN.md §2 rule 8)."""
+    return None
 
 
 def local_zone() -> tzinfo:
@@ -104,7 +108,7 @@ COLUMNS: tuple[QueueColumn, ...] = (
     QueueColumn(
         "attempts",
         "Attempts",
-        "Calls made to the lead",
+        "Tries of the current round that did not reach the person (what the attempt limit counts)",
         "Attempts",
         lambda e: str(e.attempts),
         _RIGHT,
@@ -144,7 +148,7 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         user_id: int | None = None,
         parent: QObject | None = None,
         *,
-        now_provider: NowProvider = utc_now,
+        now_provider: NowProvider = database_clock,
         display_zone: tzinfo | None = None,
     ) -> None:
         super().__init__(parent)
@@ -154,6 +158,10 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         self._now = now_provider
         self._display_zone = display_zone or local_zone()
         self._filters: QueueFilters | None = None
+        #: The server cannot be reached: the rows read last stay, nothing is asked.
+        self._offline = False
+        #: Leads whose call is kept on this computer until the server is back.
+        self._kept: frozenset[int] = frozenset()
         self._breakdowns: dict[int, tuple[int, str]] = {}
         self._breakdowns_pending: set[int] = set()
 
@@ -167,7 +175,7 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
     def filters(self) -> QueueFilters | None:
         return self._filters
 
-    def now(self) -> datetime:
+    def now(self) -> datetime | None:
         return self._now()
 
     def entry(self, row: int) -> QueueEntry:
@@ -185,6 +193,36 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
             return
         self._db, self._user_id = db, user_id
         self.restart()
+
+    @property
+    def offline(self) -> bool:
+        return self._offline
+
+    def set_offline(self, offline: bool) -> None:
+        """Keep the rows on show and ask nothing while the server cannot be reached (a
+        snapshot of the queue); read them afresh when it is back."""
+        if offline == self._offline:
+            return
+        self._offline = offline
+        if offline:
+            self.new_generation()  # answers still on the way would replace the snapshot
+            self._set_loading(False)
+        else:
+            self.reload()
+
+    def set_kept(self, lead_ids: set[int] | frozenset[int]) -> None:
+        """Mark the rows of leads whose call is kept on this computer (worked already)."""
+        kept = frozenset(lead_ids)
+        if kept == self._kept:
+            return
+        self._kept = kept
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+            emit(self.dataChanged, self.index(0, 0), last)
+
+    def held_rows(self) -> list[QueueEntry]:
+        """The rows of leads this user holds, in queue order."""
+        return [entry for entry in self.rows() if entry.claimed_by_me]
 
     def set_filters(self, filters: QueueFilters | None) -> None:
         if filters == self._filters:
@@ -213,7 +251,7 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
     # -- lazy loading ---------------------------------------------------------------------
 
     def can_query(self) -> bool:
-        return self._db is not None and self._user_id is not None
+        return self._db is not None and self._user_id is not None and not self._offline
 
     def row_key(self, row: QueueEntry) -> int:
         return row.lead_id
@@ -265,14 +303,15 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
         QTimer.singleShot(0, self, lambda: self._read_breakdown(lead_id, generation))
 
     def _read_breakdown(self, lead_id: int, generation: int) -> None:
-        db, now = self._db, self._now()
+        db = self._db
         if db is None or generation != self.generation:
             return
 
         def read() -> tuple[int, str]:
             from teleprospect.services.scoring.scores import score_breakdown
 
-            breakdown = score_breakdown(db, lead_id, now=now)
+            # The breakdown of the stored score: the number the queue shows.
+            breakdown = score_breakdown(db, lead_id)
             lines = [line.text for line in breakdown.lines]
             head = f"Score {breakdown.total}: grade {breakdown.grade} ({breakdown.grade_label})"
             return breakdown.total, "\n".join([head, *lines])
@@ -298,13 +337,21 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
 
     def row_data(self, entry: QueueEntry, column_number: int, role: int) -> Any:
         column = COLUMNS[column_number]
+        kept = entry.lead_id in self._kept
+        if kept and column.key == "reason":
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "call saved on this computer"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Your call is kept on this computer and sent when the server is back."
+        if kept and role == Qt.ItemDataRole.ForegroundRole:
+            return QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(entry)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.alignment
-        if role == Qt.ItemDataRole.FontRole and entry.claimed_by_me:
+        if role == Qt.ItemDataRole.FontRole and entry.claimed_by_me and not kept:
             # The lead the user is working stands out wherever it sits in the queue.
             font = QFont()
             font.setBold(True)
@@ -319,11 +366,11 @@ class QueueTableModel(LazyTableModel["QueueEntry"]):
             if found is not None:
                 total, text = found
                 if total != entry.score:
-                    # The queue orders by the stored score; the breakdown is worked out now
-                    # (decay, new events, new rules): say so rather than show two numbers.
+                    # Read after the row: the lead was re-scored meanwhile (a call, new
+                    # activity, new rules). Say so rather than show two numbers unexplained.
                     text += (
-                        f"\n\nThe queue still uses the stored score {entry.score}; "
-                        "it changes at the next re-score."
+                        f"\n\nThe score changed from {entry.score} since this list was read;"
+                        " the queue shows it at its next refresh."
                     )
                 return text
             self._request_breakdown(entry.lead_id)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from teleprospect.config import data_dir
 from teleprospect.core.column_mapping import ColumnMapping
-from teleprospect.services.identity.current_user import os_login
+from teleprospect.services.identity.current_user import current_login
 from teleprospect.services.imports.campaigns import campaign_names
 from teleprospect.services.imports.errors import AlreadyImported
 from teleprospect.services.imports.leads import ImportPreview, LeadImportRequest, import_leads
@@ -172,7 +172,7 @@ class ImportWizard(QWizard):
         self.campaign_used = request.campaign_name or ""
 
         def work(report: Any) -> ImportSummary:
-            final = replace(request, login=os_login())
+            final = replace(request, login=current_login(db))
             return import_leads(db, final, progress=report, should_cancel=cancel.is_set)
 
         run_in_background(

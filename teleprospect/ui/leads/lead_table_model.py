@@ -75,7 +75,14 @@ COLUMNS: tuple[Column, ...] = (
         "+4917012349876",
     ),
     Column("status", "Status", "Where the lead is in its lifecycle", "Disqualified"),
-    Column("score", "Score", "Fit + engagement + qualification points", "Score", _RIGHT),
+    Column(
+        "score",
+        "Score",
+        "Fit + engagement + qualification points, and the grade",
+        "Score",
+        _RIGHT,
+        display=lambda row: f"{row.score} {row.grade}",
+    ),
     Column("campaign", "Campaign", "The campaign the lead came from", "Cloud Cost Clinic"),
     Column("owner", "Owner", "The teleprospector who owns the lead", "Sam Team-Lead"),
     Column(
@@ -206,6 +213,8 @@ class LeadTableModel(LazyTableModel["LeadRow"]):
             if not row.phone:
                 return "No phone number"
             return f"{row.phone} is not a valid phone number: check it before calling"
+        if column.key == "score":
+            return f"Score {row.score}: grade {row.grade} ({row.grade_label})"
         if column.key == "name" and row.title:
             return f"{row.name}, {row.title}" + (f" at {row.company}" if row.company else "")
         text = column.text(row)

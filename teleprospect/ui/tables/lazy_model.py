@@ -15,6 +15,7 @@ Subclasses name their ``COLUMNS`` (title, tooltip, alignment) and say how a row 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -59,6 +60,9 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._loading = False
         # Bumped by every restart: answers to requests made before it are dropped.
         self._generation = 0
+        #: When rows last arrived from the database (None: not yet): what a list shown
+        #: without its server was read at.
+        self.rows_read_at: datetime | None = None
 
     # -- what a subclass says ----------------------------------------------------------
 
@@ -127,6 +131,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._all_loaded = all_loaded
         self.forget()
         self.endResetModel()
+        self.rows_read_at = datetime.now(UTC)
         self._set_loading(False)
         return True
 
@@ -163,6 +168,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
             self.endInsertRows()
+        self.rows_read_at = datetime.now(UTC)
         self._set_loading(False)
 
     def read_failed(self, generation: int, error: BaseException) -> None:

@@ -8,7 +8,6 @@ so a refused action says why even if the view is reached some other way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +37,12 @@ from teleprospect.core.handoff import ExportFormat, RejectedTo
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.reassignment import Spread
 from teleprospect.ui.background import run_in_background
-from teleprospect.ui.desk.queue_model import local_datetime_text, local_zone
+from teleprospect.ui.desk.queue_model import (
+    NowProvider,
+    database_clock,
+    local_datetime_text,
+    local_zone,
+)
 from teleprospect.ui.errors import error_text, show_error
 from teleprospect.ui.signals import emit
 from teleprospect.ui.tables.record_model import Column, RecordTableModel
@@ -126,12 +130,13 @@ class TeamView(QWidget):
         user_id: int,
         parent: QWidget | None = None,
         *,
-        now_provider: Callable[[], datetime] | None = None,
+        now_provider: NowProvider | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("teamView")
         self.db, self.user_id = db, user_id
-        self.now = now_provider or (lambda: datetime.now(UTC))
+        #: The time the services act at: None, the database's clock; tests freeze it.
+        self.now = now_provider or database_clock
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.reassign_button = QPushButton("&Reassign leads…", self)
@@ -353,7 +358,7 @@ class ReassignDialog(QDialog):
         user_id: int,
         parent: QWidget,
         *,
-        now: datetime,
+        now: datetime | None,
         lead_ids: tuple[int, ...] = (),
     ) -> None:
         super().__init__(parent)
@@ -530,7 +535,9 @@ class ExportDialog(QDialog):
 
     exported = Signal(object)
 
-    def __init__(self, db: Database, user_id: int, parent: QWidget, *, now: datetime) -> None:
+    def __init__(
+        self, db: Database, user_id: int, parent: QWidget, *, now: datetime | None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Hand off sales-ready leads")
@@ -541,7 +548,8 @@ class ExportDialog(QDialog):
             self.format.addItem(fmt.label, fmt.value)
         self.path = QLineEdit(self)
         self.path.setObjectName("exportPath")
-        stamp = now.astimezone(local_zone()).strftime("%Y-%m-%d")
+        # The file's name is this computer's business: its own date.
+        stamp = (now or datetime.now(UTC)).astimezone(local_zone()).strftime("%Y-%m-%d")
         self.path.setText(str(Path.home() / f"sales-ready-{stamp}.csv"))
         browse = QPushButton("&Browse…", self)
         browse.clicked.connect(self.browse)

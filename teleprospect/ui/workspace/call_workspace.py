@@ -38,11 +38,12 @@ from teleprospect.core.domain import Disposition
 from teleprospect.services.calls.decisions import DecisionRefused
 from teleprospect.services.calls.drafts import CallDraft, DraftStore
 from teleprospect.ui.background import run_in_background
-from teleprospect.ui.desk.queue_model import local_zone
+from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_zone
 from teleprospect.ui.errors import error_text
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 from teleprospect.ui.signals import emit
 from teleprospect.ui.workspace.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
+from teleprospect.ui.workspace.lead_copies import LeadCopies
 from teleprospect.ui.workspace.lead_panel import LeadPanel
 from teleprospect.ui.workspace.script_runner import ScriptRunner
 
@@ -51,8 +52,11 @@ if TYPE_CHECKING:
     from teleprospect.services.calls.call_sheet import CallSheet
     from teleprospect.services.calls.lead_detail import LeadDetail
     from teleprospect.services.calls.log_call import CallStarted, LoggedCall
+    from teleprospect.services.calls.readiness import LiveScore
     from teleprospect.services.calls.scripts import ScriptVersion
+    from teleprospect.services.offline.actions import KeptCall
     from teleprospect.store.database import Database
+    from teleprospect.ui.offline.offline_watch import OfflineWatch
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +67,15 @@ READINESS_DELAY_MS = 300
 
 
 class _Opened:
-    """What is read to open a lead: its call sheet, and the draft it starts from."""
+    """What is read to open a lead: its call sheet, and the draft it starts from.
 
-    def __init__(self, sheet: CallSheet, draft: CallDraft | None) -> None:
-        self.sheet, self.draft = sheet, draft
+    ``read_at``: when the sheet came from the server (None: the copy read before the
+    server went away)."""
+
+    def __init__(
+        self, sheet: CallSheet, draft: CallDraft | None, read_at: datetime | None = None
+    ) -> None:
+        self.sheet, self.draft, self.read_at = sheet, draft, read_at
 
 
 class CallWorkspace(QWidget):
@@ -83,7 +92,7 @@ class CallWorkspace(QWidget):
         self,
         parent: QWidget | None = None,
         *,
-        now_provider: Callable[[], datetime] | None = None,
+        now_provider: NowProvider | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("callWorkspace")
@@ -91,7 +100,8 @@ class CallWorkspace(QWidget):
         self.user_id: int | None = None
         self.login = ""
         self.drafts: DraftStore | None = None
-        self.now = now_provider or (lambda: datetime.now(UTC))
+        #: The time the services act at: None, the database's clock (see :meth:`local_now`).
+        self.now = now_provider or database_clock
         self.lead_id: int | None = None
         self.detail: LeadDetail | None = None
         self.script_version: ScriptVersion | None = None
@@ -101,6 +111,14 @@ class CallWorkspace(QWidget):
         self._restoring = False
         self._saving = False
         self._generation = 0
+        #: The watch of the server (the main window's): while it is away, calls are kept
+        #: on this computer and leads open from the copies read before.
+        self.watch: OfflineWatch | None = None
+        #: The leads as the server last showed them: opened from there while it is away.
+        self.copies = LeadCopies(self, self.now)
+        #: The id the save of the call on show is tried with (one per call, kept across
+        #: retries: a save the server got although its answer was lost is not doubled).
+        self._save_id: str | None = None
 
         self.setup_layout()
         self.setup_actions()
@@ -310,6 +328,7 @@ class CallWorkspace(QWidget):
         generation = self._generation
         self.lead_id = lead_id
         self.read_only = read_only
+        self._save_id = None
         self.call = None
         self._call_started_at = None
         self.stop_timer(reset=True)
@@ -325,21 +344,31 @@ class CallWorkspace(QWidget):
         now = self.now()
 
         user_id, zone = self.user_id, local_zone()
+        copy = self.copies.sheet(lead_id)
+        offline = self.offline()
 
         def read() -> _Opened:
             from teleprospect.services.calls.call_sheet import open_call_sheet
+            from teleprospect.services.offline.connection import is_unreachable
 
             found = store.load(lead_id) if store is not None else draft
-            sheet = open_call_sheet(
-                db,
-                lead_id,
-                user_id,
-                now=now,
-                script_version_id=found.script_version_id if found is not None else None,
-                draft_answers=found.answers if found is not None else None,
-                display_zone=zone,
-            )
-            return _Opened(sheet, found)
+            if offline and copy is not None:
+                return _Opened(copy, found)
+            try:
+                sheet = open_call_sheet(
+                    db,
+                    lead_id,
+                    user_id,
+                    now=now,
+                    script_version_id=found.script_version_id if found is not None else None,
+                    draft_answers=found.answers if found is not None else None,
+                    display_zone=zone,
+                )
+            except Exception as error:
+                if copy is None or not is_unreachable(error):
+                    raise
+                return _Opened(copy, found)
+            return _Opened(sheet, found, now)
 
         run_in_background(
             read,
@@ -353,13 +382,14 @@ class CallWorkspace(QWidget):
             return
         self._restoring = True
         sheet, draft = opened.sheet, opened.draft
+        self.copies.keep(sheet, opened.read_at)
         self.detail = sheet.detail
         self.script_version = sheet.script
         self.lead_panel.show_detail(sheet.detail)
         answers: Mapping[str, Any] = {**sheet.detail.answers, **sheet.draft_answers}
         self.script_runner.set_script(sheet.script.script, answers)
         self.notes.setPlainText(draft.notes if draft is not None else "")
-        self.decision_panel.reset(now=self.now(), lead_zone_names=sheet.detail.time_zones)
+        self.decision_panel.reset(now=self.local_now(), lead_zone_names=sheet.detail.time_zones)
         self.decision_panel.set_tracks(sheet.tracks)
         if draft is not None:
             self.decision_panel.set_disposition(draft.disposition)
@@ -367,7 +397,7 @@ class CallWorkspace(QWidget):
             if draft.call_id is not None:
                 from teleprospect.services.calls.log_call import CallStarted
 
-                started = _parse_time(draft.call_started_at) or self.now()
+                started = _parse_time(draft.call_started_at) or self.local_now()
                 self.call = CallStarted(
                     draft.call_id, draft.lead_id, started, sheet.detail.phone_e164 or ""
                 )
@@ -378,10 +408,12 @@ class CallWorkspace(QWidget):
         self.draft_label.setText(
             "Restored your unsaved call: check it and save." if draft is not None else ""
         )
+        if opened.read_at is None and not self.read_only:
+            self.show_offline_banner(True)
         self.lead_panel.show_why_now(sheet.why_now)
-        if sheet.score is not None and sheet.readiness is not None:
-            self.lead_panel.show_score(sheet.score, sheet.readiness)
-            self.decision_panel.show_readiness(sheet.readiness)
+        if sheet.live is not None:
+            self.lead_panel.show_score(sheet.live)
+            self.decision_panel.show_readiness(sheet.live.readiness)
         else:
             self.read_readiness()  # says in the log why the sheet had none
         if not self.read_only:
@@ -391,12 +423,44 @@ class CallWorkspace(QWidget):
         if generation != self._generation:
             return
         self.draft_label.setText("")
+        if self.watch is not None and self.watch.handle(error):
+            self.show_problem(
+                "The database server cannot be reached, and this lead was not opened before it"
+                " went away: it can be opened when the server is back."
+            )
+            return
         self.show_problem(error_text(error, "The lead could not be read"))
+
+    # -- working without the server ------------------------------------------------------
+
+    def offline(self) -> bool:
+        return self.watch is not None and self.watch.offline
+
+    def show_offline_banner(self, offline: bool) -> None:
+        """Say over the lead on show that the server cannot be reached (or no more)."""
+        if offline and self.lead_id is not None and not self.read_only:
+            self.banner.setText(
+                "<b>Offline:</b> the database server cannot be reached. The lead is shown as it"
+                " was read before; the call you save is kept on this computer and sent when the"
+                " server is back."
+            )
+            self.banner.show()
+        elif not offline and not self.read_only:
+            self.banner.hide()
+
+    def can_open_offline(self, lead_id: int) -> bool:
+        """Whether the lead can be shown while the server is away (it was read before)."""
+        return self.copies.can_open(lead_id)
+
+    def prefetch(self, lead_id: int) -> None:
+        """Read a held lead's call sheet ahead: it can be opened should the server go away."""
+        if self.db is not None:
+            self.copies.read_ahead(self.db, lead_id, self.user_id, self.watch)
 
     def reload_detail(self) -> None:
         """Read the lead again (after a contact save), keeping everything typed."""
         db, lead_id = self.db, self.lead_id
-        if db is None or lead_id is None:
+        if db is None or lead_id is None or self.offline():
             return
         now = self.now()
 
@@ -444,6 +508,7 @@ class CallWorkspace(QWidget):
     def close_lead(self) -> None:
         """Nothing on show (the lead was saved or released)."""
         self._generation += 1
+        self._save_id = None
         self.lead_id = None
         self.detail = None
         self.call = None
@@ -476,14 +541,15 @@ class CallWorkspace(QWidget):
                 f"Nothing on this computer opens {link.split(':', 1)[0]}: links. "
                 "Set the call link under Call → Call link…, or dial by hand (Ctrl+Shift+C)."
             )
-        self._call_started_at = self.now()
+        self._call_started_at = self.local_now()
         self.elapsed.start()
         self.tick.start()
         self.show_elapsed()
         self.show_lead(detail)
         if self.call is not None:
             return  # a redial within the same call: one attempt
-        lead_id, now = detail.id, self._call_started_at
+        # The attempt's start and the claim it needs are the database's to judge.
+        lead_id, now = detail.id, self.now()
 
         def record() -> CallStarted:
             from teleprospect.services.calls.log_call import start_call
@@ -495,12 +561,16 @@ class CallWorkspace(QWidget):
                 self.call = call
                 self.schedule_draft()
 
-        run_in_background(
-            record,
-            recorded,
-            lambda error: self.show_problem(error_text(error, "The attempt could not be recorded")),
-            owner=self,
-        )
+        def not_recorded(error: BaseException) -> None:
+            if self.watch is not None and self.watch.handle(error):
+                emit(self.message, f"Calling {number}… (offline: the call is kept when you save)")
+                return
+            self.show_problem(error_text(error, "The attempt could not be recorded"))
+
+        if self.offline():
+            emit(self.message, f"Calling {number}… (offline: the call is kept when you save)")
+            return
+        run_in_background(record, recorded, not_recorded, owner=self)
         emit(self.message, f"Calling {number}…")
 
     def copy_number(self) -> None:
@@ -524,7 +594,12 @@ class CallWorkspace(QWidget):
     def duration_s(self) -> int | None:
         if self._call_started_at is None:
             return None
-        return max(0, int((self.now() - self._call_started_at).total_seconds()))
+        return max(0, int((self.local_now() - self._call_started_at).total_seconds()))
+
+    def local_now(self) -> datetime:
+        """This computer's time, for what only this workstation shows: the call's timer,
+        the lead's local time in the decision panel (a test's frozen time when given)."""
+        return self.now() or datetime.now(UTC)
 
     def show_elapsed(self) -> None:
         seconds = self.duration_s() or 0
@@ -538,22 +613,21 @@ class CallWorkspace(QWidget):
 
     def read_readiness(self) -> None:
         db, lead_id = self.db, self.lead_id
-        if db is None or lead_id is None:
-            return
+        if db is None or lead_id is None or self.offline():
+            return  # without the server the score shown stays as last read
         answers = self.script_runner.answers()
         generation, now = self._generation, self.now()
 
-        def read() -> tuple[int, Any]:
+        def read() -> LiveScore:
             from teleprospect.services.calls.readiness import lead_readiness
 
             return lead_readiness(db, lead_id, answers, now=now)
 
-        def shown(found: tuple[int, Any]) -> None:
+        def shown(live: LiveScore) -> None:
             if generation != self._generation:
                 return
-            score, readiness = found
-            self.lead_panel.show_score(score, readiness)
-            self.decision_panel.show_readiness(readiness)
+            self.lead_panel.show_score(live)
+            self.decision_panel.show_readiness(live.readiness)
 
         run_in_background(read, shown, lambda e: log.warning("readiness: %s", e), owner=self)
 
@@ -677,33 +751,50 @@ class CallWorkspace(QWidget):
         notes = self.notes.toPlainText().strip()
         call_id = self.call.call_id if self.call is not None else None
         duration = self.duration_s()
-        script_id = self.script_version.id if self.script_version is not None else None
+        script = self.script_version
         now = self.now()
         self._saving = True
         self.draft_label.setText("Saving…")
+        if self._save_id is None:
+            from teleprospect.services.offline.actions import new_client_action_id
 
-        def log_it() -> LoggedCall:
-            from teleprospect.services.calls.log_call import log_call
+            self._save_id = new_client_action_id()
+        save_id, login = self._save_id, self.login
+        journal = self.watch.journal if self.watch is not None else None
+        base, seen_at = self.copies.base(lead_id)
+        name = self.detail.name if self.detail is not None else ""
+        server_away = self.offline()
+
+        def log_it() -> LoggedCall | KeptCall:
+            from teleprospect.services.offline.saving import save_call
 
             # The draft is on disk before the save is tried: a failed save loses nothing.
             if store is not None and draft is not None and not draft.is_empty():
                 store.save(draft)
-            logged = log_call(
+            # Logged on the server, or kept on this computer while it cannot be reached.
+            saved = save_call(
                 db,
+                journal,
                 lead_id,
                 user_id,
+                login=login,
                 disposition=disposition,
                 call_id=call_id,
                 duration_s=duration,
                 notes=notes,
                 answers=answers,
-                script_version_id=script_id,
+                script=script,
                 decision=decision,
+                client_action_id=save_id,
+                lead_name=name,
+                base=base,
+                seen_at=seen_at,
+                server_away=server_away,
                 now=now,
             )
             if store is not None:
                 store.discard(lead_id)
-            return logged
+            return saved
 
         run_in_background(
             log_it,
@@ -712,11 +803,21 @@ class CallWorkspace(QWidget):
             owner=self,
         )
 
-    def _saved(self, lead_id: int, logged: LoggedCall, then_next: bool) -> None:
+    def _saved(self, lead_id: int, logged: LoggedCall | KeptCall, then_next: bool) -> None:
+        from teleprospect.services.offline.actions import KeptCall
+
         self._saving = False
         self.draft_label.setText("")
         if lead_id == self.lead_id:
             self.close_lead()
+        if isinstance(logged, KeptCall):
+            if self.watch is not None:
+                self.watch.kept(logged)
+        else:
+            # The lead changed on the server: a copy kept from before would be out of date.
+            self.copies.forget(lead_id)
+            if self.watch is not None and self.watch.waiting:
+                self.watch.refresh_counts()  # calls kept earlier were sent first
         emit(self.message, logged.summary)
         emit(self.call_saved, logged, then_next)
 
@@ -768,6 +869,11 @@ class CallWorkspace(QWidget):
 
             if isinstance(error, LeadChanged):
                 self.resolve_conflict(changes, error)
+            elif self.watch is not None and self.watch.handle(error):
+                self.show_problem(
+                    "The database server cannot be reached: contact changes need it. They stay"
+                    " in the fields; save them again when it is back."
+                )
             else:
                 self.show_problem(error_text(error, "The contact could not be saved"))
 

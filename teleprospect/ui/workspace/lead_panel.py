@@ -9,7 +9,6 @@ goes through the workspace, which checks the lead's version (never overwrite sil
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -28,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from teleprospect.core.text import printable
 from teleprospect.ui.desk.queue_model import local_datetime_text
+from teleprospect.ui.rich_text import plain_html
 from teleprospect.ui.signals import emit
 
 if TYPE_CHECKING:
-    from teleprospect.core.scripts import Readiness
     from teleprospect.services.calls.lead_detail import LeadDetail
+    from teleprospect.services.calls.readiness import LiveScore
 
 #: The contact fields a rep may correct during a call, with their labels.
 CONTACT_FIELDS = (
@@ -55,6 +55,8 @@ class LeadPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail: LeadDetail | None = None
+        #: The score during a call, with the answers given so far (None: the stored one).
+        self.live: LiveScore | None = None
         #: Why the lead is at its place in the rep's queue (None: it is not in the queue).
         self.why_now: str | None = None
         self._filling = False
@@ -130,6 +132,7 @@ class LeadPanel(QWidget):
         if detail is None or self.detail is None or detail.id != self.detail.id:
             self.why_now = None  # another lead: its reason comes with its call sheet
         self.detail = detail
+        self.live = None  # read again with the answers on screen
         if detail is None:
             self.header.setText("<span style='color:#5b6b7f'>No lead open.</span>")
             self.when_label.clear()
@@ -141,7 +144,7 @@ class LeadPanel(QWidget):
                 browser.clear()
             self._update_dirty()
             return
-        self.header.setText(_header_html(detail))
+        self.header.setText(_header_html(detail, None))
         self.when_label.setText(_when_html(detail, self.why_now))
         self.when_label.setToolTip(detail.window_text)
         self.campaign_label.setText(_campaign_html(detail))
@@ -152,7 +155,7 @@ class LeadPanel(QWidget):
             line.setText(edits.get(key, _field_text(detail, key)))
         self._filling = False
         self.timeline.setHtml(_timeline_html(detail))
-        self.show_score(detail.score, None)
+        self.show_score(None)
         self.duplicates_view.setHtml(_duplicates_html(detail))
         dupes = len(detail.possible_duplicates)
         self.tabs.setTabText(3, f"Du&plicates ({dupes})" if dupes else "Du&plicates")
@@ -164,29 +167,16 @@ class LeadPanel(QWidget):
         if self.detail is not None:
             self.when_label.setText(_when_html(self.detail, reason))
 
-    def show_score(self, score: int, readiness: Readiness | None) -> None:
-        """The score and its breakdown, and (during a call) the live readiness checklist."""
+    def show_score(self, live: LiveScore | None) -> None:
+        """The score, its grade and its lines in the header and the Score tab: the stored
+        ones, or during a call ``live``, with the answers given so far and the readiness
+        checklist. Both come from the services; nothing is worked out here."""
         detail = self.detail
         if detail is None:
             return
-        lines = [
-            f"<h3>Score {score} · grade {_plain(detail.grade)} ({_plain(detail.grade_label)})</h3>"
-        ]
-        if readiness is not None:
-            lines.append("<p><b>Sales-ready checklist</b></p><ul>")
-            for check in readiness.checks:
-                mark = "✔" if check.met else "✘"
-                colour = "#1d7a3a" if check.met else "#b3261e"
-                detail_text = f" — {_plain(check.detail)}" if check.detail else ""
-                lines.append(
-                    f"<li><span style='color:{colour}'>{mark}</span> "
-                    f"{_plain(check.label)}{detail_text}</li>"
-                )
-            lines.append("</ul>")
-        lines.append("<p><b>Breakdown</b> (at the last save)</p><ul>")
-        lines.extend(f"<li>{_plain(line)}</li>" for line in detail.breakdown_lines)
-        lines.append("</ul>")
-        self.score_view.setHtml("".join(lines))
+        self.live = live
+        self.header.setText(_header_html(detail, live))
+        self.score_view.setHtml(_score_html(detail, live))
 
     # -- contact editing -------------------------------------------------------------------
 
@@ -224,74 +214,112 @@ class LeadPanel(QWidget):
 # -- rendering ----------------------------------------------------------------------------
 
 
-def _plain(value: str) -> str:
-    """A value read from a lead list, as HTML: escaped, without control characters or
-    terminal escape sequences (a CSV cell may carry them)."""
-    return escape(printable(value))
-
-
 def _field_text(detail: LeadDetail, key: str) -> str:
     """A contact field as its line edit shows it (and compares it, to see a change)."""
     return printable(str(getattr(detail, key) or ""))
 
 
-def _header_html(d: LeadDetail) -> str:
-    name = _plain(f"{d.first_name} {d.last_name}".strip() or "(no name)")
-    title = f"{_plain(d.title)}, " if d.title else ""
-    company = _plain(d.company) if d.company else "no company"
-    status = _plain(d.status.label)
-    owner = _plain(d.owner_name) if d.owner_name else "nobody"
+def _score_text(score: int, grade: str, label: str) -> str:
+    return f"<b>{score}</b> {plain_html(grade)} ({plain_html(label)})"
+
+
+def _score_html(d: LeadDetail, live: LiveScore | None) -> str:
+    if live is None:
+        lines = [
+            f"<h3>Score {d.score} · grade {plain_html(d.grade)} ({plain_html(d.grade_label)})</h3>"
+        ]
+        when = f" (stored {local_datetime_text(d.scored_at)})" if d.scored_at else ""
+        lines.append(f"<p><b>Breakdown</b>{when}</p><ul>")
+        lines.extend(f"<li>{plain_html(line)}</li>" for line in d.breakdown_lines)
+        lines.append("</ul>")
+        return "".join(lines)
+    lines = [
+        f"<h3>Score {live.score} · grade {plain_html(live.grade)}"
+        f" ({plain_html(live.grade_label)})</h3>"
+    ]
+    if live.score != d.score:
+        lines.append(
+            f"<p>With this call's answers: saving the call stores this score"
+            f" (stored now: {d.score} {plain_html(d.grade)}).</p>"
+        )
+    lines.append("<p><b>Sales-ready checklist</b></p><ul>")
+    for check in live.readiness.checks:
+        mark = "✔" if check.met else "✘"
+        colour = "#1d7a3a" if check.met else "#b3261e"
+        detail_text = f" — {plain_html(check.detail)}" if check.detail else ""
+        lines.append(
+            f"<li><span style='color:{colour}'>{mark}</span> "
+            f"{plain_html(check.label)}{detail_text}</li>"
+        )
+    lines.append("</ul><p><b>Breakdown</b> (with this call's answers)</p><ul>")
+    lines.extend(f"<li>{plain_html(line)}</li>" for line in live.lines)
+    lines.append("</ul>")
+    return "".join(lines)
+
+
+def _header_html(d: LeadDetail, live: LiveScore | None) -> str:
+    name = plain_html(f"{d.first_name} {d.last_name}".strip() or "(no name)")
+    title = f"{plain_html(d.title)}, " if d.title else ""
+    company = plain_html(d.company) if d.company else "no company"
+    status = plain_html(d.status.label)
+    owner = plain_html(d.owner_name) if d.owner_name else "nobody"
     dnc = " · <span style='color:#b3261e'><b>DO NOT CALL</b></span>" if d.do_not_call else ""
-    phone = _plain(d.phone_e164 or d.phone_raw or "no phone")
+    phone = plain_html(d.phone_e164 or d.phone_raw or "no phone")
     if d.phone_raw and not d.phone_valid:
         phone += " <span style='color:#b3261e'>(not a valid number)</span>"
     if d.phone_extension:
-        phone += f" ext. {_plain(d.phone_extension)}"
-    email = _plain(d.email) if d.email else "no email"
+        phone += f" ext. {plain_html(d.phone_extension)}"
+    email = plain_html(d.email) if d.email else "no email"
+    score = _score_text(d.score, d.grade, d.grade_label)
+    if live is not None and live.score != d.score:
+        # During a call the header follows the answers given; what is stored stays in view.
+        score = (
+            f"{_score_text(live.score, live.grade, live.grade_label)}"
+            f" with this call's answers (stored {d.score} {plain_html(d.grade)})"
+        )
     return (
         f"<span style='font-size:15pt'><b>{name}</b></span><br>"
         f"{title}<b>{company}</b>"
-        f"{' · ' + _plain(d.industry) if d.industry else ''}"
+        f"{' · ' + plain_html(d.industry) if d.industry else ''}"
         f"{f' · {d.company_size:,} employees' if d.company_size else ''}<br>"
         f"<b>{phone}</b> · {email}<br>"
-        f"Status <b>{status}</b> · owner {owner} · score <b>{d.score}</b> "
-        f"{_plain(d.grade)} ({_plain(d.grade_label)}){dnc}"
+        f"Status <b>{status}</b> · owner {owner} · score {score}{dnc}"
     )
 
 
 def _when_html(d: LeadDetail, why_now: str | None = None) -> str:
     colour = "#1d7a3a" if d.inside_window else "#b3261e"
     state = "inside the calling window" if d.inside_window else "outside the calling window"
-    why = f" · why now: <b>{_plain(why_now)}</b>" if why_now else ""
+    why = f" · why now: <b>{plain_html(why_now)}</b>" if why_now else ""
     return (
-        f"Local time at the lead: <b>{_plain(d.local_time_text)}</b> · "
+        f"Local time at the lead: <b>{plain_html(d.local_time_text)}</b> · "
         f"<span style='color:{colour}'><b>{state}</b></span>{why}"
     )
 
 
 def _campaign_html(d: LeadDetail) -> str:
     if not d.campaign_name:
-        source = _plain(d.lead_source) if d.lead_source else "unknown"
+        source = plain_html(d.lead_source) if d.lead_source else "unknown"
         return f"No campaign recorded · source {source}"
-    channel = f" ({_plain(d.campaign_channel)})" if d.campaign_channel else ""
+    channel = f" ({plain_html(d.campaign_channel)})" if d.campaign_channel else ""
     offer = (
-        f"<br>They got: <i>{_plain(d.campaign_offer)}</i>"
+        f"<br>They got: <i>{plain_html(d.campaign_offer)}</i>"
         if d.campaign_offer
         else "<br><i>No offer recorded for this campaign.</i>"
     )
-    return f"Came from <b>{_plain(d.campaign_name)}</b>{channel}{offer}"
+    return f"Came from <b>{plain_html(d.campaign_name)}</b>{channel}{offer}"
 
 
 def _timeline_html(d: LeadDetail) -> str:
     parts: list[str] = []
     if d.enrollment is not None:
-        parts.append(f"<p><b>Nurture:</b> {_plain(d.enrollment.text)}</p>")
+        parts.append(f"<p><b>Nurture:</b> {plain_html(d.enrollment.text)}</p>")
     if d.open_callbacks:
         parts.append("<p><b>Open callbacks</b></p><ul>")
         for callback in d.open_callbacks:
             _id, due_at, personal, owner, note = callback
-            who = f"for {_plain(owner)}" if personal and owner else "for the team"
-            text = f" — {_plain(note)}" if note else ""
+            who = f"for {plain_html(owner)}" if personal and owner else "for the team"
+            text = f" — {plain_html(note)}" if note else ""
             parts.append(f"<li>{local_datetime_text(due_at)} {who}{text}</li>")
         parts.append("</ul>")
     parts.append(f"<p><b>Calls</b> ({len(d.calls)})</p>")
@@ -302,23 +330,23 @@ def _timeline_html(d: LeadDetail) -> str:
             f" · {call.duration_s // 60}:{call.duration_s % 60:02d}" if call.duration_s else ""
         )
         parts.append(
-            f"<p><b>{local_datetime_text(call.at)}</b> {_plain(call.user_name)} · "
-            f"{_plain(call.disposition_label)}{minutes}"
+            f"<p><b>{local_datetime_text(call.at)}</b> {plain_html(call.user_name)} · "
+            f"{plain_html(call.disposition_label)}{minutes}"
         )
         if call.notes:
-            parts.append(f"<br><i>{_plain(call.notes)}</i>")
+            parts.append(f"<br><i>{plain_html(call.notes)}</i>")
         if call.answers_text:
-            parts.append("<br>" + "; ".join(_plain(text) for text in call.answers_text))
+            parts.append("<br>" + "; ".join(plain_html(text) for text in call.answers_text))
         parts.append("</p>")
     parts.append(f"<p><b>Engagement</b> ({len(d.engagement)})</p><ul>")
     for at, kind, detail in sorted(d.engagement, key=lambda e: e[0], reverse=True):
-        what = f" — {_plain(detail)}" if detail else ""
-        parts.append(f"<li>{local_datetime_text(at)} {_plain(kind)}{what}</li>")
+        what = f" — {plain_html(detail)}" if detail else ""
+        parts.append(f"<li>{local_datetime_text(at)} {plain_html(kind)}{what}</li>")
     parts.append("</ul>")
     parts.append(f"<p><b>History</b> ({len(d.history)})</p><ul>")
     for at, by, change in sorted(d.history, key=lambda h: h[0], reverse=True):
         parts.append(
-            f"<li>{local_datetime_text(at)} {_plain(by or 'system')}: {_plain(change)}</li>"
+            f"<li>{local_datetime_text(at)} {plain_html(by or 'system')}: {plain_html(change)}</li>"
         )
     parts.append("</ul>")
     return "".join(parts)
@@ -328,7 +356,7 @@ def _duplicates_html(d: LeadDetail) -> str:
     if not d.possible_duplicates:
         return "<p style='color:#5b6b7f'>No possible duplicates known.</p>"
     rows = [
-        f"<li>#{lead_id} <b>{_plain(name)}</b>, {_plain(company)} — {_plain(why)}</li>"
+        f"<li>#{lead_id} <b>{plain_html(name)}</b>, {plain_html(company)} — {plain_html(why)}</li>"
         for lead_id, name, company, why in d.possible_duplicates
     ]
     return "<p>This lead may be the same person as:</p><ul>" + "".join(rows) + "</ul>"

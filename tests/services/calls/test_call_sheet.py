@@ -28,8 +28,10 @@ def test_the_sheet_holds_what_the_four_reads_gave_and_why_this_lead_now(db: Data
     assert sheet.detail == lead_detail(db, lead_id, now=NOW)
     assert sheet.script == active_script(db)
     assert sheet.tracks == suggested_tracks(db, lead_id)
-    assert (sheet.score, sheet.readiness) == lead_readiness(db, lead_id, {}, now=NOW)
-    assert sheet.readiness is not None and not sheet.readiness.ready
+    assert sheet.live == lead_readiness(db, lead_id, {}, now=NOW)
+    assert sheet.live is not None and not sheet.live.readiness.ready
+    # Without new answers the live score is the stored one, with its grade.
+    assert (sheet.live.score, sheet.live.grade) == (sheet.detail.score, sheet.detail.grade)
     # The same reason the queue gave when the lead was claimed.
     assert sheet.queue_entry is not None and sheet.queue_entry.lead_id == lead_id
     assert sheet.why_now == claimed.reason
@@ -49,8 +51,9 @@ def test_a_drafts_answers_count_in_the_score_and_the_checklist(db: Database) -> 
     typed = {"need": True, "budget": True, "budget_amount": 20_000.0}
     assert sheet.script == version
     assert sheet.draft_answers == typed, "answers the script does not know are dropped"
-    assert (sheet.score, sheet.readiness) == lead_readiness(db, lead_id, typed, now=NOW)
-    assert sheet.score is not None and sheet.score > sheet.detail.score
+    assert sheet.live == lead_readiness(db, lead_id, typed, now=NOW)
+    assert sheet.live is not None and sheet.live.score > sheet.detail.score
+    assert sheet.live.stored_score == sheet.detail.score
 
 
 def test_a_lead_outside_the_users_queue_has_no_reason(db: Database) -> None:

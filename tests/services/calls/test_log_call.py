@@ -234,9 +234,9 @@ def test_answers_are_kept_with_the_call_and_as_the_leads_known_answers(desk: Des
 
     # The next call starts from what is known: only new answers are given.
     claim(db, lead_id, me, NOW + timedelta(days=1))
-    score, ready = lead_readiness(db, lead_id, {"timeline": "this_year"}, now=NOW)
-    assert score == first.score + 6
-    assert ready.missing == ("Talking to a decision maker or influencer",)
+    live = lead_readiness(db, lead_id, {"timeline": "this_year"}, now=NOW)
+    assert live.score == first.score + 6
+    assert live.readiness.missing == ("Talking to a decision maker or influencer",)
     second = log_call(
         db,
         lead_id,

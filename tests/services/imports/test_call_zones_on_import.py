@@ -10,7 +10,7 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.services.imports import leads as importing
 from teleprospect.services.imports.leads import LeadImportRequest, import_leads
 from teleprospect.services.queue.claims import claim_next
-from teleprospect.services.scoring.scores import rescore_all
+from teleprospect.services.scoring.rescore import rescore_all
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, User
 
@@ -33,7 +33,8 @@ def rep_and_campaign(db: Database) -> tuple[int, int]:
 def test_an_imported_us_toll_free_lead_is_called_in_us_business_hours(
     db: Database, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(importing, "utcnow", lambda: US_BUSINESS_HOURS - timedelta(hours=1))
+    imported_at = US_BUSINESS_HOURS - timedelta(hours=1)
+    monkeypatch.setattr(importing, "database_now", lambda session: imported_at)
     rep, campaign = rep_and_campaign(db)
     path = tmp_path / "leads.csv"
     path.write_text(

@@ -19,6 +19,7 @@ from teleprospect.services.imports.campaigns import campaign_names, find_or_crea
 from teleprospect.services.imports.errors import AlreadyImported, ImportCancelled, ImportFailed
 from teleprospect.services.imports.leads import LeadImportRequest, import_leads, preview_file
 from teleprospect.services.imports.mappings import load_mapping, save_mapping
+from teleprospect.services.scoring.rescore import rescore_all
 from teleprospect.store.database import Database
 from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
 
@@ -356,6 +357,35 @@ def test_worker_processes_give_the_same_leads_as_inline(db, tmp_path, monkeypatc
         None,
     ]
     inline_db.dispose()
+
+
+def test_leads_scored_in_worker_processes_are_scored_as_rescoring_scores_them(
+    db, tmp_path, monkeypatch
+) -> None:
+    """The workers score new leads by the rules sent to them; the stored values are what
+    re-scoring the leads in the database gives (score, priority and calling zones), with a
+    campaign of another country, mobiles and a number without its country code."""
+    monkeypatch.setattr(importing, "ROWS_PER_CHUNK", 2)
+    campaign = find_or_create_campaign(db, "Benelux summit", "BE")
+    rows = [
+        *ROWS,
+        ["Piet", "Janssens", "Data NV", "piet@gmail.com", "+32 470 12 34 56", "", "", "CEO"],
+        ["Eva", "Vos", "Vos BV", "eva@vos.nl", "06 12345678", "", "NL", "Student"],
+        ["Tom", "Lee", "Acme Inc", "tom@acme.com", "+1 800 642 7676", "", "US", "Engineer"],
+    ]
+    path = write_csv(tmp_path / "summit.csv", rows)
+    summary = import_leads(db, request(path, parallel=True, campaign_id=campaign.id))
+    assert summary.imported == len(rows)
+    # Without a campaign a toll-free number is called on the clock of the lead's country,
+    # whatever region the file's numbers were read with.
+    canada = [["Léa", "Roy", "Nord Inc", "lea@nord.ca", "1 888 434 2876", "", "CA", "VP"]]
+    path = write_csv(tmp_path / "canada.csv", canada)
+    import_leads(db, request(path, parallel=True, default_region="US"))
+    stored = {lead.id: (lead.score, lead.priority, lead.call_zones) for lead in leads(db)}
+    assert stored[max(stored)][2] == "America/Toronto"
+    rescored = rescore_all(db)
+    assert (rescored.leads, rescored.changed, rescored.reordered) == (len(rows) + 1, 0, 0)
+    assert {lead.id: (lead.score, lead.priority, lead.call_zones) for lead in leads(db)} == (stored)
 
 
 def test_a_value_cut_to_fit_flags_its_row_and_keeps_the_full_text(db, tmp_path) -> None:

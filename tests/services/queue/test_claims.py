@@ -163,7 +163,8 @@ def test_an_imported_lead_is_claimable_at_once(db: Database, people, tmp_path, m
     from teleprospect.services.imports import leads as importing
     from teleprospect.services.imports.leads import LeadImportRequest, import_leads
 
-    monkeypatch.setattr(importing, "utcnow", lambda: NOW)  # imported on a Wednesday, 15:00
+    # Imported on a Wednesday, 15:00 by the database's clock.
+    monkeypatch.setattr(importing, "database_now", lambda session: NOW)
 
     me, _, _ = people
     with db.write() as s:
@@ -219,16 +220,16 @@ def test_a_killed_claimers_leads_come_back_after_the_lease(db: Database, db_url:
     crasher, survivor, _ = add_users(db)
     eligible = _eligible_leads(db, 5)
     process = multiprocessing.get_context("spawn").Process(
-        target=claim_worker.claim_then_die, args=(db_url, crasher, NOW, 3, 30.0)
+        target=claim_worker.claim_then_die, args=(db_url, crasher, NOW, 3, 60.0)
     )
     process.start()
     process.join(60)
     with db.read() as s:
         held = set(s.scalars(select(Lead.id).where(Lead.claimed_by_id == crasher)))
     assert len(held) == 3
-    during = claim_worker.claim_until_empty(db_url, survivor, NOW + timedelta(seconds=10))
+    during = claim_worker.claim_until_empty(db_url, survivor, NOW + timedelta(seconds=30))
     assert set(during) == eligible - held
-    after = claim_worker.claim_until_empty(db_url, survivor, NOW + timedelta(seconds=31))
+    after = claim_worker.claim_until_empty(db_url, survivor, NOW + timedelta(seconds=61))
     assert set(after) == held
 
 
@@ -415,3 +416,47 @@ def test_opening_a_lead_by_hand_gives_the_held_one_back_unless_it_opens_read_onl
     with pytest.raises(LeadNotFound):
         open_lead(db, 999_999, me, release=picked, now=NOW)
     assert _held_by(db, me) == {picked}
+
+
+# ----------------------------------------------------------------------------- lease limits
+
+
+def _claims(db: Database) -> list[tuple[int, int | None, datetime | None]]:
+    with db.read() as s:
+        rows = s.execute(
+            select(Lead.id, Lead.claimed_by_id, Lead.claim_expires_at).order_by(Lead.id)
+        )
+        return [(row.id, row.claimed_by_id, row.claim_expires_at) for row in rows]
+
+
+def test_a_lease_over_an_hour_or_under_a_minute_is_refused_and_changes_nothing(
+    db: Database, people
+) -> None:
+    from teleprospect.core.errors import Invalid
+    from teleprospect.core.leases import MAX_LEASE, MIN_LEASE
+
+    me, _, _ = people
+    held = add_lead(db, "Held", 90)
+    free = add_lead(db, "Free", 70)
+    assert open_lead(db, held, me, now=NOW).claim is not None
+    before = _claims(db)
+    for lease in (MAX_LEASE + timedelta(seconds=1), timedelta(minutes=2_000_000_000)):
+        too_long = r"^A claim holds a lead for 1 to 60 minutes, not "
+        with pytest.raises(Invalid, match=too_long):
+            claim_next(db, me, lease=lease, now=NOW)
+        with pytest.raises(Invalid, match=too_long):
+            next_lead(db, me, release=held, lease=lease, now=NOW)
+        with pytest.raises(Invalid, match=too_long):
+            open_lead(db, free, me, lease=lease, now=NOW)
+        with pytest.raises(Invalid, match=too_long):
+            renew_claim(db, held, me, lease=lease, now=NOW)
+    for lease in (MIN_LEASE - timedelta(seconds=1), timedelta(0), -MIN_LEASE):
+        with pytest.raises(Invalid, match="1 to 60 minutes"):
+            claim_next(db, me, lease=lease, now=NOW)
+        with pytest.raises(Invalid, match="1 to 60 minutes"):
+            renew_claim(db, held, me, lease=lease, now=NOW)
+    assert _claims(db) == before
+    # The limits themselves are leases like any other.
+    longest = claim_next(db, me, lease=MAX_LEASE, now=NOW)
+    assert longest is not None and longest.claim_expires_at == NOW + MAX_LEASE
+    assert renew_claim(db, held, me, lease=MIN_LEASE, now=NOW) == NOW + MIN_LEASE

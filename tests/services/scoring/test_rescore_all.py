@@ -15,15 +15,14 @@ from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import stored_priority
 from teleprospect.core.scoring.rules import KeywordRule
 from teleprospect.services.database import upgrade_database
-from teleprospect.services.scoring import scores as scoring
-from teleprospect.services.scoring.scores import (
+from teleprospect.services.scoring import rescore as scoring
+from teleprospect.services.scoring.rescore import (
     RescoreCancelled,
-    active_rules,
+    refresh_scores,
     rescore_all,
-    rescore_lead,
     save_rules,
-    score_breakdown,
 )
+from teleprospect.services.scoring.scores import active_rules, rescore_lead, score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, LeadAnswer
 
@@ -81,10 +80,20 @@ def add_leads(db: Database) -> list[int]:
         return [lead.id for lead in leads]
 
 
-def vps_matter_more(db: Database) -> int:
+def vps_matter_more(db: Database, **rescoring) -> int:
     rules = active_rules(db).rules
     vp = (KeywordRule("VP-level", ("vp",), 45),)
-    return save_rules(db, replace(rules, fit=replace(rules.fit, seniority=vp)), None).version
+    return save_rules(
+        db, replace(rules, fit=replace(rules.fit, seniority=vp)), None, now=NOW, **rescoring
+    ).version
+
+
+def published_but_not_rescored(db: Database) -> int:
+    """New rules in force while every lead keeps its score by the older ones: what a
+    workstation that stopped re-scoring (or went away) leaves behind."""
+    with pytest.raises(RescoreCancelled, match="after 0 of"):
+        vps_matter_more(db, should_cancel=lambda: True)
+    return active_rules(db).version
 
 
 @pytest.mark.parametrize("chunk", [3, 1000])
@@ -121,7 +130,7 @@ def test_progress_after_each_chunk_and_cancel_keeps_the_chunks_done(db: Database
     rescore_all(db, now=NOW, chunk=3, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(0, 7), (3, 7), (6, 7), (7, 7)]
 
-    version = vps_matter_more(db)
+    version = published_but_not_rescored(db)
     asked: list[int] = []
 
     def cancel_before_the_second_chunk() -> bool:
@@ -133,6 +142,41 @@ def test_progress_after_each_chunk_and_cancel_keeps_the_chunks_done(db: Database
     with db.read() as s:
         versions = dict(s.execute(select(Lead.id, Lead.rules_version)).all())
     assert [versions[i] for i in ids] == [version] * 3 + [version - 1] * 4
+
+
+def test_publishing_rules_rescores_every_lead(db: Database) -> None:
+    ids = add_leads(db)
+    rescore_all(db, now=NOW)
+    seen: list[tuple[int, int]] = []
+    version = vps_matter_more(db, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 7) and seen[-1] == (7, 7)
+    with db.read() as s:
+        leads = {lead.id: lead for lead in s.scalars(select(Lead))}
+    assert {leads[i].rules_version for i in ids} == {version}
+    for lead_id in ids:
+        assert leads[lead_id].score == score_breakdown(db, lead_id, now=NOW).total
+    assert any("VP-level" in line.reason for line in score_breakdown(db, ids[0]).lines)
+
+
+def test_refreshing_scores_finishes_a_stopped_rescore_and_ages_engagement(db: Database) -> None:
+    ids = add_leads(db)
+    rescore_all(db, now=NOW)
+    # Later the same day nothing is out of date: nothing is read twice, nothing written.
+    same_day = refresh_scores(db, now=NOW + timedelta(hours=8))
+    assert (same_day.leads, same_day.changed) == (0, 0)
+    version = published_but_not_rescored(db)
+    refreshed = refresh_scores(db, now=NOW)
+    assert refreshed.leads == 7 and refreshed.rules_version == version
+    with db.read() as s:
+        assert set(s.scalars(select(Lead.rules_version))) == {version}
+    # A day later only the leads with engagement (Vera, Ana) may have aged.
+    next_day = refresh_scores(db, now=NOW + timedelta(days=1))
+    assert next_day.leads == 2
+    with db.read() as s:
+        aged = {lead.id: lead for lead in s.scalars(select(Lead).where(Lead.id.in_(ids)))}
+    assert aged[ids[0]].scored_at == NOW + timedelta(days=1)
+    assert aged[ids[2]].scored_at == NOW
+    assert aged[ids[0]].score == score_breakdown(db, ids[0], now=NOW + timedelta(days=1)).total
 
 
 def test_a_chunk_needs_at_least_one_lead(db: Database) -> None:

@@ -10,13 +10,8 @@ from sqlalchemy import select
 from teleprospect.core.domain import EngagementKind
 from teleprospect.core.queue_policy import stored_priority
 from teleprospect.core.scoring.rules import KeywordRule
-from teleprospect.services.scoring.scores import (
-    active_rules,
-    rescore_all,
-    rescore_lead,
-    save_rules,
-    score_breakdown,
-)
+from teleprospect.services.scoring.rescore import rescore_all, save_rules
+from teleprospect.services.scoring.scores import active_rules, rescore_lead, score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, EngagementEvent, Lead, ScoringRuleSet
 

@@ -21,6 +21,7 @@ from teleprospect.core.handoff import ExportFormat
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.permissions import PermissionDenied
 from teleprospect.services.nurture.tracks import seed_default_tracks
+from teleprospect.services.scoring.scores import rescore_lead
 from teleprospect.services.team.handoff import (
     AlreadyExported,
     ExportError,
@@ -102,6 +103,10 @@ def ready_lead(db: Database, team: Team, **fields: object) -> int:
                 reason="=readiness rule met",
             )
         )  # fmt: skip
+        # The answers were saved with the call, which scores the lead.
+        lead = s.get(Lead, lead_id)
+        assert lead is not None
+        rescore_lead(s, lead, now=NOW - timedelta(days=2))
     return lead_id
 
 
@@ -300,12 +305,12 @@ def test_a_failed_export_keeps_the_previous_file_and_records_nothing(
     ready_lead(db, team)
     out = exports / "out.csv"
     out.write_text("the previous export\n", encoding="utf-8")
-    import teleprospect.services.team.handoff as handoff
+    import teleprospect.services.csv_files as csv_files
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(handoff.os, "replace", fail)
+    monkeypatch.setattr(csv_files.os, "replace", fail)
     with pytest.raises(ExportError, match="No space left"):
         export_handoff(db, ExportRequest(out, overwrite=True), team.boss, now=NOW)
     assert out.read_text(encoding="utf-8") == "the previous export\n"
@@ -344,12 +349,12 @@ def test_a_file_that_cannot_be_written_hands_nothing_off(
     db: Database, team: Team, exports: Path, monkeypatch
 ) -> None:
     lead = ready_lead(db, team)
-    import teleprospect.services.team.handoff as handoff
+    import teleprospect.services.csv_files as csv_files
 
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(handoff.os, "fsync", disk_full)
+    monkeypatch.setattr(csv_files.os, "fsync", disk_full)
     with pytest.raises(ExportError, match="No space left on device; nothing was exported"):
         export_handoff(db, ExportRequest(exports / "out.csv"), team.boss, now=NOW)
     assert list(exports.iterdir()) == []

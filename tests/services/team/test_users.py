@@ -1,29 +1,30 @@
 """Users and roles: managing users (admins only), deactivation with its open work, who is at
-the workstation and the team's rule for unknown logins. On SQLite and PostgreSQL."""
+the workstation as the database or the operating system proves it, and acting as someone
+else (admins only, audited). On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy import select
 
+from teleprospect.core.audit import AuditKind
 from teleprospect.core.domain import UserRole
 from teleprospect.core.lifecycle import LeadStatus
-from teleprospect.core.permissions import Action, PermissionDenied, UnknownLoginPolicy
+from teleprospect.core.permissions import Action, PermissionDenied
+from teleprospect.core.queue_policy import CallingHours
+from teleprospect.services.database import upgrade_database
 from teleprospect.services.errors import UnknownUser
 from teleprospect.services.identity.current_user import (
     LoginRefused,
     acting_user_id,
     identify,
-    pick_user,
 )
 from teleprospect.services.identity.permissions import allowed_actions_of
-from teleprospect.services.settings.team_settings import (
-    UNKNOWN_LOGINS,
-    change_team_setting,
-    read_setting,
-)
+from teleprospect.services.settings.team_settings import CALLING_HOURS, change_team_setting
 from teleprospect.services.team.users import (
     LastAdmin,
     NewUser,
@@ -38,7 +39,9 @@ from teleprospect.services.team.users import (
     set_role,
 )
 from teleprospect.store.database import Database
-from teleprospect.store.models import CallbackEntry, Lead
+from teleprospect.store.models import AuditEntry, CallbackEntry, Lead
+from teleprospect.store.roles import group_roles
+from tests.services.identity_fixtures import connected_as, give_logins
 from tests.services.team_fixtures import NOW, Team, add_lead, make_team
 
 
@@ -160,54 +163,117 @@ def test_what_each_role_may_do(db: Database, team: Team) -> None:
     rep = allowed_actions_of(db, team.sam)
     lead = allowed_actions_of(db, team.lead2)
     boss = allowed_actions_of(db, team.boss)
-    assert rep == {Action.WORK_LEADS, Action.REASSIGN_OWN_LEADS}
+    assert rep == {Action.WORK_LEADS}
     assert Action.EXPORT_TO_SALES in lead and Action.MANAGE_USERS not in lead
     assert boss == frozenset(Action)
     with pytest.raises(PermissionDenied, match="Only a team lead can change team settings"):
-        change_team_setting(db, UNKNOWN_LOGINS, UnknownLoginPolicy.REFUSE, user_id=team.sam)
+        change_team_setting(db, CALLING_HOURS, CallingHours(), user_id=team.sam)
 
 
 # ----------------------------------------------------------------------------- who is here
 
 
-def test_known_unknown_and_deactivated_logins(db: Database, team: Team) -> None:
-    assert identify(db, "sam").is_known
-    assert acting_user_id(db, login="sam") == team.sam
-    assert acting_user_id(db, login="sam", as_login="julie") == team.julie
-
-    stranger = identify(db, "visitor")
-    assert stranger.must_pick and not stranger.refused
-    assert [c.login for c in stranger.choices] == ["jonas", "julie", "lead2", "boss", "sam"]
-    assert "pick who you are" in stranger.message()
-    with pytest.raises(LoginRefused, match="say who you are with --as LOGIN"):
-        acting_user_id(db, login="visitor")
-    assert acting_user_id(db, login="visitor", as_login="julie") == team.julie
-    assert acting_user_id(db, login="visitor", allow_unknown=True) is None
-    assert pick_user(db, team.jonas, login="visitor") == team.jonas
-    with pytest.raises(UnknownUser):
-        acting_user_id(db, login="visitor", as_login="nobody")
-
-    deactivate_user(db, team.jonas, acting_user_id=team.boss, now=NOW)
-    with pytest.raises(LoginRefused, match="Jonas Weber \\(jonas\\) is deactivated"):
-        acting_user_id(db, login="jonas")
-    with pytest.raises(LoginRefused, match="is deactivated; pick another user"):
-        pick_user(db, team.jonas, login="visitor")
-    with pytest.raises(LoginRefused, match="is deactivated"):
-        acting_user_id(db, login="visitor", as_login="jonas")
-    assert "jonas" not in [c.login for c in identify(db, "visitor").choices]
-
-    change_team_setting(db, UNKNOWN_LOGINS, UnknownLoginPolicy.REFUSE, user_id=team.lead2)
+def acted_as(db: Database) -> list[tuple[int | None, int | None, str, object]]:
     with db.read() as s:
-        assert read_setting(s, UNKNOWN_LOGINS) is UnknownLoginPolicy.REFUSE
-    refused = identify(db, "visitor")
-    assert refused.refused and refused.choices == ()
-    assert "does not let unknown logins in" in refused.message()
-    for attempt in (
-        lambda: acting_user_id(db, login="visitor"),
-        lambda: acting_user_id(db, login="visitor", as_login="julie"),
-        lambda: pick_user(db, team.julie, login="visitor"),
+        return [
+            (e.user_id, e.by_user_id, e.by_login, e.after)
+            for e in s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.kind == AuditKind.ACTED_AS)
+                .order_by(AuditEntry.id)
+            )
+        ]
+
+
+def test_who_is_here_is_proven_and_only_an_admin_acts_as_someone_else(
+    db: Database, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    give_logins(db, team.sam, team.boss)
+    with connected_as(db, "sam", monkeypatch) as as_sam:
+        me = identify(as_sam)
+        assert (me.login, me.user_id, me.is_known) == ("sam", team.sam, True)
+        # On SQLite whoever may open the file owns it; on a server only the schema owner.
+        assert me.is_owner is db.is_sqlite
+        assert acting_user_id(as_sam) == team.sam
+        assert acting_user_id(as_sam, as_login="sam") == team.sam  # oneself: no one else
+        with pytest.raises(
+            LoginRefused,
+            match=r"Only an admin can act as someone else; Sam Carter \(sam\) is not an admin",
+        ):
+            acting_user_id(as_sam, as_login="julie")
+    assert acted_as(db) == []
+
+    with connected_as(db, "boss", monkeypatch) as as_boss:
+        assert acting_user_id(as_boss, as_login="julie", purpose="teleprospect claim") == (
+            team.julie
+        )
+        with pytest.raises(UnknownUser):
+            acting_user_id(as_boss, as_login="nobody")
+    assert acted_as(db) == [
+        (team.julie, team.boss, "boss", {"by": "boss", "as": "julie", "for": "teleprospect claim"})
+    ]
+
+
+def test_a_deactivated_account_is_refused_even_on_a_connection_opened_before(
+    db: Database, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    give_logins(db, team.jonas, team.boss)
+    with connected_as(db, "jonas", monkeypatch) as as_jonas:
+        assert acting_user_id(as_jonas) == team.jonas  # connected while still active
+        deactivate_user(db, team.jonas, acting_user_id=team.boss, now=NOW)
+        for attempt in (
+            lambda: acting_user_id(as_jonas),
+            lambda: acting_user_id(as_jonas, as_login="julie"),
+        ):
+            with pytest.raises(LoginRefused, match=r"Jonas Weber \(jonas\) is deactivated"):
+                attempt()
+    with (
+        connected_as(db, "boss", monkeypatch) as as_boss,
+        pytest.raises(LoginRefused, match="is deactivated"),
     ):
-        with pytest.raises(LoginRefused, match="does not let unknown logins in"):
-            attempt()
-    # Known users still act, also for a script on someone else's behalf.
-    assert acting_user_id(db, login="sam", as_login="boss") == team.boss
+        acting_user_id(as_boss, as_login="jonas")
+
+
+def test_the_database_owner_without_an_account_sets_up_and_acts_as_anyone_audited(
+    db: Database, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite: the file's user; PostgreSQL: the test server's superuser, who owns the schema.
+    with connected_as(db, "visitor" if db.is_sqlite else "postgres", monkeypatch) as owner:
+        me = identify(owner)
+        assert me.user_id is None and me.is_owner and not me.bootstrap
+        with pytest.raises(LoginRefused, match="the database's owner, which is no Teleprospect"):
+            acting_user_id(owner)
+        assert acting_user_id(owner, allow_unknown=True) is None
+        assert acting_user_id(owner, as_login="julie") == team.julie
+        added = add_user(owner, NewUser("priya", "Priya Nair"), acting_user_id=None)
+    assert find_user(db, "priya").id == added.id
+    [(as_whom, by_whom, login, after)] = acted_as(db)
+    assert (as_whom, by_whom, login) == (team.julie, None, me.login)
+
+
+@pytest.mark.postgresql
+def test_a_login_role_without_an_account_is_turned_away(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(pg_url)
+    upgrade_database(db)
+    team = make_team(db)
+    groups = group_roles(db.url.database or "")
+    with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE ROLE stranger LOGIN IN ROLE {}").format(
+                sql.Identifier(groups.teleprospector)
+            )
+        )
+    with connected_as(db, "stranger", monkeypatch) as stranger:
+        me = identify(stranger)
+        assert me.user_id is None and not me.is_owner
+        for attempt in (
+            lambda: acting_user_id(stranger),
+            lambda: acting_user_id(stranger, as_login="julie"),
+            lambda: acting_user_id(stranger, allow_unknown=True),
+        ):
+            with pytest.raises(LoginRefused, match="'stranger' is not a Teleprospect user"):
+                attempt()
+    assert acted_as(db) == [] and find_user(db, "julie").id == team.julie
+    db.dispose()

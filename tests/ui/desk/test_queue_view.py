@@ -8,6 +8,7 @@ Europe and the Americas are open; the demo data is generated at the same instant
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 
@@ -15,10 +16,12 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import select
 
+from teleprospect.core.scoring.rules import KeywordRule
 from teleprospect.demo.loader import DEMO_USERS, load_demo
 from teleprospect.services.queue.claims import find_user_id, open_lead
 from teleprospect.services.queue.page import QueueFilters, queue_page, queue_signature
-from teleprospect.services.scoring.scores import score_breakdown
+from teleprospect.services.scoring.rescore import RescoreCancelled, save_rules
+from teleprospect.services.scoring.scores import active_rules, score_breakdown
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
 from teleprospect.ui import background
@@ -45,9 +48,7 @@ def demo_db(sqlite_db: Database) -> Database:
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def set_login(name: str) -> None:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: name)
 
     set_login(REP)
     return set_login
@@ -136,11 +137,11 @@ def test_rows_show_reason_score_with_grade_and_a_breakdown_on_hover(
     with qtbot.waitSignal(model.dataChanged):
         pass
     tooltip = score.data(Qt.ItemDataRole.ToolTipRole)
-    breakdown = score_breakdown(demo_db, first.lead_id, now=NOW)
-    assert tooltip.startswith(f"Score {breakdown.total}: grade {breakdown.grade}")
-    assert [line.text for line in breakdown.lines] == tooltip.split("\n\n")[0].splitlines()[1:]
-    # Demo leads carry a score of their own making: the stored one is named when it differs.
-    assert (f"stored score {first.score}" in tooltip) == (breakdown.total != first.score)
+    breakdown = score_breakdown(demo_db, first.lead_id)
+    # The breakdown of the score the row shows: one score, the lines adding up to it.
+    assert (breakdown.total, breakdown.grade) == (first.score, first.grade)
+    assert tooltip.startswith(f"Score {first.score}: grade {first.grade}")
+    assert [line.text for line in breakdown.lines] == tooltip.splitlines()[1:]
 
 
 def test_filters_narrow_the_queue(model: QueueTableModel, demo_db: Database) -> None:
@@ -279,37 +280,54 @@ def test_an_unregistered_login_cannot_claim_and_is_told_why(open_window, demo_db
     assert window.queue_model.rowCount() == 0
 
 
-def test_an_unknown_login_may_pick_their_account_when_the_team_allows_it(
+def test_the_files_owner_without_an_account_picks_whom_to_work_as_and_it_is_audited(
     open_window, demo_db, login, monkeypatch
 ) -> None:
-    login("visitor")
+    from sqlalchemy import select
+
+    from teleprospect.core.audit import AuditKind
+    from teleprospect.store.models import AuditEntry
+
+    login("visitor")  # the SQLite file's user, who has no account of their own
     offered: list[list[str]] = []
 
-    def pick(self, who: str, choices: tuple) -> str:  # noqa: ANN001
+    def pick(self, who: str, choices: tuple) -> int:  # noqa: ANN001
         offered.append([choice.login for choice in choices])
-        return REP
+        return next(choice.id for choice in choices if choice.login == REP)
 
     monkeypatch.setattr(MainWindow, "ask_who_you_are", pick)
     window = queue_tab(open_window(demo_db))
     assert offered and REP in offered[0]
     assert window.queue_user_id == find_user_id(demo_db, REP)
-    assert window.current_user.login == REP
+    assert window.current_user.login == "visitor"
+    assert window.current_user.working_login == REP
+    assert window.user_label.text() == "User: visitor, working as Sam Carter (sam.carter)"
     assert window.ui.nextLeadButton.isEnabled()
+    with demo_db.read() as session:
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.ACTED_AS))
+    assert (entry.user_id, entry.by_login) == (window.queue_user_id, "visitor")
+    # A refresh keeps working as them, without asking or recording it again.
+    window.refresh()
+    assert len(offered) == 1 and window.queue_user_id == find_user_id(demo_db, REP)
 
 
-def test_an_unknown_login_is_refused_when_the_team_says_so(
-    open_window, demo_db, login, monkeypatch
-) -> None:
-    from teleprospect.core.permissions import UnknownLoginPolicy
-    from teleprospect.services.settings.team_settings import UNKNOWN_LOGINS, write_setting
+def test_a_deactivated_account_cannot_open_the_window(qtbot, demo_db, login, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
 
-    write_setting(demo_db, UNKNOWN_LOGINS, UnknownLoginPolicy.REFUSE, user_id=None)
-    login("visitor")
-    asked: list[str] = []
-    monkeypatch.setattr(MainWindow, "ask_who_you_are", lambda self, who, c: asked.append(who))
-    window = open_window(demo_db)
-    assert asked == []
-    assert window.queue_user_id is None and not window.ui.nextLeadButton.isEnabled()
+    from teleprospect.services.team.users import deactivate_user
+
+    admin = find_user_id(demo_db, "maria.lopez")
+    deactivate_user(demo_db, find_user_id(demo_db, REP), acting_user_id=admin, now=NOW)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: told.append(text))
+    window = MainWindow(demo_db, now_provider=frozen)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(told))
+    assert told == [
+        "The account Sam Carter (sam.carter) is deactivated; ask an admin to reactivate it."
+    ]
+    assert not window.isVisible() and window.queue_user_id is None
 
 
 def test_next_lead_works_with_the_queries_on_worker_threads(open_window, demo_db, qtbot):
@@ -336,3 +354,34 @@ def test_next_lead_on_an_empty_queue_says_so_on_the_queue_tab(open_window, demo_
     assert window.desk.claimed is None
     assert window.ui.mainTabs.currentWidget() is window.ui.queueTab
     assert "Nobody in your queue can be called right now" in window.ui.claimLabel.text()
+
+
+# -- scores brought up to date -----------------------------------------------------------------
+
+
+def test_opening_the_desk_brings_out_of_date_scores_up_to_date(
+    open_window, demo_db: Database, qtbot
+) -> None:
+    # Rules published elsewhere and the re-scoring stopped at once: every lead is behind.
+    rules = active_rules(demo_db).rules
+    vp = (KeywordRule("VP-level", ("vp",), 45),)
+    with pytest.raises(RescoreCancelled):
+        save_rules(
+            demo_db,
+            replace(rules, fit=replace(rules.fit, seniority=vp)),
+            None,
+            now=NOW,
+            should_cancel=lambda: True,
+        )
+    version = active_rules(demo_db).version
+    window = open_window(demo_db)
+    with demo_db.read() as s:
+        assert set(s.scalars(select(Lead.rules_version))) == {version}
+    # What the queue shows is the new score; the lines of its breakdown add up to it.
+    queue_tab(window)
+    first = window.queue_model.entry(0)
+    assert first.score == score_breakdown(demo_db, first.lead_id).total
+    # The next refresh is due after midnight (UTC), 10 hours after the frozen 14:00.
+    refresher = window.score_refresher
+    assert refresher.timer.isActive() and not refresher.running
+    assert 10 * 3_600_000 <= refresher.timer.remainingTime() <= 10 * 3_600_000 + 60_000

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTableView
 from sqlalchemy import insert, select, text
 
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.scoring.rules import default_rules
 from teleprospect.services.leads.lead_list import lead_page, lead_page_query
 from teleprospect.store.database import Database
 from teleprospect.store.migrate import upgrade_to_head
@@ -102,7 +103,7 @@ def test_rows_show_what_the_database_holds(model: LeadTableModel, big_db: Databa
         assert cell("company") == lead.company
         assert cell("phone") == (lead.phone_e164 or lead.phone_raw)
         assert cell("status") == lead.status.label
-        assert cell("score") == str(lead.score)
+        assert cell("score") == f"{lead.score} {default_rules().grade_for(lead.score).grade}"
         assert cell("campaign") == campaign_names[lead.campaign_id]
         assert cell("owner") == ""
 

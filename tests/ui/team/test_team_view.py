@@ -33,9 +33,7 @@ def demo_db(sqlite_db: Database) -> Database:
 @pytest.fixture
 def open_as(qtbot, monkeypatch) -> Callable[[Database, str], MainWindow]:
     def open_(db: Database, login: str) -> MainWindow:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: login
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: login)
         window = MainWindow(db, now_provider=lambda: NOW)
         qtbot.addWidget(window)
         window.show()

@@ -23,6 +23,7 @@ from teleprospect.services.calls.drafts import DraftStore
 from teleprospect.services.calls.lead_detail import lead_detail
 from teleprospect.services.calls.scripts import active_script
 from teleprospect.services.queue.claims import find_user_id
+from teleprospect.services.scoring.scores import active_rules
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
 from teleprospect.ui.main_window import MainWindow
@@ -61,9 +62,7 @@ def demo_db(sqlite_db: Database) -> Database:
 @pytest.fixture
 def login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def set_login(name: str) -> None:
-        monkeypatch.setattr(
-            "teleprospect.services.identity.current_user.getpass.getuser", lambda: name
-        )
+        monkeypatch.setattr("teleprospect.services.identity.current_user.os_login", lambda: name)
 
     set_login(REP)
     return set_login
@@ -216,12 +215,52 @@ def test_a_fully_qualified_lead_goes_sales_ready(open_window, demo_db, qtbot) ->
     key(window, qtbot, "Alt+1")
     key(window, qtbot, "Ctrl+Shift+R")
     workspace.read_readiness()
-    score, readiness = workspace_readiness(demo_db, lead_id, workspace)
-    assert readiness.ready, f"the lead scores {score} with every answer given"
+    live = workspace_readiness(demo_db, lead_id, workspace)
+    assert live.readiness.ready, f"the lead scores {live.score} with every answer given"
     assert "Ready for sales" in workspace.decision_panel.checklist_label.text()
     key(window, qtbot, "Ctrl+S")
     qtbot.waitUntil(lambda: workspace.lead_id is None)
     assert lead_detail(demo_db, lead_id, now=NOW).status is LeadStatus.SALES_READY
+
+
+def test_the_live_score_is_the_one_saved_with_its_grade_and_the_header_follows(
+    open_window, demo_db, qtbot
+) -> None:
+    """Pins "Score 93 · grade C" during a call, with the header at the old score."""
+    window = open_window(demo_db)
+    workspace, panel = window.workspace, window.workspace.lead_panel
+    lead_id = next_lead(window, qtbot)
+    stored = workspace.detail.score
+    assert f"score <b>{stored}</b> {workspace.detail.grade} (" in panel.header.text()
+
+    qualify(window, qtbot)
+    workspace.read_readiness()  # now, rather than after the pause in typing
+    live = panel.live
+    assert live is not None and live.score > stored, "the answers add points"
+    grade = active_rules(demo_db).grade_of(live.score)
+    assert grade.grade != workspace.detail.grade, "the answers move the lead up a grade"
+    assert (live.grade, live.grade_label) == (grade.grade, grade.label)
+    tab = panel.score_view.toPlainText()
+    assert tab.startswith(f"Score {live.score} · grade {grade.grade} ({grade.label})")
+    points = [int(line.split()[0].replace("\u2212", "-")) for line in live.lines]
+    assert sum(points) == live.score and all(line in tab for line in live.lines)
+    header = panel.header.text()
+    assert f"<b>{live.score}</b> {grade.grade} ({grade.label}) with this call's answers" in header
+    assert f"stored {stored} " in header
+
+    key(window, qtbot, "Alt+1")  # connected; no decision yet
+    key(window, qtbot, "Ctrl+S")
+    qtbot.waitUntil(lambda: workspace.lead_id is None)
+    saved = lead_detail(demo_db, lead_id, now=NOW)
+    assert (saved.score, saved.grade, saved.grade_label) == (live.score, grade.grade, grade.label)
+
+    # Opened again, the header and the Score tab start from the score saved.
+    workspace.open_lead(lead_id)
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.live is not None)
+    assert f"score <b>{saved.score}</b> {saved.grade} ({saved.grade_label})" in (
+        panel.header.text()
+    )
+    assert panel.score_view.toPlainText().startswith(f"Score {saved.score} · grade {saved.grade}")
 
 
 def workspace_readiness(db: Database, lead_id: int, workspace):  # noqa: ANN201

@@ -1,9 +1,9 @@
 """Long writes in short transactions: the writes under way, the rows they hide until they
 are done, and the changes they keep aside for leads that existed before them.
 
-Revision ID: 0007
-Revises: 0005
-Create Date: 2026-12-10 09:00:00.000000
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-16 09:00:00.000000
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

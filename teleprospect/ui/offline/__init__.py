@@ -1,0 +1,1 @@
+"""Working through a server outage: the status bar watch and the review list."""
