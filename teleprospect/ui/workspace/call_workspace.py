@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -43,6 +42,7 @@ from teleprospect.ui.errors import error_text
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 from teleprospect.ui.signals import emit
 from teleprospect.ui.workspace.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
+from teleprospect.ui.workspace.draft_writer import DraftWriter
 from teleprospect.ui.workspace.lead_copies import LeadCopies
 from teleprospect.ui.workspace.lead_panel import LeadPanel
 from teleprospect.ui.workspace.script_runner import ScriptRunner
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: How far the local draft may lag behind typing.
-DRAFT_DELAY_MS = 1500
 #: How long after the last answer the live score and readiness are read again.
 READINESS_DELAY_MS = 300
 
@@ -293,10 +292,12 @@ class CallWorkspace(QWidget):
         self.tick = QTimer(self)
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self.show_elapsed)
-        self.draft_timer = QTimer(self)
-        self.draft_timer.setSingleShot(True)
-        self.draft_timer.setInterval(DRAFT_DELAY_MS)
-        self.draft_timer.timeout.connect(self.write_draft)
+        self.draft_writer = DraftWriter(
+            self,
+            self.current_draft,
+            lambda: self.drafts,
+            lambda text: self.draft_label.setText(text),
+        )
         self.readiness_timer = QTimer(self)
         self.readiness_timer.setSingleShot(True)
         self.readiness_timer.setInterval(READINESS_DELAY_MS)
@@ -515,7 +516,7 @@ class CallWorkspace(QWidget):
         self._call_started_at = None
         self.read_only = False
         self.stop_timer(reset=True)
-        self.draft_timer.stop()
+        self.draft_writer.stop()
         self.banner.hide()
         self._clear_problem()
         self.show_lead(None)
@@ -640,7 +641,7 @@ class CallWorkspace(QWidget):
     def schedule_draft(self) -> None:
         if self._restoring or self.lead_id is None or self.read_only:
             return
-        self.draft_timer.start()
+        self.draft_writer.schedule()
 
     def current_draft(self) -> CallDraft | None:
         if self.lead_id is None or self.read_only or self.detail is None:
@@ -663,41 +664,9 @@ class CallWorkspace(QWidget):
             decision=self.decision_panel.draft_state(),
         )
 
-    def write_draft(self) -> None:
-        """Write the draft now, on a worker (a few hundred bytes, atomically)."""
-        store, draft = self.drafts, self.current_draft()
-        if store is None or draft is None:
-            return
-        if draft.is_empty():
-            lead_id = draft.lead_id
-            run_in_background(lambda: store.discard(lead_id), lambda _r: None, owner=self)
-            return
-        draft = replace(draft, saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
-
-        def saved(_path: object) -> None:
-            self.draft_label.setText(f"Draft kept on this computer at {datetime.now():%H:%M:%S}")
-
-        run_in_background(
-            lambda: store.save(draft),
-            saved,
-            lambda error: self.draft_label.setText(
-                error_text(error, "The draft could not be kept")
-            ),
-            owner=self,
-        )
-
     def flush_draft(self) -> None:
-        """Write a pending draft at once, on this thread (closing, switching leads)."""
-        if not self.draft_timer.isActive():
-            return
-        self.draft_timer.stop()
-        store, draft = self.drafts, self.current_draft()
-        if store is None or draft is None or draft.is_empty():
-            return
-        try:
-            store.save(draft)
-        except OSError:
-            log.exception("the call draft could not be written")
+        """Write a pending draft at once (closing, switching leads)."""
+        self.draft_writer.flush()
 
     def has_unsaved_work(self) -> bool:
         draft = self.current_draft()
@@ -744,7 +713,7 @@ class CallWorkspace(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.draft_timer.stop()
+        self.draft_writer.stop()
         store, draft = self.drafts, self.current_draft()
         self.stop_timer()
         answers = self.script_runner.answers()
@@ -849,7 +818,7 @@ class CallWorkspace(QWidget):
         store, lead_id = self.drafts, self.lead_id
         if store is not None and lead_id is not None:
             run_in_background(lambda: store.discard(lead_id), lambda _r: None, owner=self)
-        self.draft_timer.stop()
+        self.draft_writer.stop()
         emit(self.release_requested)
 
     # -- contact edits ---------------------------------------------------------------------
