@@ -14,8 +14,9 @@ Pure: the clock comes in as an argument (aware, UTC), and so do the zones and ho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +31,9 @@ from teleprospect.core.queue_policy import (
 __all__ = [
     "MIN_CALLBACK_GAP",
     "SLOT",
+    "CallbackWhen",
+    "callback_when",
+    "callbacks_to_remind",
     "both_zones_text",
     "business_hours",
     "callback_problem",
@@ -205,3 +209,42 @@ def callback_problem(
             " lead's time. If the lead asked for that time, say so and it is allowed."
         )
     return None
+
+
+class CallbackWhen(StrEnum):
+    """Where a callback stands in the rep's day."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+
+    @property
+    def label(self) -> str:
+        return {"overdue": "Overdue", "today": "Today", "upcoming": "Upcoming"}[self.value]
+
+
+def callback_when(due_at: datetime, now: datetime, rep_zone: tzinfo) -> CallbackWhen:
+    """Overdue once due (at or before ``now``), else today's until the rep's midnight,
+    else upcoming."""
+    if due_at <= now:
+        return CallbackWhen.OVERDUE
+    if due_at.astimezone(rep_zone).date() == now.astimezone(rep_zone).date():
+        return CallbackWhen.TODAY
+    return CallbackWhen.UPCOMING
+
+
+def callbacks_to_remind(
+    callbacks: Iterable[tuple[int, datetime, int | None]],
+    user_id: int,
+    now: datetime,
+    reminded: Set[int],
+) -> list[int]:
+    """The ids, soonest first, of the callbacks to remind ``user_id`` of now: their own
+    personal ones (id, due at, owner id) that are due and were not reminded yet. Team
+    callbacks are in everyone's list and queue, and remind nobody in particular."""
+    due = [
+        (due_at, callback_id)
+        for callback_id, due_at, owner_id in callbacks
+        if owner_id == user_id and due_at <= now and callback_id not in reminded
+    ]
+    return [callback_id for _due, callback_id in sorted(due)]

@@ -14,9 +14,12 @@ from hypothesis import strategies as st
 from teleprospect.core.callback_slots import (
     MIN_CALLBACK_GAP,
     SLOT,
+    CallbackWhen,
     both_zones_text,
     business_hours,
     callback_problem,
+    callback_when,
+    callbacks_to_remind,
     next_call_slot,
     place_name,
 )
@@ -191,3 +194,31 @@ def test_a_lead_across_two_zones_shows_both_and_a_lead_in_the_reps_zone_says_the
 
 def test_zones_are_named_by_their_place() -> None:
     assert place_name("America/Argentina/Buenos_Aires") == "Buenos Aires"
+
+
+# ------------------------------------------------------------------------- the list
+
+
+def test_a_callback_is_overdue_once_due_today_until_the_reps_midnight_then_upcoming() -> None:
+    berlin = ZoneInfo(BERLIN)
+    now = utc(2026, 11, 25, 15)  # Wed 16:00 in Berlin
+    assert callback_when(now, now, berlin) is CallbackWhen.OVERDUE
+    assert callback_when(utc(2026, 11, 25, 22, 59), now, berlin) is CallbackWhen.TODAY
+    # 00:00 Thursday in Berlin, still Wednesday in UTC.
+    assert callback_when(utc(2026, 11, 25, 23, 0), now, berlin) is CallbackWhen.UPCOMING
+
+
+def test_only_my_due_personal_callbacks_remind_me_and_each_only_once() -> None:
+    now = utc(2026, 11, 25, 15)
+    me, other = 1, 2
+    callbacks = [
+        (10, now - timedelta(minutes=1), me),
+        (11, now + timedelta(minutes=1), me),  # not due yet
+        (12, now - timedelta(hours=2), me),
+        (13, now - timedelta(minutes=5), other),
+        (14, now - timedelta(minutes=5), None),  # a team callback
+    ]
+    assert callbacks_to_remind(callbacks, me, now, set()) == [12, 10]
+    assert callbacks_to_remind(callbacks, me, now, {12, 10}) == []
+    later = now + timedelta(minutes=2)
+    assert callbacks_to_remind(callbacks, me, later, {12, 10}) == [11]

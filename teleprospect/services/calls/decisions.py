@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from teleprospect.core.callback_slots import callback_problem
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition, HistoryKind
 from teleprospect.core.errors import Refused
 from teleprospect.core.lifecycle import IllegalTransition, LeadStatus, can_transition
 from teleprospect.core.nurture import Track
-from teleprospect.core.callback_slots import callback_problem
 from teleprospect.core.scripts import AnswerValue, DisqualifyReason, ExceptionReason
 from teleprospect.services.calls.callbacks import close_callbacks
 from teleprospect.services.calls.do_not_call import suppress
