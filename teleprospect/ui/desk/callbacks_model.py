@@ -48,19 +48,22 @@ def time_text(row: CallbackRow, zone: tzinfo, *, with_day: bool) -> str:
 
 
 def lead_time_text(row: CallbackRow, rep_zone: tzinfo) -> str:
-    """The time at the lead, in each of its zones that shows another time than the first
-    ("Thu 18:00 Tokyo"); the day is named when it is not the rep's."""
+    """The time at the lead, once per time its zones show ("Thu 18:00 Tokyo"; Jersey,
+    Guernsey and the Isle of Man keep one clock and show as one); the day is named when it
+    is not the rep's. The tooltip names every zone."""
     here_day = row.due_at.astimezone(rep_zone).date()
     texts: list[str] = []
+    seen: set[str] = set()
     for name in row.lead_zones:
         zone = zone_named(name)
         if zone is None:
             continue
         local = row.due_at.astimezone(zone)
         day = f"{_DAY_NAMES[local.weekday()]} " if local.date() != here_day else ""
-        text = f"{day}{local:%H:%M} {place_name(name)}"
-        if text not in texts:
-            texts.append(text)
+        clock = f"{day}{local:%H:%M}"
+        if clock not in seen:
+            seen.add(clock)
+            texts.append(f"{clock} {place_name(name)}")
     if not texts:
         return "unknown"
     return ", ".join(texts[:3]) + (" …" if len(texts) > 3 else "")
