@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         (800, lambda: shot("screenshot.png")),
         (10, lambda: tab(window.ui.queueTab)),
         (1200, lambda: shot("queue.png")),
+        (10, lambda: tab(window.callbacks_view)),
+        (1200, lambda: shot("callbacks.png")),
         (10, window.next_lead),
         (1500, call_in_progress),
         (1200, lambda: shot("workspace.png")),

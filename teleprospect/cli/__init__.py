@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 from teleprospect import APP_NAME, __version__
 from teleprospect.cli import (
     audit,
+    callbacks,
     calls,
     database,
     demo,
@@ -57,6 +58,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     imports.setup_parser,
     queue.setup_parser,
     calls.setup_parser,
+    callbacks.setup_parser,
     journal.setup_parser,
     users.setup_parser,
     team.setup_parser,

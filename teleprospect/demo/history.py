@@ -31,6 +31,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from teleprospect.core.callback_slots import next_call_slot
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition, HistoryKind
 from teleprospect.core.lifecycle import LeadStatus
@@ -495,7 +496,12 @@ class DemoHistory:
                 "end_reason": "",
             }
         )
-        row["next_action_at"] = found[1] if found is not None else None
+        # A call step falls due on a business day in the lead's hours, as the desk's do.
+        row["next_action_at"] = (
+            next_call_slot(row["call_zones"].split(), found[1], self.hours) or found[1]
+            if found is not None
+            else None
+        )
         row["attempts"] = 0  # a nurture call step starts a new round of tries
         row["updated_at"] = at
 

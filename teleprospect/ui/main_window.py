@@ -1,5 +1,5 @@
-"""The main window: the tabs (Leads, Queue, Call, Team, Audit), menus and a status bar saying
-where the data lives. Each tab's behaviour lives with it: the lead list
+"""The main window: the tabs (Leads, Queue, Callbacks, Call, Team, Audit), menus and a
+status bar saying where the data lives. Each tab's behaviour lives with it: the lead list
 (:mod:`teleprospect.ui.leads.lead_list`), the queue desk (:mod:`teleprospect.ui.desk.queue_desk`),
 the call workspace, the team view and the audit trail; :mod:`teleprospect.ui.demo_offer` offers
 demo data. On a team server the status bar warns when this computer's clock is off the server's.
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.setup_clock_check()
         self.setup_lead_list()
         self.setup_desk()
+        self.setup_callbacks()
         self.setup_score_refresh()
         self.setup_demo_offer()
         self.setup_actions()
@@ -173,6 +174,13 @@ class MainWindow(QMainWindow):
         """The Queue tab: the rep's queue, Next lead and the lead on hand."""
         self.desk = QueueDesk(self)
         self.queue_model = self.desk.model
+
+    def setup_callbacks(self) -> None:
+        """The Callbacks tab, next to Queue, and the status bar's reminder when one of mine
+        falls due."""
+        from teleprospect.ui.desk.callbacks_view import add_callbacks_tab
+
+        self.callbacks_view, self.callback_reminder = add_callbacks_tab(self)
 
     def setup_score_refresh(self) -> None:
         """Stored scores brought up to date when the window opens and every midnight."""
@@ -547,6 +555,8 @@ class MainWindow(QMainWindow):
         """Show ``user_id``'s queue (None: the login has no account, so no queue)."""
         self.queue_user_id = user_id
         self.desk.set_user(user_id)
+        self.callback_reminder.set_user(user_id)
+        self.callbacks_view.set_source(self.db, user_id)
 
     def next_lead(self) -> None:
         """Claim the top lead of the queue (Ctrl+N), wherever the focus is."""
@@ -617,6 +627,7 @@ class MainWindow(QMainWindow):
         """The call is in the database (or kept on this computer) and the lead released:
         on to the next one."""
         self.desk.call_saved(then_next, logged)
+        self.callbacks_view.refresh()
 
     def offer_drafts(self) -> None:
         """Offer back, once per start, the calls this rep left unsaved (a crash, a kill)."""

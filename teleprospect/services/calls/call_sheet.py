@@ -3,19 +3,22 @@
 :func:`open_call_sheet` reads, in one transaction: the lead panel's detail, the script
 version in use (a restored draft's, else the one published last), the nurture tracks
 best suited to the lead, the live score and readiness checklist with the answers known
-(and a draft's), and *why this lead now*: its reason in the user's queue, when it is
-in that queue. The workspace asks once, on a worker, instead of four times.
+(and a draft's), *why this lead now*: its reason in the user's queue, when it is
+in that queue, and the first good time to call the lead back. The workspace asks once,
+on a worker, instead of four times.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from teleprospect.core.callback_slots import MIN_CALLBACK_GAP, next_call_slot
 from teleprospect.core.nurture import Track
+from teleprospect.core.queue_policy import CallingHours
 from teleprospect.core.scripts import AnswerError, AnswerValue, from_json
 from teleprospect.services.calls.lead_detail import LeadDetail, lead_detail_in_session
 from teleprospect.services.calls.readiness import LiveScore, call_context
@@ -28,6 +31,7 @@ from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.nurture.tracks import suggestions_in_session
 from teleprospect.services.queue.page import QueueEntry, queue_entry_of_lead
+from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead
 
@@ -52,6 +56,13 @@ class CallSheet:
     #: The lead's place in the user's queue (its reason: why this lead now); None when
     #: the lead is not in the queue now (opened by hand, held by someone else, no user).
     queue_entry: QueueEntry | None
+    #: The time the sheet was read at (the database's clock).
+    read_at: datetime | None = None
+    #: The team's calling hours, which a callback time is checked against.
+    calling_hours: CallingHours = field(default_factory=CallingHours)
+    #: The first good time to call the lead back: inside its calling window in all its
+    #: zones, on a business day there (None: its local time is unknown, or no such time).
+    suggested_callback_at: datetime | None = None
 
     @property
     def why_now(self) -> str | None:
@@ -91,6 +102,7 @@ def open_call_sheet(
         with suppress(AnswerError):
             # The live checklist starts as the workspace keeps it: with the script in use.
             live = call_context(session, lead, answers, None, None, now).live()
+        hours = load_queue_settings(session).hours
         entry = (
             queue_entry_of_lead(session, user_id, lead_id, now, display_zone)
             if user_id is not None
@@ -103,6 +115,11 @@ def open_call_sheet(
             draft_answers=answers,
             live=live,
             queue_entry=entry,
+            read_at=now,
+            calling_hours=hours,
+            suggested_callback_at=next_call_slot(
+                detail.time_zones, now, hours, gap=MIN_CALLBACK_GAP
+            ),
         )
 
 

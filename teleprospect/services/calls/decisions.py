@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from teleprospect.core.callback_slots import callback_problem
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition, HistoryKind
 from teleprospect.core.errors import Refused
 from teleprospect.core.lifecycle import IllegalTransition, LeadStatus, can_transition
 from teleprospect.core.nurture import Track
-from teleprospect.core.queue_policy import CallingHours, is_callable_now
 from teleprospect.core.scripts import AnswerValue, DisqualifyReason, ExceptionReason
 from teleprospect.services.calls.callbacks import close_callbacks
 from teleprospect.services.calls.do_not_call import suppress
@@ -180,29 +180,16 @@ def _check_callback(lead: Lead, decision: Decision, settings: QueueSettings, now
     at = aware(decision.callback_at, "callback time")
     if at is None:
         raise DecisionRefused("Choose when to call back.")
-    if at <= now:
-        raise DecisionRefused(f"The callback time ({when(at)}) has passed; choose a later one.")
-    zones = lead.call_zones.split()
-    if not zones:
-        raise DecisionRefused(
-            "The lead's local time is unknown (no valid number, no country), so a callback"
-            " time cannot be checked against the calling hours; correct the phone number first."
-        )
-    window = is_callable_now(zones, at, settings.hours)
-    if window.ok:
-        return
-    legal = is_callable_now(zones, at, CallingHours.legal_limit())
-    if not legal.ok:
-        where = legal.reason.replace("calling hours", "the legal hours")
-        raise DecisionRefused(
-            f"A callback at {when(at)} is {where}: calls are never allowed before 08:00 or"
-            " after 21:00 the lead's time, even when they ask."
-        )
-    if not decision.at_lead_request:
-        raise DecisionRefused(
-            f"A callback at {when(at)} is {window.reason} ({settings.hours.describe()}). If the"
-            " lead asked for that time, say so and it is allowed."
-        )
+    problem = callback_problem(
+        lead.call_zones.split(),
+        at,
+        now,
+        settings.hours,
+        at_lead_request=decision.at_lead_request,
+        describe=when,
+    )
+    if problem is not None:
+        raise DecisionRefused(problem)
 
 
 def _move(

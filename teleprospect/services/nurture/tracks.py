@@ -5,7 +5,9 @@ The shipped tracks are stored when the database is opened or upgraded
 Enrolling happens when a call ends with the decision "back to nurture" (:func:`enrol` runs inside
 :func:`teleprospect.services.calls.log_call.log_call`'s transaction): the lead's ``next_action_at``
 becomes the due time of the track's next call step, which is what brings a nurture lead
-back to a rep's queue (see :mod:`teleprospect.services.queue.claims`).
+back to a rep's queue (see :mod:`teleprospect.services.queue.claims`). A call step due on
+a weekend or outside the lead's calling hours falls due at the next good slot instead
+(:func:`~teleprospect.core.callback_slots.next_call_slot`): never on a Sunday.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from teleprospect.core.callback_slots import next_call_slot
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import NotFound
 from teleprospect.core.nurture import (
@@ -29,6 +32,7 @@ from teleprospect.core.nurture import (
     suggest_tracks,
 )
 from teleprospect.services.errors import LeadNotFound
+from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadAnswer, LeadHistory, NurtureEnrollment, NurtureTrack
 from teleprospect.store.types import utcnow
@@ -223,6 +227,16 @@ def _after_now(
     return found
 
 
+def call_step_slot(session: Session, lead: Lead, due: datetime | None) -> datetime | None:
+    """When a call step due at ``due`` is made: the first good slot from then on, inside
+    the team's calling hours on a business day in every zone of the lead. ``due`` itself
+    when no such slot is known (the lead's local time is unknown: the queue holds it)."""
+    if due is None:
+        return None
+    hours = load_queue_settings(session).hours
+    return next_call_slot(lead.call_zones.split(), due, hours) or due
+
+
 def enrol(
     session: Session,
     lead: Lead,
@@ -279,7 +293,9 @@ def enrol(
             reason=reason or f"enrolled in {track.name}",
         )
     )
-    lead.next_action_at = upcoming[1] if upcoming is not None else None
+    lead.next_action_at = call_step_slot(
+        session, lead, upcoming[1] if upcoming is not None else None
+    )
     session.flush()
     return Enrolment(enrollment.id, track, lead.next_action_at)
 
@@ -301,5 +317,7 @@ def advance_to_next_call(session: Session, lead: Lead, *, now: datetime) -> date
         step_due_at(track, index, current.starts_at) if index < len(track.steps) else None
     )
     upcoming = _after_now(track, index - 1, current.starts_at, now)
-    lead.next_action_at = upcoming[1] if upcoming is not None else None
+    lead.next_action_at = call_step_slot(
+        session, lead, upcoming[1] if upcoming is not None else None
+    )
     return lead.next_action_at

@@ -390,7 +390,12 @@ class CallWorkspace(QWidget):
         answers: Mapping[str, Any] = {**sheet.detail.answers, **sheet.draft_answers}
         self.script_runner.set_script(sheet.script.script, answers)
         self.notes.setPlainText(draft.notes if draft is not None else "")
-        self.decision_panel.reset(now=self.local_now(), lead_zone_names=sheet.detail.time_zones)
+        self.decision_panel.reset(
+            now=sheet.read_at or self.local_now(),
+            lead_zone_names=sheet.detail.time_zones,
+            hours=sheet.calling_hours,
+            suggested_callback_at=sheet.suggested_callback_at,
+        )
         self.decision_panel.set_tracks(sheet.tracks)
         if draft is not None:
             self.decision_panel.set_disposition(draft.disposition)

@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from teleprospect.core.callback_slots import both_zones_text, callback_problem
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
+from teleprospect.core.queue_policy import CallingHours
 from teleprospect.core.scripts import DisqualifyReason, ExceptionReason
 from teleprospect.services.calls.decisions import Decision
 from teleprospect.ui.desk.queue_model import local_zone
@@ -79,6 +81,10 @@ class DecisionPanel(QWidget):
         super().__init__(parent)
         self._readiness: Readiness | None = None
         self._lead_zone_names: tuple[str, ...] = ()
+        self._hours = CallingHours()
+        #: The database's clock minus this computer's, as of the lead's opening: callback
+        #: times are judged by the database's clock, as the services judge them on save.
+        self._clock_offset = timedelta(0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._disposition_box())
@@ -220,6 +226,13 @@ class DecisionPanel(QWidget):
         self.callback_at.dateTimeChanged.connect(self._callback_changed)
         self.callback_local = QLabel(page)
         self.callback_local.setObjectName("callbackLocal")
+        self.callback_local.setWordWrap(True)
+        # Said as soon as the time is chosen, not only when the call is saved.
+        self.callback_warning = QLabel(page)
+        self.callback_warning.setObjectName("callbackWarning")
+        self.callback_warning.setWordWrap(True)
+        self.callback_warning.setStyleSheet("color: #b3261e;")
+        self.callback_warning.hide()
         self.callback_personal = QCheckBox("&Personal (only I call back)", page)
         self.callback_personal.setChecked(True)
         self.callback_requested = QCheckBox("The lead &asked for this time", page)
@@ -228,11 +241,12 @@ class DecisionPanel(QWidget):
         )
         self.callback_note = QLineEdit(page)
         self.callback_note.setObjectName("callbackNote")
-        for check in (self.callback_personal, self.callback_requested):
-            check.toggled.connect(lambda _on: emit(self.changed))
+        self.callback_personal.toggled.connect(lambda _on: emit(self.changed))
+        self.callback_requested.toggled.connect(self._callback_changed)
         self.callback_note.textChanged.connect(lambda _t: emit(self.changed))
         form.addRow("&When (your time):", self.callback_at)
         form.addRow("", self.callback_local)
+        form.addRow("", self.callback_warning)
         form.addRow(self.callback_personal)
         form.addRow(self.callback_requested)
         form.addRow("N&ote:", self.callback_note)
@@ -283,9 +297,20 @@ class DecisionPanel(QWidget):
 
     # -- content from the workspace --------------------------------------------------------
 
-    def reset(self, *, now: datetime, lead_zone_names: tuple[str, ...] = ()) -> None:
-        """A fresh call: no outcome, no decision, sensible dates."""
+    def reset(
+        self,
+        *,
+        now: datetime,
+        lead_zone_names: tuple[str, ...] = (),
+        hours: CallingHours | None = None,
+        suggested_callback_at: datetime | None = None,
+    ) -> None:
+        """A fresh call: no outcome, no decision, sensible dates. ``now`` is the database's
+        time; the callback time starts at ``suggested_callback_at`` (the first good time
+        in the lead's calling window), else tomorrow at 10:00 here."""
         self._lead_zone_names = lead_zone_names
+        self._hours = hours or CallingHours()
+        self._clock_offset = now - datetime.now(UTC)
         self.set_disposition(None)
         self.set_decision(None)
         self.exception_reason.setCurrentIndex(0)
@@ -296,13 +321,23 @@ class DecisionPanel(QWidget):
         self.callback_personal.setChecked(True)
         self.callback_requested.setChecked(False)
         local = now.astimezone(local_zone())
-        tomorrow = local + timedelta(days=1)
-        self.callback_at.setDateTime(
-            QDateTime(QDate(tomorrow.year, tomorrow.month, tomorrow.day), QTime(10, 0))
-        )
+        if suggested_callback_at is not None:
+            at = suggested_callback_at.astimezone(local_zone())
+            self.callback_at.setDateTime(
+                QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute))
+            )
+        else:
+            tomorrow = local + timedelta(days=1)
+            self.callback_at.setDateTime(
+                QDateTime(QDate(tomorrow.year, tomorrow.month, tomorrow.day), QTime(10, 0))
+            )
         in_two_weeks = local + timedelta(days=14)
         self.next_touch.setDate(QDate(in_two_weeks.year, in_two_weeks.month, in_two_weeks.day))
         self._callback_changed()
+
+    def database_now(self) -> datetime:
+        """The database's time now, as of the lead's opening."""
+        return datetime.now(UTC) + self._clock_offset
 
     def set_tracks(self, tracks: list[Track]) -> None:
         """The nurture tracks, best suggestion first."""
@@ -331,19 +366,23 @@ class DecisionPanel(QWidget):
 
     def _callback_changed(self, *_args: object) -> None:
         when = self.callback_time()
-        texts = []
-        from zoneinfo import ZoneInfo
-
-        for name in self._lead_zone_names[:3]:
-            try:
-                at = when.astimezone(ZoneInfo(name))
-            except (KeyError, ValueError):
-                continue
-            texts.append(f"{at:%a %H:%M} {name}")
-        self.callback_local.setText(
-            "At the lead: " + "; ".join(texts) if texts else "The lead's local time is unknown."
-        )
+        self.callback_local.setText(both_zones_text(when, local_zone(), self._lead_zone_names))
+        problem = self.callback_problem()
+        self.callback_warning.setText(problem or "")
+        self.callback_warning.setVisible(problem is not None)
         emit(self.changed)
+
+    def callback_problem(self) -> str | None:
+        """Why the chosen callback time would be refused (None: it would not): outside the
+        lead's calling window in one of its zones, past, or the lead's time unknown."""
+        return callback_problem(
+            self._lead_zone_names,
+            self.callback_time(),
+            self.database_now(),
+            self._hours,
+            at_lead_request=self.callback_requested.isChecked(),
+            describe=lambda _at: "this time",
+        )
 
     def callback_time(self) -> datetime:
         qt = self.callback_at.dateTime()
@@ -387,6 +426,10 @@ class DecisionPanel(QWidget):
             return f"The lead is not sales-ready yet: {', '.join(readiness.missing)}."
         if kind is DecisionKind.NURTURE and self.track_combo.currentData() is None:
             return "Choose a nurture track."
+        if kind is DecisionKind.CALLBACK:
+            problem = self.callback_problem()
+            if problem is not None:
+                return problem
         if kind is DecisionKind.DISQUALIFY:
             reason = self.disqualify_reason.currentData()
             if reason is None:

@@ -115,7 +115,8 @@ def test_the_panel_shows_context_calls_answers_history_and_what_comes_next(db: D
     assert later.claimed_by_name == "Rep Two" and later.open_callbacks == []
     assert later.enrollment is not None
     assert later.enrollment.track_key == "twelve-touch"
-    assert later.enrollment.next_call_at == NOW + timedelta(days=31)
+    # Day 30 of the track is Saturday 26 December: the call is on Monday, 09:00 in Berlin.
+    assert later.enrollment.next_call_at == NOW + timedelta(days=32, hours=17)
     assert "Thank-you email" in later.enrollment.text
 
 
