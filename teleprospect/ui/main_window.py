@@ -654,17 +654,9 @@ class MainWindow(QMainWindow):
         run_in_background(lambda: store.drafts_of(login), found, owner=self)
 
     def show_cheat_sheet(self) -> None:
-        from teleprospect.ui.workspace.cheat_sheet import CheatSheet
+        from teleprospect.ui.workspace.cheat_sheet import CheatSheet, window_shortcuts
 
-        ui = self.ui
-        sections = [
-            ("Queue", [ui.actionNextLead, ui.actionReleaseLead, ui.actionRefresh]),
-            ("Leads", [ui.actionImportLeads, ui.actionQuit]),
-        ]
-        if self.workspace is not None:
-            sections[1:1] = self.workspace.actions_by_section()
-        sections.append(("Help", [self.cheat_sheet_action]))
-        self.cheat_sheet = CheatSheet(sections, self)
+        self.cheat_sheet = CheatSheet(window_shortcuts(self), self)
         self.cheat_sheet.show()
 
     def setup_team_view(self) -> None:
