@@ -27,10 +27,13 @@ from teleprospect.core.audit import AuditKind
 from teleprospect.core.errors import Refused
 from teleprospect.core.leases import DEFAULT_LEASE
 from teleprospect.core.permissions import Action
+from teleprospect.core.queue_policy import QueueTier
 from teleprospect.services.audit.record import record_audit
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
+from teleprospect.services.queue.claims import ClaimedLead, release_in
+from teleprospect.services.queue.page import local_time_text
 from teleprospect.services.scoring.scores import rescore_lead
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, Lead, User
@@ -62,18 +65,24 @@ class CallUndo:
 class UndoneCall:
     call_id: int
     lead_id: int
-    #: The claim the rep holds again until then.
-    claim_expires_at: datetime
+    #: The lead as the rep holds it again.
+    claim: ClaimedLead
     #: One sentence for the status bar.
     summary: str
 
 
 def undo_logged_call(
-    db: Database, undo: CallUndo, user_id: int, *, now: datetime | None = None
+    db: Database,
+    undo: CallUndo,
+    user_id: int,
+    *,
+    release: int | None = None,
+    now: datetime | None = None,
 ) -> UndoneCall:
-    """Open the call of ``undo`` again and give the lead back its values from before it;
-    the rep holds the lead again. Raises :class:`UndoRefused` when that is not safe any
-    more. ``now``: None is the database's clock; a time given fixes it (tests)."""
+    """Take back the outcome of the call of ``undo`` and give the lead back its values from
+    before it; the rep holds the lead again, and ``release`` (the lead they went on to)
+    goes back to the queue in the same transaction. Raises :class:`UndoRefused` when that
+    is not safe any more. ``now``: None is the database's clock; a time given fixes it."""
     with db.write(brief=True) as session:
         now = decision_time(session, now)
         actor = require_user(session, user_id, Action.WORK_LEADS)
@@ -127,6 +136,8 @@ def undo_logged_call(
         expires = now + DEFAULT_LEASE
         lead.claimed_by_id = actor.user_id
         lead.claim_expires_at = expires
+        if release is not None and release != lead.id:
+            release_in(session, release, actor.user_id)
         rescore_lead(session, lead, now=now)
         record_audit(
             session,
@@ -147,6 +158,16 @@ def undo_logged_call(
         return UndoneCall(
             call.id,
             lead.id,
-            expires,
+            ClaimedLead(
+                lead.id,
+                name,
+                lead.company,
+                lead.phone_e164 if lead.phone_valid else None,
+                local_time_text(lead.call_zones, now),
+                "its call was undone",
+                QueueTier.BACKLOG,
+                expires,
+                None,
+            ),
             f"Call with {name} ({label}) undone: the lead is yours again to log it anew.",
         )

@@ -60,6 +60,7 @@ __all__ = [
     "open_lead",
     "reclaim_lead",
     "release_claim",
+    "release_in",
     "renew_claim",
 ]
 
@@ -338,12 +339,15 @@ def reclaim_lead(
     lead_id: int,
     user_id: int,
     *,
+    release: int | None = None,
     lease: timedelta = DEFAULT_LEASE,
     now: datetime | None = None,
 ) -> ClaimedLead:
     """Undo a release: claim the lead again for the user, if nobody took it meanwhile (a
-    lease that ran out counts as free). Raises :class:`ClaimNotHeld` naming who holds it
-    now. Like every claim, not in the audit trail (a lease is no change of the lead)."""
+    lease that ran out counts as free); ``release`` (the lead the user went on to) goes
+    back to the queue in the same transaction. Raises :class:`ClaimNotHeld` naming who
+    holds it now. Like every claim, not in the audit trail (a lease is no change of the
+    lead)."""
     checked_lease(lease)
     with db.write(brief=True) as session:
         require_user(session, user_id, Action.WORK_LEADS)
@@ -356,6 +360,8 @@ def reclaim_lead(
             raise ClaimNotHeld(
                 f"{found[1] or 'Another rep'} took the lead meanwhile: it cannot be claimed back."
             )
+        if release is not None and release != lead_id:
+            _release_in(session, release, user_id)
         lead = session.get(Lead, lead_id)
         assert lead is not None  # just claimed
         return ClaimedLead(
@@ -379,6 +385,10 @@ def _release_in(session: Session, lead_id: int, user_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(_rows_changed(result) == 1)
+
+
+#: Giving a lead back inside another use case's transaction (an undo that claims another).
+release_in = _release_in
 
 
 def _rows_changed(result: object) -> int:

@@ -73,7 +73,7 @@ def _place(widget: QObjectLike) -> str:
     node = widget.parent() if not isinstance(widget, QWidget) else widget
     while node is not None:
         if isinstance(node, QWidget) and node.isWindow() and node.parent() is not None:
-            return _label(node.windowTitle()) or "Window"
+            return _label(node.windowTitle()) or "Everywhere"
         parent = node.parent()
         if isinstance(parent, QWidget) and isinstance(parent.parent(), QTabWidget):
             tabs = parent.parent()
@@ -82,7 +82,7 @@ def _place(widget: QObjectLike) -> str:
             if index >= 0:
                 return _label(tabs.tabText(index))
         node = parent
-    return "Window"
+    return "Everywhere"
 
 
 def window_shortcuts(window: QMainWindow) -> list[tuple[str, list[Row]]]:
