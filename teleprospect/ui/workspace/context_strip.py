@@ -30,6 +30,8 @@ class ContextStrip(QWidget):
         self.next_button.setEnabled(False)
         row.addWidget(self.label, 1)
         row.addWidget(self.next_button)
+        #: Why the lead on show came up now (None: no lead, or no reason known).
+        self.reason: str | None = None
         #: The reason of a lead the queue does not list any more (the claim's own reason).
         self.fallback: Callable[[int], str | None] = lambda _lead_id: None
         self.show_idle()
