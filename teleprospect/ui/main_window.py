@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.setup_window()
         self.setup_offline()
         self.setup_status_bar()
+        self.setup_feedback()
         self.setup_clock_check()
         self.setup_lead_list()
         self.setup_desk()
@@ -241,6 +242,13 @@ class MainWindow(QMainWindow):
         self.clock_label.hide()
         bar.addPermanentWidget(self.clock_label)
 
+    def setup_feedback(self) -> None:
+        """What a save, a release or a reassignment did, with Undo for a few seconds."""
+        from teleprospect.ui.workspace.feedback import Feedback
+
+        self.feedback = Feedback(self)
+        self._start_tab_chosen = False
+
     def setup_clock_check(self) -> None:
         self.clock_timer = QTimer(self)
         self.clock_timer.setInterval(CLOCK_CHECK_MS)
@@ -265,6 +273,9 @@ class MainWindow(QMainWindow):
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         settings.setValue(WINDOW_STATE_KEY, self.saveState())
         self.lead_list.save_state(settings)
+        from teleprospect.ui.start_tab import remember_tab
+
+        remember_tab(settings, self.ui.mainTabs)
         settings.sync()
 
     # -- events ------------------------------------------------------------------------
@@ -435,6 +446,7 @@ class MainWindow(QMainWindow):
             self.show_user(user)
             self.set_queue_user(user_id)
             self.setup_team_view()
+            self.choose_start_tab()
             if self.db is not None:
                 self.offline.set_context(self.db, user_id, team="view_workload" in actions)
             self.setup_audit_page()
@@ -558,6 +570,17 @@ class MainWindow(QMainWindow):
         self.callback_reminder.set_user(user_id)
         self.callbacks_view.set_source(self.db, user_id)
 
+    def choose_start_tab(self) -> None:
+        """Once, when the user is known: the queue for a rep, the last tab for a team lead."""
+        if self._start_tab_chosen or self.queue_user_id is None:
+            return
+        self._start_tab_chosen = True
+        from teleprospect.ui.start_tab import choose_start_tab
+
+        choose_start_tab(
+            window_settings(), self.ui.mainTabs, self.ui.queueTab, self.allowed_actions
+        )
+
     def next_lead(self) -> None:
         """Claim the top lead of the queue (Ctrl+N), wherever the focus is."""
         self.desk.next_lead()
@@ -577,6 +600,8 @@ class MainWindow(QMainWindow):
         workspace = CallWorkspace(self, now_provider=self.now_provider)
         workspace.setObjectName("callWorkspace")
         workspace.call_saved.connect(self.on_call_saved)
+        workspace.context_strip.use_next_action(self.ui.actionNextLead)
+        workspace.context_strip.fallback = self.desk.claim_reason
         workspace.release_requested.connect(self.desk.release_lead)
         workspace.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         workspace.watch = self.offline
@@ -628,6 +653,7 @@ class MainWindow(QMainWindow):
         on to the next one."""
         self.desk.call_saved(then_next, logged)
         self.callbacks_view.refresh()
+        self.feedback.call_saved(logged, getattr(self.workspace, "saved_draft", None))
 
     def offer_drafts(self) -> None:
         """Offer back, once per start, the calls this rep left unsaved (a crash, a kill)."""
@@ -665,17 +691,9 @@ class MainWindow(QMainWindow):
         run_in_background(lambda: store.drafts_of(login), found, owner=self)
 
     def show_cheat_sheet(self) -> None:
-        from teleprospect.ui.workspace.cheat_sheet import CheatSheet
+        from teleprospect.ui.workspace.cheat_sheet import CheatSheet, window_shortcuts
 
-        ui = self.ui
-        sections = [
-            ("Queue", [ui.actionNextLead, ui.actionReleaseLead, ui.actionRefresh]),
-            ("Leads", [ui.actionImportLeads, ui.actionQuit]),
-        ]
-        if self.workspace is not None:
-            sections[1:1] = self.workspace.actions_by_section()
-        sections.append(("Help", [self.cheat_sheet_action]))
-        self.cheat_sheet = CheatSheet(sections, self)
+        self.cheat_sheet = CheatSheet(window_shortcuts(self), self)
         self.cheat_sheet.show()
 
     def setup_team_view(self) -> None:
@@ -692,6 +710,7 @@ class MainWindow(QMainWindow):
         view = TeamView(db, user_id, self, now_provider=self.now_provider)
         view.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         view.leads_changed.connect(self.refresh)
+        view.reassigned.connect(self.feedback.reassigned)
         self.team_view = view
         self.ui.mainTabs.addTab(view, "&Team")
         from PySide6.QtGui import QAction

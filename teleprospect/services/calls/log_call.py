@@ -50,13 +50,14 @@ from teleprospect.services.calls.decisions import (
 from teleprospect.services.calls.do_not_call import suppress
 from teleprospect.services.calls.readiness import CallContext, call_context
 from teleprospect.services.calls.scripts import active_script
+from teleprospect.services.calls.undo import CallUndo
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.leads.lifecycle import apply_status, audit_status_change
 from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
 from teleprospect.services.queue.claims import ClaimNotHeld
-from teleprospect.services.scoring.scores import rescore_lead
+from teleprospect.services.scoring.scores import known_answers, rescore_lead
 from teleprospect.store.database import Database
 from teleprospect.store.models import Call, CallAnswer, DoNotCallEntry, Lead, LeadAnswer, User
 
@@ -102,6 +103,9 @@ class LoggedCall:
     next_action_at: datetime | None
     #: One sentence for the status bar.
     summary: str
+    #: What undoes the call a moment later (None: it cannot be undone safely, see
+    #: :mod:`teleprospect.services.calls.undo`).
+    undo: CallUndo | None = None
 
 
 def _user_name(session: Session, user_id: int | None) -> str | None:
@@ -404,6 +408,7 @@ def log_call_in_session(
     if holder is not None and holder != user_id:
         _claim_required(session, lead, holder, now)
     status_before = LeadStatus(lead.status)
+    before = (lead.attempts or 0, lead.last_attempt_at, lead.next_action_at)
     call = None
     if call_id is not None:
         call = session.get(Call, call_id)
@@ -435,6 +440,15 @@ def log_call_in_session(
     if client_action_id is not None:
         call.client_action_id = client_action_id
     session.flush()
+    # Whether the call changes the lead's known answers (a call that does is not undone).
+    answers_kept = not ctx.dropped and (
+        not ctx.given
+        or all(
+            known.get(qid) == value
+            for known in [known_answers(session, lead.id)]
+            for qid, value in ctx.given.items()
+        )
+    )
     _save_answers(session, ctx, call, user_id, now)
 
     rules = ctx.settings.retry
@@ -460,9 +474,10 @@ def log_call_in_session(
         outcome = "on the do-not-call list for good"
     else:
         outcome = _no_decision(session, ctx, retry, disposition, user_id)
+    kept_callbacks = 0
     if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
         # Calling after a callback fell due keeps that promise.
-        close_callbacks(session, lead.id, now, due_only=True)
+        kept_callbacks = close_callbacks(session, lead.id, now, due_only=True)
     audit_status_change(
         session,
         lead,
@@ -477,6 +492,16 @@ def log_call_in_session(
     session.flush()
     name = lead.full_name or f"lead {lead.id}"
     summary = f"Call with {name} logged ({disposition.label.lower()}): {outcome}."
+    # Only a call that changed nothing but the lead's retry values can be undone safely.
+    undoable = (
+        decision is None
+        and disposition is not Disposition.DO_NOT_CALL
+        and status_before is LeadStatus.WORKING
+        and LeadStatus(lead.status) is LeadStatus.WORKING
+        and not retry.exhausted
+        and answers_kept
+        and not kept_callbacks
+    )
     return LoggedCall(
         call_id=call.id,
         lead_id=lead.id,
@@ -484,4 +509,5 @@ def log_call_in_session(
         score=score,
         next_action_at=lead.next_action_at,
         summary=summary,
+        undo=CallUndo(call.id, lead.id, lead.version, *before) if undoable else None,
     )

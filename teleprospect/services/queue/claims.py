@@ -58,7 +58,9 @@ __all__ = [
     "find_user_id",
     "next_lead",
     "open_lead",
+    "reclaim_lead",
     "release_claim",
+    "release_in",
     "renew_claim",
 ]
 
@@ -332,6 +334,49 @@ def release_claim(db: Database, lead_id: int, user_id: int) -> bool:
         return released
 
 
+def reclaim_lead(
+    db: Database,
+    lead_id: int,
+    user_id: int,
+    *,
+    release: int | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    now: datetime | None = None,
+) -> ClaimedLead:
+    """Undo a release: claim the lead again for the user, if nobody took it meanwhile (a
+    lease that ran out counts as free); ``release`` (the lead the user went on to) goes
+    back to the queue in the same transaction. Raises :class:`ClaimNotHeld` naming who
+    holds it now. Like every claim, not in the audit trail (a lease is no change of the
+    lead)."""
+    checked_lease(lease)
+    with db.write(brief=True) as session:
+        require_user(session, user_id, Action.WORK_LEADS)
+        now = decision_time(session, now)
+        expires = now + lease
+        if not _take(session, lead_id, user_id, now, expires):
+            found = _holder(session, lead_id)
+            if found is None:
+                raise LeadNotFound(lead_id)
+            raise ClaimNotHeld(
+                f"{found[1] or 'Another rep'} took the lead meanwhile: it cannot be claimed back."
+            )
+        if release is not None and release != lead_id:
+            _release_in(session, release, user_id)
+        lead = session.get(Lead, lead_id)
+        assert lead is not None  # just claimed
+        return ClaimedLead(
+            lead_id,
+            lead.full_name,
+            lead.company,
+            lead.phone_e164 if lead.phone_valid else None,
+            local_time_text(lead.call_zones, now),
+            "claimed back",
+            QueueTier.BACKLOG,
+            expires,
+            None,
+        )
+
+
 def _release_in(session: Session, lead_id: int, user_id: int) -> bool:
     result = session.execute(
         update(Lead)
@@ -340,6 +385,10 @@ def _release_in(session: Session, lead_id: int, user_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(_rows_changed(result) == 1)
+
+
+#: Giving a lead back inside another use case's transaction (an undo that claims another).
+release_in = _release_in
 
 
 def _rows_changed(result: object) -> int:

@@ -170,6 +170,15 @@ class QueueDesk(QObject):
             self._signature = None
             self.poll_queue()
 
+    def claim_reason(self, lead_id: int) -> str | None:
+        """Why the lead on hand came up (its claim's reason), for the workspace."""
+        claimed = self.claimed
+        return claimed.reason if claimed is not None and claimed.lead_id == lead_id else None
+
+    def hold(self, claimed: ClaimedLead | None) -> None:
+        """``claimed`` is the lead on hand from now on (a lead claimed back by an undo)."""
+        self._hold(claimed)
+
     def _hold(self, claimed: ClaimedLead | None) -> None:
         """``claimed`` is the lead on hand from now on (None: none)."""
         self.claimed = claimed
@@ -292,6 +301,10 @@ class QueueDesk(QObject):
         if self.window.offline.offline:
             self.put_down_offline(claimed)
             return
+        # What was typed goes with the release, but comes back should it be undone.
+        workspace = self.window.workspace
+        on_show = workspace is not None and workspace.lead_id == claimed.lead_id
+        draft = workspace.current_draft() if workspace is not None and on_show else None
 
         def release() -> bool:
             from teleprospect.services.queue.claims import release_claim
@@ -304,7 +317,7 @@ class QueueDesk(QObject):
             if workspace is not None and workspace.lead_id == claimed.lead_id:
                 workspace.close_lead()
             self._hold(None)
-            self.window.statusBar().showMessage(f"{claimed.name} is back in the queue.", 10_000)
+            self.window.feedback.released(claimed, draft)
             self.model.reload()
 
         run_in_background(
@@ -361,8 +374,8 @@ class QueueDesk(QObject):
         if then_next:
             self.next_lead()
         else:
+            # The Call tab stays, cleared, with Next lead; the status bar says what was saved.
             self.model.reload()
-            self.ui.mainTabs.setCurrentWidget(self.ui.queueTab)
 
     # -- without the server --------------------------------------------------------------
 

@@ -121,6 +121,8 @@ class TeamView(QWidget):
     """The Team tab."""
 
     message = Signal(str)
+    #: Leads were moved (the Reassignment): the window says so, with Undo.
+    reassigned = Signal(object)
     #: Leads changed hands or status: lists elsewhere should be read again.
     leads_changed = Signal()
 
@@ -272,6 +274,7 @@ class TeamView(QWidget):
 
     def _reassigned(self, result: Reassignment) -> None:
         emit(self.message, f"{len(result.moves):,} leads reassigned (batch {result.batch_id}).")
+        emit(self.reassigned, result)
         emit(self.leads_changed)
         self.refresh()
 

@@ -41,7 +41,9 @@ from teleprospect.ui.desk.queue_model import NowProvider, database_clock, local_
 from teleprospect.ui.errors import error_text
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 from teleprospect.ui.signals import emit
+from teleprospect.ui.workspace.context_strip import ContextStrip
 from teleprospect.ui.workspace.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
+from teleprospect.ui.workspace.discard import DISCARD_KEY, discard_call
 from teleprospect.ui.workspace.draft_writer import DraftWriter
 from teleprospect.ui.workspace.lead_copies import LeadCopies
 from teleprospect.ui.workspace.lead_panel import LeadPanel
@@ -134,6 +136,8 @@ class CallWorkspace(QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        self.context_strip = ContextStrip(self)  # why this lead now, or Next lead
+        outer.addWidget(self.context_strip)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
@@ -238,6 +242,11 @@ class CallWorkspace(QWidget):
         self.release_action = self._action(
             "&Release the lead without a call", "Ctrl+Shift+L", self.request_release
         )
+        self.discard_action = self._action(
+            "&Discard the call (throw away what was typed)",
+            DISCARD_KEY,
+            partial(discard_call, self),
+        )
         self.disposition_actions = [
             self._action(
                 f"Outcome: {disposition.label}",
@@ -281,6 +290,7 @@ class CallWorkspace(QWidget):
                     self.save_action,
                     self.save_next_action,
                     self.release_action,
+                    self.discard_action,
                 ],
             ),
             ("Outcome", self.disposition_actions),
@@ -342,6 +352,7 @@ class CallWorkspace(QWidget):
         else:
             self.banner.hide()
         self.draft_label.setText("Opening the lead…")
+        self.context_strip.show_opening()
         now = self.now()
 
         user_id, zone = self.user_id, local_zone()
@@ -417,6 +428,7 @@ class CallWorkspace(QWidget):
         if opened.read_at is None and not self.read_only:
             self.show_offline_banner(True)
         self.lead_panel.show_why_now(sheet.why_now)
+        self.context_strip.show_reason(sheet.why_now, self.lead_id)
         if sheet.live is not None:
             self.lead_panel.show_score(sheet.live)
             self.decision_panel.show_readiness(sheet.live.readiness)
@@ -499,11 +511,18 @@ class CallWorkspace(QWidget):
             self.lead_panel.show_detail(None)
             self.script_runner.set_script(None)
             self.notes.clear()
+            self.decision_panel.reset(now=self.local_now())  # no trace of the lead before
+            self.context_strip.show_idle()
         for widget in (self.script_runner, self.notes, self.decision_panel):
             widget.setEnabled(editable)
         for field in self.lead_panel.fields.values():
             field.setReadOnly(not editable)
-        for action in (self.save_action, self.save_next_action, self.release_action):
+        for action in (
+            self.save_action,
+            self.save_next_action,
+            self.release_action,
+            self.discard_action,
+        ):
             action.setEnabled(editable)
         for action in self.disposition_actions + self.decision_actions:
             action.setEnabled(editable)
@@ -720,6 +739,7 @@ class CallWorkspace(QWidget):
                 return
         self.draft_writer.stop()
         store, draft = self.drafts, self.current_draft()
+        self.saved_draft = draft  # what an undo of the save opens again
         self.stop_timer()
         answers = self.script_runner.answers()
         notes = self.notes.toPlainText().strip()

@@ -42,6 +42,7 @@ from teleprospect.core.scripts import DisqualifyReason, ExceptionReason
 from teleprospect.services.calls.decisions import Decision
 from teleprospect.ui.desk.queue_model import local_zone
 from teleprospect.ui.signals import emit
+from teleprospect.ui.workspace.quiet_inputs import guard_all
 
 if TYPE_CHECKING:
     from teleprospect.core.nurture import Track
@@ -67,7 +68,8 @@ DECISIONS: tuple[tuple[DecisionKind | None, str, str], ...] = (
     (DecisionKind.EXCEPTION, "Sales-ready by exception", "Ctrl+Shift+E"),
     (DecisionKind.NURTURE, "Back to nurture", "Ctrl+Shift+N"),
     (DecisionKind.CALLBACK, "Callback", "Ctrl+Shift+B"),
-    (DecisionKind.DISQUALIFY, "Disqualify", "Ctrl+Shift+Q"),
+    # Not Ctrl+Shift+Q: one finger from Quit (Ctrl+Q).
+    (DecisionKind.DISQUALIFY, "Disqualify", "Ctrl+Shift+X"),
     (DecisionKind.DO_NOT_CALL, "Do not call", "Ctrl+Shift+D"),
 )
 
@@ -89,6 +91,7 @@ class DecisionPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._disposition_box())
         layout.addWidget(self._decision_box())
+        guard_all(self)  # the wheel passing over a list or a date changes nothing
 
     # -- disposition -----------------------------------------------------------------------
 
@@ -137,6 +140,11 @@ class DecisionPanel(QWidget):
             button = self.disposition_buttons[DISPOSITIONS[number - 1]]
             button.setChecked(True)
             button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def move_focus(self, button: QRadioButton, *, forward: bool) -> None:
+        buttons = list(self.disposition_buttons.values())
+        index = buttons.index(button) + (1 if forward else -1)
+        buttons[index % len(buttons)].setFocus(Qt.FocusReason.TabFocusReason)
 
     # -- decision --------------------------------------------------------------------------
 
@@ -543,6 +551,17 @@ class DispositionButton(QRadioButton):
             )
         ):
             panel.choose_disposition(int(text))
+            return
+        arrows = {
+            Qt.Key.Key_Up: False,
+            Qt.Key.Key_Left: False,
+            Qt.Key.Key_Down: True,
+            Qt.Key.Key_Right: True,
+        }
+        if event.key() in arrows and panel is not None:
+            # The arrows move the keyboard between the outcomes without choosing one
+            # (Space or a digit chooses): passing over an outcome never changes it.
+            panel.move_focus(self, forward=arrows[Qt.Key(event.key())])
             return
         super().keyPressEvent(event)
 

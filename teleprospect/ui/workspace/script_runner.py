@@ -2,10 +2,18 @@
 
 Each question gets an editor fitting its type (a list for yes/no and single choice, where
 typing the first letter answers; check boxes for several choices; a line for numbers,
-dates and text, checked as typed). Branches show and hide questions as answers come in.
-The rep's help text ("say it like this") sits under each question. The runner only holds
-what was typed: typing rules (``parse_answer``) and branching (``visible_questions``) come
-from :mod:`teleprospect.core.scripts`.
+dates and text, checked as typed). Branches show and hide questions as answers come in,
+and the questions are numbered as shown (a hidden one takes no number). The rep's help
+text ("say it like this") sits under each question. The runner only holds what was typed:
+typing rules (``parse_answer``) and branching (``visible_questions``) come from
+:mod:`teleprospect.core.scripts`.
+
+The keyboard, in both modes: Enter or Page Down moves on to the next question, Shift+Enter
+or Page Up back; the digits 1–9 pick the n-th answer of a choice question (Yes, No for a
+yes/no one; they tick the n-th box of a several-choices one). One at a time, Tab goes on to
+the next question too, and leaves the script after the last. Nothing changes an answer by
+accident: the wheel and the arrow and Page keys leave a closed list alone
+(:mod:`teleprospect.ui.workspace.quiet_inputs`).
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,6 +45,7 @@ from teleprospect.core.scripts import (
 )
 from teleprospect.ui.errors import error_text
 from teleprospect.ui.signals import emit
+from teleprospect.ui.workspace.quiet_inputs import guard, popup_is_open
 
 if TYPE_CHECKING:
     from teleprospect.core.scripts import AnswerValue, Question, Script
@@ -57,11 +66,11 @@ class QuestionEditor(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(3)
-        title = QLabel(f"<b>{number}. {_escape(question.text)}</b>", self)
+        title = QLabel(self)
+        title.setObjectName("questionTitle")
         title.setWordWrap(True)
-        if question.bant is not None:
-            category = question.bant.value.upper()
-            title.setText(f"{title.text()}  <span style='color:#5b6b7f'>[{category}]</span>")
+        self.title_label = title
+        self.set_number(number)
         layout.addWidget(title)
         if question.help:
             help_label = QLabel(_escape(question.help), self)
@@ -77,6 +86,39 @@ class QuestionEditor(QFrame):
         layout.addWidget(self.error_label)
         title.setBuddy(self.focus_widget())
 
+    def set_number(self, number: int) -> None:
+        """Number the question as the rep sees it (among the questions shown)."""
+        question = self.question
+        text = f"<b>{number}. {_escape(question.text)}</b>"
+        if question.bant is not None:
+            category = question.bant.value.upper()
+            text += f"  <span style='color:#5b6b7f'>[{category}]</span>"
+        self.number = number
+        self.title_label.setText(text)
+
+    def inputs(self) -> list[QWidget]:
+        """The widgets that take the keyboard, in Tab order."""
+        if self.question.type is QuestionType.MULTI_CHOICE:
+            return [check for _value, check in self._checks]
+        return [self.editor]
+
+    def pick(self, number: int) -> bool:
+        """Choose the ``number``-th answer (1-based) of a choice question (the digit keys);
+        False when it has no such answer (or is no choice question)."""
+        kind = self.question.type
+        if kind in (QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
+            combo: QComboBox = self.editor  # type: ignore[assignment]
+            if not 1 <= number < combo.count():
+                return False
+            combo.setCurrentIndex(number)  # item 0 is "not answered"
+            return True
+        if kind is QuestionType.MULTI_CHOICE and 1 <= number <= len(self._checks):
+            check = self._checks[number - 1][1]
+            check.toggle()
+            check.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return False
+
     # -- editors ---------------------------------------------------------------------------
 
     def _make_editor(self) -> QWidget:
@@ -87,6 +129,7 @@ class QuestionEditor(QFrame):
             combo.addItem("Yes", True)
             combo.addItem("No", False)
             combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
+            guard(combo)
             return combo
         if kind is QuestionType.SINGLE_CHOICE:
             combo = QComboBox(self)
@@ -94,14 +137,16 @@ class QuestionEditor(QFrame):
             for choice in self.question.choices:
                 combo.addItem(choice.label, choice.value)
             combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
+            guard(combo)
             return combo
         if kind is QuestionType.MULTI_CHOICE:
             box = QWidget(self)
             row = QHBoxLayout(box)
             row.setContentsMargins(0, 0, 0, 0)
             self._checks: list[tuple[str, QCheckBox]] = []
-            for choice in self.question.choices:
+            for number, choice in enumerate(self.question.choices, start=1):
                 check = QCheckBox(choice.label, box)
+                check.setToolTip(f"Key {number} ticks or clears it")
                 check.toggled.connect(lambda _on: emit(self.changed))
                 row.addWidget(check)
                 self._checks.append((choice.value, check))
@@ -193,10 +238,10 @@ class ScriptRunner(QWidget):
         self.mode_button.setShortcut("Ctrl+Shift+O")
         self.mode_button.toggled.connect(self.set_one_at_a_time)
         self.back_button = QPushButton("◀ Back", self)
-        self.back_button.setToolTip("Previous question (Page Up)")
+        self.back_button.setToolTip("Previous question (Page Up, Shift+Enter)")
         self.back_button.clicked.connect(lambda: self.step(-1))
         self.next_button = QPushButton("Next ▶", self)
-        self.next_button.setToolTip("Next question (Page Down)")
+        self.next_button.setToolTip("Next question (Enter, Page Down); 1–9 pick an answer")
         self.next_button.clicked.connect(lambda: self.step(1))
         bar.addWidget(self.title_label)
         bar.addStretch(1)
@@ -233,6 +278,9 @@ class ScriptRunner(QWidget):
             for number, question in enumerate(script.questions, start=1):
                 editor = QuestionEditor(question, number, self.body)
                 editor.changed.connect(self._on_changed)
+                for widget in editor.inputs():
+                    # After the editor's own guard: the runner sees the keys first.
+                    widget.installEventFilter(self)
                 self.body_layout.insertWidget(self.body_layout.count() - 1, editor)
                 self.editors[question.id] = editor
             for question_id, value in (answers or {}).items():
@@ -286,6 +334,8 @@ class ScriptRunner(QWidget):
             self._current = min(self._current, max(len(shown) - 1, 0))
         for question_id, editor in self.editors.items():
             on = question_id in shown
+            if on:
+                editor.set_number(shown.index(question_id) + 1)
             if self._one_at_a_time:
                 on = on and shown.index(question_id) == self._current
             editor.setVisible(on)
@@ -356,6 +406,79 @@ class ScriptRunner(QWidget):
             self.step(-1)
         else:
             super().keyPressEvent(event)
+
+    # -- the keyboard on the questions ---------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        assert isinstance(event, QKeyEvent)
+        editor = self._editor_of(watched)
+        if editor is None:
+            return False
+        return self._question_key(editor, watched, event)
+
+    def _editor_of(self, widget: QWidget) -> QuestionEditor | None:
+        for editor in self.editors.values():
+            if widget in editor.inputs():
+                return editor
+        return None
+
+    def _question_key(self, editor: QuestionEditor, widget: QWidget, event: QKeyEvent) -> bool:
+        """Handle a key pressed in a question's editor; True when it was the runner's."""
+        if isinstance(widget, QComboBox) and popup_is_open(widget):
+            return False  # an open list is the rep's to move in
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        plain = modifiers == Qt.KeyboardModifier.NoModifier
+        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
+        if key == Qt.Key.Key_PageDown and plain:
+            self._step_from(editor, 1)
+            return True
+        if key == Qt.Key.Key_PageUp and plain:
+            self._step_from(editor, -1)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (plain or shift):
+            self._step_from(editor, -1 if shift else 1)
+            return True
+        text = event.text()
+        if (
+            plain
+            and len(text) == 1
+            and text in "123456789"
+            and not isinstance(widget, QLineEdit)  # digits are what a number line takes
+        ):
+            editor.pick(int(text))
+            return True
+        if self._one_at_a_time and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            return self._tab_from(editor, widget, backwards=key == Qt.Key.Key_Backtab)
+        return False
+
+    def _step_from(self, editor: QuestionEditor, delta: int) -> None:
+        visible = [question.id for question in self._visible()]
+        if editor.question.id in visible:
+            self._current = visible.index(editor.question.id)  # the step starts here
+        self._current = max(0, min(len(visible) - 1, self._current + delta))
+        self._apply_branches()
+        self.focus_current()
+
+    def _tab_from(self, editor: QuestionEditor, widget: QWidget, *, backwards: bool) -> bool:
+        """One at a time, Tab past the question's last box goes on to the next question
+        (Shift+Tab before its first, back); after the last question it leaves the script."""
+        inputs = editor.inputs()
+        visible = [question.id for question in self._visible()]
+        if editor.question.id not in visible:
+            return False
+        index = visible.index(editor.question.id)
+        if backwards:
+            if widget is not inputs[0] or index == 0:
+                return False
+            self._step_from(editor, -1)
+            return True
+        if widget is not inputs[-1] or index >= len(visible) - 1:
+            return False
+        self._step_from(editor, 1)
+        return True
 
 
 def _escape(text: str) -> str:

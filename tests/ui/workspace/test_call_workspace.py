@@ -331,7 +331,7 @@ def test_disqualify_needs_a_reason(open_window, demo_db, qtbot) -> None:
     workspace = window.workspace
     lead_id = next_lead(window, qtbot)
     key(window, qtbot, "Alt+1")
-    key(window, qtbot, "Ctrl+Shift+Q")
+    key(window, qtbot, "Ctrl+Shift+X")
     key(window, qtbot, "Ctrl+S")
     assert "why the lead is disqualified" in workspace.problem_label.text()
     panel = workspace.decision_panel
