@@ -24,6 +24,7 @@ import phonenumbers
 from phonenumbers.tzdata import TIMEZONE_DATA
 
 from teleprospect.core.domain import CampaignChannel
+from teleprospect.core.zone_names import current_zone_name, current_zone_names
 
 __all__ = [
     "INBOUND_CHANNELS",
@@ -52,7 +53,7 @@ PRINCIPAL_ZONES: dict[str, str] = {
     "EC": "America/Guayaquil",
     "ES": "Europe/Madrid",
     "FM": "Pacific/Truk",  # Chuuk
-    "GL": "America/Godthab",  # Nuuk
+    "GL": "America/Nuuk",
     "ID": "Asia/Jakarta",
     "KI": "Pacific/Tarawa",
     "MN": "Asia/Ulaanbaatar",
@@ -104,7 +105,7 @@ def country_zones(region: str | None) -> tuple[str, ...]:
             found.update(zones)
     if not found:
         found.update(whole_code)
-    return tuple(sorted(zone for zone in found if zone != _UNKNOWN_ZONE))
+    return current_zone_names(zone for zone in found if zone != _UNKNOWN_ZONE)
 
 
 def _prefix_owner(code: int, national_prefix: str) -> str | None:
@@ -151,7 +152,7 @@ def _country_wide_sets() -> dict[frozenset[str], str]:
         main_region = phonenumbers.region_code_for_country_code(int(key))
         if main_region in ("ZZ", "001"):
             continue
-        known = frozenset(zone for zone in zones if zone != _UNKNOWN_ZONE)
+        known = frozenset(current_zone_names(zone for zone in zones if zone != _UNKNOWN_ZONE))
         if len(known) > 1 and not keeps_one_clock(known):
             found[known] = main_region
     return found
@@ -184,7 +185,8 @@ def effective_call_zones(
        (:data:`PRINCIPAL_ZONES`; America/New_York for the US and for +1 as a whole).
     5. Else "": held back (no candidates, or a country missing from that table).
     """
-    zones = frozenset(zone for zone in phone_zones.split() if zone != _UNKNOWN_ZONE)
+    # Spelled as today throughout: leads stored earlier may hold old names (Asia/Calcutta).
+    zones = frozenset(current_zone_names(z for z in phone_zones.split() if z != _UNKNOWN_ZONE))
     fallback = frozenset(country_zones(fallback_region))
     whole_code_of = _country_wide_sets()
     country_wide = zones in whole_code_of or (
@@ -200,9 +202,10 @@ def effective_call_zones(
         return ""
     if keeps_one_clock(candidates):
         return " ".join(sorted(candidates))
-    if home_zone and home_zone in candidates:
-        return home_zone
+    if home_zone and current_zone_name(home_zone) in candidates:
+        return current_zone_name(home_zone)
     principal = PRINCIPAL_ZONES.get(region)
+    principal = current_zone_name(principal) if principal is not None else None
     return principal if principal in candidates else ""
 
 

@@ -28,6 +28,7 @@ from phonenumbers import phonenumberutil as _util
 from phonenumbers import timezone as _timezone
 
 from teleprospect.core.text import printable, shorten
+from teleprospect.core.zone_names import current_zone_names
 
 __all__ = ["PhoneInfo", "format_for_display", "parse_phone", "parse_phones"]
 
@@ -235,7 +236,8 @@ def _time_zones(number: PhoneNumber, kind: int) -> tuple[str, ...]:
 
 
 def _known_zones(zones: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(zone for zone in zones if zone != _UNKNOWN_ZONE))
+    # phonenumbers keeps names the time-zone database has renamed (Asia/Calcutta).
+    return current_zone_names(zone for zone in zones if zone != _UNKNOWN_ZONE)
 
 
 def _repairs(raw: str, number: PhoneNumber) -> list[str]:

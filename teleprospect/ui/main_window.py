@@ -40,6 +40,7 @@ from teleprospect.ui.leads.lead_list import LeadList
 from teleprospect.ui.offline.offline_watch import OfflineWatch
 from teleprospect.ui.signals import emit
 from teleprospect.ui.status_bar import PrintableStatusBar
+from teleprospect.ui.window_fit import fit_on_screen
 
 if TYPE_CHECKING:
     from teleprospect.services.calls.drafts import CallDraft
@@ -63,6 +64,7 @@ DATABASE_LABEL_WIDTH = 440
 # QSettings keys of the per-user window state (DESIGN.md §2 rule 6).
 GEOMETRY_KEY = "mainWindow/geometry"
 WINDOW_STATE_KEY = "mainWindow/state"
+WORKSPACE_PANES_KEY = "callWorkspace/panes"
 
 #: How often this computer's clock is compared with a team server's after start-up: clocks
 #: drift slowly, and someone may set theirs by hand.
@@ -263,6 +265,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value(GEOMETRY_KEY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            fit_on_screen(self)
         state = settings.value(WINDOW_STATE_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -272,6 +275,8 @@ class MainWindow(QMainWindow):
         settings = window_settings()
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         settings.setValue(WINDOW_STATE_KEY, self.saveState())
+        if self.workspace is not None:
+            settings.setValue(WORKSPACE_PANES_KEY, self.workspace.save_state())
         self.lead_list.save_state(settings)
         from teleprospect.ui.start_tab import remember_tab
 
@@ -632,6 +637,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.cheat_sheet_action)
         self.ui.menuHelp.insertAction(self.ui.actionAbout, self.cheat_sheet_action)
         self.desk.connect_workspace()
+        workspace.restore_state(window_settings().value(WORKSPACE_PANES_KEY))
         if self.current_user is not None and self.db is not None:
             workspace.set_context(self.db, self.queue_user_id, self.current_user.working_login)
 

@@ -27,6 +27,7 @@ from teleprospect.core.nurture import Track, step_due_at
 from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
+from teleprospect.core.zone_names import current_zone_names
 from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
@@ -373,7 +374,8 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
         raise LeadNotFound(lead_id)
     campaign = session.get(Campaign, lead.campaign_id) if lead.campaign_id else None
     names: dict[int | None, str] = dict(session.execute(select(User.id, User.name)).all())
-    zones = lead.call_zones.split()
+    # Shown as the time-zone database spells them today (stored ones may be older).
+    zones = list(current_zone_names(lead.call_zones.split()))
     inside, window_text = _window(zones, now, session)
     rules = rules_in_session(session)
     breakdown = stored_breakdown(session, lead, rules)

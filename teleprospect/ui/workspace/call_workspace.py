@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -62,7 +62,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: How far the local draft may lag behind typing.
+#: The lead panel's share of the workspace's width (percent) until the rep moves it.
+LEAD_PANEL_SHARE = 34
+
 #: How long after the last answer the live score and readiness are read again.
 READINESS_DELAY_MS = 300
 
@@ -172,7 +174,8 @@ class CallWorkspace(QWidget):
         self.notes.setObjectName("callNotes")
         self.notes.setPlaceholderText("What was said: kept on this computer as you type.")
         self.notes.setTabChangesFocus(True)
-        self.notes.setMaximumHeight(80)
+        # Three lines: the script above keeps the room a small screen has (it scrolls).
+        self.notes.setMaximumHeight(self.notes.fontMetrics().lineSpacing() * 3 + 14)
         self.notes.textChanged.connect(self.schedule_draft)
         notes_label.setBuddy(self.notes)
         column.addWidget(notes_label)
@@ -205,10 +208,29 @@ class CallWorkspace(QWidget):
 
         splitter.addWidget(self.lead_panel)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        # The lead panel keeps its width (between leads, and when the window is resized):
+        # the call's column takes what is left. Its width is the rep's, kept in settings.
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
         self.splitter = splitter
+        self._splitter_placed = False
         outer.addWidget(splitter, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitter_placed:
+            # A third of the width for the lead, the rest for the call, at first.
+            self._splitter_placed = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * LEAD_PANEL_SHARE // 100, width])
+
+    def restore_state(self, state: object) -> None:
+        """The pane widths the rep left (QSettings' value; nothing: the default split)."""
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self._splitter_placed = self.splitter.restoreState(state)
+
+    def save_state(self) -> QByteArray:
+        return self.splitter.saveState()
 
     def _action(
         self, text: str, shortcut: str | list[str], slot: Callable[[], object], tip: str = ""

@@ -155,6 +155,12 @@ class DecisionPanel(QWidget):
         self.decision_combo = QComboBox(box)
         self.decision_combo.setObjectName("decisionCombo")
         self.decision_combo.setAccessibleName("Decision")
+        # Its longest item ("No decision: the queue's retry rule decides") would make the
+        # column, and so the window, wider: the closed combo shortens it instead.
+        self.decision_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.decision_combo.setMinimumContentsLength(24)
         for kind, label, shortcut in DECISIONS:
             self.decision_combo.addItem(f"{label}    {shortcut}", kind.value if kind else None)
         self.decision_combo.currentIndexChanged.connect(self._decision_changed)
@@ -214,7 +220,7 @@ class DecisionPanel(QWidget):
         self.track_combo.setObjectName("trackCombo")
         self.track_combo.currentIndexChanged.connect(self._track_changed)
         self.track_info = QLabel(page)
-        self.track_info.setWordWrap(False)
+        self.track_info.setWordWrap(True)  # a track's steps: prose, never wider than the column
         self.track_info.setObjectName("hint")
         self.next_touch = QDateEdit(page)
         self.next_touch.setObjectName("nextTouch")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -33,6 +34,9 @@ from teleprospect.ui.signals import emit
 if TYPE_CHECKING:
     from teleprospect.services.calls.lead_detail import LeadDetail
     from teleprospect.services.calls.readiness import LiveScore
+
+#: Between a number and its unit ("13,732 employees"): they stay on one line.
+NBSP = "\u00a0"
 
 #: The contact fields a rep may correct during a call, with their labels.
 CONTACT_FIELDS = (
@@ -80,6 +84,9 @@ class LeadPanel(QWidget):
         self.campaign_label.setWordWrap(True)
         self.campaign_label.setFrameShape(QFrame.Shape.StyledPanel)
         layout.addWidget(self.campaign_label)
+        # Prose that wraps to the pane: a long name or company never widens the window.
+        for label in (self.header, self.when_label, self.campaign_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -91,6 +98,11 @@ class LeadPanel(QWidget):
         self.tabs.addTab(self.score_view, "Sc&ore")
         self.duplicates_view = self._browser("duplicatesView")
         self.tabs.addTab(self.duplicates_view, "Du&plicates")
+        # Every tab's title stays readable: the pane is never narrower than all of them,
+        # with the longest count of duplicates.
+        self.tabs.setTabText(3, "Du&plicates (99)")
+        self.setMinimumWidth(self.tabs.tabBar().sizeHint().width() + 8)
+        self.tabs.setTabText(3, "Du&plicates")
         self.show_detail(None)
 
     def _browser(self, name: str) -> QTextBrowser:
@@ -268,7 +280,7 @@ def _header_html(d: LeadDetail, live: LiveScore | None) -> str:
     if d.phone_raw and not d.phone_valid:
         phone += " <span style='color:#b3261e'>(not a valid number)</span>"
     if d.phone_extension:
-        phone += f" ext. {plain_html(d.phone_extension)}"
+        phone += f" ext.{NBSP}{plain_html(d.phone_extension)}"
     email = plain_html(d.email) if d.email else "no email"
     score = _score_text(d.score, d.grade, d.grade_label)
     if live is not None and live.score != d.score:
@@ -281,7 +293,7 @@ def _header_html(d: LeadDetail, live: LiveScore | None) -> str:
         f"<span style='font-size:15pt'><b>{name}</b></span><br>"
         f"{title}<b>{company}</b>"
         f"{' · ' + plain_html(d.industry) if d.industry else ''}"
-        f"{f' · {d.company_size:,} employees' if d.company_size else ''}<br>"
+        f"{f' · {d.company_size:,}{NBSP}employees' if d.company_size else ''}<br>"
         f"<b>{phone}</b> · {email}<br>"
         f"Status <b>{status}</b> · owner {owner} · score {score}{dnc}"
     )
@@ -292,7 +304,7 @@ def _when_html(d: LeadDetail, why_now: str | None = None) -> str:
     state = "inside the calling window" if d.inside_window else "outside the calling window"
     why = f" · why now: <b>{plain_html(why_now)}</b>" if why_now else ""
     return (
-        f"Local time at the lead: <b>{plain_html(d.local_time_text)}</b> · "
+        f"Local time at the lead: <b><nobr>{plain_html(d.local_time_text)}</nobr></b> · "
         f"<span style='color:{colour}'><b>{state}</b></span>{why}"
     )
 
