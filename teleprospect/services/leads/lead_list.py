@@ -333,6 +333,14 @@ def count_leads(
         return session.scalar(query) or 0
 
 
+def search_note(db: Database, listing: LeadListing) -> str:
+    """What the user should know about how ``listing``'s search runs ("" when nothing)."""
+    if listing.terms.empty:
+        return ""
+    with db.read() as session:
+        return "" if search_is_indexed(session) else UNINDEXED_SEARCH_NOTE
+
+
 @dataclass(frozen=True, slots=True)
 class ListChoices:
     """What the lead list's filters can offer."""
