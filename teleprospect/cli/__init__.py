@@ -30,6 +30,7 @@ from teleprospect.cli import (
     imports,
     journal,
     queue,
+    search,
     team,
     users,
 )
@@ -61,6 +62,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     users.setup_parser,
     team.setup_parser,
     audit.setup_parser,
+    search.setup_parser,
 )
 
 
