@@ -132,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args(argv)
     if not args.db.exists():
-        build(args.db, args.leads)
+        # Built aside and renamed when done: a build cut short is never taken for the cache.
+        partial = args.db.with_name(args.db.name + ".building")
+        for leftover in args.db.parent.glob(partial.name + "*"):
+            leftover.unlink()
+        build(partial, args.leads)
+        partial.rename(args.db)
     db = Database(f"sqlite:///{args.db}")
     upgrade_to_head(db)
     conn = sqlite3.connect(args.db)
