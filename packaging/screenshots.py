@@ -70,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         workspace.decision_panel.choose_disposition(1)
         workspace.decision_panel.set_decision(DecisionKind.SALES_READY)
 
+    def search_leads() -> None:
+        """The Leads tab with a search typed and filters in use."""
+        bar = window.lead_list.search_bar
+        window.lead_list.focus_search()
+        bar.status.setCurrentIndex(bar.status.findText("Working"))
+        bar.box.setText("son")
+        bar.search_now()
+
     steps: list[tuple[int, Callable[[], None]]] = [
         (1500, lambda: tab(window.ui.leadsTab)),
         (800, lambda: shot("screenshot.png")),
@@ -82,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         (1200, lambda: shot("workspace.png")),
         (10, lambda: tab(window.team_view)),
         (1500, lambda: shot("team.png")),
+        (10, search_leads),
+        (1500, lambda: shot("leads-search.png")),
         (10, app.quit),
     ]
 

@@ -31,6 +31,7 @@ from teleprospect.cli import (
     imports,
     journal,
     queue,
+    search,
     team,
     users,
 )
@@ -63,6 +64,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     users.setup_parser,
     team.setup_parser,
     audit.setup_parser,
+    search.setup_parser,
 )
 
 

@@ -138,6 +138,14 @@ class Lead(Base):
         Index("ix_lead_inbound_attempts_created_at", "inbound", "attempts", "created_at"),
         # The distinct zone sets, read by a skip scan in a few hundred index seeks.
         Index("ix_lead_call_zones", "call_zones"),
+        # The orders the lead list offers, each ending with the id (keyset paging); the
+        # country's also serves its filter.
+        Index("ix_lead_sort_name", "last_name", "first_name", "id"),
+        Index("ix_lead_sort_company", "company", "id"),
+        Index("ix_lead_sort_status", "status", "id"),
+        Index("ix_lead_sort_score", "score", "id"),
+        Index("ix_lead_sort_created_at", "created_at", "id"),
+        Index("ix_lead_sort_country", "country", "id"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 

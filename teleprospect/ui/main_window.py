@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         self.lead_model.count_total()
         self.find_user()
         self.desk.read_filter_choices()
+        self.lead_list.read_filter_choices()
         self.desk.poll_timer.start()
         self.check_clock()
         self.score_refresher.start(db)
@@ -395,6 +396,7 @@ class MainWindow(QMainWindow):
         self.lead_list.reload()
         self.find_user()
         self.desk.read_filter_choices()
+        self.lead_list.read_filter_choices()
         self.queue_model.reload()
         if self.audit_page is not None and self.ui.mainTabs.currentWidget() is self.audit_page:
             self.audit_page.refresh()
@@ -724,8 +726,7 @@ class MainWindow(QMainWindow):
         # Leads picked by hand in the list can be moved too.
         reassign = QAction("&Reassign selected leads…", self)
         reassign.triggered.connect(self.reassign_selected_leads)
-        self.ui.leadTable.addAction(reassign)
-        self.ui.leadTable.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.ui.leadTable.addAction(reassign)  # on the list's context menu
         self.reassign_selected_action = reassign
         self.ui.mainTabs.currentChanged.connect(
             lambda _i: view.refresh() if self.ui.mainTabs.currentWidget() is view else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from teleprospect.store.models import Base
+from teleprospect.store.search import outside_the_models
 from teleprospect.store.types import UTCDateTime
 
 
@@ -26,6 +27,8 @@ context.configure(
     # SQLite cannot ALTER most things in place: batch mode copies the table.
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    # The search index's own tables (SQLite's FTS5) are made by migration 0010 alone.
+    include_name=outside_the_models,
     render_item=render_item,
 )
 with context.begin_transaction():

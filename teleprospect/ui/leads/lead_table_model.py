@@ -94,10 +94,20 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 COLUMN_INDEX = {column.key: number for number, column in enumerate(COLUMNS)}
+#: The columns a header click sorts by, and the database order each stands for
+#: (services.leads.lead_list.LeadSort's values); the others have no index to sort by.
+SORTABLE = {
+    COLUMN_INDEX["name"]: "name",
+    COLUMN_INDEX["company"]: "company",
+    COLUMN_INDEX["status"]: "status",
+    COLUMN_INDEX["score"]: "score",
+    COLUMN_INDEX["created_at"]: "created_at",
+}
 
 
 class LeadTableModel(LazyTableModel["LeadRow"]):
-    """All leads in id order (the database's order: the view does not sort)."""
+    """The leads a search and filters find, in the order the database sorts them by (id
+    unless told otherwise: the view itself never sorts)."""
 
     #: Rows read per request: enough to fill a tall screen twice, small enough to arrive fast.
     ROWS_TO_LOAD = 200
@@ -105,6 +115,8 @@ class LeadTableModel(LazyTableModel["LeadRow"]):
 
     #: The number of leads in the database, counted in the background.
     total_changed = Signal(int)
+    #: Something to tell about the search (a server without its index); "" when nothing.
+    note_changed = Signal(str)
 
     def __init__(self, db: Database | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +125,8 @@ class LeadTableModel(LazyTableModel["LeadRow"]):
         self._total: int | None = None
         #: Show only the leads of this import (None: every lead).
         self._import_batch_id: int | None = None
+        #: The search, filters and order (services.leads.lead_list.LeadListing's fields).
+        self._listing: dict[str, Any] = {}
 
     # -- state ----------------------------------------------------------------------------
 
@@ -137,6 +151,27 @@ class LeadTableModel(LazyTableModel["LeadRow"]):
         self._import_batch_id = import_batch_id
         self.reload()
 
+    @property
+    def listing(self) -> dict[str, Any]:
+        return dict(self._listing)
+
+    def set_listing(self, **listing: Any) -> None:
+        """Search, filter and sort (LeadListing's fields but the import), from the top."""
+        self._listing = {key: value for key, value in listing.items() if value not in (None, "")}
+        self.reload()
+
+    def _make_listing(self) -> Callable[[], Any]:
+        fields = dict(self._listing, import_batch_id=self._import_batch_id)
+
+        def make() -> Any:
+            from teleprospect.services.leads.lead_list import LeadListing, LeadSort
+
+            if "sort" in fields:
+                fields["sort"] = LeadSort(fields["sort"])
+            return LeadListing(**fields)
+
+        return make
+
     def reload(self) -> None:
         """Forget every row and read the list again from the start."""
         self.restart()
@@ -150,17 +185,19 @@ class LeadTableModel(LazyTableModel["LeadRow"]):
         if db is None:
             return
 
-        batch = self._import_batch_id
+        make = self._make_listing()
 
-        def count() -> int:
-            from teleprospect.services.leads.lead_list import count_leads
+        def count() -> tuple[int, str]:
+            from teleprospect.services.leads.lead_list import count_leads, search_note
 
-            return count_leads(db, import_batch_id=batch)
+            listing = make()
+            return count_leads(db, listing=listing), search_note(db, listing)
 
-        def counted(total: int) -> None:
+        def counted(answer: tuple[int, str]) -> None:
             if generation == self.generation:
-                self._total = total
-                emit(self.total_changed, total)
+                self._total, note = answer
+                emit(self.total_changed, self._total)
+                emit(self.note_changed, note)
 
         run_in_background(
             count,
@@ -175,15 +212,16 @@ class LeadTableModel(LazyTableModel["LeadRow"]):
         return self._db is not None
 
     def page_reader(self, rows: Sequence[LeadRow], limit: int) -> Callable[[], list[LeadRow]]:
-        # Keyset paging by id: each page is one index range scan, however far down.
-        db, batch = self._db, self._import_batch_id
-        after_id = rows[-1].id if rows else None
+        # Keyset paging in the list's order: each page is one index range scan, however
+        # far down; the first is read at once, never after counting everything.
+        db, make = self._db, self._make_listing()
+        after = rows[-1] if rows else None
         assert db is not None
 
         def read_page() -> list[LeadRow]:
-            from teleprospect.services.leads.lead_list import lead_page
+            from teleprospect.services.leads.lead_list import list_leads
 
-            return lead_page(db, after_id=after_id, limit=limit, import_batch_id=batch)
+            return list_leads(db, make(), after=after, limit=limit).rows
 
         return read_page
 
