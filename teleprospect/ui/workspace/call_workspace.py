@@ -14,13 +14,12 @@ lead, live readiness, saving) runs on workers; the rep never waits on a query.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -42,12 +41,12 @@ from teleprospect.ui.errors import error_text
 from teleprospect.ui.preferences import CALL_LINK, CallLinkError, call_link
 from teleprospect.ui.signals import emit
 from teleprospect.ui.workspace.context_strip import ContextStrip
-from teleprospect.ui.workspace.decision_panel import DECISIONS, DISPOSITIONS, DecisionPanel
-from teleprospect.ui.workspace.discard import DISCARD_KEY, discard_call
+from teleprospect.ui.workspace.decision_panel import DecisionPanel
 from teleprospect.ui.workspace.draft_writer import DraftWriter
 from teleprospect.ui.workspace.lead_copies import LeadCopies
 from teleprospect.ui.workspace.lead_panel import LeadPanel
 from teleprospect.ui.workspace.script_runner import ScriptRunner
+from teleprospect.ui.workspace.workspace_actions import actions_by_section, setup_actions
 
 if TYPE_CHECKING:
     from teleprospect.core.scripts import AnswerValue
@@ -90,6 +89,19 @@ class CallWorkspace(QWidget):
     message = Signal(str)
     #: The rep wants to give the lead back without logging a call.
     release_requested = Signal()
+
+    # Made by workspace_actions.setup_actions.
+    call_action: QAction
+    copy_action: QAction
+    end_action: QAction
+    script_action: QAction
+    notes_action: QAction
+    save_action: QAction
+    save_next_action: QAction
+    release_action: QAction
+    discard_action: QAction
+    disposition_actions: list[QAction]
+    decision_actions: list[QAction]
 
     def __init__(
         self,
@@ -232,92 +244,12 @@ class CallWorkspace(QWidget):
     def save_state(self) -> QByteArray:
         return self.splitter.saveState()
 
-    def _action(
-        self, text: str, shortcut: str | list[str], slot: Callable[[], object], tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        sequences = [shortcut] if isinstance(shortcut, str) else shortcut
-        action.setShortcuts([QKeySequence(sequence) for sequence in sequences])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        keys = ", ".join(sequences)
-        action.setToolTip(f"{tip or text.replace('&', '')} ({keys})")
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
     def setup_actions(self) -> None:
-        self.call_action = self._action("&Call the lead", "Ctrl+D", self.start_call)
-        self.copy_action = self._action("C&opy the number", "Ctrl+Shift+C", self.copy_number)
-        self.end_action = self._action("&End the call (stop the timer)", "Ctrl+E", self.end_call)
-        self.script_action = self._action(
-            "Go to the &script (first unanswered question)",
-            "Ctrl+K",
-            self.script_runner.focus_first_unanswered,
-        )
-        self.notes_action = self._action(
-            "Go to the &notes", "Ctrl+L", lambda: self.notes.setFocus()
-        )
-        self.save_action = self._action("&Save the call", "Ctrl+S", lambda: self.save(False))
-        self.save_next_action = self._action(
-            "Save && &next lead", ["Ctrl+Return", "Ctrl+Enter"], lambda: self.save(True)
-        )
-        self.release_action = self._action(
-            "&Release the lead without a call", "Ctrl+Shift+L", self.request_release
-        )
-        self.discard_action = self._action(
-            "&Discard the call (throw away what was typed)",
-            DISCARD_KEY,
-            partial(discard_call, self),
-        )
-        self.disposition_actions = [
-            self._action(
-                f"Outcome: {disposition.label}",
-                f"Alt+{number}",
-                partial(self.decision_panel.choose_disposition, number),
-            )
-            for number, disposition in enumerate(DISPOSITIONS, start=1)
-        ]
-        self.decision_actions = [
-            self._action(
-                f"Decision: {label}",
-                shortcut,
-                partial(self.choose_decision, kind),
-            )
-            for kind, label, shortcut in DECISIONS
-        ]
-        # Each button is its action's face: it triggers it and follows its state.
-        for button, action in (
-            (self.call_button, self.call_action),
-            (self.copy_button, self.copy_action),
-            (self.end_button, self.end_action),
-            (self.save_button, self.save_action),
-            (self.save_next_button, self.save_next_action),
-            (self.release_button, self.release_action),
-        ):
-            button.clicked.connect(action.trigger)
-            button.setToolTip(action.toolTip())
-            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+        setup_actions(self)
 
     def actions_by_section(self) -> list[tuple[str, list[QAction]]]:
         """The workspace's actions for menus and the cheat-sheet."""
-        return [
-            (
-                "Call",
-                [
-                    self.call_action,
-                    self.copy_action,
-                    self.end_action,
-                    self.script_action,
-                    self.notes_action,
-                    self.save_action,
-                    self.save_next_action,
-                    self.release_action,
-                    self.discard_action,
-                ],
-            ),
-            ("Outcome", self.disposition_actions),
-            ("Decision", self.decision_actions),
-        ]
+        return actions_by_section(self)
 
     def setup_timers(self) -> None:
         self.elapsed = QElapsedTimer()
