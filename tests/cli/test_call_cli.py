@@ -105,10 +105,14 @@ def test_every_decision_kind_from_the_command_line(desk, capsys) -> None:  # noq
     assert code == 0, err
     assert json.loads(out)["status"] == "nurture"
     enrolment = lead_json(capsys, url, leads[0])["enrollment"]
-    # A date without a time is midnight of the rep's own time zone.
+    # A date without a time is midnight of the rep's own time zone; the call is due at the
+    # first good slot from then on: inside the lead's calling hours (Berlin), on a weekday.
     first_touch = datetime.fromisoformat(touch).astimezone()
+    due = datetime.fromisoformat(enrolment["next_call_at"])
     assert enrolment["track_key"] == "twelve-touch"
-    assert datetime.fromisoformat(enrolment["next_call_at"]) == first_touch
+    assert first_touch <= due < first_touch + timedelta(days=4)
+    in_berlin = due.astimezone(ZoneInfo("Europe/Berlin"))
+    assert in_berlin.weekday() < 5 and 9 <= in_berlin.hour < 17
 
     code, _, err = log(leads[1], "--decide", f"callback:{berlin_weekday_at(23)}")
     assert code == 3 and "never allowed before 08:00 or after 21:00" in err

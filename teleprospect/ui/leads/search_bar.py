@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 from teleprospect.core.errors import Invalid
 from teleprospect.core.lead_search import MAX_SEARCH_LENGTH, MIN_FRAGMENT, parse_search
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.ui.signals import emit
 
 #: How long typing must pause before the list is searched.
 TYPING_PAUSE_MS = 250
@@ -68,7 +69,7 @@ class LeadSearchBar(QWidget):
         self.typing = QTimer(self)
         self.typing.setSingleShot(True)
         self.typing.setInterval(TYPING_PAUSE_MS)
-        self.typing.timeout.connect(self.changed.emit)
+        self.typing.timeout.connect(lambda: emit(self.changed))
         self.box.textChanged.connect(lambda _text: self.typing.start())
         self.box.returnPressed.connect(self.search_now)
 
@@ -78,14 +79,14 @@ class LeadSearchBar(QWidget):
         combo.addItem(anything, None)
         combo.setMinimumContentsLength(8)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
         return combo
 
     def search_now(self) -> None:
         """Enter in the box: no need to wait for the pause."""
         if self.typing.isActive():
             self.typing.stop()
-            self.changed.emit()
+            emit(self.changed)
 
     def set_choices(
         self,
@@ -111,7 +112,7 @@ class LeadSearchBar(QWidget):
         combo.setCurrentIndex(max(found, 0))
         combo.blockSignals(False)
         if chosen is not None and found < 0:
-            self.changed.emit()  # what was chosen is gone: the list shows more now
+            emit(self.changed)  # what was chosen is gone: the list shows more now
 
     def listing(self) -> dict[str, Any]:
         """The search and filters (LeadListing's fields); says beside the box when the

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
@@ -258,11 +259,16 @@ class DecisionPanel(QWidget):
         self.callback_personal.toggled.connect(lambda _on: emit(self.changed))
         self.callback_requested.toggled.connect(self._callback_changed)
         self.callback_note.textChanged.connect(lambda _t: emit(self.changed))
+        # Compact: the two boxes on one line, so the script keeps its height on a 700 px
+        # screen.
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.callback_personal)
+        boxes.addWidget(self.callback_requested)
+        boxes.addStretch(1)
         form.addRow("&When (your time):", self.callback_at)
         form.addRow("", self.callback_local)
         form.addRow("", self.callback_warning)
-        form.addRow(self.callback_personal)
-        form.addRow(self.callback_requested)
+        form.addRow(boxes)
         form.addRow("N&ote:", self.callback_note)
 
     def _page_disqualify(self) -> None:

@@ -34,6 +34,8 @@ def window(qtbot, sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> Itera
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.first_shown):
         window.show()
+    # A rep starts on the Queue; the search lives on the Leads tab.
+    window.ui.mainTabs.setCurrentWidget(window.ui.leadsTab)
     yield window
 
 
