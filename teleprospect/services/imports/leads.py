@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.column_mapping import ColumnMapping, suggest_mapping
 from teleprospect.core.csv_reader import CsvDialect, CsvRow
 from teleprospect.core.domain import DuplicatePolicy, ImportKind, ImportStatus
+from teleprospect.core.phones import phone_region
 from teleprospect.services.imports.batches import (
     CancelCheck,
     ProgressCallback,
@@ -156,6 +157,8 @@ def import_leads(
 ) -> ImportSummary:
     """Import one CSV file of leads. Raises :class:`ImportError_` subclasses or CsvError."""
     started = time.perf_counter()
+    if request.default_region:
+        phone_region(request.default_region)  # a bad region stops the import before it starts
     path, sha = checked_source(
         db, request.path, ImportKind.LEADS, again=request.allow_reimport or request.dry_run
     )
@@ -262,7 +265,7 @@ def import_leads(
 
 def _default_region(session: Session, request: LeadImportRequest) -> str:
     if request.default_region:
-        return request.default_region.upper()
+        return phone_region(request.default_region)
     if request.campaign_id is not None:
         campaign = session.get(Campaign, request.campaign_id)
         if campaign is None:
