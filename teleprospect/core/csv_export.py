@@ -30,6 +30,7 @@ __all__ = [
     "Cell",
     "FORMULA_TRIGGERS",
     "E164Phone",
+    "NeutralisingWriter",
     "csv_writer",
     "neutralise",
     "phone_cell",
@@ -87,6 +88,19 @@ def neutralise(value: Cell) -> str:
 def csv_writer(stream: TextIO) -> Writer:
     """An RFC 4180 writer on ``stream`` (open it with ``newline=""``)."""
     return csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+
+
+class NeutralisingWriter:
+    """A :func:`csv_writer` whose rows are neutralised cell by cell: for files written a
+    row at a time (an import's reject and duplicates reports)."""
+
+    __slots__ = ("_writer",)
+
+    def __init__(self, stream: TextIO) -> None:
+        self._writer = csv_writer(stream)
+
+    def writerow(self, row: Iterable[Cell]) -> None:
+        self._writer.writerow([neutralise(cell) for cell in row])
 
 
 def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:

@@ -1,10 +1,14 @@
 """What an import tells afterwards: its summary, the reject file (every rejected row, its
-number and reason) and the file of every duplicate found."""
+number and reason) and the file of every duplicate found.
+
+The two CSV reports are opened in spreadsheets, so their cells are neutralised as the
+sales exports' are (:mod:`teleprospect.core.csv_export`): a cell of the file that starts
+like a formula is written with a leading apostrophe.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import sys
 from array import array
@@ -14,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from teleprospect.core.csv_export import NeutralisingWriter
 from teleprospect.core.csv_reader import CsvRow
 
 
@@ -119,7 +124,7 @@ class ImportReports:
             self._duplicates_stream = open(  # noqa: SIM115 - closed in finish()/discard()
                 self._duplicates_partial, "w", encoding="utf-8-sig", newline=""
             )
-            self._duplicates_writer = csv.writer(self._duplicates_stream)
+            self._duplicates_writer = NeutralisingWriter(self._duplicates_stream)
             self._duplicates_writer.writerow(
                 ["Row", "Matched lead id", "Matched lead", "Why", "What was done"]
             )
@@ -141,7 +146,7 @@ class ImportReports:
             self._reject_stream = open(  # noqa: SIM115 - closed in finish()/discard()
                 self._reject_partial, "w", encoding="utf-8-sig", newline=""
             )
-            self._reject_writer = csv.writer(self._reject_stream)
+            self._reject_writer = NeutralisingWriter(self._reject_stream)
             self._reject_writer.writerow(["Row", "Reason", *self.header])
         self._reject_writer.writerow([row.row_number, reason, *row.cells])
 
