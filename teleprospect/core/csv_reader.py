@@ -288,12 +288,14 @@ class _Source:
     the record being read (``taken``), lines to hand out once more (``again``), and what
     was replaced on which line of a UTF-8 file (``bad_bytes``, by line number)."""
 
-    __slots__ = ("again", "bad_bytes", "taken")
+    __slots__ = ("again", "bad_bytes", "ended", "taken")
 
     def __init__(self) -> None:
         self.taken: list[str] = []
         self.again: list[str] = []
         self.bad_bytes: dict[int, str] = {}
+        #: The file's last line was handed out: lines to read again need :meth:`replay`.
+        self.ended = False
 
     def lines(self, text: Iterator[str], *, repair: bool) -> Iterator[str]:
         taken, again = self.taken, self.again
@@ -308,9 +310,15 @@ class _Source:
                 line = self._repaired(line, number)
             append(line)
             yield line
+        self.ended = True
+        yield from self.replay()
+
+    def replay(self) -> Iterator[str]:
+        """The lines to read again, once the file's lines are all handed out."""
+        taken, again = self.taken, self.again
         while again:
-            append(line_again := again.pop())
-            yield line_again
+            taken.append(line := again.pop())
+            yield line
 
     def _repaired(self, line: str, number: int) -> str:
         replaced: list[str] = []
@@ -378,6 +386,7 @@ def _records(stream: BinaryIO, dialect: CsvDialect, name: str) -> Iterator[CsvRo
     reader = csv.reader(
         source.lines(text, repair=repair), delimiter=delimiter, quotechar='"', strict=True
     )
+    reread = 0  # lines handed to the reader a second time so far
     line = 0  # the line the last record ended on
     try:
         header = _read_header(reader, delimiter, dialect.preamble)
@@ -389,7 +398,6 @@ def _records(stream: BinaryIO, dialect: CsvDialect, name: str) -> Iterator[CsvRo
         bad_bytes.clear()  # the header's and the title's: no row's
         taken.clear()
         line = reader.line_num
-        reread = 0  # lines handed to the reader a second time so far
         while True:
             try:
                 for cells in reader:
@@ -416,9 +424,15 @@ def _records(stream: BinaryIO, dialect: CsvDialect, name: str) -> Iterator[CsvRo
                     raise
                 rest = taken[1:]
                 source.again.extend(reversed(rest))
-                reread += len(rest)
                 start = line + 1
                 line = start
+                if source.ended:  # the reader's lines ran out: a new one reads them again
+                    reader = csv.reader(
+                        source.replay(), delimiter=delimiter, quotechar='"', strict=True
+                    )
+                    reread = -line
+                else:
+                    reread += len(rest)
                 cells = _line_alone(taken[0], delimiter)
                 taken.clear()
                 problems = _bad_bytes_in(bad_bytes, start, line) if bad_bytes else []

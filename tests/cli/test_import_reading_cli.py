@@ -66,3 +66,16 @@ def test_an_underscore_or_percent_in_a_campaign_name_matches_only_that_name(
         assert code == 0, err
         assert ("Created the campaign" in out) is (name != "q1_FAIR"), name
     assert campaigns(upgraded) == [("Q1%", "US"), ("Q1-fair", "US"), ("Q1_fair", "US")]
+
+
+def test_the_summary_names_what_was_skipped_and_the_rows_behind_a_count(
+    upgraded, tmp_path, capsys
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Leads export\nMarch 2025\n" + LEADS, encoding="utf-8")
+    code, out, err = run(capsys, "--db", upgraded, "import", str(path))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Imported 2 new leads from 2 rows of export.csv")
+    assert "Skipped 2 lines above the header." in lines
+    assert "Leads without a valid phone: 1 — row 5: '555-01'" in lines

@@ -164,7 +164,9 @@ def import_leads(
     )
     dialect = sniff(path, encoding=request.encoding, delimiter=request.delimiter)
     mapping = request.mapping or suggest_mapping(dialect.header)
-    summary = ImportSummary(file_name=path.name, dialect=dialect.description)
+    summary = ImportSummary(
+        file_name=path.name, dialect=dialect.description, skipped_note=dialect.skipped_note
+    )
     summary.dry_run = request.dry_run
     reports = ImportReports(request.report_dir, path, dialect.header)
 
@@ -225,7 +227,8 @@ def import_leads(
                 spaced_collections(),
                 sqlite_bulk_settings(write.connection, cache_kib=SQLITE_CACHE_KIB),
             ):
-                for rows, prepared in _prepared_chunks(read_rows(path, dialect), context, parallel):
+                rows_read = _noting_read_problems(read_rows(path, dialect), summary)
+                for rows, prepared in _prepared_chunks(rows_read, context, parallel):
                     if should_cancel and should_cancel():
                         raise ImportCancelled()
                     writer.write_chunk(rows, prepared)
@@ -272,6 +275,15 @@ def _default_region(session: Session, request: LeadImportRequest) -> str:
             raise ImportInvalid(f"There is no campaign with id {request.campaign_id}.")
         return campaign.default_region
     return "US"
+
+
+def _noting_read_problems(rows: Iterator[CsvRow], summary: ImportSummary) -> Iterator[CsvRow]:
+    """``rows``, counting in ``summary`` those that were not read as written."""
+    for row in rows:
+        if row.problems:
+            summary.read_problems += 1
+            summary.note("read_problems", row.row_number, "; ".join(row.problems))
+        yield row
 
 
 def _fill_batch(batch: ImportBatch, summary: ImportSummary, *, status: ImportStatus) -> None:
