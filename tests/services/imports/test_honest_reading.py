@@ -68,7 +68,7 @@ def real_export(tmp_path: Path) -> Path:
     path = tmp_path / "crm export.csv"
     path.write_bytes(
         b"Contacts export\r\nExported 2025-03-01 by Jane Roe\r\n\r\n"  # lines 1-3
-        + "First Name,Last Name,Company,Email,Phone,Notes\r\n".encode()  # line 4
+        + b"First Name,Last Name,Company,Email,Phone,Notes\r\n"  # line 4
         + "Anna,Müller,Müller GmbH,anna@mueller.de,+49 30 901820\r\n".encode()  # 5
         + b'Bob,"Lee,Lee Ltd,bob@lee.example,+44 20 7946 0018\r\n'  # 6: quote never closed
         + b"Carl,Gr\xfcn,Gr\xfcn AG,carl@gruen.example,+41 44 668 18 00\r\n"  # 7: a cp1252 byte
