@@ -9,8 +9,8 @@ from tests.ui.imports.test_import_wizard import go_to_preview, open_wizard  # no
 
 def test_the_preview_says_it_skipped_a_title_and_shows_the_rows_below_the_header(
     qtbot,
-    open_wizard,
-    tmp_path: Path,  # noqa: F811 - the fixture imported above
+    open_wizard,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "export.csv"
     path.write_text(
