@@ -154,11 +154,26 @@ def run_import(args: argparse.Namespace) -> int:
         f"{summary.rejected:,} rejected, {summary.invalid_phones:,} without a valid phone, "
         f"{summary.dnc:,} do-not-call."
     )
+    if summary.skipped_note:
+        say(summary.skipped_note)
+    for count, label in _NAMED_COUNTS:
+        if summary.examples.get(count):
+            say(f"{label}: {getattr(summary, count):,}{summary.behind(count)}")
     if summary.reject_file:
         say(f"Rejected rows: {summary.reject_file}")
     if summary.summary_file:
         say(f"Summary: {summary.summary_file}")
     return ExitCode.OK
+
+
+#: The counts of an import whose rows are named after the summary line, in this order.
+_NAMED_COUNTS = (
+    ("read_problems", "Rows not read as written"),
+    ("rejected", "Rows rejected"),
+    ("invalid_phones", "Leads without a valid phone"),
+    ("dnc", "Do-not-call"),
+    ("flagged", "Rows with a flagged value"),
+)
 
 
 def run_import_activity(args: argparse.Namespace) -> int:

@@ -9,11 +9,26 @@ a time, so a million-row file costs no more memory than a ten-row one.
 Both work on a binary stream the caller opened: core does no I/O. Opening a file by its
 path is :mod:`teleprospect.services.imports.files`' job (``sniff``, ``read_rows``).
 
-Nothing is silently lost: rows shorter or longer than the header are kept and say what
-was done to them, and bytes that are not valid in the detected encoding are read as
-Windows-1252 rather than dropped (files that were UTF-8 at the top and had rows added by
-an older tool further down are common). A file that is not a CSV at all gets one
-:class:`CsvError` with one sentence a user can act on.
+Nothing is silently lost, and what was not read as written is said, row by row:
+
+* Lines above the header (a report title, an export date, blank lines) are found and
+  skipped: the header is the first line at least half as wide as the rows below it
+  (:attr:`CsvDialect.skipped_note` says how many lines were skipped).
+* A row shorter than the header is padded with empty cells without a word: many tools
+  leave trailing empty cells out. A row longer than the header keeps its extra values
+  and says so.
+* A UTF-8 file with a few bytes that are not UTF-8 (rows added by an older tool) is read
+  as UTF-8; each such byte is read as the Windows-1252 character it most likely is, and
+  its row says which bytes were replaced by what. A file is read as Windows-1252 as a
+  whole only when it is clearly not UTF-8: more than nine in ten of its non-ASCII
+  sequences are invalid UTF-8 (in Windows-1252 text an accented letter is a single high
+  byte, which UTF-8 never allows; UTF-8's multi-byte sequences almost never occur in it
+  by chance). The whole file is looked at for that, not only its head.
+* A quote that is never closed is reported on its row, which is read on its own line;
+  the lines it would have swallowed are read as the rows they are.
+
+A file that is not a CSV at all gets one :class:`CsvError` with one sentence a user can
+act on.
 """
 
 from __future__ import annotations
@@ -23,6 +38,8 @@ import contextlib
 import csv
 import io
 import re
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -51,6 +68,13 @@ DELIMITERS = (",", ";", "\t")
 UNNAMED = "The data"
 
 _DETECTION_RECORDS = 200
+#: At most this many non-blank lines above the header are taken for a title or a preamble.
+MAX_PREAMBLE_LINES = 20
+#: A file is read as Windows-1252 as a whole when its invalid UTF-8 sequences outnumber
+#: its valid multi-byte characters by more than this.
+_NOT_UTF8_RATIO = 9
+#: How many replaced bytes a row's problem lists.
+_BYTES_SHOWN = 3
 _WITHOUT_DELIMITERS = str.maketrans("", "", "".join(DELIMITERS))
 _NO_PROBLEMS: tuple[str, ...] = ()
 
@@ -91,6 +115,13 @@ def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error(_LEGACY_FALLBACK, _cp1252_fallback)
 
+# UTF-8 files are read with "surrogateescape" (counted: _escape_counted): a byte that is not
+# UTF-8 arrives as a lone surrogate (U+DC80 + byte), is found on its line, read as
+# Windows-1252 and reported.
+_UTF8_CODECS = frozenset({"utf-8", "utf-8-sig"})
+_ESCAPE_COUNTED = "teleprospect.csv_reader.escape_counted"
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
 
 class CsvError(Invalid):
     """The file cannot be read as a CSV; the message is one sentence for the user."""
@@ -109,6 +140,11 @@ class CsvDialect:
     delimiter: str
     has_bom: bool
     header: tuple[str, ...]
+    #: Non-blank lines (a title, an export date) between the file's start (or Excel's
+    #: "sep=" line) and the header, skipped when reading.
+    preamble: int = 0
+    #: All lines above the header that were skipped, blank ones included ("sep=" aside).
+    skipped_lines: int = 0
 
     @property
     def description(self) -> str:
@@ -120,6 +156,14 @@ class CsvDialect:
             self.delimiter, repr(self.delimiter)
         )
         return f"{encoding}{bom}, {separator}-separated"
+
+    @property
+    def skipped_note(self) -> str:
+        """For the preview and the summary: "Skipped 2 lines above the header." ("" if none)."""
+        if not self.skipped_lines:
+            return ""
+        lines = "line" if self.skipped_lines == 1 else "lines"
+        return f"Skipped {self.skipped_lines} {lines} above the header."
 
 
 @dataclass(slots=True)
@@ -177,7 +221,7 @@ def sniff_stream(
             )
     codec = _reading_codec(encoding, bom_codec) if encoding else bom_codec
     if codec is None:
-        codec = _guess_codec(sample, whole, name)
+        codec = _guess_codec(sample, whole, name, stream)
     text = _decode_sample(sample, codec, whole, name)
     if _CONTROL.search(text) and len(_CONTROL.findall(text)) > max(1, len(text) // 100):
         raise CsvError(f"{name} is not a CSV file: it holds binary data, not text.")
@@ -189,19 +233,28 @@ def sniff_stream(
         _check_delimiter(delimiter)
     else:
         delimiter = excel_delimiter or _detect_delimiter(text)
-    records = _non_blank_records(text, delimiter, _DETECTION_RECORDS)
-    if not records:
+    numbered = _numbered_records(text, delimiter, _DETECTION_RECORDS)
+    if not numbered:
         raise CsvError(f"{name} is empty.")
-    header = _unique_header(records[0])
-    if _looks_like_data(records[0]):
+    records = [cells for _, cells in numbered]
+    preamble = _preamble_length(records)
+    if _looks_like_data(records[preamble]):
+        preamble = 0  # what follows the "title" is no header either: say so of line one
+    if _looks_like_data(records[preamble]):
         raise CsvError(
             f"{name} has no header row: the first row holds data, but the first row must "
             "name the columns (First Name, Email, Phone…)."
         )
-    if whole and len(records) == 1:
+    header = _unique_header(records[preamble])
+    if whole and len(records) == preamble + 1:
         raise CsvError(f"{name} has a header row but no rows of data.")
     return CsvDialect(
-        encoding=codec, delimiter=delimiter, has_bom=bom_codec is not None, header=header
+        encoding=codec,
+        delimiter=delimiter,
+        has_bom=bom_codec is not None,
+        header=header,
+        preamble=preamble,
+        skipped_lines=numbered[preamble][0] - 1,
     )
 
 
@@ -230,43 +283,190 @@ def read_rows_from(
 # --- reading -----------------------------------------------------------------------------
 
 
+class _Source:
+    """The file's lines for csv.reader, with what reading them again needs: the lines of
+    the record being read (``taken``), lines to hand out once more (``again``), and what
+    was replaced on which line of a UTF-8 file (``bad_bytes``, by line number)."""
+
+    __slots__ = ("again", "bad_bytes", "ended", "taken")
+
+    def __init__(self) -> None:
+        self.taken: list[str] = []
+        self.again: list[str] = []
+        self.bad_bytes: dict[int, str] = {}
+        #: The file's last line was handed out: lines to read again need :meth:`replay`.
+        self.ended = False
+
+    def lines(self, text: Iterator[str], *, repair: bool) -> Iterator[str]:
+        taken, again = self.taken, self.again
+        append = taken.append
+        escaped = _escaped
+        for number, line in enumerate(text, start=1):
+            while again:  # lines of a record read again, before the next new one
+                append(line_again := again.pop())
+                yield line_again
+            # Bytes were escaped while decoding (see _escape_counted): find them.
+            if repair and escaped.count:
+                line = self._repaired(line, number)
+            append(line)
+            yield line
+        self.ended = True
+        yield from self.replay()
+
+    def replay(self) -> Iterator[str]:
+        """The lines to read again, once the file's lines are all handed out."""
+        taken, again = self.taken, self.again
+        while again:
+            taken.append(line := again.pop())
+            yield line
+
+    def _repaired(self, line: str, number: int) -> str:
+        replaced: list[str] = []
+
+        def as_cp1252(match: re.Match[str]) -> str:
+            byte = ord(match.group()) - 0xDC00
+            char = _BYTE_AS_CP1252[byte]
+            if len(replaced) < _BYTES_SHOWN:
+                replaced.append(f"0x{byte:02X} as {printable(char)!r}")
+            return char
+
+        repaired, count = _ESCAPED_BYTE.subn(as_cp1252, line)
+        if count:
+            _escaped.count = max(0, _escaped.count - count)
+            more = f" and {count - len(replaced)} more" if count > len(replaced) else ""
+            self.bad_bytes[number] = (
+                "not valid UTF-8, read as Windows-1252: " + ", ".join(replaced) + more
+            )
+        return repaired
+
+
+class _Escaped(threading.local):
+    """Bytes escaped while decoding in this thread and not yet found on a line."""
+
+    count = 0
+
+
+_escaped = _Escaped()
+
+
+def _escape_counted(error: UnicodeError) -> tuple[str, int]:
+    """ "surrogateescape", counting: lines are searched for escaped bytes only while some
+    are known to be there, so a clean file pays nothing for the search."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    _escaped.count += len(bad)
+    return "".join(chr(0xDC00 + b) for b in bad), error.end
+
+
+codecs.register_error(_ESCAPE_COUNTED, _escape_counted)
+
+_UNCLOSED_QUOTE = (
+    "a quote in this row is never closed: the row was read on its own line, and the lines "
+    "after it as the rows they are"
+)
+
+
 def _records(stream: BinaryIO, dialect: CsvDialect, name: str) -> Iterator[CsvRow]:
     codec = codecs.lookup(dialect.encoding).name
-    errors = _LEGACY_FALLBACK if codec in _FALLBACK_CODECS else "replace"
+    repair = codec in _UTF8_CODECS
+    if repair:
+        errors = _ESCAPE_COUNTED  # repaired and reported line by line (_Source)
+        _escaped.count = 0
+    elif codec in _FALLBACK_CODECS:
+        errors = _LEGACY_FALLBACK
+    else:
+        errors = "replace"
     text = io.TextIOWrapper(stream, encoding=dialect.encoding, errors=errors, newline="")
+    source = _Source()
+    taken, bad_bytes = source.taken, source.bad_bytes
+    delimiter = dialect.delimiter
+    # Strict: a quote that is never closed, or closed and followed by more text, stops the
+    # record there; it is read again line by line (below).
+    reader = csv.reader(
+        source.lines(text, repair=repair), delimiter=delimiter, quotechar='"', strict=True
+    )
+    reread = 0  # lines handed to the reader a second time so far
+    line = 0  # the line the last record ended on
     try:
-        reader = csv.reader(text, delimiter=dialect.delimiter, quotechar='"', strict=False)
-        try:
-            header = _read_header(reader, dialect.delimiter)
-            if not header:
-                raise CsvError(f"{name} is empty.")
-            if dialect.header and header != dialect.header:
-                raise CsvError(f"{name} changed since it was opened: open it again to import it.")
-            width = len(header)
-            line = reader.line_num
-            for cells in reader:
+        header = _read_header(reader, delimiter, dialect.preamble)
+        if not header:
+            raise CsvError(f"{name} is empty.")
+        if dialect.header and header != dialect.header:
+            raise CsvError(f"{name} changed since it was opened: open it again to import it.")
+        width = len(header)
+        bad_bytes.clear()  # the header's and the title's: no row's
+        taken.clear()
+        line = reader.line_num
+        while True:
+            try:
+                for cells in reader:
+                    taken.clear()  # the next record's lines are collected from here
+                    start = line + 1
+                    line = reader.line_num - reread
+                    # Fast path first: almost every row has a value in its first column.
+                    if (not cells or not cells[0] or cells[0].isspace()) and _is_blank(cells):
+                        if bad_bytes:
+                            _bad_bytes_in(bad_bytes, start, line)
+                        continue
+                    if bad_bytes and (problems := _bad_bytes_in(bad_bytes, start, line)):
+                        yield _irregular_row(start, cells, header, problems)
+                    elif len(cells) == width:
+                        yield CsvRow(start, cells, header)
+                    else:
+                        yield _irregular_row(start, cells, header, [])
+                break
+            except csv.Error:
+                # A quote never closed swallowed the lines after it (to the end of the
+                # file, or to a quote out of place): the record's first line is read on
+                # its own, the lines after it again as the rows they are.
+                if not taken:
+                    raise
+                rest = taken[1:]
+                source.again.extend(reversed(rest))
                 start = line + 1
-                line = reader.line_num
-                # Fast path first: almost every row has a value in its first column.
-                if (not cells or not cells[0] or cells[0].isspace()) and _is_blank(cells):
-                    continue
-                if len(cells) == width:
-                    yield CsvRow(start, cells, header)
+                line = start
+                if source.ended:  # the reader's lines ran out: a new one reads them again
+                    reader = csv.reader(
+                        source.replay(), delimiter=delimiter, quotechar='"', strict=True
+                    )
+                    reread = -line
                 else:
-                    yield _irregular_row(start, cells, header)
-        except csv.Error as error:
-            raise CsvError(
-                f"{name} cannot be read past line {reader.line_num}: {error} "
-                "(is a quote never closed?)."
-            ) from error
-        except UnicodeError as error:  # UTF-16 chosen for a file without its BOM
-            raise _not_in_encoding(name, dialect.encoding) from error
+                    reread += len(rest)
+                cells = _line_alone(taken[0], delimiter)
+                taken.clear()
+                problems = _bad_bytes_in(bad_bytes, start, line) if bad_bytes else []
+                if rest:
+                    problems.insert(0, _UNCLOSED_QUOTE)
+                if not _is_blank(cells):
+                    yield _irregular_row(start, cells, header, problems)
+    except csv.Error as error:  # a field beyond the size limit on one line
+        raise CsvError(f"{name} cannot be read past line {line + 1}: {error}.") from error
+    except UnicodeError as error:  # UTF-16 chosen for a file without its BOM
+        raise _not_in_encoding(name, dialect.encoding) from error
     finally:
         with contextlib.suppress(ValueError):
             text.detach()  # the stream stays the caller's to close
 
 
-def _read_header(reader: Iterator[list[str]], delimiter: str) -> tuple[str, ...]:
+def _bad_bytes_in(bad_bytes: dict[int, str], start: int, end: int) -> list[str]:
+    """What was replaced on lines ``start`` to ``end`` (taken out of ``bad_bytes``)."""
+    return [bad_bytes.pop(line) for line in range(start, end + 1) if line in bad_bytes]
+
+
+def _line_alone(line: str, delimiter: str) -> list[str]:
+    """The cells of one line read on its own: quotes as the csv module reads them
+    leniently when that gives as many cells as a split at the delimiters, else taken as
+    written (a quote opened and never closed is part of its cell's text)."""
+    line = line.rstrip("\r\n")
+    as_written = line.split(delimiter)
+    lenient = next(csv.reader([line], delimiter=delimiter, strict=False), [])
+    if len(lenient) == len(as_written) or '"' not in line:
+        return lenient
+    return as_written
+
+
+def _read_header(reader: Iterator[list[str]], delimiter: str, preamble: int) -> tuple[str, ...]:
     first = True
     for cells in reader:
         if _is_blank(cells):
@@ -274,29 +474,31 @@ def _read_header(reader: Iterator[list[str]], delimiter: str) -> tuple[str, ...]
         if first and _is_excel_separator_line(cells, delimiter):
             first = False
             continue
+        first = False
+        if preamble:
+            preamble -= 1  # a title or an export date above the header
+            continue
         return _unique_header(cells)
     return ()
 
 
-def _irregular_row(row_number: int, cells: list[str], header: tuple[str, ...]) -> CsvRow:
+def _irregular_row(
+    row_number: int, cells: list[str], header: tuple[str, ...], problems: list[str]
+) -> CsvRow:
     width = len(header)
     count = len(cells)
     while len(cells) > width and not cells[-1]:
         cells.pop()  # Excel pads rows with empty cells past the last column: nothing lost
     if len(cells) < width:
+        # Many tools leave out a row's trailing empty cells: nothing to say about it.
         cells.extend([""] * (width - len(cells)))
-        if count >= width:
-            return CsvRow(row_number, cells, header)
-        problem = f"row has {count} fields, header has {width}: missing values left empty"
-        return CsvRow(row_number, cells, header, (problem,))
-    if len(cells) == width:
-        return CsvRow(row_number, cells, header)
-    extras = len(cells) - width
-    names = ", ".join(f"extra_{n}" for n in range(1, min(extras, 3) + 1))
-    if extras > 3:
-        names = f"extra_1 … extra_{extras}"
-    problem = f"row has {count} fields, header has {width}: extra values kept as {names}"
-    return CsvRow(row_number, cells, header, (problem,))
+    elif len(cells) > width:
+        extras = len(cells) - width
+        names = ", ".join(f"extra_{n}" for n in range(1, min(extras, 3) + 1))
+        if extras > 3:
+            names = f"extra_1 … extra_{extras}"
+        problems.append(f"row has {count} fields, header has {width}: extra values kept as {names}")
+    return CsvRow(row_number, cells, header, tuple(problems) if problems else _NO_PROBLEMS)
 
 
 def _is_blank(cells: list[str]) -> bool:
@@ -329,7 +531,7 @@ def _reading_codec(requested: str, bom_codec: str | None) -> str:
     return codec
 
 
-def _guess_codec(sample: bytes, whole: bool, name: str) -> str:
+def _guess_codec(sample: bytes, whole: bool, name: str, stream: BinaryIO) -> str:
     if b"\x00" in sample:
         # UTF-16 without a BOM has a zero in every other byte of ASCII text.
         head = sample[:4096]
@@ -344,13 +546,34 @@ def _guess_codec(sample: bytes, whole: bool, name: str) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole)
     except UnicodeDecodeError:
-        return "latin-1" if not _UNDEFINED_IN_CP1252.isdisjoint(sample) else "cp1252"
+        invalid, valid = _utf8_census(sample, stream)
+        if invalid > _NOT_UTF8_RATIO * valid:  # clearly not UTF-8
+            return "latin-1" if not _UNDEFINED_IN_CP1252.isdisjoint(sample) else "cp1252"
     return "utf-8"
 
 
+def _utf8_census(sample: bytes, stream: BinaryIO) -> tuple[int, int]:
+    """Invalid UTF-8 sequences and valid multi-byte UTF-8 characters in ``sample`` and
+    the rest of ``stream``, read in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    invalid = valid = 0
+    chunk = sample
+    while True:
+        final = not chunk
+        text = decoder.decode(chunk, final=final)
+        bad = text.count("\ufffd")
+        invalid += bad
+        valid += len(text) - len(text.encode("ascii", "ignore")) - bad
+        if final:
+            return invalid, valid
+        chunk = stream.read(1 << 20)
+
+
 def _decode_sample(sample: bytes, codec: str, whole: bool, name: str) -> str:
+    # The same characters as the rows will get (see _records), so the header matches.
+    errors = _LEGACY_FALLBACK if codecs.lookup(codec).name in _FALLBACK_CODECS else "replace"
     try:
-        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        decoder = codecs.getincrementaldecoder(codec)(errors=errors)
     except LookupError as error:
         raise CsvError(f'"{codec}" is not an encoding this program knows.') from error
     try:
@@ -382,31 +605,70 @@ def _check_delimiter(delimiter: str) -> None:
 def _detect_delimiter(text: str) -> str:
     """The candidate that splits the header into most columns and the rows into as many."""
     best = DELIMITERS[0]
-    best_score: tuple[bool, float, int] | None = None
+    best_score: tuple[bool, bool, float, int, int] | None = None
     for delimiter in DELIMITERS:
         records = _non_blank_records(text, delimiter, _DETECTION_RECORDS)
         if not records:
             continue
+        preamble = _preamble_length(records)
+        records = records[preamble:]  # a title says nothing about it
         width = len(records[0])
         rows = records[1:]
         regular = sum(len(row) == width for row in rows) / len(rows) if rows else 1.0
-        score = (width > 1, regular, width)
+        # Rows below the header, and a header at the top, speak for a delimiter.
+        score = (width > 1, width > 1 and bool(rows), regular, -preamble, width)
         if best_score is None or score > best_score:
             best, best_score = delimiter, score
     return best
 
 
 def _non_blank_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
-    records: list[list[str]] = []
+    return [cells for _, cells in _numbered_records(text, delimiter, limit)]
+
+
+def _numbered_records(text: str, delimiter: str, limit: int) -> list[tuple[int, list[str]]]:
+    """The first ``limit`` non-blank records of ``text``, each with the line it starts on."""
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 0
     try:
-        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for cells in reader:
+            start, line = line + 1, reader.line_num
             if not _is_blank(cells):
-                records.append(cells)
+                records.append((start, cells))
                 if len(records) >= limit:
                     break
     except csv.Error:
         pass  # a malformed tail of the sample: what was read is enough to decide
     return records
+
+
+def _filled_width(cells: list[str]) -> int:
+    """How many cells a record has up to its last non-empty one ("Title,,,," has one)."""
+    width = len(cells)
+    while width and not cells[width - 1].strip():
+        width -= 1
+    return width
+
+
+def _preamble_length(records: list[list[str]]) -> int:
+    """How many records above the header are a title, an export date or the like.
+
+    The rows of a file are mostly as wide as one another; a title line is not. The
+    header is the first record more than half as wide as the rows' most common width
+    (counting up to their last non-empty cell). Nothing is skipped when the rows are a
+    single column, or when no record near the top qualifies.
+    """
+    widths = [_filled_width(cells) for cells in records]
+    rows = Counter(widths[1:])
+    if not rows:
+        return 0
+    typical = max(rows, key=lambda width: (rows[width], width))
+    narrow = typical // 2
+    for position, width in enumerate(widths[: MAX_PREAMBLE_LINES + 1]):
+        if width > narrow:
+            return position
+    return 0
 
 
 def _unique_header(cells: list[str]) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from teleprospect.core.activity import parse_timestamp
 from teleprospect.core.column_mapping import header_key
+from teleprospect.core.csv_export import phone_cell
 from teleprospect.core.normalise import clean_text, normalise_email
 
 __all__ = [
@@ -248,7 +249,7 @@ _SALESFORCE: tuple[Column, ...] = (
     ("Company", lambda s: s.company),
     ("Title", lambda s: s.title),
     ("Email", lambda s: s.email),
-    ("Phone", lambda s: s.phone),
+    ("Phone", lambda s: phone_cell(s.phone)),
     ("Lead Source", lambda s: s.lead_source or s.campaign_channel),
     ("Lead Status", lambda s: SALESFORCE_LEAD_STATUS),
     ("Rating", lambda s: _SALESFORCE_RATING.get(s.grade, "Cold")),
@@ -263,7 +264,7 @@ _HUBSPOT: tuple[Column, ...] = (
     ("First Name", lambda s: s.first_name),
     ("Last Name", lambda s: s.last_name),
     ("Email", lambda s: s.email),
-    ("Phone Number", lambda s: s.phone),
+    ("Phone Number", lambda s: phone_cell(s.phone)),
     ("Company Name", lambda s: s.company),
     ("Job Title", lambda s: s.title),
     ("Industry", lambda s: s.industry),
@@ -284,7 +285,7 @@ _FULL: tuple[Column, ...] = (
     ("Title", lambda s: s.title),
     ("Company", lambda s: s.company),
     ("Email", lambda s: s.email),
-    ("Phone", lambda s: s.phone),
+    ("Phone", lambda s: phone_cell(s.phone)),
     ("Phone As Entered", lambda s: s.phone_raw),
     ("Extension", lambda s: s.phone_extension),
     ("Industry", lambda s: s.industry),

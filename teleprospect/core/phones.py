@@ -27,10 +27,18 @@ from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType, Val
 from phonenumbers import phonenumberutil as _util
 from phonenumbers import timezone as _timezone
 
+from teleprospect.core.errors import Invalid
 from teleprospect.core.text import printable, shorten
 from teleprospect.core.zone_names import current_zone_names
 
-__all__ = ["PhoneInfo", "format_for_display", "parse_phone", "parse_phones"]
+__all__ = [
+    "PhoneInfo",
+    "UnknownRegion",
+    "format_for_display",
+    "parse_phone",
+    "parse_phones",
+    "phone_region",
+]
 
 # "mobile", "fixed_line", "toll_free", ... from PhoneNumberType's constant names.
 _TYPE_NAMES: dict[int, str] = {
@@ -90,6 +98,23 @@ class PhoneInfo(NamedTuple):
     @property
     def is_callable(self) -> bool:
         return self.valid and self.e164 is not None
+
+
+class UnknownRegion(Invalid):
+    """A region code numbers cannot be read in; the message is one sentence for the user."""
+
+
+def phone_region(code: str) -> str:
+    """``code`` as the region national numbers are read in (``" gb"`` → ``"GB"``): one of
+    phonenumbers' supported regions. Raises :class:`UnknownRegion` for anything else."""
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        shown = shorten(printable(code.strip()), 20)
+        raise UnknownRegion(
+            f"{shown!r} is not a country phone numbers can be read in: give its two-letter "
+            "code, such as US, GB or DE."
+        )
+    return region
 
 
 def parse_phone(raw: str, default_region: str | None = "US") -> PhoneInfo:

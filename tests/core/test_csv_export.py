@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teleprospect.core.csv_export import FORMULA_TRIGGERS, neutralise, write_csv
+from teleprospect.core.csv_export import (
+    FORMULA_TRIGGERS,
+    E164Phone,
+    neutralise,
+    phone_cell,
+    write_csv,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +71,36 @@ def test_any_text_reads_back_with_no_cell_a_spreadsheet_would_run(rows: list[lis
         for cell, got in zip(original, read, strict=True):
             assert not got.startswith(FORMULA_TRIGGERS)
             assert got in (cell, "'" + cell)
+
+
+def test_a_valid_e164_phone_is_written_bare_so_crm_imports_keep_the_number() -> None:
+    stream = io.StringIO(newline="")
+    write_csv(stream, ["Phone", "Note"], [[phone_cell("+4930901820"), "+4930901820"]])
+    # The phone column holds the number itself; the same text in a note is still prefixed.
+    assert stream.getvalue().splitlines()[1] == "+4930901820,'+4930901820"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://evil.example","call")',
+        "+SUM(1+1)*cmd|' /C calc'!A0",
+        "-1+2",
+        "@x",
+        "+1 212 555 0100",  # valid, but not in E.164 form: as entered, so prefixed
+        "+12",  # E.164-shaped but no valid number
+        "+999999999999",  # no such country code
+        "+4930901820\n=1+1",  # a second line smuggled after a valid number
+        "\t+4930901820",
+    ],
+)
+def test_anything_but_a_valid_e164_phone_in_a_phone_column_is_still_neutralised(
+    value: str,
+) -> None:
+    assert neutralise(phone_cell(value)) == "'" + value
+
+
+def test_a_phone_marked_bare_by_hand_is_still_checked() -> None:
+    assert neutralise(E164Phone("+1+1")) == "'+1+1"
+    assert neutralise(E164Phone("+4930901820")) == "+4930901820"
+    assert neutralise(phone_cell("")) == "" and neutralise(phone_cell(None)) == ""

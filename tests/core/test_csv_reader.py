@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -187,11 +188,12 @@ def test_blank_lines_are_skipped_and_row_numbers_stay_those_of_the_file() -> Non
     assert [(row.row_number, row.cells) for row in rows] == [(5, ["Jane", "1"]), (9, ["Bob", "2"])]
 
 
-def test_short_rows_are_padded_and_reported() -> None:
+def test_short_rows_are_padded_without_a_word() -> None:
+    # Many tools leave a row's trailing empty cells out: nothing was lost, nothing to flag.
     data = b"A,B,C,D\n1,2\n"
     (row,) = read_rows(data)
     assert row.values == {"A": "1", "B": "2", "C": "", "D": ""}
-    assert row.problems == ("row has 2 fields, header has 4: missing values left empty",)
+    assert row.problems == ()
 
 
 def test_long_rows_keep_the_extra_values_and_report_them() -> None:
@@ -340,6 +342,7 @@ def tables(draw: st.DrawFn) -> tuple[str, bytes, str, list[list[str]]]:
 
 
 _NO_DELIMITERS = str.maketrans("", "", ",;\t")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 def _fits(text: str) -> bool:
@@ -357,12 +360,9 @@ def test_any_table_written_by_csv_writer_reads_back_identical(
 ) -> None:
     label, data, delimiter, (header, *rows) = table
     if label == "cp1252":
-        # Windows-1252 bytes that also form valid UTF-8 are read as UTF-8 (tested above).
-        try:
-            data.decode("utf-8")
-            assume(data.isascii())
-        except UnicodeDecodeError:
-            pass
+        # Windows-1252 text holding a valid UTF-8 sequence ("Â¡") is not clearly not UTF-8:
+        # it may be read as UTF-8 (see tests/core/test_csv_reader_honest.py).
+        assume(not _UTF8_SEQUENCE.search(data))
 
     dialect = sniff(data)
 

@@ -444,3 +444,17 @@ def test_repairs_never_change_a_number_phonenumbers_already_reads_as_valid(writt
         info = parse_phone(raw, region)
         assert info.e164 == phonenumbers.format_number(plain, PhoneNumberFormat.E164)
         assert info.extension == (plain.extension or None)
+
+
+@pytest.mark.parametrize("code", ["XX", "ZZ", "001", "USA", "", "U S", "'; drop"])
+def test_a_region_numbers_cannot_be_read_in_is_refused(code: str) -> None:
+    from teleprospect.core.phones import UnknownRegion, phone_region
+
+    with pytest.raises(UnknownRegion, match="is not a country phone numbers can be read in"):
+        phone_region(code)
+
+
+def test_a_real_region_is_read_as_its_code() -> None:
+    from teleprospect.core.phones import phone_region
+
+    assert [phone_region(code) for code in ("us", " GB ", "Mx", "XK")] == ["US", "GB", "MX", "XK"]

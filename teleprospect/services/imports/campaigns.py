@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.normalise import campaign_key
+from teleprospect.core.phones import phone_region
 from teleprospect.services.imports.errors import ImportInvalid
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign
@@ -49,7 +50,7 @@ def campaign_in(session: Session, name: str, region: str | None = None) -> Campa
     )
     created = campaign is None
     if campaign is None:
-        campaign = Campaign(name=name, default_region=(region or "US").upper())
+        campaign = Campaign(name=name, default_region=phone_region(region or "US"))
         session.add(campaign)
         session.flush()
     return CampaignChoice(campaign.id, campaign.name, campaign.default_region, created)

@@ -8,6 +8,7 @@ aside and applied after the new leads appear (:func:`apply_fill_in`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -289,9 +290,11 @@ class LeadWriter:
                 summary.rejected += 1
                 reason = "the row holds no name, email, company or phone number"
                 self.reports.reject(row, reason)
+                summary.note("rejected", row.row_number, reason)
                 continue
             if lead.invalid_phones:
                 summary.invalid_phones += 1
+                summary.note("invalid_phones", row.row_number, _phones_of(lead))
             match = self._match(lead, existing)
             key_email = lead.key_email
             on_dnc = bool(
@@ -312,8 +315,10 @@ class LeadWriter:
                 self.found.append((row.row_number, seen, reason, "marked as possible duplicate"))
             if lead.flagged:
                 summary.flagged += 1
+                summary.note("flagged", row.row_number, _problems_of(lead))
             if on_dnc:
                 summary.dnc += 1
+                summary.note("dnc", row.row_number, _on_dnc(lead, dnc_emails, dnc_phones))
             seen = _Seen(0, lead.name, lead.company)
             self._remember(seen, lead)
             actions.append(((lead, seen, on_dnc, match[0] if match else None), None))
@@ -629,3 +634,21 @@ def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
         return None
     first = min(index for _, _, index in found)
     return list(by_company.values())[first]
+
+
+# --- what the summary names behind its counts ---------------------------------------------
+
+
+def _phones_of(lead: PreparedRow) -> str:
+    return ", ".join(repr(phone[PHONE_COLUMNS.index("raw")]) for phone in lead.phones)
+
+
+def _problems_of(lead: PreparedRow) -> str:
+    extra = json.loads(lead.lead[LEAD_COLUMNS.index("extra")])
+    return str(extra.get("Import problems", ""))
+
+
+def _on_dnc(lead: PreparedRow, emails: set[str], phones: set[str]) -> str:
+    if lead.email and (lead.email in emails or lead.key_email in emails):
+        return repr(lead.email)
+    return ", ".join(repr(number) for number in lead.numbers if number in phones)

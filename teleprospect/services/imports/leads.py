@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from teleprospect.core.column_mapping import ColumnMapping, suggest_mapping
 from teleprospect.core.csv_reader import CsvDialect, CsvRow
 from teleprospect.core.domain import DuplicatePolicy, ImportKind, ImportStatus
+from teleprospect.core.phones import phone_region
 from teleprospect.services.imports.batches import (
     CancelCheck,
     ProgressCallback,
@@ -156,12 +157,16 @@ def import_leads(
 ) -> ImportSummary:
     """Import one CSV file of leads. Raises :class:`ImportError_` subclasses or CsvError."""
     started = time.perf_counter()
+    if request.default_region:
+        phone_region(request.default_region)  # a bad region stops the import before it starts
     path, sha = checked_source(
         db, request.path, ImportKind.LEADS, again=request.allow_reimport or request.dry_run
     )
     dialect = sniff(path, encoding=request.encoding, delimiter=request.delimiter)
     mapping = request.mapping or suggest_mapping(dialect.header)
-    summary = ImportSummary(file_name=path.name, dialect=dialect.description)
+    summary = ImportSummary(
+        file_name=path.name, dialect=dialect.description, skipped_note=dialect.skipped_note
+    )
     summary.dry_run = request.dry_run
     reports = ImportReports(request.report_dir, path, dialect.header)
 
@@ -222,7 +227,8 @@ def import_leads(
                 spaced_collections(),
                 sqlite_bulk_settings(write.connection, cache_kib=SQLITE_CACHE_KIB),
             ):
-                for rows, prepared in _prepared_chunks(read_rows(path, dialect), context, parallel):
+                rows_read = _noting_read_problems(read_rows(path, dialect), summary)
+                for rows, prepared in _prepared_chunks(rows_read, context, parallel):
                     if should_cancel and should_cancel():
                         raise ImportCancelled()
                     writer.write_chunk(rows, prepared)
@@ -262,13 +268,22 @@ def import_leads(
 
 def _default_region(session: Session, request: LeadImportRequest) -> str:
     if request.default_region:
-        return request.default_region.upper()
+        return phone_region(request.default_region)
     if request.campaign_id is not None:
         campaign = session.get(Campaign, request.campaign_id)
         if campaign is None:
             raise ImportInvalid(f"There is no campaign with id {request.campaign_id}.")
         return campaign.default_region
     return "US"
+
+
+def _noting_read_problems(rows: Iterator[CsvRow], summary: ImportSummary) -> Iterator[CsvRow]:
+    """``rows``, counting in ``summary`` those that were not read as written."""
+    for row in rows:
+        if row.problems:
+            summary.read_problems += 1
+            summary.note("read_problems", row.row_number, "; ".join(row.problems))
+        yield row
 
 
 def _fill_batch(batch: ImportBatch, summary: ImportSummary, *, status: ImportStatus) -> None:

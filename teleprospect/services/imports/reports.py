@@ -1,10 +1,14 @@
 """What an import tells afterwards: its summary, the reject file (every rejected row, its
-number and reason) and the file of every duplicate found."""
+number and reason) and the file of every duplicate found.
+
+The two CSV reports are opened in spreadsheets, so their cells are neutralised as the
+sales exports' are (:mod:`teleprospect.core.csv_export`): a cell of the file that starts
+like a formula is written with a leading apostrophe.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import sys
 from array import array
@@ -14,7 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from teleprospect.core.csv_export import NeutralisingWriter
 from teleprospect.core.csv_reader import CsvRow
+from teleprospect.core.text import printable, shorten
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,19 @@ class DuplicateFound:
     action: str  # "skipped", "updated", "marked"
 
 
+#: How many rows the summary names behind each of its counts.
+EXAMPLES_LISTED = 3
+
+
 @dataclass
 class ImportSummary:
     file_name: str
     dialect: str = ""
+    #: "Skipped 2 lines above the header." ("" when the header is the first line).
+    skipped_note: str = ""
+    #: Rows that were not read exactly as written (a quote never closed, bytes that are
+    #: not UTF-8, values beyond the header): they are flagged too.
+    read_problems: int = 0
     rows: int = 0
     imported: int = 0
     updated: int = 0
@@ -51,6 +66,24 @@ class ImportSummary:
     campaign_created: bool = False
     #: Ids of the new leads, compactly (a million-row file stays small in memory).
     imported_lead_ids: array[int] = field(default_factory=lambda: array("q"))
+    #: The first rows behind each count, by the count's name: "row 17: '555-01'".
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def note(self, count: str, row_number: int, what: str) -> None:
+        """Name ``row_number`` and what it held behind the count called ``count`` (the
+        first :data:`EXAMPLES_LISTED` of them)."""
+        listed = self.examples.setdefault(count, [])
+        if len(listed) < EXAMPLES_LISTED:
+            listed.append(f"row {row_number}: {shorten(printable(what), 120)}")
+
+    def behind(self, count: str) -> str:
+        """ " — row 17: '555-01'; row 18: '12' …" for the count called ``count`` ("" if
+        no row is named)."""
+        listed = self.examples.get(count)
+        if not listed:
+            return ""
+        more = " …" if getattr(self, count, 0) > len(listed) else ""
+        return " — " + "; ".join(listed) + more
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +105,9 @@ class ImportSummary:
             "duplicates_file": str(self.duplicates_file) if self.duplicates_file else None,
             "campaign": self.campaign,
             "campaign_created": self.campaign_created,
+            "skipped_note": self.skipped_note,
+            "read_problems": self.read_problems,
+            "examples": self.examples,
         }
 
 
@@ -119,7 +155,7 @@ class ImportReports:
             self._duplicates_stream = open(  # noqa: SIM115 - closed in finish()/discard()
                 self._duplicates_partial, "w", encoding="utf-8-sig", newline=""
             )
-            self._duplicates_writer = csv.writer(self._duplicates_stream)
+            self._duplicates_writer = NeutralisingWriter(self._duplicates_stream)
             self._duplicates_writer.writerow(
                 ["Row", "Matched lead id", "Matched lead", "Why", "What was done"]
             )
@@ -141,7 +177,7 @@ class ImportReports:
             self._reject_stream = open(  # noqa: SIM115 - closed in finish()/discard()
                 self._reject_partial, "w", encoding="utf-8-sig", newline=""
             )
-            self._reject_writer = csv.writer(self._reject_stream)
+            self._reject_writer = NeutralisingWriter(self._reject_stream)
             self._reject_writer.writerow(["Row", "Reason", *self.header])
         self._reject_writer.writerow([row.row_number, reason, *row.cells])
 
@@ -220,15 +256,18 @@ def summary_text(
             " (dry run: nothing was saved)" if summary.dry_run else f" — import #{summary.batch_id}"
         ),
         f"Read as: {summary.dialect}",
+        *([summary.skipped_note] if summary.skipped_note else []),
         "",
         f"Rows read:                 {summary.rows:>9,}",
+        f"Rows not read as written:  {summary.read_problems:>9,}" + summary.behind("read_problems"),
         f"New leads:                 {summary.imported:>9,}",
         f"Existing leads updated:    {summary.updated:>9,}",
         f"Duplicates found:          {summary.duplicates:>9,}",
-        f"Rows rejected:             {summary.rejected:>9,}",
-        f"Leads with no valid phone: {summary.invalid_phones:>9,}",
-        f"Do-not-call (not queued):  {summary.dnc:>9,}",
-        f"Rows with a flagged value: {summary.flagged:>9,}",
+        f"Rows rejected:             {summary.rejected:>9,}" + summary.behind("rejected"),
+        f"Leads with no valid phone: {summary.invalid_phones:>9,}"
+        + summary.behind("invalid_phones"),
+        f"Do-not-call (not queued):  {summary.dnc:>9,}" + summary.behind("dnc"),
+        f"Rows with a flagged value: {summary.flagged:>9,}" + summary.behind("flagged"),
     ]
     if reject_file:
         lines += ["", f"Rejected rows, each with its row number and reason: {reject_file}"]

@@ -166,7 +166,9 @@ class PreviewPage(QWizardPage):
         self.owner.previous_note = result.previous_note
         dialect = preview.dialect
         self._select_choices(dialect.encoding, dialect.delimiter)
-        self.ui.detectedLabel.setText(f"Read as {dialect.description}")
+        self.ui.detectedLabel.setText(
+            " ".join(filter(None, (f"Read as {dialect.description}.", dialect.skipped_note)))
+        )
         columns = len(dialect.header)
         shown = len(preview.rows)
         set_note(

@@ -159,7 +159,7 @@ def test_export_reads_back_with_every_formula_neutralised(
         assert len(records) == 2
         for row in rows:
             for cell in row:
-                assert not cell.startswith(FORMULA_TRIGGERS), (fmt, cell)
+                assert cell == "+12125550100" or not cell.startswith(FORMULA_TRIGGERS), (fmt, cell)
         first, second = records
         name = {"salesforce": "First Name", "hubspot": "First Name", "full": "First Name"}[fmt]
         assert first[name] == "'" + PAYLOADS["first_name"]
@@ -171,9 +171,10 @@ def test_export_reads_back_with_every_formula_neutralised(
         assert first["Campaign"] == "'" + CAMPAIGN
         assert first["Last Call Notes"] == "'" + NOTES
         assert first["Qualified By"] == "'" + OWNER
-        # A phone number in E.164 starts with "+": prefixed too, and still readable.
+        # A valid number in E.164 is written bare: a CRM import would keep an apostrophe in
+        # it, and "+" and digits alone cannot run. Anything else in the column is prefixed.
         phone = "Phone Number" if fmt is ExportFormat.HUBSPOT else "Phone"
-        assert second[phone] == "'+12125550100"
+        assert second[phone] == "+12125550100"
         assert first[phone] == "'" + PAYLOADS["phone_raw"]
         reference = "Reference" if fmt is ExportFormat.FULL else "Teleprospect Reference"
         assert first[reference] == f"TP-{result.batch_id:04d}-{evil:06d}"
@@ -198,6 +199,8 @@ def test_export_reads_back_with_every_formula_neutralised(
     assert full[0]["Lead ID"] == str(evil) and full[0]["Country"] == "'-1"
     assert full[0]["Why Ready"] == "'=readiness rule met"
     assert full[0]["Other Answers"] == "mystery: =2*3"
+    assert full[1]["Phone"] == "+12125550100"
+    assert full[1]["Phone As Entered"] == "'+1 212-555-0100", "as entered: still prefixed"
 
 
 def test_export_records_the_batch_and_hands_the_leads_off(
