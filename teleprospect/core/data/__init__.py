@@ -1,4 +1,5 @@
-"""Data files shipped inside the package, read with importlib.resources (no Qt needed).
+"""Data files shipped inside the package, read with importlib.resources (no Qt needed),
+and the country-name translations pycountry ships.
 
 This is the one place in ``core`` that reads anything: the rest of core is pure rules
 on values (the layer test holds it to that).
@@ -7,13 +8,43 @@ on values (the layer test holds it to that).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-__all__ = ["read_json"]
+__all__ = ["country_name_translations", "read_json"]
 
 
 def read_json(name: str) -> Any:
     """The parsed JSON of the data file ``name`` (``"default_tracks.json"``)."""
     text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def country_name_translations() -> Iterator[tuple[str, str]]:
+    """``(name in some language, English name)`` for every country name pycountry has a
+    translation of, in every language it ships (about 160): read from its message catalogs.
+    """
+    import gettext
+
+    import pycountry
+
+    english = [
+        name
+        for country in pycountry.countries
+        for name in (
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        )
+        if name
+    ]
+    locales = Path(pycountry.LOCALES_DIR)
+    for catalog in sorted(locales.glob("*/LC_MESSAGES/iso3166-1.mo")):
+        with open(catalog, "rb") as stream:
+            translations = gettext.GNUTranslations(stream)
+        for name in english:
+            translated = translations.gettext(name)
+            if translated != name:
+                yield translated, name
