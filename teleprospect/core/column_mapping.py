@@ -143,6 +143,13 @@ class ColumnTarget:
             return self.field.value
         return f"{self.field.value}:{self.label.value}"
 
+    @property
+    def title(self) -> str:
+        """How the target reads for a person: "Email", "Phone (mobile)"."""
+        if self.label is None:
+            return self.field.label
+        return f"{self.field.label} ({self.label.value})"
+
     @classmethod
     def parse(cls, text: str) -> ColumnTarget:
         """The target saved as ``text`` by ``str()``; ``ValueError`` for anything else."""
@@ -246,6 +253,28 @@ class ColumnMapping:
         columns[column] = target
         return ColumnMapping(columns)
 
+    def with_override(self, header: Sequence[str], override: str) -> ColumnMapping:
+        """This mapping corrected by ``override``, written ``Column=field`` (``field`` as
+        :meth:`ColumnTarget.parse` reads it: ``email:home``, ``phone:mobile``, ``ignore``).
+
+        The column is one of ``header``, named exactly or up to case and punctuation;
+        ``ValueError`` with a sentence saying what is wrong otherwise.
+        """
+        column_text, equals, field_text = override.rpartition("=")
+        column_text, field_text = column_text.strip(), field_text.strip()
+        if not equals or not column_text or not field_text:
+            raise ValueError(f'"{override}" is not a correction of the form Column=field.')
+        column = _column_named(header, column_text)
+        try:
+            target = ColumnTarget.parse(field_text)
+        except ValueError:
+            choices = ", ".join(str(t) for t in ColumnTarget.choices())
+            raise ValueError(
+                f'"{field_text}" is not a field a column can be mapped to; the fields are '
+                f"{choices}."
+            ) from None
+        return self.with_target(column, target)
+
     def column_for(self, lead_field: LeadField) -> str | None:
         """The (first) column mapped to ``lead_field``, if any."""
         return next((c for c, t in self.columns.items() if t.field is lead_field), None)
@@ -269,6 +298,19 @@ class ColumnMapping:
     def compile(self, header: Sequence[str]) -> MappingPlan:
         """The mapping as operations on the cells of rows with this ``header``."""
         return MappingPlan(tuple(header), [self.target(column) for column in header])
+
+
+def _column_named(header: Sequence[str], name: str) -> str:
+    if name in header:
+        return name
+    found = [column for column in header if header_key(column) == header_key(name)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        alike = ", ".join(f'"{column}"' for column in found)
+        raise ValueError(f'"{name}" could be any of the columns {alike}: name it exactly.')
+    columns = ", ".join(f'"{column}"' for column in header)
+    raise ValueError(f'The file has no column "{name}"; its columns are {columns}.')
 
 
 def apply_mapping(

@@ -45,9 +45,7 @@ TARGETS: tuple[ColumnTarget, ...] = (
 
 def target_label(target: ColumnTarget) -> str:
     """How a mapping target reads in the table: "Email", "Phone (mobile)"."""
-    if target.label is not None:
-        return f"{target.field.label} ({target.label.value})"
-    return target.field.label
+    return target.title
 
 
 class MappingTableModel(QAbstractTableModel):
