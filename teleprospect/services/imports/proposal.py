@@ -14,14 +14,10 @@ from pathlib import Path
 from teleprospect.core.column_mapping import ColumnMapping, mapping_warnings
 from teleprospect.core.csv_reader import CsvDialect
 from teleprospect.services.imports.errors import ImportInvalid
-from teleprospect.services.imports.files import read_rows
-from teleprospect.services.imports.leads import preview_file
+from teleprospect.services.imports.leads import count_leads, preview_file
 from teleprospect.store.database import Database
 
-__all__ = ["COUNTED_ROWS", "MappingProposal", "count_leads", "propose_mapping"]
-
-#: Rows counted for the warnings at most: past this, "more than 100,000 leads".
-COUNTED_ROWS = 100_000
+__all__ = ["MappingProposal", "propose_mapping"]
 
 
 @dataclass(frozen=True)
@@ -51,16 +47,6 @@ class MappingProposal:
             ],
             "warnings": self.warnings,
         }
-
-
-def count_leads(path: Path, dialect: CsvDialect, limit: int = COUNTED_ROWS) -> int | None:
-    """Data rows of the file, or ``None`` when there are more than ``limit``."""
-    count = 0
-    for _ in read_rows(path, dialect):
-        count += 1
-        if count > limit:
-            return None
-    return count
 
 
 def propose_mapping(
