@@ -63,6 +63,9 @@ def propose_mapping(
     (``"Column=field"`` each). The rows are counted with ``count``, or when a warning
     needs their number. :class:`ImportInvalid` for a correction naming no column of the
     file or no field; CsvError for a file that is no CSV."""
+    path = Path(path)
+    if not path.is_file():  # the import's own sentence (checked_source)
+        raise ImportInvalid(f"{path} does not exist or is not a file.")
     preview = preview_file(
         db, path, encoding=encoding, delimiter=delimiter, saved_mapping=saved_mapping
     )
