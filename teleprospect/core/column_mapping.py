@@ -36,6 +36,7 @@ from teleprospect.core.normalise import (
     fold,
     normalise_company_size,
     normalise_country,
+    normalise_email,
     split_full_name,
 )
 
@@ -447,6 +448,11 @@ class MappingPlan:
 
 
 def _apply_emails(lead: MappedLead, value: str, column: str, label: str) -> None:
+    if not lead.emails and value.count("@") == 1 and value[0] not in "[{":
+        address = normalise_email(value)  # the common case: one plain address
+        if address is not None:
+            lead.emails.append(RawEmail(address, label, column))
+            return
     found, unusable = email_cell_items(value)
     known = {email.address for email in lead.emails}
     for address, cell_label in found:
@@ -464,6 +470,9 @@ _EMAIL_ORDER = {"": 0, ContactLabel.WORK.value: 0, ContactLabel.HOME.value: 1}
 
 
 def _settle_emails(lead: MappedLead) -> None:
+    if len(lead.emails) == 1:
+        lead.email = lead.emails[0].address
+        return
     emails = sorted(lead.emails, key=lambda email: _EMAIL_ORDER.get(email.label, 2))
     lead.emails = emails
     lead.email = emails[0].address

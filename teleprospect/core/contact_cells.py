@@ -164,6 +164,8 @@ def _object_item(item: dict[object, object]) -> tuple[str, str] | None:
 def phone_cell_items(value: str) -> list[tuple[str, str]]:
     """The numbers in one phone cell as ``(number as written, label)``, in order. The
     label comes from the cell (a JSON object's label or a note), "" when it names none."""
+    if not _LETTER.search(value):  # no object, no note: the common case, kept cheap
+        return [(raw, "") for raw in split_phone_cell(value)]
     structured = structured_items(value)
     raws = structured if structured is not None else [(raw, "") for raw in split_phone_cell(value)]
     items = []
