@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,11 @@ from teleprospect.cli.common import (
 )
 from teleprospect.config import data_dir
 from teleprospect.core.domain import DuplicatePolicy
+from teleprospect.core.text import printable, shorten
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
+    from teleprospect.services.imports.proposal import MappingProposal
 
 
 def setup_parser(commands: Commands) -> None:
@@ -52,6 +55,20 @@ def setup_parser(commands: Commands) -> None:
         type=name_text,
         metavar="NAME",
         help="save the mapping used under this name for the next file",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        dest="corrections",
+        help="send a column to a field, over the suggestion and a saved mapping "
+        "(repeatable), e.g. --map 'Tel 2=phone:mobile' --map Notes=ignore",
+    )
+    imp.add_argument(
+        "--show-mapping",
+        action="store_true",
+        help="print the mapping the import would use, and import nothing",
     )
     imp.add_argument(
         "--on-duplicate",
@@ -105,16 +122,31 @@ def setup_parser(commands: Commands) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from teleprospect.services.imports.errors import AlreadyImported
-    from teleprospect.services.imports.leads import LeadImportRequest, import_leads, preview_file
-    from teleprospect.services.imports.mappings import load_mapping, save_mapping
+    from teleprospect.services.imports.leads import LeadImportRequest, import_leads
+    from teleprospect.services.imports.mappings import save_mapping
+    from teleprospect.services.imports.proposal import propose_mapping
 
     progress = TerminalProgress(f"Importing {args.file.name}")
     with database(args) as db:
         try:
-            mapping = load_mapping(db, args.mapping) if args.mapping else None
+            proposal = propose_mapping(
+                db,
+                args.file,
+                encoding=args.encoding,
+                delimiter=args.delimiter,
+                saved_mapping=args.mapping,
+                corrections=args.corrections,
+                count=args.show_mapping,
+            )
+            if args.show_mapping:
+                if args.save_mapping:
+                    save_mapping(db, args.save_mapping, proposal.mapping)
+                return _show_mapping(proposal, args)
+            for warning in proposal.warnings:
+                print(f"Warning: {printable(warning)}", file=sys.stderr)
             request = LeadImportRequest(
                 path=args.file,
-                mapping=mapping,
+                mapping=proposal.mapping,
                 encoding=args.encoding,
                 delimiter=args.delimiter,
                 campaign_name=args.campaign,
@@ -127,13 +159,7 @@ def run_import(args: argparse.Namespace) -> int:
             )
             summary = import_leads(db, request, progress=progress)
             if args.save_mapping:
-                used = (
-                    mapping
-                    or preview_file(
-                        db, args.file, encoding=args.encoding, delimiter=args.delimiter
-                    ).suggested
-                )
-                save_mapping(db, args.save_mapping, used)
+                save_mapping(db, args.save_mapping, proposal.mapping)
         except AlreadyImported as exc:
             hint = f"{error_message(exc)} Add --again to import it anyway."
             raise CommandError.about(exc, hint) from None
@@ -174,6 +200,30 @@ _NAMED_COUNTS = (
     ("dnc", "Do-not-call"),
     ("flagged", "Rows with a flagged value"),
 )
+
+
+def _show_mapping(proposal: MappingProposal, args: argparse.Namespace) -> int:
+    """The mapping as a table (or JSON): column, where it goes, an example value."""
+    if args.json:
+        print_json(proposal.as_json())
+        return ExitCode.OK
+    if proposal.leads is None:
+        rows = "more than 100,000 rows"
+    else:
+        rows = "1 row" if proposal.leads == 1 else f"{proposal.leads:,} rows"
+    say(f"{proposal.file_name} ({proposal.dialect.description}), {rows}.")
+    say("Columns and where their values go (correct one with --map 'COLUMN=FIELD'):")
+    width = min(max((len(column) for column in proposal.header), default=6), 32)
+    for column, example in zip(proposal.header, proposal.examples, strict=True):
+        target = proposal.mapping.target(column)
+        shown = shorten(example, 40) if example else ""
+        line = f"  {shorten(column, 32):<{width}}  {str(target):<14} {target.title:<26} {shown}"
+        say(line.rstrip())
+    for warning in proposal.warnings:
+        say(f"Warning: {warning}")
+    if args.save_mapping:
+        say(f"Saved as {args.save_mapping!r}.")
+    return ExitCode.OK
 
 
 def run_import_activity(args: argparse.Namespace) -> int:

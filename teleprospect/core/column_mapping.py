@@ -8,10 +8,18 @@ save it (:meth:`ColumnMapping.to_dict`) for the next file of that kind.
 For the import itself the mapping is compiled once against the file's header
 (:meth:`ColumnMapping.compile`) into a :class:`MappingPlan`, a flat list of per-column
 operations, so a row costs a few microseconds. :meth:`MappingPlan.apply` turns one row
-into a :class:`MappedLead`: normalised values, the phone numbers as written (parsing them
-is the import service's, with the campaign's region), unmapped columns as extras, and a
-problem for each value that could not be used. A bad value never drops the lead, and the
-text of a value that could not be used is kept among the extras.
+into a :class:`MappedLead`: normalised values, every phone number as written (parsing
+them is the import service's, with the row's country or the campaign's region) and every
+email address, each with its label, unmapped columns as extras, and a problem for each
+value that could not be used. A bad value never drops the lead, and the text of a value
+that could not be used is kept among the extras.
+
+Phones and emails come from typed and numbered columns ("email_home", "Phone 2",
+"Mobile Phone"), cells with several values, JSON cells (see
+:mod:`teleprospect.core.contact_cells`) and values with a note ("212-555-0130 (shop)":
+the note is the label). A lead stores one email: the first work (or unlabelled) address,
+else the first home one, else the first other one; the others are kept among the extras
+as "Email (home)", "Email (other)", … so nothing found is lost.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from teleprospect.core.contact_cells import email_cell_items, phone_cell_items
 from teleprospect.core.normalise import (
     clean_text,
     fold,
@@ -29,17 +38,18 @@ from teleprospect.core.normalise import (
     normalise_country,
     normalise_email,
     split_full_name,
-    split_phone_cell,
 )
 
 __all__ = [
     "MAPPING_FORMAT_VERSION",
     "ColumnMapping",
     "ColumnTarget",
+    "ContactLabel",
     "LeadField",
     "MappedLead",
     "MappingPlan",
     "PhoneLabel",
+    "RawEmail",
     "RawPhone",
     "apply_mapping",
     "header_key",
@@ -75,8 +85,8 @@ class LeadField(StrEnum):
 
     @property
     def repeatable(self) -> bool:
-        """Whether several columns may map to it (a lead has several phones)."""
-        return self in (LeadField.PHONE, LeadField.EXTRA, LeadField.IGNORE)
+        """Whether several columns may map to it (a lead has several phones and emails)."""
+        return self in (LeadField.PHONE, LeadField.EMAIL, LeadField.EXTRA, LeadField.IGNORE)
 
 
 _FIELD_LABELS = {
@@ -96,41 +106,75 @@ _FIELD_LABELS = {
 }
 
 
-class PhoneLabel(StrEnum):
+class ContactLabel(StrEnum):
+    """Which of a lead's phones or emails a column holds."""
+
     WORK = "work"
-    MOBILE = "mobile"
+    MOBILE = "mobile"  # phones only
+    HOME = "home"
     OTHER = "other"
+
+
+#: The name the labels had when only phones had them.
+PhoneLabel = ContactLabel
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnTarget:
-    """Where one column goes: a field, and for phones which kind of phone."""
+    """Where one column goes: a field, and for phones and emails which one (its label).
+
+    A phone column without a label holds work numbers (B2B lists: desk phones); an email
+    column without one holds addresses of no stated kind.
+    """
 
     field: LeadField
-    phone_label: PhoneLabel | None = None
+    label: ContactLabel | None = None
 
     def __post_init__(self) -> None:
-        if self.field is LeadField.PHONE and self.phone_label is None:
-            object.__setattr__(self, "phone_label", PhoneLabel.WORK)  # B2B lists: desk phones
-        elif self.field is not LeadField.PHONE and self.phone_label is not None:
-            raise ValueError(f"only phone columns have a phone label, not {self.field}")
+        if self.field is LeadField.PHONE and self.label is None:
+            object.__setattr__(self, "label", ContactLabel.WORK)
+        elif self.field is LeadField.EMAIL and self.label is ContactLabel.MOBILE:
+            raise ValueError("an email address is not a mobile phone")
+        elif self.field not in (LeadField.PHONE, LeadField.EMAIL) and self.label is not None:
+            raise ValueError(f"only phone and email columns have a label, not {self.field}")
 
     def __str__(self) -> str:
-        """The saved form: ``"email"``, ``"phone:mobile"``."""
-        if self.phone_label is None:
+        """The saved form: ``"company"``, ``"email:home"``, ``"phone:mobile"``."""
+        if self.label is None:
             return self.field.value
-        return f"{self.field.value}:{self.phone_label.value}"
+        return f"{self.field.value}:{self.label.value}"
+
+    @property
+    def title(self) -> str:
+        """How the target reads for a person: "Email", "Phone (mobile)"."""
+        if self.label is None:
+            return self.field.label
+        return f"{self.field.label} ({self.label.value})"
 
     @classmethod
     def parse(cls, text: str) -> ColumnTarget:
         """The target saved as ``text`` by ``str()``; ``ValueError`` for anything else."""
-        name, _, label = text.partition(":")
+        name, _, label = text.strip().lower().partition(":")
         try:
-            lead_field = LeadField(name)
-            phone_label = PhoneLabel(label) if label else None
+            return cls(LeadField(name), ContactLabel(label) if label else None)
         except ValueError:
             raise ValueError(f"{text!r} is not a field a column can be mapped to") from None
-        return cls(lead_field, phone_label)
+
+    @classmethod
+    def choices(cls) -> tuple[ColumnTarget, ...]:
+        """Every target a column can have."""
+        choices: list[ColumnTarget] = []
+        for lead_field in LeadField:
+            if lead_field is LeadField.PHONE:
+                choices.extend(cls(lead_field, label) for label in ContactLabel)
+            elif lead_field is LeadField.EMAIL:
+                choices.append(cls(lead_field))
+                choices.extend(
+                    cls(lead_field, label) for label in ContactLabel if label != "mobile"
+                )
+            else:
+                choices.append(cls(lead_field))
+        return tuple(choices)
 
 
 EXTRA = ColumnTarget(LeadField.EXTRA)
@@ -141,7 +185,17 @@ class RawPhone(NamedTuple):
     """A phone number as written in the file, before parsing."""
 
     raw: str
-    label: PhoneLabel
+    #: A :class:`ContactLabel` value, or the label the cell gave it ("shop", "assistant").
+    label: str
+    column: str
+
+
+class RawEmail(NamedTuple):
+    """A valid email address found in the file, lower-cased."""
+
+    address: str
+    #: As :attr:`RawPhone.label`; "" when neither the column nor the cell named one.
+    label: str
     column: str
 
 
@@ -150,10 +204,12 @@ class MappedLead:
     """One row as lead data, ready for phone parsing, dedupe and storing.
 
     Text is trimmed with inner whitespace collapsed, but otherwise as typed (a value
-    that looks like a formula stays plain text). ``email`` is lower-cased and of valid
-    shape or ``None``; ``country`` is an ISO 3166 alpha-2 code or ``None``. ``extras``
-    maps column names to values of columns not mapped to a field, of a second column
-    mapped to a single field, and of values that could not be used (each with a problem).
+    that looks like a formula stays plain text). ``email`` is the lead's email (see the
+    module's doc), lower-cased and of valid shape, or ``None``; ``emails`` all the valid
+    addresses found, the lead's first. ``country`` is an ISO 3166 alpha-2 code or
+    ``None``. ``extras`` maps column names to values of columns not mapped to a field, of
+    a second column mapped to a single field, and of values that could not be used (each
+    with a problem); the emails other than the lead's are there too ("Email (home)").
     """
 
     first_name: str = ""
@@ -166,6 +222,7 @@ class MappedLead:
     country: str | None = None
     lead_source: str = ""
     phones: list[RawPhone] = field(default_factory=list)
+    emails: list[RawEmail] = field(default_factory=list)
     extras: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -188,7 +245,7 @@ class ColumnMapping:
 
     def with_target(self, column: str, target: ColumnTarget) -> ColumnMapping:
         """This mapping with ``column`` sent to ``target``; a column that held that
-        single-valued field before becomes an extra (a lead has one email field)."""
+        single-valued field before becomes an extra (a lead has one company field)."""
         columns = dict(self.columns)
         if not target.field.repeatable:
             for other, other_target in columns.items():
@@ -196,6 +253,28 @@ class ColumnMapping:
                     columns[other] = EXTRA
         columns[column] = target
         return ColumnMapping(columns)
+
+    def with_override(self, header: Sequence[str], override: str) -> ColumnMapping:
+        """This mapping corrected by ``override``, written ``Column=field`` (``field`` as
+        :meth:`ColumnTarget.parse` reads it: ``email:home``, ``phone:mobile``, ``ignore``).
+
+        The column is one of ``header``, named exactly or up to case and punctuation;
+        ``ValueError`` with a sentence saying what is wrong otherwise.
+        """
+        column_text, equals, field_text = override.rpartition("=")
+        column_text, field_text = column_text.strip(), field_text.strip()
+        if not equals or not column_text or not field_text:
+            raise ValueError(f'"{override}" is not a correction of the form Column=field.')
+        column = _column_named(header, column_text)
+        try:
+            target = ColumnTarget.parse(field_text)
+        except ValueError:
+            choices = ", ".join(str(t) for t in ColumnTarget.choices())
+            raise ValueError(
+                f'"{field_text}" is not a field a column can be mapped to; the fields are '
+                f"{choices}."
+            ) from None
+        return self.with_target(column, target)
 
     def column_for(self, lead_field: LeadField) -> str | None:
         """The (first) column mapped to ``lead_field``, if any."""
@@ -222,6 +301,19 @@ class ColumnMapping:
         return MappingPlan(tuple(header), [self.target(column) for column in header])
 
 
+def _column_named(header: Sequence[str], name: str) -> str:
+    if name in header:
+        return name
+    found = [column for column in header if header_key(column) == header_key(name)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        alike = ", ".join(f'"{column}"' for column in found)
+        raise ValueError(f'"{name}" could be any of the columns {alike}: name it exactly.')
+    columns = ", ".join(f'"{column}"' for column in header)
+    raise ValueError(f'The file has no column "{name}"; its columns are {columns}.')
+
+
 def apply_mapping(
     mapping: ColumnMapping | MappingPlan, values: Mapping[str, str] | Sequence[str]
 ) -> MappedLead:
@@ -238,17 +330,30 @@ def apply_mapping(
     return mapping.apply(values)
 
 
-def mapping_warnings(mapping: ColumnMapping) -> list[str]:
-    """What the import preview should point out before the user runs the import."""
+def mapping_warnings(mapping: ColumnMapping, leads: int | None = None) -> list[str]:
+    """What the import preview should point out before the user runs the import;
+    ``leads`` is how many rows the file has, when known."""
     mapped = {target.field for target in mapping.columns.values()}
     warnings = []
     if LeadField.PHONE not in mapped:
-        warnings.append("No column is mapped to a phone number: the leads cannot be called.")
+        warnings.append(
+            f"No column is mapped to a phone number: {_leads_will(leads)} have no phone "
+            "and cannot be called."
+        )
     if not mapped & {LeadField.FIRST_NAME, LeadField.LAST_NAME, LeadField.FULL_NAME}:
         warnings.append("No column is mapped to the lead's name.")
     if LeadField.EMAIL not in mapped:
-        warnings.append("No column is mapped to an email address: fewer duplicates are found.")
+        warnings.append(
+            f"No column is mapped to an email address: {_leads_will(leads)} have no email, "
+            "and fewer duplicates are found."
+        )
     return warnings
+
+
+def _leads_will(leads: int | None) -> str:
+    if leads is None:
+        return "the leads will"
+    return "1 lead will" if leads == 1 else f"{leads:,} leads will"
 
 
 # --- applying ----------------------------------------------------------------------------
@@ -294,7 +399,8 @@ class MappingPlan:
                 kind = _SHARED_TEXT
             else:
                 kind = _TEXT
-            operations.append((index, kind, attribute, column, target.phone_label))
+            label = target.label.value if target.label is not None else ""
+            operations.append((index, kind, attribute, column, label))
         self._operations = tuple(operations)
 
     def apply(self, cells: Sequence[str]) -> MappedLead:
@@ -313,11 +419,10 @@ class MappingPlan:
                 if text:
                     extras[column] = text
             elif kind == _PHONE:
-                assert label is not None  # a phone column always has a label (work by default)
-                for raw in split_phone_cell(value):
-                    lead.phones.append(RawPhone(raw, label, column))
+                for raw, cell_label in phone_cell_items(value):
+                    lead.phones.append(RawPhone(raw, cell_label or label, column))
             elif kind == _EMAIL:
-                _apply_email(lead, value, column)
+                _apply_emails(lead, value, column, label)
             elif kind == _SIZE:
                 _apply_company_size(lead, value, column)
             elif kind == _COUNTRY:
@@ -330,6 +435,8 @@ class MappingPlan:
                     setattr(lead, attribute, text)
             elif not full_name:
                 full_name = value
+        if lead.emails:
+            _settle_emails(lead)
         if full_name and not lead.first_name and not lead.last_name:
             lead.first_name, lead.last_name = split_full_name(full_name)
         if len(cells) > self._width:
@@ -340,26 +447,42 @@ class MappingPlan:
         return lead
 
 
-def _apply_email(lead: MappedLead, value: str, column: str) -> None:
-    text = value.strip()
-    if not text:
-        return
-    email = normalise_email(text)
-    if email is None and (";" in text or "," in text):
-        # Several addresses in one cell: the first usable one is the lead's.
-        candidates = text.replace(",", ";").split(";")
-        email = next((e for e in map(normalise_email, candidates) if e is not None), None)
-        if email is not None:
-            extras_text = "; ".join(c.strip() for c in candidates if normalise_email(c) != email)
-            if extras_text.strip("; "):
-                lead.extras[column] = extras_text
-    if email is None:
+def _apply_emails(lead: MappedLead, value: str, column: str, label: str) -> None:
+    if not lead.emails and value.count("@") == 1 and value[0] not in "[{":
+        address = normalise_email(value)  # the common case: one plain address
+        if address is not None:
+            lead.emails.append(RawEmail(address, label, column))
+            return
+    found, unusable = email_cell_items(value)
+    known = {email.address for email in lead.emails}
+    for address, cell_label in found:
+        if address not in known:
+            known.add(address)
+            lead.emails.append(RawEmail(address, cell_label or label, column))
+    if unusable:
+        text = "; ".join(unusable)
         lead.problems.append(f'{column}: "{text}" is not a valid email address')
         lead.extras[column] = text
-    elif lead.email is None:
-        lead.email = email
-    elif email != lead.email:
-        lead.extras[column] = email
+
+
+# Which address is the lead's: work or unlabelled first, then home, then any other.
+_EMAIL_ORDER = {"": 0, ContactLabel.WORK.value: 0, ContactLabel.HOME.value: 1}
+
+
+def _settle_emails(lead: MappedLead) -> None:
+    if len(lead.emails) == 1:
+        lead.email = lead.emails[0].address
+        return
+    emails = sorted(lead.emails, key=lambda email: _EMAIL_ORDER.get(email.label, 2))
+    lead.emails = emails
+    lead.email = emails[0].address
+    extras = lead.extras
+    for position, email in enumerate(emails[1:], start=2):
+        name = f"Email ({email.label})" if email.label else f"Email {position}"
+        key, count = name, 2
+        while key in extras:
+            key, count = f"{name} {count}", count + 1
+        extras[key] = email.address
 
 
 def _apply_company_size(lead: MappedLead, value: str, column: str) -> None:
@@ -419,8 +542,8 @@ _SYNONYMS: tuple[tuple[ColumnTarget, int, str], ...] = (
     (_target(_F.FULL_NAME), 1, "name"),
     (_target(_F.FULL_NAME), 2, "contact"),
     (_target(_F.EMAIL), 0,
-     "email emailaddress emailfrom mail primaryemail workemail businessemail contactemail "
-     "courriel emailadresse correoelectronico"),
+     "email emailaddress emailfrom mail primaryemail contactemail courriel emailadresse "
+     "correoelectronico emails emailaddresses"),
     (_target(_F.COMPANY), 0,
      "company companyname accountname organization organisation organizationname "
      "organisationname partnername companyaccount employer firma unternehmen societe "
@@ -448,9 +571,7 @@ _SYNONYMS: tuple[tuple[ColumnTarget, int, str], ...] = (
     (_target(_F.PHONE, PhoneLabel.MOBILE), 0,
      "mobile mobilephone mobilephonenumber mobilenumber cell cellphone cellular cellnumber "
      "handy mobil gsm portable movil mobiel"),
-    (_target(_F.PHONE, PhoneLabel.OTHER), 0,
-     "otherphone homephone phone2 phone3 contactnumbers phonenumbers phones alternatephone "
-     "additionalphone privatephone"),
+    (_target(_F.PHONE, PhoneLabel.OTHER), 0, "contactnumbers phonenumbers phones"),
 )  # fmt: skip
 _BY_KEY: dict[str, tuple[ColumnTarget, int]] = {
     key: (target, rank) for target, rank, keys in _SYNONYMS for key in keys.split()
@@ -475,14 +596,78 @@ _SOMEONE_ELSES = ("owner", "assistant", "manager", "salesperson", "salesrep", "c
                   "modifiedby", "referr", "fax", "user")  # fmt: skip
 _ENDING_RANK = 5
 
+# Typed and numbered phone and email columns: "email_home", "Work Email", "phone_other",
+# "Phone 2", "Mobile Phone 2". What the column holds, by its name's stem:
+_CONTACT_STEMS: dict[str, ColumnTarget] = {
+    **dict.fromkeys(
+        ("email", "emails", "mail", "emailaddress", "emailaddresses", "courriel"),
+        _target(_F.EMAIL),
+    ),
+    **dict.fromkeys(
+        ("phone", "phones", "phonenumber", "phonenumbers", "telephone", "tel", "telefon",
+         "telefono"),
+        _target(_F.PHONE),
+    ),
+    **dict.fromkeys(
+        ("mobile", "mobilephone", "mobilenumber", "cell", "cellphone"),
+        _target(_F.PHONE, ContactLabel.MOBILE),
+    ),
+}  # fmt: skip
+# … and which one, by the word before or after the stem.
+_LABEL_WORDS: dict[str, ContactLabel | None] = {
+    **dict.fromkeys(("work", "business", "office", "direct", "company"), ContactLabel.WORK),
+    **dict.fromkeys(("home", "private", "personal", "privat"), ContactLabel.HOME),
+    **dict.fromkeys(
+        ("other", "alternate", "alternative", "additional", "secondary", "second", "alt"),
+        ContactLabel.OTHER,
+    ),
+    **dict.fromkeys(("mobile", "cell"), ContactLabel.MOBILE),
+    **dict.fromkeys(("main", "primary", "contact"), None),
+}
+
+
+def _typed_contact(key: str) -> ColumnTarget | None:
+    """The phone or email target of a typed or numbered column name (a header key)."""
+    stem = key.rstrip("0123456789")
+    number = int(key[len(stem) :]) if len(stem) < len(key) else None
+    found = _CONTACT_STEMS.get(stem)
+    label: ContactLabel | None = None
+    if found is None:
+        for word, word_label in _LABEL_WORDS.items():
+            if stem.startswith(word) and stem[len(word) :] in _CONTACT_STEMS:
+                found, label = _CONTACT_STEMS[stem[len(word) :]], word_label
+            elif stem.endswith(word) and stem[: -len(word)] in _CONTACT_STEMS:
+                found, label = _CONTACT_STEMS[stem[: -len(word)]], word_label
+            if found is not None:
+                break
+        if found is None:
+            return None
+    if found.field is _F.EMAIL and label is ContactLabel.MOBILE:
+        return None
+    if found.field is _F.PHONE and found.label is ContactLabel.MOBILE:
+        label = ContactLabel.MOBILE  # "Mobile Phone 2", "Mobile Home": still a mobile
+    elif label is None and number is not None and number > 1:
+        label = ContactLabel.OTHER  # "Phone 2", "Email 3": not the main one
+    return ColumnTarget(found.field, label)
+
 
 def _suggestion(column: str) -> tuple[ColumnTarget, int] | None:
+    text = column.strip()
+    if text.endswith("/.id"):
+        return None  # Odoo's database ids: numbers that mean nothing elsewhere
+    if text.endswith("/id"):
+        # Odoo's external ids ("country_id/id" = "base.mx"): only countries read as such.
+        found = _suggestion(text[:-3])
+        return found if found is not None and found[0].field is _F.COUNTRY else None
     key = header_key(column)
     found = _BY_KEY.get(key)
     if found is not None:
         return found
     if any(word in key for word in _SOMEONE_ELSES):
         return None
+    typed = _typed_contact(key)
+    if typed is not None:
+        return typed, 0
     for ending, target in _ENDINGS:
         if key.endswith(ending):
             # "Last Email", "Date Phone Verified": about a value, not the value itself.

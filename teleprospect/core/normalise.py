@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import phonenumbers
 
+from teleprospect.core.countries import country_from_name
 from teleprospect.core.text import printable
 
 __all__ = [
@@ -147,51 +148,14 @@ def normalise_company_size(value: str) -> int | None:
 _NOT_ISO = frozenset({"AC", "TA", "XK", "001", "ZZ"})
 _ISO_CODES = frozenset(phonenumbers.SUPPORTED_REGIONS) - _NOT_ISO
 
-# Names and codes people write, folded (see _country_key), for the countries leads come
-# from most. Alpha-2 codes need no entry; the exceptions ("UK" is not ISO) do.
+# Everyday forms that are no country's name in ISO 3166 or its translations (see
+# core.countries for those), folded (see _country_key). Alpha-2 codes need no entry.
 # fmt: off
 _COUNTRY_NAMES: dict[str, str] = {
-    # Alpha-3 codes and common short forms.
-    "usa": "US", "us": "US", "u s": "US", "u s a": "US", "america": "US", "uk": "GB",
-    "gbr": "GB", "deu": "DE", "ger": "DE", "fra": "FR", "esp": "ES", "ita": "IT", "nld": "NL",
-    "bel": "BE", "che": "CH", "aut": "AT", "swe": "SE", "nor": "NO", "dnk": "DK", "fin": "FI",
-    "irl": "IE", "prt": "PT", "pol": "PL", "cze": "CZ", "can": "CA", "mex": "MX", "bra": "BR",
-    "arg": "AR", "aus": "AU", "nzl": "NZ", "ind": "IN", "chn": "CN", "jpn": "JP", "kor": "KR",
-    "sgp": "SG", "zaf": "ZA", "are": "AE", "isr": "IL", "tur": "TR", "lux": "LU", "uae": "AE",
-    # English names and usual variants.
-    "united states": "US", "united states of america": "US",
-    "united kingdom": "GB", "great britain": "GB", "britain": "GB", "england": "GB",
-    "scotland": "GB", "wales": "GB", "northern ireland": "GB",
-    "united kingdom of great britain and northern ireland": "GB",
-    "germany": "DE", "france": "FR", "spain": "ES", "italy": "IT", "netherlands": "NL",
-    "the netherlands": "NL", "holland": "NL", "belgium": "BE", "switzerland": "CH",
-    "austria": "AT", "sweden": "SE", "norway": "NO", "denmark": "DK", "finland": "FI",
-    "iceland": "IS", "ireland": "IE", "republic of ireland": "IE", "portugal": "PT",
-    "poland": "PL", "czech republic": "CZ", "czechia": "CZ", "slovakia": "SK",
-    "hungary": "HU", "romania": "RO", "bulgaria": "BG", "greece": "GR", "croatia": "HR",
-    "slovenia": "SI", "serbia": "RS", "estonia": "EE", "latvia": "LV", "lithuania": "LT",
-    "luxembourg": "LU", "malta": "MT", "cyprus": "CY", "monaco": "MC", "ukraine": "UA",
-    "russia": "RU", "russian federation": "RU", "turkey": "TR", "turkiye": "TR",
-    "israel": "IL", "united arab emirates": "AE", "saudi arabia": "SA", "qatar": "QA",
-    "egypt": "EG", "south africa": "ZA", "nigeria": "NG", "kenya": "KE", "morocco": "MA",
-    "canada": "CA", "mexico": "MX", "brazil": "BR", "argentina": "AR", "chile": "CL",
-    "colombia": "CO", "peru": "PE", "australia": "AU", "new zealand": "NZ", "india": "IN",
-    "china": "CN", "peoples republic of china": "CN", "hong kong": "HK", "taiwan": "TW",
-    "japan": "JP", "south korea": "KR", "korea": "KR", "republic of korea": "KR",
-    "singapore": "SG", "malaysia": "MY", "indonesia": "ID", "philippines": "PH",
-    "thailand": "TH", "vietnam": "VN", "viet nam": "VN", "pakistan": "PK",
-    # Native names of the European markets European exports write.
-    "deutschland": "DE", "bundesrepublik deutschland": "DE", "frankreich": "FR",
-    "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "svizzera": "CH",
-    "nederland": "NL", "belgie": "BE", "belgique": "BE", "espana": "ES", "italia": "IT",
-    "sverige": "SE", "norge": "NO", "danmark": "DK", "suomi": "FI", "polska": "PL",
-    "cesko": "CZ", "magyarorszag": "HU", "ellada": "GR", "eire": "IE",
-    "royaume uni": "GB", "vereinigtes konigreich": "GB", "reino unido": "GB",
-    "etats unis": "US", "vereinigte staaten": "US", "estados unidos": "US",
-    "allemagne": "DE", "alemania": "DE", "germania": "DE", "espagne": "ES", "spanien": "ES",
-    "italien": "IT", "italie": "IT", "niederlande": "NL", "pays bas": "NL", "belgien": "BE",
-    "schweden": "SE", "danemark": "DK", "daenemark": "DK", "polen": "PL", "pologne": "PL",
-    "luxemburg": "LU", "brasil": "BR", "mexique": "MX", "japon": "JP",
+    "us": "US", "u s": "US", "u s a": "US", "america": "US", "uk": "GB", "ger": "DE",
+    "uae": "AE", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "republic of ireland": "IE", "turkey": "TR",
+    "peoples republic of china": "CN", "korea": "KR", "ellada": "GR", "daenemark": "DK",
 }
 # fmt: on
 _PUNCTUATION_TO_SPACE = str.maketrans({ch: " " for ch in ".,-_'’()/&"})
@@ -203,11 +167,12 @@ def _country_key(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def normalise_country(value: str) -> str | None:
-    """ISO 3166-1 alpha-2 code for a country written as a code or a common name.
+    """ISO 3166-1 alpha-2 code for a country written as a code or a name.
 
-    Knows every alpha-2 code, the alpha-3 codes and names (English and native) of the
-    countries leads usually come from, and Odoo's ``base.us`` references. Cached: a file
-    names a few dozen countries a million times.
+    Knows every alpha-2 and alpha-3 code, every country's name in the languages pycountry
+    translates ISO 3166 into (core.countries), everyday forms such as "UK" or "Holland",
+    and Odoo's ``base.mx`` external ids. Cached: a file names a few dozen countries a
+    million times.
     """
     text = value.strip()
     if len(text) == 2:
@@ -217,10 +182,9 @@ def normalise_country(value: str) -> str | None:
     if text[:5].lower() == "base.":
         return normalise_country(text[5:]) if len(text) == 7 else None
     key = _country_key(text)
-    found = _COUNTRY_NAMES.get(key)
-    if found is None and key.startswith("the "):
-        found = _COUNTRY_NAMES.get(key[4:])
-    return found
+    if key.startswith("the "):
+        key = key[4:]
+    return _COUNTRY_NAMES.get(key) or country_from_name(key, _country_key)
 
 
 # --- people's names ----------------------------------------------------------------------

@@ -129,3 +129,100 @@ def test_a_dry_run_or_a_failed_import_leaves_no_new_campaign(sqlite_url, leads_f
         assert [name for _, name, _ in campaign_names(db)] == ["New"]
     finally:
         db.dispose()
+
+
+# --- issue 15, part 2: seeing and correcting the mapping -----------------------------------
+
+ATOMIC = (
+    "first_name,last_name,company,email_work,email_home,phone_work,phone_home,background\n"
+    "Jane,Doe,Acme,jane@acme.com,jane@home.example.org,+1 212 555 0130,+1 212 555 0188,vip\n"
+)
+
+
+@pytest.fixture
+def atomic_file(tmp_path):  # noqa: ANN001, ANN201
+    path = tmp_path / "atomic.csv"
+    path.write_text(ATOMIC, encoding="utf-8")
+    return path
+
+
+def test_show_mapping_prints_the_mapping_and_imports_nothing(db_url, atomic_file, capsys) -> None:
+    assert run(capsys, "--db", db_url, "db", "upgrade")[0] == 0
+    code, out, err = run(capsys, "--db", db_url, "import", str(atomic_file), "--show-mapping")
+    assert code == 0, err
+    lines = {line.split()[0]: line.split()[1] for line in out.splitlines() if line[:2] == "  "}
+    assert lines["email_home"] == "email:home" and lines["phone_home"] == "phone:home"
+    assert "1 row." in out and "jane@acme.com" in out
+    # Nothing was imported: the file imports now without --again.
+    code, out, err = run(capsys, "--db", db_url, "import", str(atomic_file), "--json")
+    assert code == 0 and json.loads(out)["imported"] == 1, err
+
+
+def test_show_mapping_as_json_with_corrections_then_saved(sqlite_url, atomic_file, capsys) -> None:
+    code, out, err = run(
+        capsys,
+        "--db", sqlite_url, "import", str(atomic_file), "--show-mapping", "--json",
+        "--map", "phone_home=phone:mobile", "--map", "Background=ignore",
+        "--save-mapping", "Atomic",
+    )  # fmt: skip
+    assert code == 0, err
+    shown = json.loads(out)
+    columns = {c["column"]: c["maps_to"] for c in shown["columns"]}
+    assert columns["phone_home"] == "phone:mobile" and columns["background"] == "ignore"
+    assert shown["rows"] == 1 and shown["warnings"] == []
+    code, out, _ = run(
+        capsys, "--db", sqlite_url, "import", str(atomic_file), "--show-mapping", "--json",
+        "--mapping", "Atomic",
+    )  # fmt: skip
+    assert {c["column"]: c["maps_to"] for c in json.loads(out)["columns"]} == columns
+
+
+def test_map_corrects_what_is_imported(sqlite_url, atomic_file, capsys) -> None:
+    code, out, err = run(
+        capsys, "--db", sqlite_url, "import", str(atomic_file), "--json",
+        "--map", "phone_work=ignore", "--map", "email_work=extra",
+    )  # fmt: skip
+    assert code == 0, err
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from teleprospect.store.database import Database
+    from teleprospect.store.models import Lead
+
+    db = Database(sqlite_url)
+    try:
+        with db.read() as session:
+            lead = session.scalars(select(Lead).options(selectinload(Lead.phones))).one()
+            assert lead.email == "jane@home.example.org"
+            assert lead.extra["email_work"] == "jane@acme.com"
+            assert [(p.label, p.e164) for p in lead.phones] == [("home", "+12125550188")]
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("correction", "words"),
+    [
+        ("Nope=email", 'The file has no column "Nope"; its columns are "first_name"'),
+        ("email_work=e-mail", '"e-mail" is not a field a column can be mapped to'),
+        ("email_work", "is not a correction of the form Column=field"),
+    ],
+)
+def test_a_bad_correction_is_refused_in_one_sentence(
+    sqlite_url, atomic_file, capsys, correction: str, words: str
+) -> None:
+    code, out, err = run(
+        capsys, "--db", sqlite_url, "import", str(atomic_file), "--map", correction
+    )
+    assert code != 0 and words in err and out == ""
+    assert "Traceback" not in err
+
+
+def test_missing_phone_and_email_columns_are_warned_before_importing(
+    sqlite_url, tmp_path, capsys
+) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text("Name,Company\n" + "".join(f"Lead {i},Co {i}\n" for i in range(500)))
+    code, out, err = run(capsys, "--db", sqlite_url, "import", str(path), "--dry-run")
+    assert code == 0
+    assert "500 leads will have no phone" in err and "500 leads will have no email" in err

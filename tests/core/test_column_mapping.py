@@ -15,6 +15,7 @@ from teleprospect.core.column_mapping import (
     LeadField,
     MappedLead,
     PhoneLabel,
+    RawEmail,
     RawPhone,
     apply_mapping,
     mapping_warnings,
@@ -73,7 +74,7 @@ def test_salesforce_api_names() -> None:
                "NumberOfEmployees", "LeadSource", "Industry__c"]  # fmt: skip
     assert suggested(headers) == {
         "FirstName": "first_name", "LastName": "last_name", "Email": "email",
-        "MobilePhone": "phone:mobile", "HomePhone": "phone:other", "AssistantPhone": "extra",
+        "MobilePhone": "phone:mobile", "HomePhone": "phone:home", "AssistantPhone": "extra",
         "NumberOfEmployees": "company_size", "LeadSource": "lead_source",
         "Industry__c": "industry",
     }  # fmt: skip
@@ -141,11 +142,18 @@ def test_header_synonyms(header: str, target: str) -> None:
 
 
 def test_one_column_per_single_field_the_best_one_wins() -> None:
-    assert suggested(["Email 2", "Other Email", "Email"]) == {
-        "Email 2": "extra", "Other Email": "extra", "Email": "email",
+    assert suggested(["Company", "Account", "Organization"]) == {
+        "Company": "company", "Account": "extra", "Organization": "extra",
     }  # fmt: skip
     # Equally good names: the leftmost column.
-    assert suggested(["Work Email", "Email"]) == {"Work Email": "email", "Email": "extra"}
+    assert suggested(["Organization", "Company"]) == {"Organization": "company", "Company": "extra"}
+
+
+def test_every_email_column_is_kept_with_its_label() -> None:
+    assert suggested(["Email 2", "Other Email", "Email", "Work Email", "email_home"]) == {
+        "Email 2": "email:other", "Other Email": "email:other", "Email": "email",
+        "Work Email": "email:work", "email_home": "email:home",
+    }  # fmt: skip
 
 
 def test_name_is_split_only_when_first_and_last_are_missing() -> None:
@@ -168,7 +176,7 @@ def test_a_saved_mapping_wins_and_matches_names_loosely() -> None:
     )
     mapping = suggest_mapping(["TEL (Direct)", "Email", "Work Email"], saved=saved)
     assert {c: str(t) for c, t in mapping.columns.items()} == {
-        "TEL (Direct)": "phone:mobile", "Email": "extra", "Work Email": "email",
+        "TEL (Direct)": "phone:mobile", "Email": "extra", "Work Email": "email:work",
     }  # fmt: skip
 
 
@@ -190,7 +198,8 @@ def test_mapping_round_trips_through_json() -> None:
         {"version": 2, "columns": {}},
         {"version": 1, "columns": ["Email"]},
         {"version": 1, "columns": {"Email": "e-mail"}},
-        {"version": 1, "columns": {"Email": "email:work"}},
+        {"version": 1, "columns": {"Email": "email:mobile"}},
+        {"version": 1, "columns": {"Company": "company:work"}},
         {"version": 1, "columns": {"Phone": "phone:fax"}},
     ],
 )
@@ -206,12 +215,12 @@ def test_column_target_text_form() -> None:
 
 
 def test_correcting_a_single_field_moves_it() -> None:
-    mapping = suggest_mapping(["Email", "Work Email"])
-    corrected = mapping.with_target("Work Email", ColumnTarget(F.EMAIL))
-    assert corrected.target("Email") == ColumnTarget(F.EXTRA)
-    assert corrected.target("Work Email") == ColumnTarget(F.EMAIL)
-    assert corrected.column_for(F.EMAIL) == "Work Email"
-    assert mapping.target("Email") == ColumnTarget(F.EMAIL)  # the original is unchanged
+    mapping = suggest_mapping(["Company", "Employer Name"])
+    corrected = mapping.with_target("Employer Name", ColumnTarget(F.COMPANY))
+    assert corrected.target("Company") == ColumnTarget(F.EXTRA)
+    assert corrected.target("Employer Name") == ColumnTarget(F.COMPANY)
+    assert corrected.column_for(F.COMPANY) == "Employer Name"
+    assert mapping.target("Company") == ColumnTarget(F.COMPANY)  # the original is unchanged
 
 
 def test_phones_may_share_a_label_across_columns() -> None:
@@ -242,6 +251,7 @@ def test_apply_normalises_every_field() -> None:
         country="DE", lead_source="Webinar",
         phones=[RawPhone("+49 30 1234567", PhoneLabel.WORK, "Phone"),
                 RawPhone("+49 151 23456789", PhoneLabel.MOBILE, "Mobile")],
+        emails=[RawEmail("jane@acme.com", "", "Email")],
         extras={"Notes": "call after 3"}, problems=[],
     )  # fmt: skip
 
@@ -282,12 +292,12 @@ def test_phone_cells_with_several_numbers() -> None:
     ]
 
 
-def test_several_addresses_in_one_cell_take_the_first_valid_one() -> None:
+def test_several_addresses_in_one_cell_are_all_kept_the_first_valid_one_is_the_leads() -> None:
     values = {"Email": "not-an-address; jane@acme.com, j.doe@acme.com"}
     lead = apply_mapping(suggest_mapping(values), values)
     assert lead.email == "jane@acme.com"
-    assert lead.extras == {"Email": "not-an-address; j.doe@acme.com"}
-    assert lead.problems == []
+    assert lead.extras == {"Email": "not-an-address", "Email 2": "j.doe@acme.com"}
+    assert lead.problems == ['Email: "not-an-address" is not a valid email address']
 
 
 def test_a_second_column_for_one_field_goes_to_extras() -> None:

@@ -79,6 +79,8 @@ SQLITE_CACHE_KIB = 128 * 1024
 SQLITE_CHECKPOINT_ROWS = 100_000
 #: How many rows a preview shows.
 PREVIEW_ROWS = 20
+#: Rows counted for the preview's warnings at most: past this, "the leads will …".
+COUNTED_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class ImportPreview:
     previous_batch_id: int | None
     #: The sentence saying when and by whom this file was imported before ("" if never).
     previous_note: str = ""
+    #: Data rows of the file when counted (see :func:`count_leads`), else ``None``.
+    leads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,10 @@ def preview_file(
     encoding: str | None = None,
     delimiter: str | None = None,
     saved_mapping: str | None = None,
+    count: bool = False,
 ) -> ImportPreview:
-    """What the wizard shows before anything is imported. Raises CsvError for a non-CSV."""
+    """What the wizard shows before anything is imported; with ``count`` the file's rows
+    are counted (:func:`count_leads`). Raises CsvError for a non-CSV."""
     dialect = sniff(path, encoding=encoding, delimiter=delimiter)
     rows: list[list[str]] = []
     for row in read_rows(path, dialect):
@@ -142,7 +148,18 @@ def preview_file(
         str(AlreadyImported(previous.id, previous.file_name, previous.started_at, previous.login))
         if previous
         else "",
+        count_leads(path, dialect) if count else None,
     )
+
+
+def count_leads(path: Path, dialect: CsvDialect, limit: int = COUNTED_ROWS) -> int | None:
+    """Data rows of the file, or ``None`` when there are more than ``limit``."""
+    count = 0
+    for _ in read_rows(path, dialect):
+        count += 1
+        if count > limit:
+            return None
+    return count
 
 
 # --- the import -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from teleprospect.core.column_mapping import ColumnMapping, ColumnTarget, LeadField, PhoneLabel
+from teleprospect.core.column_mapping import ColumnMapping, ColumnTarget, ContactLabel, LeadField
 from teleprospect.ui.imports.page_tools import AnyIndex
 from teleprospect.ui.signals import emit
 
@@ -25,9 +25,13 @@ TARGETS: tuple[ColumnTarget, ...] = (
     ColumnTarget(LeadField.LAST_NAME),
     ColumnTarget(LeadField.FULL_NAME),
     ColumnTarget(LeadField.EMAIL),
-    ColumnTarget(LeadField.PHONE, PhoneLabel.WORK),
-    ColumnTarget(LeadField.PHONE, PhoneLabel.MOBILE),
-    ColumnTarget(LeadField.PHONE, PhoneLabel.OTHER),
+    ColumnTarget(LeadField.EMAIL, ContactLabel.WORK),
+    ColumnTarget(LeadField.EMAIL, ContactLabel.HOME),
+    ColumnTarget(LeadField.EMAIL, ContactLabel.OTHER),
+    ColumnTarget(LeadField.PHONE, ContactLabel.WORK),
+    ColumnTarget(LeadField.PHONE, ContactLabel.MOBILE),
+    ColumnTarget(LeadField.PHONE, ContactLabel.HOME),
+    ColumnTarget(LeadField.PHONE, ContactLabel.OTHER),
     ColumnTarget(LeadField.COMPANY),
     ColumnTarget(LeadField.TITLE),
     ColumnTarget(LeadField.INDUSTRY),
@@ -41,9 +45,7 @@ TARGETS: tuple[ColumnTarget, ...] = (
 
 def target_label(target: ColumnTarget) -> str:
     """How a mapping target reads in the table: "Email", "Phone (mobile)"."""
-    if target.phone_label is not None:
-        return f"{target.field.label} ({target.phone_label.value})"
-    return target.field.label
+    return target.title
 
 
 class MappingTableModel(QAbstractTableModel):

@@ -204,5 +204,6 @@ class MappingPage(QWizardPage):
         table.setColumnWidth(MappingTableModel.COLUMN, min(max(widest, title) + 24, 260))
 
     def _show_warnings(self) -> None:
-        warnings = mapping_warnings(self.model.mapping())
+        preview = self.owner.preview
+        warnings = mapping_warnings(self.model.mapping(), preview.leads if preview else None)
         set_note(self.ui.mappingWarningsLabel, "\n".join(f"• {w}" for w in warnings))

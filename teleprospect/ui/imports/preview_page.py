@@ -94,7 +94,8 @@ def preview_with_history(
     """The file's first rows, and whether it was imported before (in the background)."""
     if not path.is_file():
         raise ImportError_(f"{path.name} does not exist or is not a file.")
-    preview = preview_file(db, path, encoding=encoding, delimiter=delimiter)
+    # Counted for the mapping page's warnings ("500 leads will have no phone").
+    preview = preview_file(db, path, encoding=encoding, delimiter=delimiter, count=True)
     # The service's own sentence, so the wizard and the command line agree.
     return PreviewResult(preview, preview.previous_note)
 

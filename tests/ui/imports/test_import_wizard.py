@@ -363,20 +363,27 @@ def test_mapping_warnings_are_shown(qtbot, open_wizard, semicolon_file: Path) ->
             page.model.index(page.model.header().index(column), MappingTableModel.TARGET),
             "ignore",
         )
-    assert "phone" in page.ui.mappingWarningsLabel.text()
+    # Before importing, the page says how many leads it concerns (the file's 5 rows).
+    assert "5 leads will have no phone" in page.ui.mappingWarningsLabel.text()
     assert page.ui.mappingWarningsLabel.isVisible()
+
+
+def test_every_email_and_phone_label_can_be_chosen() -> None:
+    from teleprospect.ui.imports.mapping_model import TARGETS
+
+    assert set(TARGETS) == set(ColumnTarget.choices())
 
 
 def test_moving_a_one_value_field_frees_the_other_column() -> None:
     model = MappingTableModel()
-    header = ("Email", "Work email")
-    mapping = ColumnMapping({"Email": ColumnTarget(LeadField.EMAIL)})
-    model.set_columns(header, ("a@example.com", "b@example.com"), mapping)
+    header = ("Company", "Employer")
+    mapping = ColumnMapping({"Company": ColumnTarget(LeadField.COMPANY)})
+    model.set_columns(header, ("Acme", "Acme Holding"), mapping)
     changed: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda first, last, roles: changed.append((first.row(), last.row())))
-    assert model.setData(model.index(1, MappingTableModel.TARGET), "email")
-    assert model.target_of("Email").field is LeadField.EXTRA
-    assert model.target_of("Work email").field is LeadField.EMAIL
+    assert model.setData(model.index(1, MappingTableModel.TARGET), "company")
+    assert model.target_of("Company").field is LeadField.EXTRA
+    assert model.target_of("Employer").field is LeadField.COMPANY
     assert changed == [(0, 1)]
     assert not model.setData(model.index(0, MappingTableModel.TARGET), "no such field")
     assert not model.setData(model.index(0, MappingTableModel.COLUMN), "email")
