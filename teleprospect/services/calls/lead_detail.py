@@ -240,6 +240,11 @@ def _history_text(kind: HistoryKind, old: str | None, new: str | None, reason: s
         return f"callback for {new}{why}" if new else f"callback{why}"
     if kind is HistoryKind.CONTACT:
         return f"{reason or 'contact'} changed from “{old or ''}” to “{new or ''}”"
+    if kind is HistoryKind.IMPORT:
+        # "Email, by import #12 (leads.csv)": the field, then the import.
+        return f"{reason or 'import'}: “{old or ''}” → “{new or ''}”"
+    if kind is HistoryKind.MERGE:
+        return reason or f"lead #{old} merged into lead #{new}"
     label = kind.value.replace("_", " ")
     return f"{label}: {old or '—'} → {new or '—'}{why}"
 
