@@ -30,6 +30,7 @@ from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_t
 from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.leads.merge import merged_into
 from teleprospect.services.nurture.tracks import open_enrolment
 from teleprospect.services.scoring.scores import rescore_lead, rules_in_session, stored_breakdown
 from teleprospect.services.settings.team_settings import load_queue_settings
@@ -375,7 +376,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
     """:func:`lead_detail` in the caller's transaction."""
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise LeadNotFound(lead_id)
+        raise LeadNotFound(lead_id, merged_into=merged_into(session, lead_id))
     campaign = session.get(Campaign, lead.campaign_id) if lead.campaign_id else None
     names: dict[int | None, str] = dict(session.execute(select(User.id, User.name)).all())
     zones = lead.call_zones.split()
