@@ -20,6 +20,7 @@ from teleprospect.core.column_mapping import MappingPlan
 from teleprospect.core.csv_reader import CsvRow
 from teleprospect.core.dedupe_keys import (
     COMPANY_MATCH_THRESHOLD,
+    company_codes,
     email_key,
     match_key,
     person_key,
@@ -472,7 +473,7 @@ class LeadWriter:
             seen = self.file_phones.get(number)
             if seen is not None:
                 return seen, f"same phone {number} as an earlier row of this file"
-        if lead.key_person and lead.company:
+        if lead.key_match and lead.company:  # a person at a company, or a company alone
             company = lead.company
             for seen in db_people.get(lead.key_match, ()):
                 if same_company(seen.company, company):
@@ -659,9 +660,13 @@ def _same_person(seen: _Seen, where: str) -> str:
 def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
     """The first lead (in file order) whose company key is the same company as ``key``, as
     same_company() decides: equal keys, or token_sort_ratio from the threshold on."""
+    codes = company_codes(key)
     if len(by_company) < _COMPANIES_IN_ONE_CALL:
         for other, seen in by_company.items():
-            if other == key or fuzz.token_sort_ratio(other, key, score_cutoff=_CUTOFF):
+            if other == key or (
+                company_codes(other) == codes
+                and fuzz.token_sort_ratio(other, key, score_cutoff=_CUTOFF)
+            ):
                 return seen
         return None
     # Common names gather many companies: let rapidfuzz compare them all in one call.
@@ -673,6 +678,7 @@ def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
         score_cutoff=COMPANY_MATCH_THRESHOLD,
         limit=None,
     )
+    found = [f for f in found if f[0] == key or company_codes(f[0]) == codes]
     if not found:
         return None
     first = min(index for _, _, index in found)
