@@ -31,6 +31,7 @@ from teleprospect.cli import (
     journal,
     queue,
     team,
+    undo,
     users,
 )
 from teleprospect.cli.common import (
@@ -61,6 +62,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     users.setup_parser,
     team.setup_parser,
     audit.setup_parser,
+    undo.setup_parser,
 )
 
 
