@@ -377,10 +377,10 @@ def worked_since_import(session: Session, lead_ids: Sequence[int], batch_id: int
             (HandoffItem, "handed off"),
             (ReassignmentMove, "reassigned"),
         ):
-            note(
-                session.execute(select(model.lead_id).where(model.lead_id.in_(chunk)).distinct()),
-                lambda _r, why=why: why,
-            )
+            for (lead_id,) in session.execute(
+                select(model.lead_id).where(model.lead_id.in_(chunk)).distinct()
+            ):
+                worked.setdefault(lead_id, why)
         # Its history beyond what the import itself wrote (do-not-call when imported).
         note(
             session.execute(

@@ -206,13 +206,14 @@ def _move_rows(session: Session, keep: Lead, other: Lead, now: datetime) -> dict
     # Phones: every number of the other lead the kept one lacks, after its own.
     keep_numbers = {(p.e164 or p.raw) for p in keep.phones} | {keep.phone_e164 or keep.phone_raw}
     position = len(keep.phones)
-    phones = list(other.phones)
+    phones: list[LeadPhone | None] = list(other.phones)
     if other.phone_raw and not any(
-        (p.e164 or p.raw) == (other.phone_e164 or other.phone_raw) for p in phones
+        (p.e164 or p.raw) == (other.phone_e164 or other.phone_raw) for p in other.phones
     ):
-        phones.insert(0, None)  # type: ignore[arg-type] - the lead's own number, below
+        phones.insert(0, None)  # the lead's own number, read below
     added = 0
     for phone in phones:
+        values: dict[str, Any]
         if phone is None:
             values = {
                 "raw": other.phone_raw,
@@ -229,7 +230,7 @@ def _move_rows(session: Session, keep: Lead, other: Lead, now: datetime) -> dict
                 for name in ("raw", "e164", "extension", "valid", "number_type", "time_zones")
             }
             values["label"] = phone.label
-        number = values["e164"] or values["raw"]
+        number = str(values["e164"] or values["raw"] or "")
         if not number or number in keep_numbers:
             continue
         keep_numbers.add(number)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 HISTORY_COLUMNS = (
     Column("Import", lambda b: b.id, True),
     Column("When", lambda b: local_datetime_text(b.started_at)),
-    Column("Of", lambda b: b.kind.value),
+    Column("Kind", lambda b: b.kind.value),
     Column("File", lambda b: b.file_name),
     Column("By", lambda b: b.by),
     Column("Rows", lambda b: b.rows, True),
@@ -66,7 +66,7 @@ class ImportHistoryDialog(QDialog):
         self.setWindowTitle("Import history")
         self.db, self.user_id = db, user_id
         self.progress: QProgressDialog | None = None
-        self.model = RecordTableModel(HISTORY_COLUMNS, self)
+        self.model: RecordTableModel[ImportBatchSummary] = RecordTableModel(HISTORY_COLUMNS, self)
         self.table = QTableView(self)
         self.table.setObjectName("importHistoryTable")
         self.table.setModel(self.model)
@@ -117,7 +117,8 @@ class ImportHistoryDialog(QDialog):
 
     def show_batches(self, batches: list[ImportBatchSummary]) -> None:
         self.model.set_records(batches)
-        self.status.setText(f"{len(batches):,} imports." if batches else "No imports yet.")
+        noun = "import" if len(batches) == 1 else "imports"
+        self.status.setText(f"{len(batches):,} {noun}." if batches else "No imports yet.")
         self.update_button()
 
     def undo_selected(self) -> None:
@@ -139,7 +140,7 @@ class ImportHistoryDialog(QDialog):
         self.undo_button.setEnabled(False)
         progress = QProgressDialog(f"Undoing import #{batch.id}…", "", 0, 0, self)
         progress.setObjectName("undoProgress")
-        progress.setCancelButton(None)  # type: ignore[arg-type] - an undo runs to its end
+        progress.setCancelButton(None)  # type: ignore[arg-type]  # an undo runs to its end
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         progress.show()

@@ -86,7 +86,7 @@ def test_merging_keeps_every_call_answer_phone_history_and_enrolment_of_both(
     keep, other = both_worked(db, team)
     merged = merge_leads(db, keep, other, team.boss)
     assert merged.moved["calls"] == 1 and merged.moved["engagement events"] == 1
-    assert "Lead #%d (Jane Berg) merged into lead #%d" % (other, keep) in merged.describe()
+    assert f"Lead #{other} (Jane Berg) merged into lead #{keep}" in merged.describe()
     with db.read() as s:
         assert s.get(Lead, other) is None
         kept = s.get(Lead, keep)
