@@ -70,6 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         workspace.decision_panel.choose_disposition(1)
         workspace.decision_panel.set_decision(DecisionKind.SALES_READY)
 
+    def import_history() -> None:
+        if window.lead_tools is not None:
+            window.lead_tools.open_history()
+
+    def shot_dialog(name: str) -> None:
+        tools = window.lead_tools
+        if tools is not None and tools.history_dialog is not None:
+            tools.history_dialog.grab().save(str(args.out / name))
+            print("wrote", args.out / name)
+            tools.history_dialog.close()
+
     steps: list[tuple[int, Callable[[], None]]] = [
         (1500, lambda: tab(window.ui.leadsTab)),
         (800, lambda: shot("screenshot.png")),
@@ -80,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         (1200, lambda: shot("workspace.png")),
         (10, lambda: tab(window.team_view)),
         (1500, lambda: shot("team.png")),
+        (10, import_history),
+        (1200, lambda: shot_dialog("import_history.png")),
         (10, app.quit),
     ]
 
