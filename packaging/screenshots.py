@@ -77,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         bar.status.setCurrentIndex(bar.status.findText("Working"))
         bar.box.setText("son")
         bar.search_now()
+    def import_history() -> None:
+        if window.lead_tools is not None:
+            window.lead_tools.open_history()
+
+    def shot_dialog(name: str) -> None:
+        tools = window.lead_tools
+        if tools is not None and tools.history_dialog is not None:
+            tools.history_dialog.grab().save(str(args.out / name))
+            print("wrote", args.out / name)
+            tools.history_dialog.close()
 
     steps: list[tuple[int, Callable[[], None]]] = [
         (1500, lambda: tab(window.ui.leadsTab)),
@@ -92,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         (1500, lambda: shot("team.png")),
         (10, search_leads),
         (1500, lambda: shot("leads-search.png")),
+        (10, import_history),
+        (1200, lambda: shot_dialog("import_history.png")),
         (10, app.quit),
     ]
 

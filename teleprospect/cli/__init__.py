@@ -33,6 +33,7 @@ from teleprospect.cli import (
     queue,
     search,
     team,
+    undo,
     users,
 )
 from teleprospect.cli.common import (
@@ -65,6 +66,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     team.setup_parser,
     audit.setup_parser,
     search.setup_parser,
+    undo.setup_parser,
 )
 
 

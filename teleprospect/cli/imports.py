@@ -35,9 +35,13 @@ def setup_parser(commands: Commands) -> None:
         help="import leads from a CSV file (any CRM or marketing export)",
         description="Import leads from a CSV file. Encoding and delimiter are detected, "
         "columns are mapped from their names, phones normalised, duplicates found and "
-        "do-not-call numbers and emails kept out of the queue. All or nothing.",
+        "do-not-call numbers and emails kept out of the queue. All or nothing. "
+        "'teleprospect import history' lists past imports; 'teleprospect import undo "
+        "BATCH_ID' undoes one (team leads).",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
+    # import history / import undo BATCH_ID (see cli/undo.py).
+    imp.add_argument("batch", nargs="?", help=argparse.SUPPRESS)
     imp.add_argument(
         "--campaign",
         type=name_text,
@@ -121,11 +125,16 @@ def setup_parser(commands: Commands) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from teleprospect.cli.undo import IMPORT_WORDS, run_import_word
     from teleprospect.services.imports.errors import AlreadyImported
     from teleprospect.services.imports.leads import LeadImportRequest, import_leads
     from teleprospect.services.imports.mappings import save_mapping
     from teleprospect.services.imports.proposal import propose_mapping
 
+    if str(args.file) in IMPORT_WORDS:
+        return run_import_word(args)
+    if args.batch is not None:
+        raise CommandError(f"unrecognised argument: {args.batch}", ExitCode.USAGE)
     progress = TerminalProgress(f"Importing {args.file.name}")
     with database(args) as db:
         try:

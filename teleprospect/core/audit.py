@@ -35,6 +35,9 @@ class AuditKind(StrEnum):
     DO_NOT_CALL_CHANGED = "do_not_call_changed"
     DATA_ERASED = "data_erased"
     ACTED_AS = "acted_as"
+    IMPORT_UNDONE = "import_undone"
+    LEADS_MERGED = "leads_merged"
+    CALL_UNDONE = "call_undone"
 
     @property
     def label(self) -> str:
@@ -56,6 +59,9 @@ _LABELS = {
     AuditKind.DO_NOT_CALL_CHANGED: "Do-not-call changed",
     AuditKind.DATA_ERASED: "Data erased",
     AuditKind.ACTED_AS: "Acted as someone else",
+    AuditKind.IMPORT_UNDONE: "Import undone",
+    AuditKind.LEADS_MERGED: "Leads merged",
+    AuditKind.CALL_UNDONE: "Logged call undone",
 }
 
 

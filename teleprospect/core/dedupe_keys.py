@@ -23,11 +23,13 @@ from teleprospect.core.normalise import fold
 
 __all__ = [
     "COMPANY_MATCH_THRESHOLD",
+    "company_codes",
     "company_key",
     "email_key",
     "person_key",
     "phone_key",
     "same_company",
+    "same_company_keys",
 ]
 
 #: token_sort_ratio (0–100) from which two company keys are one company. High on purpose:
@@ -107,20 +109,32 @@ def company_key(name: str) -> str:
     return " ".join(words)
 
 
-def same_company(a: str, b: str) -> bool:
-    """Whether two company names, as typed, denote the same company.
+def company_codes(key: str) -> tuple[str, ...]:
+    """The words of a company key that hold a digit ("102", "b2b", "3m"), sorted: numbers
+    and codes name a different school district, branch or store, however alike the rest."""
+    return tuple(sorted(word for word in key.split() if any(ch.isdigit() for ch in word)))
 
-    Equal keys match; otherwise rapidfuzz's ``token_sort_ratio`` on the keys must reach
-    :data:`COMPANY_MATCH_THRESHOLD`. An empty name matches nothing, not even another empty
-    one: "no company" is not evidence of the same employer.
-    """
-    key_a = company_key(a)
-    key_b = company_key(b)
+
+def same_company_keys(key_a: str, key_b: str) -> bool:
+    """:func:`same_company` on two company keys."""
     if not key_a or not key_b:
         return False
     if key_a == key_b:
         return True
+    if company_codes(key_a) != company_codes(key_b):
+        return False  # "School District 102" is not "School District 104"
     return fuzz.token_sort_ratio(key_a, key_b) >= COMPANY_MATCH_THRESHOLD
+
+
+def same_company(a: str, b: str) -> bool:
+    """Whether two company names, as typed, denote the same company.
+
+    Equal keys match; keys whose numbers or codes differ do not; otherwise rapidfuzz's
+    ``token_sort_ratio`` on the keys must reach :data:`COMPANY_MATCH_THRESHOLD`. An empty
+    name matches nothing, not even another empty one: "no company" is not evidence of the
+    same employer.
+    """
+    return same_company_keys(company_key(a), company_key(b))
 
 
 def match_key(person: str, company: str) -> str:
@@ -130,10 +144,10 @@ def match_key(person: str, company: str) -> str:
     candidates are narrowed first ("blocking", as record linkage calls it): the same
     person key and the same first two letters of the company key's sorted words. Two
     spellings that differ there are too far apart for :func:`same_company` in practice.
-    Empty when there is no name or no company: such a lead is matched by email or phone.
+    A row with a company and no name (a company-only record) is keyed by its company
+    alone ("|" then the same two letters), so it is matched with other company-only
+    records. Empty when there is no company: such a lead is matched by email or phone.
     """
-    if not person:
-        return ""
     key = company_key(company)
     if not key:
         return ""

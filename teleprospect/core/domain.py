@@ -57,6 +57,11 @@ class HistoryKind(StrEnum):
     CALLBACK = "callback"
     #: A contact field edited by hand (from: old value, to: new value).
     CONTACT = "contact"
+    #: A value an import filled in over another (from: old value, to: new value), or put
+    #: back when that import was undone.
+    IMPORT = "import"
+    #: Another lead merged into this one (from: its id, to: this lead's).
+    MERGE = "merge"
 
 
 class EngagementKind(StrEnum):

@@ -46,6 +46,8 @@ class Action(StrEnum):
     ERASE_DATA = "erase_data"
     MANAGE_USERS = "manage_users"
     READ_AUDIT_TRAIL = "read_audit_trail"
+    UNDO_IMPORTS = "undo_imports"
+    MERGE_LEADS = "merge_leads"
 
     @property
     def label(self) -> str:
@@ -67,6 +69,8 @@ _LABELS = {
     Action.ERASE_DATA: "erase data",
     Action.MANAGE_USERS: "manage users",
     Action.READ_AUDIT_TRAIL: "read the audit trail",
+    Action.UNDO_IMPORTS: "undo imports",
+    Action.MERGE_LEADS: "merge leads",
 }
 
 _EVERYONE = frozenset({Action.WORK_LEADS})

@@ -42,9 +42,14 @@ __all__ = [
 
 
 class LeadNotFound(NotFound):
-    def __init__(self, lead_id: int) -> None:
-        super().__init__(f"There is no lead with id {lead_id}.")
+    def __init__(self, lead_id: int, *, merged_into: int | None = None) -> None:
+        if merged_into is None:
+            super().__init__(f"There is no lead with id {lead_id}.")
+        else:
+            super().__init__(f"Lead #{lead_id} was merged into lead #{merged_into}.")
         self.lead_id = lead_id
+        #: The lead it was merged into, where its calls and history now are.
+        self.merged_into = merged_into
 
 
 class UnknownUser(NotFound):

@@ -21,6 +21,12 @@ from sqlalchemy.orm import Session
 
 from teleprospect.services.imports.activity import RESCORE, apply_rescores
 from teleprospect.services.imports.lead_writer import FILL_IN, apply_fill_ins
+from teleprospect.services.imports.undo import (
+    REMOVE_IMPORTED,
+    REMOVE_IMPORTED_EVENTS,
+    RESTORE_VALUES,
+    apply_undo,
+)
 from teleprospect.services.team.reassign import MOVE, apply_moves
 from teleprospect.services.team.reassign_undo import MOVE_BACK, apply_moves_back
 from teleprospect.store.database import Database
@@ -61,6 +67,9 @@ _APPLIERS: dict[str, ApplyChanges] = {
     RESCORE: apply_rescores,
     MOVE: apply_moves,
     MOVE_BACK: apply_moves_back,
+    REMOVE_IMPORTED: apply_undo,
+    RESTORE_VALUES: apply_undo,
+    REMOVE_IMPORTED_EVENTS: apply_undo,
 }
 
 

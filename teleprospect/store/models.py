@@ -377,6 +377,53 @@ class ImportBatch(Base):
     #: batch is hidden with its leads until the import is done (its status is the one it
     #: will have; a write that never finishes is removed with all it wrote).
     staged_write_id: Mapped[int | None] = mapped_column(Integer)
+    #: When the import was undone, by whom (an account id: no foreign key, as the trail),
+    #: and what the undo left as it was, and why.
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(Integer)
+    undo_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportChange(Base):
+    """One value an "update" import replaced on a lead that existed before it: the field,
+    the value before and the value the file gave. What undoing the import puts back (when
+    nobody changed the field again since); the lead's history tells it in words."""
+
+    __tablename__ = "import_change"
+    __table_args__ = (
+        Index("ix_import_change_batch_id_id", "batch_id", "id"),
+        Index("ix_import_change_lead_id_id", "lead_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    #: A lead column ("email", "company", "extra"…), or "phone" for a number added.
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Put back by an undo of the import.
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LeadMerge(Base):
+    """A lead merged into another: its calls, answers, phones, history and the rest moved
+    to the kept lead and its own row removed. This row stays, so its old id still leads
+    somewhere ("lead 12 was merged into lead 7"), with a copy of its fields as they were.
+    Ids without foreign keys, as in the audit trail: erasing the kept lead later never has
+    to look through it."""
+
+    __tablename__ = "lead_merge"
+    __table_args__ = (Index("ix_lead_merge_kept_lead_id", "kept_lead_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merged_lead_id: Mapped[int] = mapped_column(Integer, unique=True)
+    kept_lead_id: Mapped[int] = mapped_column(Integer)
+    merged_by_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The merged lead's own fields when it was merged (name, email, company, phone…).
+    merged: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class SavedMapping(Base):

@@ -111,6 +111,11 @@ TABLE_RIGHTS: Mapping[str, tuple[str, str]] = {
     # "update", the re-scoring after new activity), applied and deleted in the same
     # transaction on PostgreSQL: reps import too.
     "staged_lead_change": (_RID, _RIUD),
+    # The values an import replaced: a rep's "update" import records them; undoing an
+    # import is a team lead's act.
+    "import_change": (_RI, _RIUD),
+    # Leads merged into others: a team lead's act.
+    "lead_merge": (_R, _RIUD),
 }
 
 _ME = "(SELECT teleprospect_user_id())"
@@ -173,6 +178,7 @@ _REP_POLICIES: tuple[tuple[str, str, str | None, str | None], ...] = (
     # them once applied (a long write applies only the rows it made itself).
     ("staged_lead_change", "INSERT", None, _LEAD_OF_ROW),
     ("staged_lead_change", "DELETE", f"{_ME} IS NOT NULL", None),
+    ("import_change", "INSERT", None, _LEAD_OF_ROW),
 )
 
 #: An audit entry names the session's own login and account; only an admin may record
@@ -187,7 +193,11 @@ _AUDIT_CHECK = (
 )
 
 #: The tables under row-level security.
-_RLS_TABLES = (*dict.fromkeys(table for table, *_ in _REP_POLICIES), "audit_entry")
+_RLS_TABLES = (
+    *dict.fromkeys(table for table, *_ in _REP_POLICIES),
+    "lead_merge",
+    "audit_entry",
+)
 
 #: Our objects' names start with this; policies are dropped and made again on each run.
 _PREFIX = "teleprospect_"

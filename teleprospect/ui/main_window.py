@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from teleprospect.services.imports.reports import ImportSummary
     from teleprospect.services.offline.actions import KeptCall
     from teleprospect.store.database import Database
+    from teleprospect.ui.leads.lead_tools import LeadTools
     from teleprospect.ui.team.audit_page import AuditPage
     from teleprospect.ui.team.team_view import TeamView
     from teleprospect.ui.workspace.call_workspace import CallWorkspace
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.allowed_actions: frozenset[str] = frozenset()
         self.team_view: TeamView | None = None
         self.audit_page: AuditPage | None = None
+        self.lead_tools: LeadTools | None = None
 
         self.setup_form()
         self.setup_window()
@@ -457,6 +459,7 @@ class MainWindow(QMainWindow):
             if self.db is not None:
                 self.offline.set_context(self.db, user_id, team="view_workload" in actions)
             self.setup_audit_page()
+            self.setup_lead_tools()
             if self.workspace is not None and self.db is not None:
                 self.workspace.set_context(self.db, user_id, user.working_login)
                 if user_id is not None:
@@ -749,6 +752,12 @@ class MainWindow(QMainWindow):
         self.ui.mainTabs.currentChanged.connect(
             lambda _i: page.refresh() if self.ui.mainTabs.currentWidget() is page else None
         )
+
+    def setup_lead_tools(self) -> None:
+        """Merging two leads and the import history with undo, for those allowed."""
+        from teleprospect.ui.leads.lead_tools import install_lead_tools
+
+        self.lead_tools = install_lead_tools(self, self.lead_tools)
 
     def reassign_selected_leads(self) -> None:
         if self.team_view is None:

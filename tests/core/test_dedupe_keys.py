@@ -104,6 +104,10 @@ def test_same_company(a: str, b: str) -> None:
         ("", ""),
         ("Acme", ""),
         ("Acme Holdings", "Apex Holdings"),
+        # Issue 15: numbers and codes name another district, branch or store.
+        ("School District 102", "School District 104"),
+        ("Store #12 Springfield", "Store #21 Springfield"),
+        ("Unit B2 Logistics", "Unit B3 Logistics"),
     ],
 )
 def test_different_companies(a: str, b: str) -> None:
@@ -137,7 +141,16 @@ def test_match_key_blocks_on_person_and_the_start_of_the_company() -> None:
         == match_key(person_key("doe", "JOHN"), "The Acme Corporation")
     )
     assert match_key(john, "Acme Inc") != match_key(john, "Northwind")
-    assert match_key(john, "") == "" and match_key("", "Acme") == ""
+    assert match_key(john, "") == ""
+
+
+def test_a_company_alone_is_keyed_to_meet_other_companies_alone() -> None:
+    """Issue 15: company-only rows are matched too, but never with a named person."""
+    from teleprospect.core.dedupe_keys import match_key
+
+    assert match_key("", "Acme Inc") == match_key("", "ACME Corporation") != ""
+    assert match_key("", "Acme Inc") != match_key(person_key("John", "Doe"), "Acme Inc")
+    assert same_company("School District 102", "School district 102.")
 
 
 def test_compatibility_letters_fold_like_plain_ones() -> None:

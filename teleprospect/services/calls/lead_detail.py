@@ -31,6 +31,7 @@ from teleprospect.core.zone_names import current_zone_names
 from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
+from teleprospect.services.leads.merge import merged_into
 from teleprospect.services.nurture.tracks import open_enrolment
 from teleprospect.services.scoring.scores import rescore_lead, rules_in_session, stored_breakdown
 from teleprospect.services.settings.team_settings import load_queue_settings
@@ -241,6 +242,11 @@ def _history_text(kind: HistoryKind, old: str | None, new: str | None, reason: s
         return f"callback for {new}{why}" if new else f"callback{why}"
     if kind is HistoryKind.CONTACT:
         return f"{reason or 'contact'} changed from “{old or ''}” to “{new or ''}”"
+    if kind is HistoryKind.IMPORT:
+        # "Email, by import #12 (leads.csv)": the field, then the import.
+        return f"{reason or 'import'}: “{old or ''}” → “{new or ''}”"
+    if kind is HistoryKind.MERGE:
+        return reason or f"lead #{old} merged into lead #{new}"
     label = kind.value.replace("_", " ")
     return f"{label}: {old or '—'} → {new or '—'}{why}"
 
@@ -371,7 +377,7 @@ def lead_detail_in_session(session: Session, lead_id: int, now: datetime) -> Lea
     """:func:`lead_detail` in the caller's transaction."""
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise LeadNotFound(lead_id)
+        raise LeadNotFound(lead_id, merged_into=merged_into(session, lead_id))
     campaign = session.get(Campaign, lead.campaign_id) if lead.campaign_id else None
     names: dict[int | None, str] = dict(session.execute(select(User.id, User.name)).all())
     # Shown as the time-zone database spells them today (stored ones may be older).

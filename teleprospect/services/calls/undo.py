@@ -141,7 +141,7 @@ def undo_logged_call(
         rescore_lead(session, lead, now=now)
         record_audit(
             session,
-            AuditKind.DATA_ERASED,
+            AuditKind.CALL_UNDONE,
             user_id=actor.user_id,
             lead_id=lead.id,
             subject=f"call {call.id} of lead {lead.id}: logged outcome undone",

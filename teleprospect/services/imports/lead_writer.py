@@ -21,6 +21,7 @@ from teleprospect.core.column_mapping import MappingPlan
 from teleprospect.core.csv_reader import CsvRow
 from teleprospect.core.dedupe_keys import (
     COMPANY_MATCH_THRESHOLD,
+    company_codes,
     email_key,
     match_key,
     person_key,
@@ -28,6 +29,13 @@ from teleprospect.core.dedupe_keys import (
 )
 from teleprospect.core.domain import DuplicatePolicy, HistoryKind
 from teleprospect.core.queue_policy import PriorityWeights
+from teleprospect.services.imports.import_changes import (
+    PHONE_ADDED,
+    PRIMARY_PHONE,
+    PRIMARY_PHONE_FIELDS,
+    ReplacedValue,
+    record_replaced,
+)
 from teleprospect.services.imports.reports import DuplicateFound, ImportReports, ImportSummary
 from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, PreparedRow
 from teleprospect.services.scoring.scores import (
@@ -39,7 +47,7 @@ from teleprospect.services.scoring.scores import (
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.store.bulk import BulkInsert
 from teleprospect.store.clock import database_now
-from teleprospect.store.models import DoNotCallEntry, Lead, LeadHistory, LeadPhone
+from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
 from teleprospect.store.staging import ChunkSizer, LongWrite
 from teleprospect.store.visibility import hidden_writes
 
@@ -161,6 +169,11 @@ class LeadWriter:
         self.now = now
         self.connection = write.connection
         self.is_sqlite = self.connection.dialect.name == "sqlite"
+        # What a lead's history says of the values this import replaces: who, which import.
+        batch = session.get(ImportBatch, batch_id)
+        assert batch is not None  # flushed by the import before it makes its writer
+        self.recorded_by = batch.user_id
+        self.about = f"import #{batch_id} ({batch.file_name})"
         # Calling zones fall back on the campaign's region, else the lead's country, as
         # re-scoring does (the import's region only reads numbers without a country code).
         self.scorer = LeadScorer.in_session(session, now, campaign_id=campaign_id)
@@ -465,7 +478,7 @@ class LeadWriter:
             seen = self.file_phones.get(number)
             if seen is not None:
                 return seen, f"same phone {number} as an earlier row of this file"
-        if lead.key_person and lead.company:
+        if lead.key_match and lead.company:  # a person at a company, or a company alone
             company = lead.company
             for seen in db_people.get(lead.key_match, ()):
                 if same_company(seen.company, company):
@@ -510,6 +523,9 @@ class LeadWriter:
         lead = self.plan.apply(row.cells)  # as the worker read it; rare enough to redo
         change = _fill_in_change(lead, prepared, on_dnc)
         if not seen.this_file:
+            # A lead that existed before: what the file replaces is recorded, to be read
+            # in its history and put back by an undo of the import.
+            change.update(batch=self.batch_id, by=self.recorded_by, about=self.about)
             if on_dnc and not seen.do_not_call:
                 seen.do_not_call = True
                 self.summary.dnc += 1
@@ -576,10 +592,17 @@ def apply_fill_in(
     existing = session.get(Lead, lead_id)
     if existing is None:
         return False
+    replaced: list[ReplacedValue] = []
     for name, value in change["fields"].items():
+        old = getattr(existing, name)
+        if old != value:
+            replaced.append((name, old, value))
         setattr(existing, name, value)
     if change["extras"]:
-        existing.extra = {**(existing.extra or {}), **change["extras"]}
+        old_extra = dict(existing.extra or {})
+        existing.extra = {**old_extra, **change["extras"]}
+        if existing.extra != old_extra:
+            replaced.append(("extra", old_extra, dict(existing.extra)))
     if change["renamed"]:
         existing.match_key = match_key(
             person_key(existing.first_name, existing.last_name), existing.company
@@ -593,16 +616,42 @@ def apply_fill_in(
             continue
         fields["position"] = position
         existing.phones.append(LeadPhone(**fields))
+        replaced.append((PHONE_ADDED, None, {"e164": e164, "raw": fields["raw"]}))
         position += 1
         known.add(e164)
         if not existing.phone_valid and fields["valid"] and e164:
+            before = {name: getattr(existing, name) for name in PRIMARY_PHONE_FIELDS}
             existing.phone_raw, existing.phone_e164 = fields["raw"], e164
             existing.phone_extension, existing.phone_valid = fields["extension"], True
             existing.phone_type = fields["number_type"]
             existing.phone_time_zones = fields["time_zones"]
+            after = {name: getattr(existing, name) for name in PRIMARY_PHONE_FIELDS}
+            replaced.append((PRIMARY_PHONE, before, after))
     went_on_dnc = bool(change["do_not_call"]) and not existing.do_not_call
     if went_on_dnc:
         existing.do_not_call = True
+    if change.get("batch") is not None:
+        session.flush()  # the new numbers before their history
+        record_replaced(
+            session,
+            lead_id,
+            replaced,
+            batch_id=change["batch"],
+            user_id=change.get("by"),
+            about=change.get("about", ""),
+            at=now,
+        )
+        if went_on_dnc:
+            session.add(
+                LeadHistory(
+                    lead_id=lead_id,
+                    user_id=change.get("by"),
+                    at=now,
+                    kind=HistoryKind.DO_NOT_CALL,
+                    to_value="do_not_call",
+                    reason=f"on the do-not-call list when updated by {change.get('about')}",
+                )
+            )
     # What the file filled in feeds the score (title, industry, size, country, phone).
     rescore_lead(session, existing, now=now, rules=rules, weights=weights)
     session.flush()
@@ -616,9 +665,13 @@ def _same_person(seen: _Seen, where: str) -> str:
 def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
     """The first lead (in file order) whose company key is the same company as ``key``, as
     same_company() decides: equal keys, or token_sort_ratio from the threshold on."""
+    codes = company_codes(key)
     if len(by_company) < _COMPANIES_IN_ONE_CALL:
         for other, seen in by_company.items():
-            if other == key or fuzz.token_sort_ratio(other, key, score_cutoff=_CUTOFF):
+            if other == key or (
+                company_codes(other) == codes
+                and fuzz.token_sort_ratio(other, key, score_cutoff=_CUTOFF)
+            ):
                 return seen
         return None
     # Common names gather many companies: let rapidfuzz compare them all in one call.
@@ -630,6 +683,7 @@ def _first_same_company(by_company: dict[str, _Seen], key: str) -> _Seen | None:
         score_cutoff=COMPANY_MATCH_THRESHOLD,
         limit=None,
     )
+    found = [f for f in found if f[0] == key or company_codes(f[0]) == codes]
     if not found:
         return None
     first = min(index for _, _, index in found)

@@ -252,7 +252,7 @@ def _prepare(
         key_email=email_key(lead.email),
         key_person=key_person,
         key_match=key_match,
-        key_company=company_key(company) if key_person and company else "",
+        key_company=company_key(company) if company else "",
         name=f"{lead.first_name} {lead.last_name}".strip(),
         company=company,
         numbers=tuple(p.e164 for p in infos if p.e164),

@@ -58,7 +58,7 @@ def test_a_mistaken_no_answer_is_undone_and_the_lead_is_as_before(working) -> No
     with db.read() as s:
         call = s.get(Call, logged.call_id)
         assert call is not None and call.disposition is None and call.notes == ""
-        entry = s.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.DATA_ERASED)).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.CALL_UNDONE)).one()
     assert entry.lead_id == lead_id and entry.user_id == me
     assert entry.before["disposition"] == "no_answer"
     assert entry.before["attempts"] == 2 and entry.after["attempts"] == 1
