@@ -11,12 +11,14 @@ from teleprospect.cli.common import (
     CommandError,
     ExitCode,
     TerminalProgress,
+    acting_user_id,
     add_json_option,
     database,
     delimiter,
     error_message,
     name_text,
     print_json,
+    record_id,
     say,
     who_is_here,
 )
@@ -40,7 +42,7 @@ def setup_parser(commands: Commands) -> None:
         "BATCH_ID' undoes one (team leads).",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
-    # import history / import undo BATCH_ID (see cli/undo.py).
+    # import history / import undo BATCH_ID (run_import_word).
     imp.add_argument("batch", nargs="?", help=argparse.SUPPRESS)
     imp.add_argument(
         "--campaign",
@@ -125,7 +127,6 @@ def setup_parser(commands: Commands) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from teleprospect.cli.undo import IMPORT_WORDS, run_import_word
     from teleprospect.services.imports.errors import AlreadyImported
     from teleprospect.services.imports.leads import LeadImportRequest, import_leads
     from teleprospect.services.imports.mappings import save_mapping
@@ -269,4 +270,68 @@ def run_import_activity(args: argparse.Namespace) -> int:
     )
     if summary.reject_file:
         say(f"Rejected rows: {summary.reject_file}")
+    return ExitCode.OK
+
+
+#: Words read as a command, not a file, after `import` (a file of that name: ./undo).
+IMPORT_WORDS = ("history", "undo")
+
+
+def run_import_word(args: argparse.Namespace) -> int:
+    """``import history`` or ``import undo BATCH_ID`` (``args.file`` is the word)."""
+    if not hasattr(args, "as_login"):
+        args.as_login = None
+    word = str(args.file)
+    if word == "history":
+        if args.batch is not None:
+            raise CommandError(
+                f"import history takes no batch id ({args.batch!r}).", ExitCode.USAGE
+            )
+        return _history(args)
+    if args.batch is None:
+        raise CommandError(
+            "import undo needs the id of the import to undo (see: teleprospect import history).",
+            ExitCode.USAGE,
+        )
+    try:
+        batch_id = record_id(args.batch)
+    except argparse.ArgumentTypeError as exc:
+        raise CommandError(f"BATCH_ID: {exc}", ExitCode.USAGE) from None
+    return _undo(args, batch_id)
+
+
+def _history(args: argparse.Namespace) -> int:
+    from teleprospect.services.imports.undo import import_batches
+
+    with database(args) as db:
+        batches = import_batches(db)
+    if args.json:
+        print_json(batches)
+        return ExitCode.OK
+    if not batches:
+        say("No imports yet.")
+    for b in batches:
+        undone = (
+            f"  undone {b.undone_at:%Y-%m-%d %H:%M} UTC by {b.undone_by}" if b.undone_at else ""
+        )
+        say(
+            f"#{b.id}  {b.started_at:%Y-%m-%d %H:%M} UTC  {b.kind.value}  {b.file_name}  by "
+            f"{b.by or '?'}: {b.imported:,} new, {b.updated:,} updated of {b.rows:,} rows{undone}"
+        )
+    return ExitCode.OK
+
+
+def _undo(args: argparse.Namespace, batch_id: int) -> int:
+    from teleprospect.services.imports.undo import undo_import
+
+    progress = TerminalProgress(f"Undoing import #{batch_id}")
+    with database(args) as db:
+        try:
+            undone = undo_import(db, batch_id, acting_user_id(db, args), progress=progress)
+        finally:
+            progress.finish()
+    if args.json:
+        print_json(undone)
+    else:
+        say(undone.describe())
     return ExitCode.OK

@@ -12,9 +12,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from teleprospect.cli.common import (
-    CommandError,
     ExitCode,
-    TerminalProgress,
     acting_user_id,
     add_as_option,
     add_json_option,
@@ -27,10 +25,8 @@ from teleprospect.cli.common import (
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
 
+
 #: What ``teleprospect import WORD`` does instead of importing a file named WORD.
-IMPORT_WORDS = ("history", "undo")
-
-
 def setup_parser(commands: Commands) -> None:
     merge = commands.add_parser(
         "merge",
@@ -57,64 +53,4 @@ def run_merge(args: argparse.Namespace) -> int:
         )
     else:
         say(merged.describe())
-    return ExitCode.OK
-
-
-def run_import_word(args: argparse.Namespace) -> int:
-    """``import history`` or ``import undo BATCH_ID`` (``args.file`` is the word)."""
-    if not hasattr(args, "as_login"):
-        args.as_login = None
-    word = str(args.file)
-    if word == "history":
-        if args.batch is not None:
-            raise CommandError(
-                f"import history takes no batch id ({args.batch!r}).", ExitCode.USAGE
-            )
-        return _history(args)
-    if args.batch is None:
-        raise CommandError(
-            "import undo needs the id of the import to undo (see: teleprospect import history).",
-            ExitCode.USAGE,
-        )
-    try:
-        batch_id = record_id(args.batch)
-    except argparse.ArgumentTypeError as exc:
-        raise CommandError(f"BATCH_ID: {exc}", ExitCode.USAGE) from None
-    return _undo(args, batch_id)
-
-
-def _history(args: argparse.Namespace) -> int:
-    from teleprospect.services.imports.undo import import_batches
-
-    with database(args) as db:
-        batches = import_batches(db)
-    if args.json:
-        print_json(batches)
-        return ExitCode.OK
-    if not batches:
-        say("No imports yet.")
-    for b in batches:
-        undone = (
-            f"  undone {b.undone_at:%Y-%m-%d %H:%M} UTC by {b.undone_by}" if b.undone_at else ""
-        )
-        say(
-            f"#{b.id}  {b.started_at:%Y-%m-%d %H:%M} UTC  {b.kind.value}  {b.file_name}  by "
-            f"{b.by or '?'}: {b.imported:,} new, {b.updated:,} updated of {b.rows:,} rows{undone}"
-        )
-    return ExitCode.OK
-
-
-def _undo(args: argparse.Namespace, batch_id: int) -> int:
-    from teleprospect.services.imports.undo import undo_import
-
-    progress = TerminalProgress(f"Undoing import #{batch_id}")
-    with database(args) as db:
-        try:
-            undone = undo_import(db, batch_id, acting_user_id(db, args), progress=progress)
-        finally:
-            progress.finish()
-    if args.json:
-        print_json(undone)
-    else:
-        say(undone.describe())
     return ExitCode.OK
