@@ -38,6 +38,7 @@ from teleprospect.services.queue.page import (
     AnySelect,
     QueueContext,
     QueueFilters,
+    backlog_in_order,
     backlog_query,
     callback_query,
     free_for,
@@ -199,11 +200,52 @@ def _claim_next_in(
         elif tier == "inbound":
             query = inbound_query(ctx, claiming=True)
         else:
-            query = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
+            found_id = _claim_from_backlog(session, is_sqlite, ctx, expires)
+            return None if found_id is None else (found_id, tier)
         found = _claim_from(session, query.limit(1), user_id, now, expires, is_sqlite)
         if found is not None:
             return found, tier
     return None
+
+
+#: On PostgreSQL, how many of the backlog's first leads a claim considers at once: the
+#: first that no other claim holds or is taking is claimed (SKIP LOCKED).
+BACKLOG_CANDIDATES = 16
+
+
+def _claim_from_backlog(
+    session: Session, is_sqlite: bool, ctx: QueueContext, expires: datetime
+) -> int | None:
+    """Claim the backlog's first free lead: from its index ranges merged (few windows open)
+    or its walk; see :func:`~teleprospect.services.queue.page.backlog_in_order`."""
+    now, user_id = ctx.now, ctx.user_id
+    limit = 1 if is_sqlite else BACKLOG_CANDIDATES
+    query, values = backlog_in_order(ctx, claiming=True, db_is_sqlite=is_sqlite, limit=limit)
+    if not values:  # the walk down the priority index: claimed as before
+        walk = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
+        return _claim_from(session, walk.limit(1), user_id, now, expires, is_sqlite)
+    candidates = list(session.scalars(query, values))
+    if not candidates:
+        return None
+    if is_sqlite:
+        # Inside BEGIN IMMEDIATE nobody else writes: the first is free to take.
+        return _claim_from(
+            session, select(Lead.id).where(Lead.id == candidates[0]), user_id, now, expires, True
+        )
+    # PostgreSQL: others claim at the same time. The first candidate nobody has locked is
+    # claimed; when every one was taken meanwhile, the whole backlog is walked with SKIP
+    # LOCKED as before (rare: only as many reps claiming at once as there are candidates).
+    first_free = (
+        select(Lead.id)
+        .where(Lead.id.in_(candidates), free_for(None, now))
+        .order_by(Lead.priority.desc(), Lead.id)
+        .limit(1)
+    )
+    found = _claim_from(session, first_free, user_id, now, expires, False)
+    if found is None:
+        walk = backlog_query(ctx, claiming=True, db_is_sqlite=False)
+        found = _claim_from(session, walk.limit(1), user_id, now, expires, False)
+    return found
 
 
 def _claimed(
