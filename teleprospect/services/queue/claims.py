@@ -177,8 +177,10 @@ def _context(
     alone. A deactivated account is refused here already (and again in the claim's own
     transaction, should it be deactivated meanwhile)."""
     with db.read() as session:
-        require_user(session, user_id, Action.WORK_LEADS)
-        return queue_context(session, user_id, decision_time(session, now), filters)
+        actor = require_user(session, user_id, Action.WORK_LEADS)
+        return queue_context(
+            session, user_id, decision_time(session, now), filters, role=actor.role
+        )
 
 
 #: A lead just claimed, and the tier it came from.
@@ -208,44 +210,23 @@ def _claim_next_in(
     return None
 
 
-#: On PostgreSQL, how many of the backlog's first leads a claim considers at once: the
-#: first that no other claim holds or is taking is claimed (SKIP LOCKED).
-BACKLOG_CANDIDATES = 16
-
-
 def _claim_from_backlog(
     session: Session, is_sqlite: bool, ctx: QueueContext, expires: datetime
 ) -> int | None:
-    """Claim the backlog's first free lead: from its index ranges merged (few windows open)
-    or its walk; see :func:`~teleprospect.services.queue.page.backlog_in_order`."""
+    """Claim the backlog's first free lead: from its index ranges merged (SQLite, few
+    windows open) or its walk; see :func:`~teleprospect.services.queue.page.backlog_in_order`."""
     now, user_id = ctx.now, ctx.user_id
-    limit = 1 if is_sqlite else BACKLOG_CANDIDATES
-    query, values = backlog_in_order(ctx, claiming=True, db_is_sqlite=is_sqlite, limit=limit)
-    if not values:  # the walk down the priority index: claimed as before
+    query, values = backlog_in_order(ctx, claiming=True, db_is_sqlite=is_sqlite, limit=1)
+    if not values:  # the walk down the priority index (PostgreSQL: with SKIP LOCKED)
         walk = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
         return _claim_from(session, walk.limit(1), user_id, now, expires, is_sqlite)
-    candidates = list(session.scalars(query, values))
-    if not candidates:
+    # SQLite, inside BEGIN IMMEDIATE: nobody else writes, the first found is free to take.
+    first = session.scalar(query, values)
+    if first is None:
         return None
-    if is_sqlite:
-        # Inside BEGIN IMMEDIATE nobody else writes: the first is free to take.
-        return _claim_from(
-            session, select(Lead.id).where(Lead.id == candidates[0]), user_id, now, expires, True
-        )
-    # PostgreSQL: others claim at the same time. The first candidate nobody has locked is
-    # claimed; when every one was taken meanwhile, the whole backlog is walked with SKIP
-    # LOCKED as before (rare: only as many reps claiming at once as there are candidates).
-    first_free = (
-        select(Lead.id)
-        .where(Lead.id.in_(candidates), free_for(None, now))
-        .order_by(Lead.priority.desc(), Lead.id)
-        .limit(1)
+    return _claim_from(
+        session, select(Lead.id).where(Lead.id == first), user_id, now, expires, True
     )
-    found = _claim_from(session, first_free, user_id, now, expires, False)
-    if found is None:
-        walk = backlog_query(ctx, claiming=True, db_is_sqlite=False)
-        found = _claim_from(session, walk.limit(1), user_id, now, expires, False)
-    return found
 
 
 def _claimed(

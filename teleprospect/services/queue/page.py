@@ -426,12 +426,15 @@ def backlog_in_order(
     (zone set, owner, priority DESC, id), and the ranges are merged: a few index seeks
     whatever the hour. The index also carries the columns of the claim, the next action
     and the attempts, so leads passed over are judged from the index alone. The statement
-    is built once per shape and reused with new values."""
+    is built once per shape and reused with new values. SQLite only (see below); an
+    empty parameter dict means the walk."""
     zones = ctx.open_zones
-    if not 0 < len(zones) <= MERGE_ZONE_SETS:
+    # PostgreSQL plans each statement anew: a union of dozens of ranges cost more to plan
+    # than the walk it saves on 20,000 leads (bench_queue.py --hours), so it keeps the walk.
+    if not db_is_sqlite or not 0 < len(zones) <= MERGE_ZONE_SETS:
         query = backlog_query(ctx, claiming=claiming, db_is_sqlite=db_is_sqlite)
         return query.offset(offset).limit(limit), {}
-    key = ("backlog", len(zones), claiming, ctx.is_team_lead, db_is_sqlite, *_shape(ctx))
+    key = ("backlog", len(zones), claiming, ctx.is_team_lead, *_shape(ctx))
     with _statements_lock:
         statement = _statements.get(key)
     if statement is None:
@@ -471,9 +474,15 @@ def _merged_backlog(ctx: QueueContext, *, claiming: bool, arms: int) -> Compound
 
 
 def queue_context(
-    session: Session, user_id: int, now: datetime, filters: QueueFilters | None
+    session: Session,
+    user_id: int,
+    now: datetime,
+    filters: QueueFilters | None,
+    role: UserRole | None = None,
 ) -> QueueContext:
-    is_team_lead = user_role(session, user_id) is UserRole.TEAM_LEAD
+    """What the user's queue is decided with at ``now``; ``role``: the user's, when the
+    caller has just read it (one query less)."""
+    is_team_lead = (role or user_role(session, user_id)) is UserRole.TEAM_LEAD
     settings = load_queue_settings(session)
     zone_sets = _stored_zone_sets(session.connection())
     return QueueContext(
