@@ -41,8 +41,8 @@ from teleprospect.services.queue.page import (
     backlog_in_order,
     backlog_query,
     callback_query,
+    first_of_tier,
     free_for,
-    inbound_query,
     local_time_text,
     queue_context,
     queue_entries,
@@ -193,18 +193,15 @@ def _claim_next_in(
     now, user_id = ctx.now, ctx.user_id
     expires = now + lease
     for tier in ("callback", "inbound", "backlog"):
-        if tier == "callback":
-            if not ctx.legal_zones:
-                continue
-            query = callback_query(ctx, claiming=True)
-        elif not ctx.open_zones:
+        if tier == "callback" and not ctx.legal_zones:
+            continue
+        if tier != "callback" and not ctx.open_zones:
             break
-        elif tier == "inbound":
-            query = inbound_query(ctx, claiming=True)
-        else:
+        if tier == "backlog":
             found_id = _claim_from_backlog(session, is_sqlite, ctx, expires)
             return None if found_id is None else (found_id, tier)
-        found = _claim_from(session, query.limit(1), user_id, now, expires, is_sqlite)
+        query, values = first_of_tier(ctx, tier, claiming=True)
+        found = _claim_from(session, query, user_id, now, expires, is_sqlite, values)
         if found is not None:
             return found, tier
     return None
@@ -272,7 +269,10 @@ def _claim_from(
     now: datetime,
     expires: datetime,
     is_sqlite: bool,
+    values: dict[str, Any] | None = None,
 ) -> int | None:
+    """Claim the lead ``query`` finds first; ``values``: the parameters of a statement
+    built once (:func:`~teleprospect.services.queue.page.first_of_tier`)."""
     claim = update(Lead).values(
         claimed_by_id=user_id,
         claim_expires_at=expires,
@@ -283,7 +283,7 @@ def _claim_from(
     if is_sqlite:
         # Inside BEGIN IMMEDIATE nobody else writes: select, then update with the claim
         # condition repeated (cheap insurance should a read ever run outside the lock).
-        found = session.execute(query).first()
+        found = session.execute(query, values).first()
         if found is None:
             return None
         result = session.execute(
@@ -298,7 +298,8 @@ def _claim_from(
     claimed = session.execute(
         claim.where(Lead.id == subquery, free)
         .returning(Lead.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
+        values,
     ).scalar()
     return claimed
 

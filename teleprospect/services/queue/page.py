@@ -89,6 +89,7 @@ __all__ = [
     "backlog_query",
     "callback_query",
     "calls_of_leads",
+    "first_of_tier",
     "free_for",
     "inbound_query",
     "local_time_text",
@@ -291,9 +292,9 @@ def _filter_conditions(ctx: QueueContext) -> list[ColumnElement[bool]]:
     f = ctx.filters
     found: list[ColumnElement[bool]] = []
     if f.campaign_id is not None:
-        found.append(Lead.campaign_id == bindparam("campaign_id", f.campaign_id))
+        found.append(Lead.campaign_id == bindparam("filter_campaign_id", f.campaign_id))
     if f.status is not None:
-        found.append(Lead.status == bindparam("status", LeadStatus(f.status).value))
+        found.append(Lead.status == bindparam("filter_status", LeadStatus(f.status).value))
     if f.grade is not None:
         bounds = _grade_bounds(ctx)
         if bounds is None:
@@ -326,7 +327,8 @@ def _shape(ctx: QueueContext) -> tuple[object, ...]:
 
 
 def _bound_values(ctx: QueueContext) -> dict[str, Any]:
-    """The named parameters of :func:`_lead_conditions`, for a statement built earlier."""
+    """The named parameters of :func:`_lead_conditions`, for a statement built earlier.
+    No name is a lead column's: the values also go with the claim's UPDATE."""
     routing, f = ctx.settings.routing, ctx.filters
     values: dict[str, Any] = {
         "now": ctx.now,
@@ -340,9 +342,9 @@ def _bound_values(ctx: QueueContext) -> dict[str, Any]:
     if routing.min_company_size is not None:
         values["min_company_size"] = routing.min_company_size
     if f.campaign_id is not None:
-        values["campaign_id"] = f.campaign_id
+        values["filter_campaign_id"] = f.campaign_id
     if f.status is not None:
-        values["status"] = LeadStatus(f.status).value
+        values["filter_status"] = LeadStatus(f.status).value
     bounds = _grade_bounds(ctx) if f.grade is not None else None
     if bounds is not None:
         values["grade_min"] = bounds[0]
@@ -351,7 +353,7 @@ def _bound_values(ctx: QueueContext) -> dict[str, Any]:
     return values
 
 
-_statements: dict[tuple[object, ...], CompoundSelect[Any]] = {}
+_statements: dict[tuple[object, ...], Any] = {}
 _statements_lock = threading.Lock()
 
 
@@ -360,7 +362,8 @@ def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
 
     A callback overrides the next-action time, the attempt limit and the team's hours,
     never the legal 08:00–21:00 limit nor do-not-call."""
-    me, now = ctx.user_id, ctx.now
+    me: Any = bindparam("me", ctx.user_id)
+    now: Any = bindparam("now", ctx.now)
     mine_first = case((CallbackEntry.owner_id == me, 0), else_=1)
     query: AnySelect = (
         select(Lead.id, CallbackEntry.id, CallbackEntry.due_at, CallbackEntry.owner_id)
@@ -374,7 +377,7 @@ def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
             CallbackEntry.due_at <= now,
             or_(CallbackEntry.owner_id.is_(None), CallbackEntry.owner_id == me),
             text(QUEUE_INDEX_WHERE),
-            Lead.call_zones.in_(ctx.legal_zones),
+            Lead.call_zones.in_(bindparam("legal_zones", ctx.legal_zones, expanding=True)),
             free_for(None if claiming else me, now),
             *_filter_conditions(ctx),
         )
@@ -408,6 +411,36 @@ def backlog_query(ctx: QueueContext, *, claiming: bool, db_is_sqlite: bool) -> A
     return query
 
 
+def _statement(key: tuple[object, ...], build: Any) -> Any:
+    """The statement of ``key`` built once by ``build()``: building and keying a statement
+    costs more than running it, and every claim runs the same few."""
+    with _statements_lock:
+        statement = _statements.get(key)
+    if statement is None:
+        statement = build()
+        with _statements_lock:
+            if len(_statements) > 256:
+                _statements.clear()
+            _statements[key] = statement
+    return statement
+
+
+def first_of_tier(
+    ctx: QueueContext, tier: str, *, claiming: bool
+) -> tuple[AnySelect, dict[str, Any]]:
+    """The first lead of the ``tier`` ("callback" or "inbound") as :func:`callback_query`
+    or :func:`inbound_query` find it: a statement built once per shape, and the values to
+    run it with (always pass them: the statement keeps the values it was built with)."""
+    key = (tier, claiming, ctx.is_team_lead, *_shape(ctx))
+    if tier == "callback":
+        statement = _statement(key, lambda: callback_query(ctx, claiming=claiming).limit(1))
+    else:
+        statement = _statement(key, lambda: inbound_query(ctx, claiming=claiming).limit(1))
+    values = _bound_values(ctx)
+    values["legal_zones"] = ctx.legal_zones
+    return statement, values
+
+
 #: Up to this many open zone sets the backlog is read as one index range per zone set and
 #: owner (nobody, or the rep), merged in priority order (:func:`backlog_in_order`); with
 #: more open, most leads are callable and the walk down ``ix_lead_queue`` finds one soon.
@@ -435,14 +468,7 @@ def backlog_in_order(
         query = backlog_query(ctx, claiming=claiming, db_is_sqlite=db_is_sqlite)
         return query.offset(offset).limit(limit), {}
     key = ("backlog", len(zones), claiming, ctx.is_team_lead, *_shape(ctx))
-    with _statements_lock:
-        statement = _statements.get(key)
-    if statement is None:
-        statement = _merged_backlog(ctx, claiming=claiming, arms=len(zones))
-        with _statements_lock:
-            if len(_statements) > 256:
-                _statements.clear()
-            _statements[key] = statement
+    statement = _statement(key, lambda: _merged_backlog(ctx, claiming=claiming, arms=len(zones)))
     values = _bound_values(ctx)
     values.update({f"zone_{i}": zone for i, zone in enumerate(zones)})
     values.update(row_limit=limit, row_offset=offset)

@@ -124,3 +124,47 @@ def test_at_night_next_lead_reads_index_ranges_without_a_sort(db: Database, peop
     assert "USING INDEX ix_lead_zone_queue (call_zones=? AND owner_id=?)" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
     assert "SCAN lead" not in plan, plan
+
+
+def test_a_filtered_claim_takes_only_matching_leads_and_changes_nothing_else(
+    db: Database, people
+) -> None:
+    from teleprospect.services.queue.page import QueueFilters
+    from teleprospect.store.models import Campaign, Lead
+
+    me, _, _ = people
+    with db.write() as s:
+        webinar, fair = Campaign(name="Webinar"), Campaign(name="Trade fair")
+        s.add_all([webinar, fair])
+        s.flush()
+        webinar_id, fair_id = webinar.id, fair.id
+    top = add_lead(db, "Top", 95, call_zones=OPEN[0], campaign_id=fair_id)
+    nurtured = add_lead(
+        db,
+        "Nurtured",
+        90,
+        call_zones=OPEN[1],
+        campaign_id=webinar_id,
+        status=LeadStatus.NURTURE,
+        next_action_at=NIGHT - timedelta(hours=1),
+    )
+    working = add_lead(db, "Working", 60, call_zones=OPEN[2], campaign_id=webinar_id)
+    new_only = QueueFilters(campaign_id=webinar_id, status=LeadStatus.NEW)
+    for now in (NIGHT, NIGHT.replace(hour=15)):  # few windows open, then many
+        for lead_id in (top, nurtured, working):
+            with db.write() as s:
+                s.get(Lead, lead_id).call_zones = OPEN[0] if now == NIGHT else CLOSED[0]  # type: ignore[union-attr]
+        claimed = claim_next(db, me, now=now, filters=QueueFilters(campaign_id=webinar_id))
+        assert claimed is not None and claimed.lead_id == nurtured
+        claimed = claim_next(db, me, now=now, filters=new_only)
+        assert claimed is not None and claimed.lead_id == working
+        assert claim_next(db, me, now=now, filters=new_only) is None
+        with db.read() as s:
+            statuses = {lead.id: lead.status for lead in s.query(Lead)}
+        assert statuses == {
+            top: LeadStatus.NEW,
+            nurtured: LeadStatus.NURTURE,
+            working: LeadStatus.NEW,
+        }
+        for lead_id in (nurtured, working):
+            release_claim(db, lead_id, me)
