@@ -7,13 +7,15 @@ serves them from indexes (see that module's docstring). Three tiers, each one sm
 1. due open callbacks (mine, then the team's), from ``ix_callback_open_due_at``;
 2. fresh inbound leads, newest first, from ``ix_lead_inbound_attempts_created_at``;
 3. the backlog by stored priority, from the partial index ``ix_lead_queue``
-   (priority DESC, id): walked from the top, stopping at the first lead callable now.
+   (priority DESC, id): walked from the top, stopping at the first lead callable now; on
+   SQLite, when few windows are open, as one range of ``ix_lead_zone_queue`` per open zone
+   set and owner, merged (:func:`backlog_in_order`).
 
-Calling windows: the distinct zone sets of all leads are read by a skip scan of
-``ix_lead_call_zones`` (a few hundred index seeks), the open ones worked out by
-:func:`~teleprospect.core.queue_policy.open_zone_groups` (cached per minute), and every
-query filters ``call_zones IN (the open ones)``. A lead outside its window is simply not
-selected, and is selected again once its window opens.
+Calling windows (:mod:`teleprospect.services.queue.windows`): the distinct zone sets of
+all leads are read by a skip scan of ``ix_lead_call_zones`` (a few hundred index seeks), the
+open ones worked out by :func:`~teleprospect.core.queue_policy.open_zone_groups` (cached
+per minute), and every query filters ``call_zones IN (the open ones)``. A lead outside
+its window is simply not selected, and is selected again once its window opens.
 
 Claims (:mod:`teleprospect.services.queue.claims`) run the same tier queries with
 ``claiming=True``.
@@ -49,7 +51,6 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
@@ -60,13 +61,13 @@ from teleprospect.core.queue_policy import (
     CallingHours,
     QueueCandidate,
     QueueTier,
-    open_zone_groups,
     queue_reason,
     queue_tier,
 )
 from teleprospect.core.scoring.rules import Thresholds
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
+from teleprospect.services.queue.windows import open_zone_sets, stored_zone_sets
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store import hints  # noqa: F401 - renders the SQLite index hints below
@@ -146,45 +147,6 @@ def user_role(session: Session, user_id: int) -> UserRole:
     if role is None:
         raise UnknownUser(user_id)
     return role
-
-
-# ----------------------------------------------------------------------------- windows
-
-_DISTINCT_ZONES = text(
-    # A skip scan: each step seeks the next larger value in ix_lead_call_zones, so reading
-    # the few hundred distinct zone sets costs that many seeks, not a pass over every lead.
-    "WITH RECURSIVE z(v) AS ("
-    " SELECT MIN(call_zones) FROM lead"
-    " UNION ALL"
-    " SELECT (SELECT MIN(call_zones) FROM lead WHERE call_zones > z.v) FROM z"
-    " WHERE z.v IS NOT NULL"
-    ") SELECT v FROM z WHERE v IS NOT NULL"
-)
-
-_open_cache: dict[tuple[frozenset[str], datetime, CallingHours], list[str]] = {}
-_open_lock = threading.Lock()
-
-
-def _stored_zone_sets(conn: Connection) -> frozenset[str]:
-    return frozenset(v for (v,) in conn.execute(_DISTINCT_ZONES) if v)
-
-
-def _open_zone_sets(zone_sets: frozenset[str], now: datetime, hours: CallingHours) -> list[str]:
-    """The stored zone sets inside ``hours`` at ``now``, sorted (stable SQL parameters)."""
-    # Windows open and close on whole minutes (hours are HH:MM): one answer per minute.
-    minute = now.replace(second=0, microsecond=0)
-    key = (zone_sets, minute, hours)
-    with _open_lock:
-        cached = _open_cache.get(key)
-    if cached is not None:
-        return cached
-    groups = open_zone_groups((tuple(z.split()) for z in zone_sets), now, hours)
-    result = sorted(" ".join(group) for group in groups)
-    with _open_lock:
-        if len(_open_cache) > 64:
-            _open_cache.clear()
-        _open_cache[key] = result
-    return result
 
 
 # ----------------------------------------------------------------------------- conditions
@@ -510,15 +472,15 @@ def queue_context(
     caller has just read it (one query less)."""
     is_team_lead = (role or user_role(session, user_id)) is UserRole.TEAM_LEAD
     settings = load_queue_settings(session)
-    zone_sets = _stored_zone_sets(session.connection())
+    zone_sets = stored_zone_sets(session.connection())
     return QueueContext(
         user_id=user_id,
         now=now,
         settings=settings,
         thresholds=rules_in_session(session).rules.thresholds,
         is_team_lead=is_team_lead,
-        open_zones=_open_zone_sets(zone_sets, now, settings.hours),
-        legal_zones=_open_zone_sets(zone_sets, now, CallingHours.legal_limit()),
+        open_zones=open_zone_sets(zone_sets, now, settings.hours),
+        legal_zones=open_zone_sets(zone_sets, now, CallingHours.legal_limit()),
         filters=filters or QueueFilters(),
     )
 
