@@ -245,6 +245,26 @@ Index(
     postgresql_where=text(QUEUE_INDEX_WHERE),
 )
 
+# The same backlog cut by calling window and owner: one range per zone set and owner
+# (nobody, or the rep), in queue order. "Next lead" merges the ranges of the zone sets open
+# now, so an hour when few windows are open costs a few seeks, not a walk past every lead
+# of the closed zones. The trailing columns judge a lead passed over (claimed, not due,
+# out of tries) from the index alone.
+Index(
+    "ix_lead_zone_queue",
+    Lead.call_zones,
+    Lead.owner_id,
+    Lead.priority.desc(),
+    Lead.id,
+    Lead.status,
+    Lead.next_action_at,
+    Lead.attempts,
+    Lead.claimed_by_id,
+    Lead.claim_expires_at,
+    sqlite_where=text(QUEUE_INDEX_WHERE),
+    postgresql_where=text(QUEUE_INDEX_WHERE),
+)
+
 
 class Call(Base):
     """One dial: who made it, when, how it ended."""

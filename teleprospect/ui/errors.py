@@ -15,7 +15,6 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from teleprospect.logfile import log_failure
-from teleprospect.services.errors import is_expected, user_message
 
 log = logging.getLogger("teleprospect.ui")
 qt_log = logging.getLogger("teleprospect.qt")
@@ -28,6 +27,8 @@ _reporting: list[bool] = []
 
 def error_text(error: BaseException, doing: str = "") -> str:
     """The sentence for an inline note; the error and its traceback go to the log."""
+    from teleprospect.services.errors import is_expected, user_message
+
     log_failure(error, doing or "failed", expected=is_expected(error))
     reason = user_message(error)
     return f"{doing}: {reason}" if doing else reason
@@ -35,6 +36,8 @@ def error_text(error: BaseException, doing: str = "") -> str:
 
 def show_error(parent: QWidget | None, doing: str, error: BaseException) -> None:
     """A warning box: what failed, then why, in words."""
+    from teleprospect.services.errors import is_expected, user_message
+
     log_failure(error, doing, expected=is_expected(error))
     QMessageBox.warning(parent, "Teleprospect", f"{doing}.\n\n{user_message(error)}")
 
@@ -47,6 +50,10 @@ def excepthook(
     terminal and a window that silently stops doing what was asked."""
     if traceback is not None and error.__traceback__ is None:
         error = error.with_traceback(traceback)
+    # The services' wording of errors imports SQLAlchemy under it: loaded when an error
+    # is told, not while the first window is shown (this hook is installed before that).
+    from teleprospect.services.errors import user_message
+
     if issubclass(kind, KeyboardInterrupt):
         # Ctrl+C in the terminal the app was started from: end as a command would.
         QApplication.exit(130)

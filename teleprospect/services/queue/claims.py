@@ -38,10 +38,11 @@ from teleprospect.services.queue.page import (
     AnySelect,
     QueueContext,
     QueueFilters,
+    backlog_in_order,
     backlog_query,
     callback_query,
+    first_of_tier,
     free_for,
-    inbound_query,
     local_time_text,
     queue_context,
     queue_entries,
@@ -178,8 +179,10 @@ def _context(
     alone. A deactivated account is refused here already (and again in the claim's own
     transaction, should it be deactivated meanwhile)."""
     with db.read() as session:
-        require_user(session, user_id, Action.WORK_LEADS)
-        return queue_context(session, user_id, decision_time(session, now), filters)
+        actor = require_user(session, user_id, Action.WORK_LEADS)
+        return queue_context(
+            session, user_id, decision_time(session, now), filters, role=actor.role
+        )
 
 
 #: A lead just claimed, and the tier it came from.
@@ -192,20 +195,37 @@ def _claim_next_in(
     now, user_id = ctx.now, ctx.user_id
     expires = now + lease
     for tier in ("callback", "inbound", "backlog"):
-        if tier == "callback":
-            if not ctx.legal_zones:
-                continue
-            query = callback_query(ctx, claiming=True)
-        elif not ctx.open_zones:
+        if tier == "callback" and not ctx.legal_zones:
+            continue
+        if tier != "callback" and not ctx.open_zones:
             break
-        elif tier == "inbound":
-            query = inbound_query(ctx, claiming=True)
-        else:
-            query = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
-        found = _claim_from(session, query.limit(1), user_id, now, expires, is_sqlite)
+        if tier == "backlog":
+            found_id = _claim_from_backlog(session, is_sqlite, ctx, expires)
+            return None if found_id is None else (found_id, tier)
+        query, values = first_of_tier(ctx, tier, claiming=True)
+        found = _claim_from(session, query, user_id, now, expires, is_sqlite, values)
         if found is not None:
             return found, tier
     return None
+
+
+def _claim_from_backlog(
+    session: Session, is_sqlite: bool, ctx: QueueContext, expires: datetime
+) -> int | None:
+    """Claim the backlog's first free lead: from its index ranges merged (SQLite, few
+    windows open) or its walk; see :func:`~teleprospect.services.queue.page.backlog_in_order`."""
+    now, user_id = ctx.now, ctx.user_id
+    query, values = backlog_in_order(ctx, claiming=True, db_is_sqlite=is_sqlite, limit=1)
+    if not values:  # the walk down the priority index (PostgreSQL: with SKIP LOCKED)
+        walk = backlog_query(ctx, claiming=True, db_is_sqlite=is_sqlite)
+        return _claim_from(session, walk.limit(1), user_id, now, expires, is_sqlite)
+    # SQLite, inside BEGIN IMMEDIATE: nobody else writes, the first found is free to take.
+    first = session.scalar(query, values)
+    if first is None:
+        return None
+    return _claim_from(
+        session, select(Lead.id).where(Lead.id == first), user_id, now, expires, True
+    )
 
 
 def _claimed(
@@ -251,7 +271,10 @@ def _claim_from(
     now: datetime,
     expires: datetime,
     is_sqlite: bool,
+    values: dict[str, Any] | None = None,
 ) -> int | None:
+    """Claim the lead ``query`` finds first; ``values``: the parameters of a statement
+    built once (:func:`~teleprospect.services.queue.page.first_of_tier`)."""
     claim = update(Lead).values(
         claimed_by_id=user_id,
         claim_expires_at=expires,
@@ -262,7 +285,7 @@ def _claim_from(
     if is_sqlite:
         # Inside BEGIN IMMEDIATE nobody else writes: select, then update with the claim
         # condition repeated (cheap insurance should a read ever run outside the lock).
-        found = session.execute(query).first()
+        found = session.execute(query, values).first()
         if found is None:
             return None
         result = session.execute(
@@ -277,7 +300,8 @@ def _claim_from(
     claimed = session.execute(
         claim.where(Lead.id == subquery, free)
         .returning(Lead.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
+        values,
     ).scalar()
     return claimed
 

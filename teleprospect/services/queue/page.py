@@ -7,13 +7,15 @@ serves them from indexes (see that module's docstring). Three tiers, each one sm
 1. due open callbacks (mine, then the team's), from ``ix_callback_open_due_at``;
 2. fresh inbound leads, newest first, from ``ix_lead_inbound_attempts_created_at``;
 3. the backlog by stored priority, from the partial index ``ix_lead_queue``
-   (priority DESC, id): walked from the top, stopping at the first lead callable now.
+   (priority DESC, id): walked from the top, stopping at the first lead callable now; on
+   SQLite, when few windows are open, as one range of ``ix_lead_zone_queue`` per open zone
+   set and owner, merged (:func:`backlog_in_order`).
 
-Calling windows: the distinct zone sets of all leads are read by a skip scan of
-``ix_lead_call_zones`` (a few hundred index seeks), the open ones worked out by
-:func:`~teleprospect.core.queue_policy.open_zone_groups` (cached per minute), and every
-query filters ``call_zones IN (the open ones)``. A lead outside its window is simply not
-selected, and is selected again once its window opens.
+Calling windows (:mod:`teleprospect.services.queue.windows`): the distinct zone sets of
+all leads are read by a skip scan of ``ix_lead_call_zones`` (a few hundred index seeks), the
+open ones worked out by :func:`~teleprospect.core.queue_policy.open_zone_groups` (cached
+per minute), and every query filters ``call_zones IN (the open ones)``. A lead outside
+its window is simply not selected, and is selected again once its window opens.
 
 Claims (:mod:`teleprospect.services.queue.claims`) run the same tier queries with
 ``claiming=True``.
@@ -34,8 +36,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -45,8 +49,8 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union_all,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
@@ -57,13 +61,13 @@ from teleprospect.core.queue_policy import (
     CallingHours,
     QueueCandidate,
     QueueTier,
-    open_zone_groups,
     queue_reason,
     queue_tier,
 )
 from teleprospect.core.scoring.rules import Thresholds
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import UnknownUser
+from teleprospect.services.queue.windows import open_zone_sets, stored_zone_sets
 from teleprospect.services.scoring.scores import rules_in_session
 from teleprospect.services.settings.team_settings import QueueSettings, load_queue_settings
 from teleprospect.store import hints  # noqa: F401 - renders the SQLite index hints below
@@ -82,9 +86,11 @@ __all__ = [
     "QueueEntry",
     "QueueFilters",
     "QueueSignature",
+    "backlog_in_order",
     "backlog_query",
     "callback_query",
     "calls_of_leads",
+    "first_of_tier",
     "free_for",
     "inbound_query",
     "local_time_text",
@@ -143,42 +149,6 @@ def user_role(session: Session, user_id: int) -> UserRole:
     return role
 
 
-# ----------------------------------------------------------------------------- windows
-
-_DISTINCT_ZONES = text(
-    # A skip scan: each step seeks the next larger value in ix_lead_call_zones, so reading
-    # the few hundred distinct zone sets costs that many seeks, not a pass over every lead.
-    "WITH RECURSIVE z(v) AS ("
-    " SELECT MIN(call_zones) FROM lead"
-    " UNION ALL"
-    " SELECT (SELECT MIN(call_zones) FROM lead WHERE call_zones > z.v) FROM z"
-    " WHERE z.v IS NOT NULL"
-    ") SELECT v FROM z WHERE v IS NOT NULL"
-)
-
-_open_cache: dict[tuple[frozenset[str], datetime, CallingHours], list[str]] = {}
-_open_lock = threading.Lock()
-
-
-def _open_zone_sets(conn: Connection, now: datetime, hours: CallingHours) -> list[str]:
-    """The stored zone sets inside ``hours`` at ``now``, sorted (stable SQL parameters)."""
-    zone_sets = frozenset(v for (v,) in conn.execute(_DISTINCT_ZONES) if v)
-    # Windows open and close on whole minutes (hours are HH:MM): one answer per minute.
-    minute = now.replace(second=0, microsecond=0)
-    key = (zone_sets, minute, hours)
-    with _open_lock:
-        cached = _open_cache.get(key)
-    if cached is not None:
-        return cached
-    groups = open_zone_groups((tuple(z.split()) for z in zone_sets), now, hours)
-    result = sorted(" ".join(group) for group in groups)
-    with _open_lock:
-        if len(_open_cache) > 64:
-            _open_cache.clear()
-        _open_cache[key] = result
-    return result
-
-
 # ----------------------------------------------------------------------------- conditions
 
 
@@ -194,8 +164,9 @@ class QueueContext:
     filters: QueueFilters
 
 
-def free_for(user_id: int | None, now: datetime) -> ColumnElement[bool]:
-    """Nobody holds a live claim (``user_id`` given: or that user holds it)."""
+def free_for(user_id: Any, now: Any) -> ColumnElement[bool]:
+    """Nobody holds a live claim (``user_id`` given: or that user holds it). The values may
+    be bound parameters."""
     free = or_(Lead.claimed_by_id.is_(None), Lead.claim_expires_at <= now)
     if user_id is not None:
         free = or_(free, Lead.claimed_by_id == user_id)
@@ -210,28 +181,38 @@ def _fresh_inbound(ctx: QueueContext) -> ColumnElement[bool]:
     return and_(
         Lead.inbound == true(),
         Lead.attempts == 0,
-        Lead.created_at > ctx.now - ctx.settings.weights.fresh_for,
+        Lead.created_at > bindparam("fresh_since", ctx.now - ctx.settings.weights.fresh_for),
         # Never called (a call that reached the person counts no attempt): checked on the
         # few rows the index range gives.
         Lead.last_attempt_at.is_(None),
     )
 
 
-def _lead_conditions(ctx: QueueContext, *, claiming: bool) -> list[Condition]:
-    """Eligibility for the inbound and backlog tiers (callbacks have their own rules)."""
-    now, me = ctx.now, ctx.user_id
+def _lead_conditions(
+    ctx: QueueContext, *, claiming: bool, zones: Condition | None = None
+) -> list[Condition]:
+    """Eligibility for the inbound and backlog tiers (callbacks have their own rules).
+
+    Every value that changes from one call to the next is a named bound parameter
+    (:func:`_bound_values` gives them), so a statement built once serves every later call
+    of the same shape (:func:`_statement`). ``zones``: the calling-window term (default:
+    the lead's zone set is one of those open now)."""
+    now: Any = bindparam("now", ctx.now)
+    me: Any = bindparam("me", ctx.user_id)
     working = [LeadStatus.NEW.value, LeadStatus.WORKING.value]
     conditions: list[Condition] = [
         # Literally the partial index's condition, so both databases can use the index.
         text(QUEUE_INDEX_WHERE),
-        Lead.call_zones.in_(ctx.open_zones),
+        Lead.call_zones.in_(bindparam("open_zones", ctx.open_zones, expanding=True))
+        if zones is None
+        else zones,
         free_for(None if claiming else me, now),
         or_(Lead.owner_id.is_(None), Lead.owner_id == me),
         or_(
             and_(
                 Lead.status.in_(working),
                 or_(Lead.next_action_at.is_(None), Lead.next_action_at <= now),
-                Lead.attempts < ctx.settings.retry.max_attempts,
+                Lead.attempts < bindparam("max_attempts", ctx.settings.retry.max_attempts),
             ),
             # A nurture lead's next action is its track's next call step.
             and_(
@@ -248,33 +229,94 @@ def _lead_conditions(ctx: QueueContext, *, claiming: bool) -> list[Condition]:
     ):
         routed = []
         if routing.min_score is not None:
-            routed.append(Lead.score >= routing.min_score)
+            routed.append(Lead.score >= bindparam("min_score", routing.min_score))
         if routing.min_company_size is not None:
-            routed.append(Lead.company_size >= routing.min_company_size)
+            routed.append(
+                Lead.company_size >= bindparam("min_company_size", routing.min_company_size)
+            )
         # Urgent or high-value leads go to team leads' queues, unless already mine.
         conditions.append(or_(Lead.owner_id == me, not_(or_(*routed))))
     conditions.extend(_filter_conditions(ctx))
     return conditions
 
 
+def _grade_bounds(ctx: QueueContext) -> tuple[int, int | None] | None:
+    """The score range of the grade filtered on: (at least, below or None); None when the
+    rules in force have no such grade."""
+    bands = ctx.thresholds.bands  # highest first
+    for i, band in enumerate(bands):
+        if band.grade == ctx.filters.grade:
+            return band.min_score, (bands[i - 1].min_score if i > 0 else None)
+    return None
+
+
 def _filter_conditions(ctx: QueueContext) -> list[ColumnElement[bool]]:
     f = ctx.filters
     found: list[ColumnElement[bool]] = []
     if f.campaign_id is not None:
-        found.append(Lead.campaign_id == f.campaign_id)
+        found.append(Lead.campaign_id == bindparam("filter_campaign_id", f.campaign_id))
     if f.status is not None:
-        found.append(Lead.status == LeadStatus(f.status).value)
+        found.append(Lead.status == bindparam("filter_status", LeadStatus(f.status).value))
     if f.grade is not None:
-        bands = ctx.thresholds.bands  # highest first
-        for i, band in enumerate(bands):
-            if band.grade == f.grade:
-                found.append(Lead.score >= band.min_score)
-                if i > 0:
-                    found.append(Lead.score < bands[i - 1].min_score)
-                break
-        else:
+        bounds = _grade_bounds(ctx)
+        if bounds is None:
             found.append(false())
+        else:
+            found.append(Lead.score >= bindparam("grade_min", bounds[0]))
+            if bounds[1] is not None:
+                found.append(Lead.score < bindparam("grade_below", bounds[1]))
     return found
+
+
+def _shape(ctx: QueueContext) -> tuple[object, ...]:
+    """What decides the structure of the inbound and backlog statements (values aside)."""
+    routing, f = ctx.settings.routing, ctx.filters
+    routed = not ctx.is_team_lead and (
+        routing.min_score is not None or routing.min_company_size is not None
+    )
+    if f.grade is None:
+        grade: str = "any"
+    else:
+        bounds = _grade_bounds(ctx)
+        grade = "unknown" if bounds is None else "top" if bounds[1] is None else "band"
+    return (
+        routed and routing.min_score is not None,
+        routed and routing.min_company_size is not None,
+        f.campaign_id is not None,
+        f.status is not None,
+        grade,
+    )
+
+
+def _bound_values(ctx: QueueContext) -> dict[str, Any]:
+    """The named parameters of :func:`_lead_conditions`, for a statement built earlier.
+    No name is a lead column's: the values also go with the claim's UPDATE."""
+    routing, f = ctx.settings.routing, ctx.filters
+    values: dict[str, Any] = {
+        "now": ctx.now,
+        "me": ctx.user_id,
+        "max_attempts": ctx.settings.retry.max_attempts,
+        "fresh_since": ctx.now - ctx.settings.weights.fresh_for,
+        "open_zones": ctx.open_zones,
+    }
+    if routing.min_score is not None:
+        values["min_score"] = routing.min_score
+    if routing.min_company_size is not None:
+        values["min_company_size"] = routing.min_company_size
+    if f.campaign_id is not None:
+        values["filter_campaign_id"] = f.campaign_id
+    if f.status is not None:
+        values["filter_status"] = LeadStatus(f.status).value
+    bounds = _grade_bounds(ctx) if f.grade is not None else None
+    if bounds is not None:
+        values["grade_min"] = bounds[0]
+        if bounds[1] is not None:
+            values["grade_below"] = bounds[1]
+    return values
+
+
+_statements: dict[tuple[object, ...], Any] = {}
+_statements_lock = threading.Lock()
 
 
 def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
@@ -282,7 +324,8 @@ def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
 
     A callback overrides the next-action time, the attempt limit and the team's hours,
     never the legal 08:00–21:00 limit nor do-not-call."""
-    me, now = ctx.user_id, ctx.now
+    me: Any = bindparam("me", ctx.user_id)
+    now: Any = bindparam("now", ctx.now)
     mine_first = case((CallbackEntry.owner_id == me, 0), else_=1)
     query: AnySelect = (
         select(Lead.id, CallbackEntry.id, CallbackEntry.due_at, CallbackEntry.owner_id)
@@ -296,7 +339,7 @@ def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
             CallbackEntry.due_at <= now,
             or_(CallbackEntry.owner_id.is_(None), CallbackEntry.owner_id == me),
             text(QUEUE_INDEX_WHERE),
-            Lead.call_zones.in_(ctx.legal_zones),
+            Lead.call_zones.in_(bindparam("legal_zones", ctx.legal_zones, expanding=True)),
             free_for(None if claiming else me, now),
             *_filter_conditions(ctx),
         )
@@ -308,6 +351,10 @@ def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
 def inbound_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
     return (
         select(Lead.id)
+        # SQLite: the fresh inbound leads, newest first, from their index. Left to itself
+        # the planner may read every lead of the open zones and sort them (half a second
+        # on a million leads).
+        .with_hint(Lead, "INDEXED BY ix_lead_inbound_attempts_created_at", "sqlite")
         .where(_fresh_inbound(ctx), *_lead_conditions(ctx, claiming=claiming))
         .order_by(Lead.created_at.desc(), Lead.id)
     )
@@ -326,20 +373,114 @@ def backlog_query(ctx: QueueContext, *, claiming: bool, db_is_sqlite: bool) -> A
     return query
 
 
+def _statement(key: tuple[object, ...], build: Any) -> Any:
+    """The statement of ``key`` built once by ``build()``: building and keying a statement
+    costs more than running it, and every claim runs the same few."""
+    with _statements_lock:
+        statement = _statements.get(key)
+    if statement is None:
+        statement = build()
+        with _statements_lock:
+            if len(_statements) > 256:
+                _statements.clear()
+            _statements[key] = statement
+    return statement
+
+
+def first_of_tier(
+    ctx: QueueContext, tier: str, *, claiming: bool
+) -> tuple[AnySelect, dict[str, Any]]:
+    """The first lead of the ``tier`` ("callback" or "inbound") as :func:`callback_query`
+    or :func:`inbound_query` find it: a statement built once per shape, and the values to
+    run it with (always pass them: the statement keeps the values it was built with)."""
+    key = (tier, claiming, ctx.is_team_lead, *_shape(ctx))
+    if tier == "callback":
+        statement = _statement(key, lambda: callback_query(ctx, claiming=claiming).limit(1))
+    else:
+        statement = _statement(key, lambda: inbound_query(ctx, claiming=claiming).limit(1))
+    values = _bound_values(ctx)
+    values["legal_zones"] = ctx.legal_zones
+    return statement, values
+
+
+#: Up to this many open zone sets the backlog is read as one index range per zone set and
+#: owner (nobody, or the rep), merged in priority order (:func:`backlog_in_order`); with
+#: more open, most leads are callable and the walk down ``ix_lead_queue`` finds one soon.
+MERGE_ZONE_SETS = 64
+
+
+def backlog_in_order(
+    ctx: QueueContext, *, claiming: bool, db_is_sqlite: bool, limit: int, offset: int = 0
+) -> tuple[AnySelect | CompoundSelect[Any], dict[str, Any]]:
+    """The backlog's lead ids in queue order, from ``offset``, at most ``limit``: a
+    statement and its parameters.
+
+    When few zone sets are open (at 03:00 UTC only Asia-Pacific's), the walk down the
+    priority index would pass every lead of the closed zones. Instead each open zone set
+    and each owner a rep may call (nobody, or the rep) is one range of ``ix_lead_zone_queue``
+    (zone set, owner, priority DESC, id), and the ranges are merged: a few index seeks
+    whatever the hour. The index also carries the columns of the claim, the next action
+    and the attempts, so leads passed over are judged from the index alone. The statement
+    is built once per shape and reused with new values. SQLite only (see below); an
+    empty parameter dict means the walk."""
+    zones = ctx.open_zones
+    # PostgreSQL plans each statement anew: a union of dozens of ranges cost more to plan
+    # than the walk it saves on 20,000 leads (bench_queue.py --hours), so it keeps the walk.
+    if not db_is_sqlite or not 0 < len(zones) <= MERGE_ZONE_SETS:
+        query = backlog_query(ctx, claiming=claiming, db_is_sqlite=db_is_sqlite)
+        return query.offset(offset).limit(limit), {}
+    key = ("backlog", len(zones), claiming, ctx.is_team_lead, *_shape(ctx))
+    statement = _statement(key, lambda: _merged_backlog(ctx, claiming=claiming, arms=len(zones)))
+    values = _bound_values(ctx)
+    values.update({f"zone_{i}": zone for i, zone in enumerate(zones)})
+    values.update(row_limit=limit, row_offset=offset)
+    return statement, values
+
+
+def _merged_backlog(ctx: QueueContext, *, claiming: bool, arms: int) -> CompoundSelect[Any]:
+    me: Any = bindparam("me", ctx.user_id)
+    selects = []
+    for i in range(arms):
+        zone = Lead.call_zones == bindparam(f"zone_{i}", ctx.open_zones[i])
+        for owner in (Lead.owner_id.is_(None), Lead.owner_id == me):
+            selects.append(
+                select(Lead.id, Lead.priority)
+                # A range of the index: never the priority walk, never a sort.
+                .with_hint(Lead, "INDEXED BY ix_lead_zone_queue", "sqlite")
+                .where(
+                    owner,
+                    not_(_fresh_inbound(ctx)),
+                    *_lead_conditions(ctx, claiming=claiming, zones=zone),
+                )
+            )
+    merged: CompoundSelect[Any] = union_all(*selects)
+    return (
+        merged.order_by(merged.selected_columns.priority.desc(), merged.selected_columns.id)
+        .limit(bindparam("row_limit", 1))
+        .offset(bindparam("row_offset", 0))
+    )
+
+
 def queue_context(
-    session: Session, user_id: int, now: datetime, filters: QueueFilters | None
+    session: Session,
+    user_id: int,
+    now: datetime,
+    filters: QueueFilters | None,
+    role: UserRole | None = None,
 ) -> QueueContext:
-    is_team_lead = user_role(session, user_id) is UserRole.TEAM_LEAD
+    """What the user's queue is decided with at ``now``; ``role``: the user's, when the
+    caller has just read it (one query less)."""
+    is_team_lead = (role or user_role(session, user_id)) is UserRole.TEAM_LEAD
     settings = load_queue_settings(session)
-    conn = session.connection()
+    zone_sets = stored_zone_sets(session.connection())
     return QueueContext(
         user_id=user_id,
         now=now,
         settings=settings,
         thresholds=rules_in_session(session).rules.thresholds,
         is_team_lead=is_team_lead,
-        open_zones=_open_zone_sets(conn, now, settings.hours),
-        legal_zones=_open_zone_sets(conn, now, CallingHours.legal_limit()),
+        open_zones=open_zone_sets(zone_sets, now, settings.hours),
+        legal_zones=open_zone_sets(zone_sets, now, CallingHours.legal_limit()),
         filters=filters or QueueFilters(),
     )
 
@@ -525,8 +666,14 @@ def _page_ids(
     backlog_ids: list[int] = []
     wanted = offset + limit - max(ahead, offset)
     if ctx.open_zones and wanted > 0:
-        backlog = backlog_query(ctx, claiming=False, db_is_sqlite=is_sqlite)
-        backlog_ids = list(session.scalars(backlog.offset(max(0, offset - ahead)).limit(wanted)))
+        backlog, values = backlog_in_order(
+            ctx,
+            claiming=False,
+            db_is_sqlite=is_sqlite,
+            limit=wanted,
+            offset=max(0, offset - ahead),
+        )
+        backlog_ids = list(session.scalars(backlog, values))
     page = (ids[offset:] + backlog_ids)[:limit] if offset < ahead else backlog_ids
     return page, callbacks
 
