@@ -118,11 +118,23 @@ def _retry_from_json(data: dict[str, Any]) -> RetryRules:
 
 
 def _routing_to_json(rule: RoutingRule) -> dict[str, Any]:
-    return {"min_score": rule.min_score, "min_company_size": rule.min_company_size}
+    return {
+        "min_score": rule.min_score,
+        "min_company_size": rule.min_company_size,
+        "receivers": sorted(rule.receivers),
+    }
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _routing_from_json(data: dict[str, Any]) -> RoutingRule:
-    return RoutingRule(data.get("min_score"), data.get("min_company_size"))
+    return RoutingRule(
+        _optional_int(data.get("min_score")),
+        _optional_int(data.get("min_company_size")),
+        frozenset(int(user_id) for user_id in data.get("receivers", ())),
+    )
 
 
 def _weights_to_json(weights: PriorityWeights) -> dict[str, Any]:
@@ -162,7 +174,8 @@ ROUTING: Setting[RoutingRule] = Setting(
     RoutingRule(),
     _routing_to_json,
     _routing_from_json,
-    "Leads at or above a score or a company size go to team leads' queues.",
+    "Leads at or above a score or a company size go to team leads' queues (receivers: the"
+    " team leads' user ids; none: every team lead).",
     label="routing to team leads",
 )
 PRIORITY_WEIGHTS: Setting[PriorityWeights] = Setting(
