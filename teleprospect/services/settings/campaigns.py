@@ -79,9 +79,7 @@ def campaign_channel(text: str) -> CampaignChannel:
         return CampaignChannel(key)
     except ValueError:
         known = ", ".join(c.value for c in CampaignChannel)
-        raise CampaignInvalid(
-            f"{text!r} is not a campaign type; use one of {known}."
-        ) from None
+        raise CampaignInvalid(f"{text!r} is not a campaign type; use one of {known}.") from None
 
 
 @dataclass(frozen=True)
@@ -144,9 +142,7 @@ def list_campaigns(db: Database) -> list[CampaignInfo]:
 def _by_name(session: Session, name: str) -> Campaign | None:
     key = campaign_key(name)
     # Tens or hundreds of campaigns; SQL's case folding is ASCII-only on SQLite.
-    return next(
-        (c for c in session.scalars(select(Campaign)) if campaign_key(c.name) == key), None
-    )
+    return next((c for c in session.scalars(select(Campaign)) if campaign_key(c.name) == key), None)
 
 
 def _campaign(session: Session, which: int | str) -> Campaign:
@@ -272,10 +268,11 @@ def _set_inbound(db: Database, campaign_id: int, inbound: bool) -> None:
                 .limit(LEADS_PER_STEP)
                 .scalar_subquery()
             )
-            done = session.execute(
+            result = session.execute(
                 update(Lead).where(Lead.id.in_(step)).values(inbound=inbound),
                 execution_options={"synchronize_session": False},
-            ).rowcount
+            )
+            done = int(getattr(result, "rowcount", 0) or 0)
         if not done:
             return
 
