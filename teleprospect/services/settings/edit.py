@@ -38,7 +38,9 @@ __all__ = [
 _MAY_BE_OFF: set[tuple[str, ...]] = {("routing", "min_score"), ("routing", "min_company_size")}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 #: Leaves with a fixed set of values.
-_CHOICES: dict[tuple[str, ...], tuple[str, ...]] = {("retry_rules", "on_exhausted"): ("nurture", "closed_unreachable")}
+_CHOICES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("retry_rules", "on_exhausted"): ("nurture", "closed_unreachable")
+}
 
 
 class SettingInvalid(Invalid):
@@ -133,8 +135,8 @@ def _unknown(path: tuple[str, ...], node: Any) -> None:
 def _value_of(setting: Setting[Any], data: dict[str, Any]) -> Any:
     try:
         return setting.from_json(data)
-    except TeleprospectError:
-        raise
+    except TeleprospectError as error:
+        raise SettingInvalid(str(error)) from None
     except (ValueError, TypeError, KeyError) as error:
         message = str(error).strip("'\"")
         if message and message[0].isupper() and message.endswith("."):
