@@ -152,7 +152,8 @@ def set_setting_value(db: Database, user_id: int, name: str, text: str) -> Setti
     path = tuple(part for part in name.strip().split(".") if part)
     if not path or path[0] not in SETTINGS:
         known = ", ".join(SETTINGS)
-        raise SettingInvalid(f"There is no team setting {name!r}; the settings are: {known}.")
+        first = path[0] if path else name
+        raise SettingInvalid(f"There is no team setting {first!r}; the settings are: {known}.")
     setting = SETTINGS[path[0]]
     before = settings_json(db)[setting.key]
     new = _parse(text)

@@ -98,13 +98,13 @@ class HoursPage(QWidget):
         self.retry_table.horizontalHeader().setStretchLastSection(True)
         self._rows: dict[Disposition, tuple[QCheckBox, QSpinBox, QSpinBox, QCheckBox]] = {}
         for row, disposition in enumerate(Disposition):
-            outcome = QLabel(disposition.label)
-            outcome.setContentsMargins(6, 0, 6, 0)
+            name = QLabel(disposition.label)
+            name.setContentsMargins(6, 0, 6, 0)
             retry, minutes, days_box, counts = QCheckBox(), QSpinBox(), QSpinBox(), QCheckBox()
             minutes.setRange(0, 60 * 24 * 30)
             minutes.setSingleStep(15)
             days_box.setRange(0, 30)
-            cells: tuple[QWidget, ...] = (outcome, retry, minutes, days_box, counts)
+            cells: tuple[QWidget, ...] = (name, retry, minutes, days_box, counts)
             for column, widget in enumerate(cells):
                 self.retry_table.setCellWidget(row, column, widget)
             self._rows[disposition] = (retry, minutes, days_box, counts)
