@@ -137,10 +137,11 @@ class CampaignsPage(QWidget):
     def _edit(self) -> CampaignEdit:
         return CampaignEdit(
             name=self.name_edit.text(),
-            channel=self.type_combo.currentData(),
+            # Qt hands enum data back as plain text.
+            channel=CampaignChannel(self.type_combo.currentData()),
             offer=self.offer_edit.text(),
             region=self.region_edit.text() or "US",
-            inbound=self.inbound_combo.currentData(),
+            inbound=InboundChoice(self.inbound_combo.currentData()),
         )
 
     def save(self) -> None:

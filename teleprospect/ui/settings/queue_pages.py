@@ -153,7 +153,7 @@ class HoursPage(QWidget):
             rules,
             self.max_attempts.value(),
             self.window_days.value(),
-            self.on_exhausted.currentData(),
+            ExhaustedOutcome(self.on_exhausted.currentData()),
         )
         return hours, retry
 

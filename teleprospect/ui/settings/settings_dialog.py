@@ -62,6 +62,10 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.save_button.clicked.connect(self.save)
+        # Campaigns and scoring save with their own buttons.
+        self.tabs.currentChanged.connect(
+            lambda index: self.save_button.setVisible(index < 2)  # hours, routing
+        )
         for page in (self.campaigns_page, self.scoring_page):
             page.message.connect(self.say)
         self.campaigns_page.changed.connect(self.changed_elsewhere)
