@@ -3,6 +3,8 @@ as inbound; saved on a worker, where the change reaches the campaign's leads."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,10 +27,12 @@ from teleprospect.services.settings.campaigns import (
     add_campaign,
     edit_campaign,
 )
-from teleprospect.store.database import Database
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
 from teleprospect.ui.tables.record_model import Column, RecordTableModel
+
+if TYPE_CHECKING:
+    from teleprospect.store.database import Database
 
 __all__ = ["CampaignsPage"]
 

@@ -5,6 +5,7 @@ new version and re-scores every lead, with progress, on a worker."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -32,9 +33,11 @@ from teleprospect.services.scoring.publishing import (
     preview_rules,
 )
 from teleprospect.services.scoring.rescore import PublishedRules, save_rules
-from teleprospect.store.database import Database
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.signals import emit
+
+if TYPE_CHECKING:
+    from teleprospect.store.database import Database
 
 __all__ = ["ScoringPage"]
 

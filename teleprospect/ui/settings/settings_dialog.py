@@ -4,6 +4,8 @@ change (the services check again). Everything is read and saved on a worker."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from teleprospect.services.settings.overview import TeamRules, save_queue_rules, team_rules
-from teleprospect.store.database import Database
 from teleprospect.ui.background import run_in_background
 from teleprospect.ui.settings.campaigns_page import CampaignsPage
 from teleprospect.ui.settings.queue_pages import HoursPage, RoutingPage
 from teleprospect.ui.settings.scoring_page import ScoringPage
 from teleprospect.ui.signals import emit
+
+if TYPE_CHECKING:
+    from teleprospect.store.database import Database
 
 __all__ = ["SettingsDialog"]
 
