@@ -23,12 +23,21 @@ from teleprospect.cli.common import (
     who_is_here,
 )
 from teleprospect.config import data_dir
-from teleprospect.core.domain import DuplicatePolicy
+from teleprospect.core.domain import CampaignChannel, DuplicatePolicy
 from teleprospect.core.text import printable, shorten
 
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
     from teleprospect.services.imports.proposal import MappingProposal
+
+
+def _campaign_type(text: str) -> CampaignChannel:
+    from teleprospect.services.settings.campaigns import campaign_channel
+
+    try:
+        return campaign_channel(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def setup_parser(commands: Commands) -> None:
@@ -49,6 +58,13 @@ def setup_parser(commands: Commands) -> None:
         type=name_text,
         metavar="NAME",
         help="campaign the leads came from (created if it does not exist)",
+    )
+    imp.add_argument(
+        "--campaign-type",
+        type=_campaign_type,
+        metavar="TYPE",
+        help="type of a campaign the import creates: webinar, white_paper, trade_show, "
+        "contact_form (webinar and contact_form leads count as inbound), email or other",
     )
     imp.add_argument(
         "--region",
@@ -136,6 +152,11 @@ def run_import(args: argparse.Namespace) -> int:
         return run_import_word(args)
     if args.batch is not None:
         raise CommandError(f"unrecognised argument: {args.batch}", ExitCode.USAGE)
+    if args.campaign_type is not None and not args.campaign:
+        raise CommandError(
+            "--campaign-type is the type of the campaign named by --campaign; name it.",
+            ExitCode.USAGE,
+        )
     progress = TerminalProgress(f"Importing {args.file.name}")
     with database(args) as db:
         try:
@@ -160,6 +181,7 @@ def run_import(args: argparse.Namespace) -> int:
                 encoding=args.encoding,
                 delimiter=args.delimiter,
                 campaign_name=args.campaign,
+                campaign_type=args.campaign_type,
                 default_region=args.region,
                 on_duplicate=DuplicatePolicy(args.on_duplicate),
                 dry_run=args.dry_run,

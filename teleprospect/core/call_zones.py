@@ -209,5 +209,9 @@ def effective_call_zones(
     return principal if principal in candidates else ""
 
 
-def is_inbound(channel: CampaignChannel | str | None) -> bool:
+def is_inbound(channel: CampaignChannel | str | None, override: bool | None = None) -> bool:
+    """Whether a campaign's leads count as inbound: as the team lead set it (``override``),
+    else as its channel says (a form or a webinar: someone raised a hand)."""
+    if override is not None:
+        return override
     return channel is not None and CampaignChannel(channel) in INBOUND_CHANNELS

@@ -75,6 +75,7 @@ __all__ = [
     "RetryDecision",
     "RetryRule",
     "RetryRules",
+    "RoutingError",
     "RoutingRule",
     "WindowCheck",
     "eligibility",
@@ -87,6 +88,7 @@ __all__ = [
     "queue_reason",
     "queue_tier",
     "route_to_team_lead",
+    "routing_reason",
     "stored_priority",
 ]
 
@@ -717,16 +719,54 @@ def order_queue(
 
 @dataclass(frozen=True)
 class RoutingRule:
-    """Team rule: leads at or above either bar go to team leads' queues (None: no bar)."""
+    """Team rule: leads at or above either bar go to team leads' queues (None: no bar).
+
+    ``receivers``: the team leads who receive them (user ids); empty: every team lead.
+    Anyone else — reps, and team leads not named — sees a routed lead only when they own it.
+    """
 
     min_score: int | None = None
     min_company_size: int | None = None
+    receivers: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "receivers", frozenset(self.receivers))
+        if self.min_score is not None and not 0 <= self.min_score <= 100:
+            raise RoutingError(
+                f"The routing score must be between 0 and 100, not {self.min_score}."
+            )
+        if self.min_company_size is not None and self.min_company_size < 1:
+            raise RoutingError(
+                "The routing company size must be at least 1 employee,"
+                f" not {self.min_company_size}."
+            )
+
+    @property
+    def active(self) -> bool:
+        """Whether any lead is routed at all."""
+        return self.min_score is not None or self.min_company_size is not None
+
+    def receives(self, user_id: int, is_team_lead: bool) -> bool:
+        """Whether routed leads reach this user's queue."""
+        return is_team_lead and (not self.receivers or user_id in self.receivers)
+
+
+class RoutingError(Invalid):
+    """A routing rule a team cannot have; the message is one sentence."""
 
 
 def route_to_team_lead(candidate: QueueCandidate, rule: RoutingRule) -> bool:
-    if rule.min_score is not None and candidate.score >= rule.min_score:
-        return True
-    size = candidate.company_size
-    return (
-        rule.min_company_size is not None and size is not None and (size >= rule.min_company_size)
-    )
+    return routing_reason(candidate.score, candidate.company_size, rule) is not None
+
+
+def routing_reason(score: int, company_size: int | None, rule: RoutingRule) -> str | None:
+    """Why a lead goes to team leads ("routed: score 90 ≥ 80"), or None when it does not."""
+    if rule.min_score is not None and score >= rule.min_score:
+        return f"routed: score {score} ≥ {rule.min_score}"
+    if (
+        rule.min_company_size is not None
+        and company_size is not None
+        and company_size >= rule.min_company_size
+    ):
+        return f"routed: {company_size:,} employees ≥ {rule.min_company_size:,}"
+    return None

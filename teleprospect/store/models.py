@@ -114,6 +114,9 @@ class Campaign(Base):
     channel: Mapped[CampaignChannel] = mapped_column(
         str_enum(CampaignChannel), default=CampaignChannel.OTHER
     )
+    #: Whether its leads count as inbound (fresh inbound come first in the queue); None:
+    #: as its channel says (forms, webinars, papers: yes).
+    counts_as_inbound: Mapped[bool | None] = mapped_column(Boolean)
     #: What the campaign offered, in words a caller can use ("our paper on …").
     offer: Mapped[str] = mapped_column(Text, default="")
     #: ISO 3166 region used to read phone numbers written without a country code.

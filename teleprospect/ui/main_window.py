@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
             if self.db is not None:
                 self.offline.set_context(self.db, user_id, team="view_workload" in actions)
             self.setup_audit_page()
+            self.setup_settings_action()
             self.setup_lead_tools()
             if self.workspace is not None and self.db is not None:
                 self.workspace.set_context(self.db, user_id, user.working_login)
@@ -752,6 +753,28 @@ class MainWindow(QMainWindow):
         self.ui.mainTabs.currentChanged.connect(
             lambda _i: page.refresh() if self.ui.mainTabs.currentWidget() is page else None
         )
+
+    def setup_settings_action(self) -> None:
+        """File ▸ Team settings…: everyone may look, team leads may change."""
+        if self.db is None or self.queue_user_id is None:
+            return
+        if getattr(self, "settings_action", None) is None:
+            from PySide6.QtGui import QAction
+
+            action = QAction("Team &settings…", self)
+            action.triggered.connect(self.open_settings)
+            self.ui.menuFile.insertAction(self.ui.actionQuit, action)
+            self.settings_action = action
+
+    def open_settings(self) -> None:
+        if self.db is None or self.queue_user_id is None:
+            return
+        from teleprospect.ui.settings.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.db, self.queue_user_id, self)
+        dialog.settings_changed.connect(self.refresh)
+        self.settings_dialog = dialog
+        dialog.show()
 
     def setup_lead_tools(self) -> None:
         """Merging two leads and the import history with undo, for those allowed."""

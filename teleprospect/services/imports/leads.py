@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.column_mapping import ColumnMapping, suggest_mapping
 from teleprospect.core.csv_reader import CsvDialect, CsvRow
-from teleprospect.core.domain import DuplicatePolicy, ImportKind, ImportStatus
+from teleprospect.core.domain import CampaignChannel, DuplicatePolicy, ImportKind, ImportStatus
 from teleprospect.core.phones import phone_region
 from teleprospect.services.imports.batches import (
     CancelCheck,
@@ -106,6 +106,9 @@ class LeadImportRequest:
     #: The campaign by name: found (case-insensitive, exact), or created inside the import's
     #: own transaction, so a dry run or a failed import leaves no new campaign behind.
     campaign_name: str | None = None
+    #: The type of a campaign the import creates (None: other); an existing campaign of
+    #: another type is refused.
+    campaign_type: CampaignChannel | None = None
     #: Region for numbers written without a country code; default: the campaign's.
     default_region: str | None = None
     on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
@@ -210,7 +213,12 @@ def import_leads(
             with write.step() as session:
                 user_id = user_id_of(session, request.login)
                 if request.campaign_name is not None:
-                    choice = campaign_in(session, request.campaign_name, request.default_region)
+                    choice = campaign_in(
+                        session,
+                        request.campaign_name,
+                        request.default_region,
+                        request.campaign_type,
+                    )
                     request = replace(request, campaign_id=choice.id)
                     # A dry run removes the new campaign with everything else.
                     summary.campaign = choice.name

@@ -63,6 +63,7 @@ from teleprospect.core.queue_policy import (
     QueueTier,
     queue_reason,
     queue_tier,
+    routing_reason,
 )
 from teleprospect.core.scoring.rules import Thresholds
 from teleprospect.services.clock import decision_time
@@ -224,9 +225,7 @@ def _lead_conditions(
         not_(_open_callback_of_lead()),
     ]
     routing = ctx.settings.routing
-    if not ctx.is_team_lead and (
-        routing.min_score is not None or routing.min_company_size is not None
-    ):
+    if routing.active and not routing.receives(me, ctx.is_team_lead):
         routed = []
         if routing.min_score is not None:
             routed.append(Lead.score >= bindparam("min_score", routing.min_score))
@@ -525,6 +524,7 @@ _ENTRY_COLUMNS = (
     Lead.phone_e164,
     Lead.call_zones,
     Lead.score,
+    Lead.company_size,
     Lead.attempts,
     Lead.last_attempt_at,
     Lead.created_at,
@@ -596,11 +596,16 @@ def queue_entries(
         made, outcome = calls.get(lead_id, _NO_CALLS)
         candidate = _candidate(row, callback, (made, outcome))
         band = ctx.thresholds.grade_for(row.score)
+        tier = queue_tier(candidate, ctx.user_id, ctx.now, weights)
+        reason = queue_reason(candidate, ctx.user_id, ctx.now, weights, display_zone)
+        routed = routing_reason(row.score, row.company_size, ctx.settings.routing)
+        if routed is not None and tier >= QueueTier.FRESH_INBOUND:
+            reason = f"{reason}; {routed}"
         entries.append(
             QueueEntry(
                 lead_id=lead_id,
-                tier=queue_tier(candidate, ctx.user_id, ctx.now, weights),
-                reason=queue_reason(candidate, ctx.user_id, ctx.now, weights, display_zone),
+                tier=tier,
+                reason=reason,
                 name=f"{row.first_name} {row.last_name}".strip(),
                 company=row.company,
                 title=row.title,

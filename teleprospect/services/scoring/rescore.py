@@ -339,6 +339,8 @@ class _ScoredChunk:
     versions: list[int]
     #: (position in the chunk, new zones, id) of the leads whose zones changed.
     zone_changes: list[tuple[int, str, int]]
+    #: The scores stored before (what a preview compares with).
+    old_scores: list[int]
 
 
 _lead, _event, _answer = Lead.__table__.c, EngagementEvent.__table__.c, LeadAnswer.__table__.c
@@ -419,7 +421,7 @@ class _ChunkScorer:
     ) -> _ScoredChunk:
         score_of, now, weights = self._score_of, self.now, self._weights
         campaigns, zones_known = self._campaigns, self._zones
-        scored = _ScoredChunk([], [], [], [], [], [])
+        scored = _ScoredChunk([], [], [], [], [], [], [])
         changed = reordered = 0
         for (
             lead_id,
@@ -470,6 +472,7 @@ class _ChunkScorer:
             scored.priorities.append(priority)
             scored.zones.append(zones)
             scored.versions.append(version)
+            scored.old_scores.append(old_score)
             if zones != old_zones:
                 scored.zone_changes.append((len(scored.ids) - 1, zones, lead_id))
         self.changed += changed

@@ -297,13 +297,15 @@ def rescore_lead(
     weights = weights or read_setting(session, PRIORITY_WEIGHTS)
     session.flush()  # events and answers added in this transaction count too
     score = rules.compiled.score_total_only(lead_score_input(session, lead), now)
-    region, channel = None, None
+    region, channel, counts_as_inbound = None, None, None
     if lead.campaign_id is not None:
         row = session.execute(
-            select(Campaign.default_region, Campaign.channel).where(Campaign.id == lead.campaign_id)
+            select(Campaign.default_region, Campaign.channel, Campaign.counts_as_inbound).where(
+                Campaign.id == lead.campaign_id
+            )
         ).first()
         if row is not None:
-            region, channel = row
+            region, channel, counts_as_inbound = row
     lead.score = score
     lead.priority = stored_priority(
         score, lead.attempts or 0, lead.last_attempt_at or lead.created_at or now, weights
@@ -312,7 +314,7 @@ def rescore_lead(
         lead.phone_time_zones or "", fallback_region(region, lead.country)
     )
     if channel is not None:
-        lead.inbound = is_inbound(channel)
+        lead.inbound = is_inbound(channel, counts_as_inbound)
     lead.scored_at = now
     lead.rules_version = rules.version
     return score
@@ -358,9 +360,14 @@ class LeadScorer:
         """A scorer with the rules, weights and campaigns as the caller's transaction
         sees them; ``campaign_id``: the campaign of leads whose values name none."""
         campaigns = {
-            row.id: (row.default_region, is_inbound(row.channel))
+            row.id: (row.default_region, is_inbound(row.channel, row.counts_as_inbound))
             for row in session.execute(
-                select(Campaign.id, Campaign.default_region, Campaign.channel)
+                select(
+                    Campaign.id,
+                    Campaign.default_region,
+                    Campaign.channel,
+                    Campaign.counts_as_inbound,
+                )
             )
         }
         return cls(

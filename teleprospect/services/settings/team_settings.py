@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.audit import AuditKind
-from teleprospect.core.domain import Disposition
+from teleprospect.core.domain import Disposition, UserRole
 from teleprospect.core.handoff import HandoffRules
 from teleprospect.core.permissions import Action
 from teleprospect.core.queue_policy import (
@@ -25,12 +25,13 @@ from teleprospect.core.queue_policy import (
     PriorityWeights,
     RetryRule,
     RetryRules,
+    RoutingError,
     RoutingRule,
 )
 from teleprospect.services.audit.record import record_audit
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.store.database import Database
-from teleprospect.store.models import TeamSetting
+from teleprospect.store.models import TeamSetting, User
 from teleprospect.store.types import utcnow
 
 __all__ = [
@@ -118,11 +119,23 @@ def _retry_from_json(data: dict[str, Any]) -> RetryRules:
 
 
 def _routing_to_json(rule: RoutingRule) -> dict[str, Any]:
-    return {"min_score": rule.min_score, "min_company_size": rule.min_company_size}
+    return {
+        "min_score": rule.min_score,
+        "min_company_size": rule.min_company_size,
+        "receivers": sorted(rule.receivers),
+    }
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _routing_from_json(data: dict[str, Any]) -> RoutingRule:
-    return RoutingRule(data.get("min_score"), data.get("min_company_size"))
+    return RoutingRule(
+        _optional_int(data.get("min_score")),
+        _optional_int(data.get("min_company_size")),
+        frozenset(int(user_id) for user_id in data.get("receivers", ())),
+    )
 
 
 def _weights_to_json(weights: PriorityWeights) -> dict[str, Any]:
@@ -162,7 +175,8 @@ ROUTING: Setting[RoutingRule] = Setting(
     RoutingRule(),
     _routing_to_json,
     _routing_from_json,
-    "Leads at or above a score or a company size go to team leads' queues.",
+    "Leads at or above a score or a company size go to team leads' queues (receivers: the"
+    " team leads' user ids; none: every team lead).",
     label="routing to team leads",
 )
 PRIORITY_WEIGHTS: Setting[PriorityWeights] = Setting(
@@ -236,7 +250,29 @@ def change_team_setting(db: Database, setting: Setting[T], value: T, *, user_id:
     """:func:`write_setting` for a user: refused unless they may change team settings."""
     with db.read() as session:
         require_user(session, user_id, Action.EDIT_TEAM_SETTINGS)
+        if isinstance(value, RoutingRule):
+            _check_receivers(session, value)
     write_setting(db, setting, value, user_id=user_id)
+
+
+def _check_receivers(session: Session, rule: RoutingRule) -> None:
+    """Routed leads go to active team leads only: anyone else named is refused."""
+    if not rule.receivers:
+        return
+    found = {
+        row.id: row
+        for row in session.execute(
+            select(User.id, User.name, User.role, User.is_active).where(User.id.in_(rule.receivers))
+        )
+    }
+    for user_id in sorted(rule.receivers):
+        row = found.get(user_id)
+        if row is None:
+            raise RoutingError(f"There is no user #{user_id} to receive routed leads.")
+        if row.role is not UserRole.TEAM_LEAD or not row.is_active:
+            raise RoutingError(
+                f"{row.name} is not an active team lead, so routed leads cannot go to them."
+            )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The Settings window: every rule of the desk a team lead tunes."""
