@@ -20,8 +20,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-import phonenumbers
-
 if TYPE_CHECKING:
     from _csv import Writer  # the type csv.writer returns (private to the csv module)
 
@@ -61,6 +59,8 @@ def phone_cell(number: str | None) -> str:
     formula) is returned as it is, and neutralised like every other cell."""
     if not number or not _E164.fullmatch(number):
         return number or ""
+    import phonenumbers  # phone data: loaded on the first export, not at start-up
+
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from teleprospect.core.errors import Invalid
-from teleprospect.core.handoff import parse_reference
 from teleprospect.core.text import printable
 
 __all__ = ["MAX_SEARCH_LENGTH", "MIN_FRAGMENT", "SearchTerms", "parse_search"]
@@ -72,6 +71,9 @@ def parse_search(text: str) -> SearchTerms:
     text = printable(text).strip()
     if not text:
         return SearchTerms()
+    # Read here, not at import: the Leads tab's search box is built before the first paint.
+    from teleprospect.core.handoff import parse_reference
+
     reference = parse_reference(text)
     if reference is not None:
         return SearchTerms(lead_id=reference[1], id_only=True)

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def setup_feedback(self) -> None:
         """What a save, a release or a reassignment did, with Undo for a few seconds."""
-        from teleprospect.ui.workspace.feedback import Feedback
+        from teleprospect.ui.feedback import Feedback
 
         self.feedback = Feedback(self)
         self._start_tab_chosen = False

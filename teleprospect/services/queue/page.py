@@ -225,7 +225,7 @@ def _lead_conditions(
         not_(_open_callback_of_lead()),
     ]
     routing = ctx.settings.routing
-    if routing.active and not routing.receives(me, ctx.is_team_lead):
+    if routing.active and not routing.receives(ctx.user_id, ctx.is_team_lead):
         routed = []
         if routing.min_score is not None:
             routed.append(Lead.score >= bindparam("min_score", routing.min_score))
@@ -270,9 +270,8 @@ def _filter_conditions(ctx: QueueContext) -> list[ColumnElement[bool]]:
 def _shape(ctx: QueueContext) -> tuple[object, ...]:
     """What decides the structure of the inbound and backlog statements (values aside)."""
     routing, f = ctx.settings.routing, ctx.filters
-    routed = not ctx.is_team_lead and (
-        routing.min_score is not None or routing.min_company_size is not None
-    )
+    # The same test as _lead_conditions: whether this user's queue leaves routed leads out.
+    routed = routing.active and not routing.receives(ctx.user_id, ctx.is_team_lead)
     if f.grade is None:
         grade: str = "any"
     else:
