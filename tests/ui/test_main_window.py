@@ -111,6 +111,7 @@ def test_menu_actions_have_their_shortcuts(open_window, filled_db) -> None:
     assert [a.text() for a in ui.menuFile.actions() if not a.isSeparator()] == [
         "&Import leads…",
         "Load &demo data…",
+        "Team &settings…",
         "&Quit",
     ]
     assert [a.text() for a in ui.menuHelp.actions()] == [
