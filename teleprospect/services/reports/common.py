@@ -1,0 +1,218 @@
+"""What every report shares: typed rows whose fields are the table's columns, the filter
+turned into SQL, the group a lead or call falls in, and the small tables of calling
+windows and UTC offsets the database joins to read a lead's local time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Integer, Text, column, select, values
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement, FromClause
+
+from teleprospect.core.queue_policy import CallingHours
+from teleprospect.core.reports import (
+    EPOCH_WEEKDAY,
+    Grouping,
+    ReportError,
+    ReportFilter,
+    calling_windows,
+    day_of,
+    offset_segments,
+    week_of,
+)
+from teleprospect.store.models import Campaign, Lead, User
+from teleprospect.store.report_sql import epoch_seconds
+
+__all__ = [
+    "Column",
+    "Report",
+    "as_float",
+    "columns",
+    "epoch",
+    "group_label",
+    "lead_conditions",
+    "measure",
+    "offsets_table",
+    "period_bucket",
+    "period_label",
+    "windows_table",
+]
+
+DAY_S = 86_400
+NO_CAMPAIGN = "(no campaign)"
+NO_SOURCE = "(no source)"
+NOBODY = "(nobody)"
+
+Row = TypeVar("Row")
+
+
+def measure(header: str, kind: str = "count") -> Any:
+    """A column of a report's row: its header, and its kind (count, rate, hours, minutes,
+    seconds, text, date) which says how the table and the chart show it."""
+    return field(metadata={"header": header, "kind": kind})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    header: str
+    kind: str
+
+
+def columns(row_type: type) -> tuple[Column, ...]:
+    return tuple(
+        Column(f.name, f.metadata.get("header", f.name), f.metadata.get("kind", "text"))
+        for f in fields(row_type)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Report(Generic[Row]):
+    """A report's rows, in the order the table shows them, and what they cover."""
+
+    name: str
+    title: str
+    filter: ReportFilter
+    grouping: Grouping | None
+    row_type: type
+    rows: tuple[Row, ...]
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return columns(self.row_type)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Each row as a dict of its columns (the JSON and CSV of the report)."""
+        return [{c.name: getattr(row, c.name) for c in self.columns} for row in self.rows]
+
+
+def epoch(moment: ColumnElement[Any]) -> ColumnElement[int]:
+    return epoch_seconds(moment)
+
+
+def as_float(value: object, places: int = 1) -> float | None:
+    """A database's average (a Decimal on PostgreSQL) as a rounded float."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal | int | float):
+        return round(float(value), places)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def lead_conditions(
+    f: ReportFilter, rep: ColumnElement[Any] | None = None
+) -> list[ColumnElement[bool]]:
+    """The filter's campaigns, sources and countries on ``Lead``, and its reps on ``rep``
+    (the lead's owner, or the caller of a call)."""
+    found: list[ColumnElement[bool]] = []
+    if f.campaign_ids:
+        found.append(Lead.campaign_id.in_(f.campaign_ids))
+    if f.sources:
+        found.append(Lead.lead_source.in_(f.sources))
+    if f.countries:
+        found.append(Lead.country.in_(f.countries))
+    if f.rep_ids and rep is not None:
+        found.append(rep.in_(f.rep_ids))
+    return found
+
+
+def group_key(grouping: Grouping) -> ColumnElement[Any]:
+    """The lead column a report by campaign, source or rep groups on."""
+    if grouping is Grouping.CAMPAIGN:
+        return Lead.campaign_id
+    if grouping is Grouping.SOURCE:
+        return Lead.lead_source
+    if grouping is Grouping.REP:
+        return Lead.owner_id
+    raise ReportError(f"This report is grouped by campaign, source or rep, not by {grouping}.")
+
+
+def period_bucket(grouping: Grouping, seconds: ColumnElement[int]) -> ColumnElement[int]:
+    """Days, or Monday-based weeks, since 1970 (UTC) of a time in epoch seconds."""
+    days = seconds // DAY_S
+    if grouping is Grouping.DAY:
+        return days
+    if grouping is Grouping.WEEK:
+        return (days + EPOCH_WEEKDAY) // 7
+    raise ReportError(f"This report is grouped by day or week, not by {grouping}.")
+
+
+def period_label(grouping: Grouping, bucket: int) -> date:
+    return day_of(bucket) if grouping is Grouping.DAY else week_of(bucket)
+
+
+class Labels:
+    """Names of campaigns and users, read once per report (both tables are small)."""
+
+    def __init__(self, session: Session) -> None:
+        self.campaigns = {k: v for k, v in session.execute(select(Campaign.id, Campaign.name))}
+        self.users = {k: v for k, v in session.execute(select(User.id, User.name))}
+
+    def user(self, user_id: int | None) -> str:
+        return self.users.get(user_id, NOBODY) if user_id is not None else NOBODY
+
+    def of(self, grouping: Grouping, key: Any) -> str:
+        if grouping is Grouping.CAMPAIGN:
+            return self.campaigns.get(key, NO_CAMPAIGN) if key is not None else NO_CAMPAIGN
+        if grouping is Grouping.SOURCE:
+            return key or NO_SOURCE
+        return self.user(key)
+
+
+def group_label(labels: Labels, grouping: Grouping, key: Any) -> str:
+    return labels.of(grouping, key)
+
+
+def _zone_sets(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> list[str]:
+    """The call-zone sets of the leads a report reads (a few dozen, even on big desks)."""
+    return [
+        zones
+        for zones in session.scalars(
+            select(Lead.call_zones).where(*conditions).group_by(Lead.call_zones)
+        )
+        if zones
+    ]
+
+
+def _literal_table(name: str, cols: Sequence[tuple[str, Any]], rows: list[tuple[Any, ...]]):  # type: ignore[no-untyped-def]
+    # Literal values, not bound parameters: a table of a few thousand windows would
+    # exceed SQLite's limit on parameters. Zone names and integers only.
+    if not rows:
+        rows = [tuple("" if t is Text else -1 for _n, t in cols)]
+    table = values(*(column(n, t()) for n, t in cols), name=name, literal_binds=True)
+    # A common table expression: SQLite cannot name a VALUES list's columns in FROM.
+    return table.data(rows).cte(name)
+
+
+def windows_table(
+    session: Session, f: ReportFilter, hours: CallingHours, conditions: Sequence[Any]
+) -> FromClause:
+    """(zones, opens, closes): when each zone set of the report's leads is inside the
+    team's calling hours, in epoch seconds (core.reports.calling_windows)."""
+    rows = [
+        (zones, int(opens.timestamp()), int(closes.timestamp()))
+        for zones in _zone_sets(session, f, conditions)
+        for opens, closes in calling_windows(zones, hours, f.start, f.end)
+    ]
+    cols = [("zones", Text), ("opens", Integer), ("closes", Integer)]
+    return _literal_table("calling_window", cols, rows)
+
+
+def offsets_table(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> FromClause:
+    """(zones, since, until, offset): each zone set's UTC offset over the report's range."""
+    rows = [
+        (zones, int(since.timestamp()), int(until.timestamp()), offset)
+        for zones in _zone_sets(session, f, conditions)
+        for since, until, offset in offset_segments(zones, f.start, f.end)
+    ]
+    cols = [("zones", Text), ("since", Integer), ("until", Integer), ("offset", Integer)]
+    return _literal_table("zone_offset", cols, rows)
+
+
+def counts_by(rows: Iterable[Any]) -> dict[Any, Any]:
+    return {row[0]: row[1:] for row in rows}

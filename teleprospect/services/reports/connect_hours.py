@@ -1,0 +1,84 @@
+"""Connect rate by the lead's local hour and weekday: for the calls made in the range,
+dials and connects in each (weekday, hour) cell of the lead's own clock, to plan calling
+blocks. A lead's local time is read in the first of its call zones; calls to leads whose
+zone is unknown are left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from teleprospect.core.domain import Disposition
+from teleprospect.core.reports import EPOCH_WEEKDAY, ReportFilter, rate
+from teleprospect.services.reports.common import (
+    DAY_S,
+    epoch,
+    lead_conditions,
+    measure,
+    offsets_table,
+)
+from teleprospect.store.models import Call, Lead
+
+__all__ = ["WEEKDAY_NAMES", "ConnectHourRow", "connect_hour_rows"]
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectHourRow:
+    weekday: str = measure("Weekday", "text")
+    hour: int = measure("Local hour", "hour")
+    dials: int = measure("Dials")
+    connects: int = measure("Connects")
+    connect_rate: float | None = measure("Connect rate", "rate")
+
+
+def connect_hour_rows(session: Session, f: ReportFilter) -> tuple[ConnectHourRow, ...]:
+    offsets = offsets_table(session, f, lead_conditions(f))
+    started = epoch(Call.started_at)
+    local = (started + offsets.c.offset).label("local")
+    per_call = (
+        select(local, Call.disposition.label("disposition"))
+        .select_from(Call)
+        .join(Lead, Lead.id == Call.lead_id)
+        .join(
+            offsets,
+            and_(
+                offsets.c.zones == Lead.call_zones,
+                started >= offsets.c.since,
+                started < offsets.c.until,
+            ),
+        )
+        .where(
+            Call.started_at >= f.start,
+            Call.started_at < f.end,
+            Call.disposition.is_not(None),
+            *lead_conditions(f, Call.user_id),
+        )
+        .subquery()
+    )
+    c = per_call.c
+    weekday = ((c.local // DAY_S + EPOCH_WEEKDAY) % 7).label("weekday")
+    hour = ((c.local % DAY_S) // 3600).label("hour")
+    query = (
+        select(
+            weekday,
+            hour,
+            func.count(),
+            func.sum(case((c.disposition == Disposition.CONNECTED.value, 1), else_=0)),
+        )
+        .group_by(weekday, hour)
+        .order_by(weekday, hour)
+    )
+    return tuple(
+        ConnectHourRow(
+            WEEKDAY_NAMES[int(day)],
+            int(at),
+            int(dials),
+            int(connects or 0),
+            rate(int(connects or 0), int(dials)),
+        )  # fmt: skip
+        for day, at, dials, connects in session.execute(query)
+    )
