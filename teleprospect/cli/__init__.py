@@ -31,6 +31,7 @@ from teleprospect.cli import (
     imports,
     journal,
     queue,
+    reports,
     search,
     team,
     undo,
@@ -65,6 +66,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     users.setup_parser,
     team.setup_parser,
     audit.setup_parser,
+    reports.setup_parser,
     search.setup_parser,
     undo.setup_parser,
 )

@@ -98,6 +98,8 @@ class ReportFilter:
     @classmethod
     def days(cls, first: date, last: date, **filters: tuple[object, ...]) -> ReportFilter:
         """From the start of ``first`` to the end of ``last`` (UTC), both included."""
+        if last < first:
+            raise ReportError(f"The report's range must end after it starts ({first} to {last}).")
         start = datetime(first.year, first.month, first.day, tzinfo=UTC)
         end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
         return cls(start, end, **filters)  # type: ignore[arg-type]

@@ -139,7 +139,7 @@ def run_report(
     if kind is None:
         raise ReportError(f"There is no report called {name!r}; try one of {', '.join(REPORTS)}.")
     if grouping is not None and grouping not in kind.groupings:
-        offered = ", ".join(g.value for g in kind.groupings) or "nothing"
+        offered = " or ".join(g.value for g in kind.groupings) or "nothing"
         raise ReportError(
             f"The {kind.title.lower()} report is grouped by {offered}, not {grouping}."
         )

@@ -154,7 +154,7 @@ def test_only_team_leads_read_reports(db: Database, desk: Desk) -> None:
 
 
 def test_a_report_asked_for_wrongly_says_why_in_one_sentence(db: Database, desk: Desk) -> None:
-    with pytest.raises(ReportError, match="grouped by day, week, not campaign"):
+    with pytest.raises(ReportError, match="grouped by day or week, not campaign"):
         run_report(db, desk.team.boss, "activity", NOVEMBER, Grouping.CAMPAIGN)
     with pytest.raises(ReportError, match="no report called 'funnel'"):
         run_report(db, desk.team.boss, "funnel", NOVEMBER)
