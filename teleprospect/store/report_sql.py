@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import FunctionElement
 
 __all__ = ["epoch_seconds"]
 
@@ -22,7 +22,7 @@ class epoch_seconds(FunctionElement[int]):  # noqa: N801 - reads as a SQL functi
     type = BigInteger()
     inherit_cache = True
 
-    def __init__(self, moment: ColumnElement[Any]) -> None:
+    def __init__(self, moment: Any) -> None:
         super().__init__(moment)
 
 

@@ -61,7 +61,8 @@ def test_speed_to_lead_as_csv_for_one_campaign(sqlite_url: str, desk: Desk, caps
 
 def test_activity_per_week_as_a_text_table(sqlite_url: str, desk: Desk, capsys) -> None:  # noqa: ANN001
     code, out, err = run(
-        capsys, "--db", sqlite_url, "report", "activity", *NOVEMBER, "--by", "week", "--rep", "julie"
+        capsys, "--db", sqlite_url, "report", "activity", *NOVEMBER,
+        "--by", "week", "--rep", "julie",
     )  # fmt: skip
     assert code == 0, err
     lines = out.splitlines()

@@ -179,6 +179,6 @@ def report_choices(db: Database, user_id: int) -> ReportChoices:
         return ReportChoices(
             tuple((i, n) for i, n in campaigns),
             tuple((i, n) for i, n in reps),
-            tuple(sources),
-            tuple(countries),
+            tuple(s for s in sources if s),
+            tuple(c for c in countries if c),
         )

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Integer, Text, column, select, values
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import ColumnElement, FromClause
+from sqlalchemy.sql.expression import ColumnElement
 
 from teleprospect.core.queue_policy import CallingHours
 from teleprospect.core.reports import (
@@ -91,7 +91,7 @@ class Report(Generic[Row]):
         return [{c.name: getattr(row, c.name) for c in self.columns} for row in self.rows]
 
 
-def epoch(moment: ColumnElement[Any]) -> ColumnElement[int]:
+def epoch(moment: Any) -> ColumnElement[int]:
     return epoch_seconds(moment)
 
 
@@ -104,9 +104,7 @@ def as_float(value: object, places: int = 1) -> float | None:
     raise TypeError(f"not a number: {value!r}")
 
 
-def lead_conditions(
-    f: ReportFilter, rep: ColumnElement[Any] | None = None
-) -> list[ColumnElement[bool]]:
+def lead_conditions(f: ReportFilter, rep: Any = None) -> list[ColumnElement[bool]]:
     """The filter's campaigns, sources and countries on ``Lead``, and its reps on ``rep``
     (the lead's owner, or the caller of a call)."""
     found: list[ColumnElement[bool]] = []
@@ -121,7 +119,7 @@ def lead_conditions(
     return found
 
 
-def group_key(grouping: Grouping) -> ColumnElement[Any]:
+def group_key(grouping: Grouping) -> Any:
     """The lead column a report by campaign, source or rep groups on."""
     if grouping is Grouping.CAMPAIGN:
         return Lead.campaign_id
@@ -179,7 +177,7 @@ def _zone_sets(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> 
     ]
 
 
-def _literal_table(name: str, cols: Sequence[tuple[str, Any]], rows: list[tuple[Any, ...]]):  # type: ignore[no-untyped-def]
+def _literal_table(name: str, cols: Sequence[tuple[str, Any]], rows: list[tuple[Any, ...]]) -> Any:
     # Literal values, not bound parameters: a table of a few thousand windows would
     # exceed SQLite's limit on parameters. Zone names and integers only.
     if not rows:
@@ -191,7 +189,7 @@ def _literal_table(name: str, cols: Sequence[tuple[str, Any]], rows: list[tuple[
 
 def windows_table(
     session: Session, f: ReportFilter, hours: CallingHours, conditions: Sequence[Any]
-) -> FromClause:
+) -> Any:
     """(zones, opens, closes): when each zone set of the report's leads is inside the
     team's calling hours, in epoch seconds (core.reports.calling_windows)."""
     rows = [
@@ -203,7 +201,7 @@ def windows_table(
     return _literal_table("calling_window", cols, rows)
 
 
-def offsets_table(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> FromClause:
+def offsets_table(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> Any:
     """(zones, since, until, offset): each zone set's UTC offset over the report's range."""
     rows = [
         (zones, int(since.timestamp()), int(until.timestamp()), offset)

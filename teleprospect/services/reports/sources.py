@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.handoff import Verdict
@@ -44,7 +45,7 @@ def source_quality_rows(
         *lead_conditions(f, Lead.owner_id),
     ]
 
-    def handed_off():  # type: ignore[no-untyped-def]
+    def handed_off() -> Select[Any]:
         return (
             select()
             .select_from(HandoffItem)

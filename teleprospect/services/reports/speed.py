@@ -150,19 +150,15 @@ def speed_to_lead_rows(
     for found in session.execute(query):
         group, total, attempted, connected = found[0], found[1], found[2], found[3]
         in_hours, fast_ones = int(found[8] or 0), int(found[9] or 0)
-        histogram = [int(n or 0) for n in found[10:]]
+        hist = [int(n or 0) for n in found[10:]]
+        minutes = [_minutes(found[i]) for i in range(4, 8)]
         rows.append(
             SpeedToLeadRow(
-                labels.of(grouping, group),
-                total,
-                attempted,
-                connected,
-                *(_minutes(found[i]) for i in range(4, 8)),
-                in_hours,
-                fast_ones,
-                rate(fast_ones, in_hours),
-                *histogram,
+                labels.of(grouping, group), total, attempted, connected,
+                minutes[0], minutes[1], minutes[2], minutes[3],
+                in_hours, fast_ones, rate(fast_ones, in_hours),
+                hist[0], hist[1], hist[2], hist[3], hist[4], hist[5], hist[6],
                 total - attempted,
             )
-        )
+        )  # fmt: skip
     return tuple(sorted(rows, key=lambda r: (-r.arrived, r.group)))

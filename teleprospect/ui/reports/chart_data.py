@@ -36,10 +36,10 @@ def chart_data(report: Report[Any]) -> ChartData:
         )
     if name == "speed-to-lead":
         buckets = [b[0] for b in SPEED_BUCKETS] + ["never"]
-        headers = [b[1] for b in SPEED_BUCKETS] + ["Not called"]
+        titles = [b[1] for b in SPEED_BUCKETS] + ["Not called"]
         return ChartData(
             "Time from arrival to first attempt",
-            headers,
+            titles,
             [(r.group, [getattr(r, b) for b in buckets]) for r in rows],
             unit="leads",
         )

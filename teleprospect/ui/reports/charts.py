@@ -27,7 +27,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPoint, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -110,7 +110,7 @@ def save_chart(widget: QWidget, path: Path) -> None:
             page = writer.pageLayout().paintRectPixels(writer.resolution())
             scale = min(page.width() / widget.width(), page.height() / widget.height())
             painter.scale(scale, scale)
-            widget.render(painter)
+            QWidget.render(widget, painter, QPoint())  # the widget, not a view's scene
         finally:
             painter.end()
         return
