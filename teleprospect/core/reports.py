@@ -1,8 +1,8 @@
 """The rules the team lead's reports are read by: the filter every report takes, how rows
 are grouped, the speed-to-lead buckets, and when a lead arrived "during calling hours".
 
-Pure: the services turn these into SQL (the calling windows and UTC offsets become small
-tables the database joins), so the rule is written once, here.
+Pure: the services turn these into SQL (the calling windows and UTC offsets become
+expressions on each row), so the rule is written once, here.
 """
 
 from __future__ import annotations

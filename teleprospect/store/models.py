@@ -253,6 +253,18 @@ class Call(Base):
     __table_args__ = (
         Index("ix_call_lead_id_started_at", "lead_id", "started_at"),
         Index("ix_call_user_id_started_at", "user_id", "started_at"),
+        # The reports read these without touching the table: a lead's first attempt and
+        # first connect, and every call of a date range with what rep activity sums.
+        Index("ix_call_lead_id_started_at_disposition", "lead_id", "started_at", "disposition"),
+        Index(
+            "ix_call_report",
+            "started_at",
+            "user_id",
+            "disposition",
+            "duration_s",
+            "ended_at",
+            "lead_id",
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -284,7 +296,11 @@ class LeadHistory(Base):
     """Every status change and reassignment of a lead: who, when, from, to, why."""
 
     __tablename__ = "lead_history"
-    __table_args__ = (Index("ix_lead_history_lead_id_at", "lead_id", "at"),)
+    __table_args__ = (
+        Index("ix_lead_history_lead_id_at", "lead_id", "at"),
+        # The reports' "made sales-ready" (kind 'status', to 'sales_ready') in a range.
+        Index("ix_lead_history_report", "kind", "to_value", "at", "user_id", "lead_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))

@@ -7,13 +7,14 @@ both databases and every aggregate stays in SQL.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-__all__ = ["epoch_seconds"]
+__all__ = ["epoch_seconds", "stored_time"]
 
 
 class epoch_seconds(FunctionElement[int]):  # noqa: N801 - reads as a SQL function
@@ -35,3 +36,27 @@ def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 @compiles(epoch_seconds, "postgresql")
 def _epoch_postgresql(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+
+
+class stored_time(FunctionElement[Any]):  # noqa: N801 - reads as a SQL literal
+    """An aware datetime written into the SQL as a literal the stored column compares
+    with directly (no conversion of each row): the reports compare one column with
+    hundreds of bounds, more than the databases allow as parameters."""
+
+    inherit_cache = False
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError(f"naive datetime {moment!r}: pass an aware (UTC) datetime")
+        self.moment = moment.astimezone(UTC)
+        super().__init__()
+
+
+@compiles(stored_time, "sqlite")
+def _stored_time_sqlite(element: stored_time, compiler: Any, **kw: Any) -> str:
+    return f"'{element.moment:%Y-%m-%d %H:%M:%S.%f}'"
+
+
+@compiles(stored_time, "postgresql")
+def _stored_time_postgresql(element: stored_time, compiler: Any, **kw: Any) -> str:
+    return f"TIMESTAMPTZ '{element.moment:%Y-%m-%d %H:%M:%S.%f}+00:00'"

@@ -148,9 +148,21 @@ def main(argv: list[str] | None = None) -> int:
             server.remove()
 
 
+def _revision(db: Database) -> str | None:
+    with db.read() as session:
+        return session.scalar(text("SELECT version_num FROM alembic_version"))
+
+
 def _run(url: str, leads: int, rounds: int) -> int:
     db = Database(url)
+    with db.read() as session:
+        tables = session.scalars(text("SELECT 1 FROM sqlite_master")) if db.is_sqlite else None
+        before = _revision(db) if tables is not None and tables.first() else None
     upgrade_to_head(db)
+    if before is not None and before != _revision(db):
+        # New indexes on a cached data set: the planner needs their statistics.
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
     with db.read() as session:
         found = session.scalar(select(func.count()).select_from(Lead))
     if not found:

@@ -1,16 +1,17 @@
 """What every report shares: typed rows whose fields are the table's columns, the filter
-turned into SQL, the group a lead or call falls in, and the small tables of calling
-windows and UTC offsets the database joins to read a lead's local time."""
+turned into SQL, the group a lead or call falls in, and the calling windows and UTC
+offsets of each zone set, written as expressions the database evaluates on each row to
+read a lead's local time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Integer, Text, column, select, values
+from sqlalchemy import case, literal_column, null, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -26,7 +27,7 @@ from teleprospect.core.reports import (
     week_of,
 )
 from teleprospect.store.models import Campaign, Lead, User
-from teleprospect.store.report_sql import epoch_seconds
+from teleprospect.store.report_sql import epoch_seconds, stored_time
 
 __all__ = [
     "Column",
@@ -35,12 +36,12 @@ __all__ = [
     "columns",
     "epoch",
     "group_label",
+    "in_calling_hours",
     "lead_conditions",
     "measure",
-    "offsets_table",
     "period_bucket",
     "period_label",
-    "windows_table",
+    "utc_offset",
 ]
 
 DAY_S = 86_400
@@ -177,39 +178,52 @@ def _zone_sets(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> 
     ]
 
 
-def _literal_table(name: str, cols: Sequence[tuple[str, Any]], rows: list[tuple[Any, ...]]) -> Any:
-    # Literal values, not bound parameters: a table of a few thousand windows would
-    # exceed SQLite's limit on parameters. Zone names and integers only.
-    if not rows:
-        rows = [tuple("" if t is Text else -1 for _n, t in cols)]
-    table = values(*(column(n, t()) for n, t in cols), name=name, literal_binds=True)
-    # A common table expression: SQLite cannot name a VALUES list's columns in FROM.
-    return table.data(rows).cte(name)
+def _step(moment: Any, points: Sequence[datetime], values: Sequence[Any]) -> Any:
+    """``values[i]`` where ``points[i - 1] <= moment < points[i]`` (``values`` has one
+    more item than ``points``), as nested CASEs that halve the points: a handful of
+    comparisons of the stored column per row, whatever the number of points."""
+    if len(values) == 1:
+        return literal_column(str(int(values[0]))) if values[0] is not None else null()
+    mid = len(points) // 2
+    return case(
+        (moment < stored_time(points[mid]), _step(moment, points[:mid], values[: mid + 1])),
+        else_=_step(moment, points[mid + 1 :], values[mid + 1 :]),
+    )
 
 
-def windows_table(
+def _by_zone_set(zones: Any, branches: dict[str, Any], otherwise: Any) -> Any:
+    if not branches:
+        return otherwise
+    return case(*((zones == name, branch) for name, branch in branches.items()), else_=otherwise)
+
+
+def in_calling_hours(
     session: Session, f: ReportFilter, hours: CallingHours, conditions: Sequence[Any]
-) -> Any:
-    """(zones, opens, closes): when each zone set of the report's leads is inside the
-    team's calling hours, in epoch seconds (core.reports.calling_windows)."""
-    rows = [
-        (zones, int(opens.timestamp()), int(closes.timestamp()))
-        for zones in _zone_sets(session, f, conditions)
-        for opens, closes in calling_windows(zones, hours, f.start, f.end)
-    ]
-    cols = [("zones", Text), ("opens", Integer), ("closes", Integer)]
-    return _literal_table("calling_window", cols, rows)
+) -> ColumnElement[bool]:
+    """Whether ``Lead.created_at`` falls inside the team's calling hours in every zone of
+    the lead (core.reports.calling_windows): per zone set, a search of its windows."""
+    branches = {}
+    for zones in _zone_sets(session, f, conditions):
+        points: list[datetime] = []
+        for opens, closes in calling_windows(zones, hours, f.start, f.end):
+            points += [opens, closes]
+        if points:
+            inside = [i % 2 for i in range(len(points) + 1)]
+            branches[zones] = _step(Lead.created_at, points, inside)
+    return _by_zone_set(Lead.call_zones, branches, literal_column("0")) == literal_column("1")
 
 
-def offsets_table(session: Session, f: ReportFilter, conditions: Sequence[Any]) -> Any:
-    """(zones, since, until, offset): each zone set's UTC offset over the report's range."""
-    rows = [
-        (zones, int(since.timestamp()), int(until.timestamp()), offset)
-        for zones in _zone_sets(session, f, conditions)
-        for since, until, offset in offset_segments(zones, f.start, f.end)
-    ]
-    cols = [("zones", Text), ("since", Integer), ("until", Integer), ("offset", Integer)]
-    return _literal_table("zone_offset", cols, rows)
+def utc_offset(session: Session, f: ReportFilter, conditions: Sequence[Any], moment: Any) -> Any:
+    """The UTC offset in seconds, at ``moment`` (a stored time in the range), of the
+    first of the lead's call zones (core.reports.offset_segments); NULL when unknown."""
+    branches = {}
+    for zones in _zone_sets(session, f, conditions):
+        segments = offset_segments(zones, f.start, f.end)
+        if segments:
+            points = [since for since, _until, _offset in segments] + [segments[-1][1]]
+            offsets = [None, *(offset for _s, _u, offset in segments), None]
+            branches[zones] = _step(moment, points, offsets)
+    return _by_zone_set(Lead.call_zones, branches, null())
 
 
 def counts_by(rows: Iterable[Any]) -> dict[Any, Any]:

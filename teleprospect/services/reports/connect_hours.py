@@ -7,18 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import Disposition
 from teleprospect.core.reports import EPOCH_WEEKDAY, ReportFilter, rate
-from teleprospect.services.reports.common import (
-    DAY_S,
-    epoch,
-    lead_conditions,
-    measure,
-    offsets_table,
-)
+from teleprospect.services.reports.common import epoch, lead_conditions, measure, utc_offset
 from teleprospect.store.models import Call, Lead
 
 __all__ = ["WEEKDAY_NAMES", "ConnectHourRow", "connect_hour_rows"]
@@ -36,39 +30,35 @@ class ConnectHourRow:
 
 
 def connect_hour_rows(session: Session, f: ReportFilter) -> tuple[ConnectHourRow, ...]:
-    offsets = offsets_table(session, f, lead_conditions(f))
-    started = epoch(Call.started_at)
-    local = (started + offsets.c.offset).label("local")
-    per_call = (
-        select(local, Call.disposition.label("disposition"))
-        .select_from(Call)
-        .join(Lead, Lead.id == Call.lead_id)
-        .join(
-            offsets,
-            and_(
-                offsets.c.zones == Lead.call_zones,
-                started >= offsets.c.since,
-                started < offsets.c.until,
+    # Counted per hour of local time since 1970 first (one conversion of each call's time),
+    # then those few thousand hours folded into weekday and hour.
+    offset = utc_offset(session, f, lead_conditions(f), Call.started_at)
+    local_hour = ((epoch(Call.started_at) + offset) // 3600).label("local_hour")
+    per_hour = (
+        select(
+            local_hour,
+            func.count().label("dials"),
+            func.sum(case((Call.disposition == Disposition.CONNECTED.value, 1), else_=0)).label(
+                "connects"
             ),
         )
+        .select_from(Call)
+        .join(Lead, Lead.id == Call.lead_id)
         .where(
             Call.started_at >= f.start,
             Call.started_at < f.end,
             Call.disposition.is_not(None),
             *lead_conditions(f, Call.user_id),
         )
+        .group_by(local_hour)
         .subquery()
     )
-    c = per_call.c
-    weekday = ((c.local // DAY_S + EPOCH_WEEKDAY) % 7).label("weekday")
-    hour = ((c.local % DAY_S) // 3600).label("hour")
+    c = per_hour.c
+    weekday = ((c.local_hour // 24 + EPOCH_WEEKDAY) % 7).label("weekday")
+    hour = (c.local_hour % 24).label("hour")
     query = (
-        select(
-            weekday,
-            hour,
-            func.count(),
-            func.sum(case((c.disposition == Disposition.CONNECTED.value, 1), else_=0)),
-        )
+        select(weekday, hour, func.sum(c.dials), func.sum(c.connects))
+        .where(c.local_hour.is_not(None))
         .group_by(weekday, hour)
         .order_by(weekday, hour)
     )

@@ -23,9 +23,9 @@ from teleprospect.services.reports.common import (
     Labels,
     epoch,
     group_key,
+    in_calling_hours,
     lead_conditions,
     measure,
-    windows_table,
 )
 from teleprospect.store.models import Call, Lead
 
@@ -75,7 +75,7 @@ def speed_to_lead_rows(
     key = group_key(grouping).label("key")
     lead_filter = lead_conditions(f, Lead.owner_id)
     cohort = [Lead.created_at >= f.start, Lead.created_at < f.end, *lead_filter]
-    windows = windows_table(session, f, hours, cohort)
+    in_hours = in_calling_hours(session, f, hours, cohort)
     arrived = epoch(Lead.created_at)
     first_call = (
         select(func.min(Call.started_at))
@@ -92,19 +92,12 @@ def speed_to_lead_rows(
             key,
             (epoch(first_call) - arrived).label("to_attempt"),
             (epoch(first_connect) - arrived).label("to_connect"),
-            (windows.c.zones.is_not(None)).label("in_hours"),
-        )
-        .select_from(Lead)
-        .outerjoin(
-            windows,
-            and_(
-                windows.c.zones == Lead.call_zones,
-                arrived >= windows.c.opens,
-                arrived < windows.c.closes,
-            ),
+            in_hours.label("in_hours"),
         )
         .where(*cohort)
-        .subquery()
+        # Materialized: each lead's subqueries run once, not once per use below.
+        .cte("delays")
+        .prefix_with("MATERIALIZED")
     )
     d = delays.c
     unknown_last = (case((d.to_attempt.is_(None), 1), else_=0), d.to_attempt)

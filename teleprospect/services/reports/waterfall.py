@@ -9,6 +9,7 @@ today, whatever the range: the range picks the cohort by arrival.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import String, case, func, select
 from sqlalchemy.orm import Session
@@ -63,99 +64,140 @@ def _hours(seconds: object) -> float | None:
 def waterfall_rows(
     session: Session, f: ReportFilter, grouping: Grouping
 ) -> tuple[WaterfallRow, ...]:
+    """Three aggregates by group, merged: every lead of the cohort with its first attempt
+    and connect (one index seek each), then only the few leads made sales-ready, and the
+    few handed off, each read from its own side."""
     key = group_key(grouping).label("key")
-    first_call = (
-        select(func.min(Call.started_at))
-        .where(Call.lead_id == Lead.id, Call.disposition.is_not(None))
-        .scalar_subquery()
-    )
-    first_connect = (
-        select(func.min(Call.started_at))
-        .where(Call.lead_id == Lead.id, Call.disposition == Disposition.CONNECTED.value)
-        .scalar_subquery()
-    )
-    ready_at = (
-        select(func.min(LeadHistory.at))
-        .where(
-            LeadHistory.lead_id == Lead.id,
-            LeadHistory.kind == HistoryKind.STATUS.value,
-            LeadHistory.to_value == LeadStatus.SALES_READY.value,
-        )
-        .scalar_subquery()
-    )
-    handed_at = (
-        select(func.min(HandoffBatch.created_at))
-        .join(HandoffItem, HandoffItem.batch_id == HandoffBatch.id)
-        .where(HandoffItem.lead_id == Lead.id)
-        .scalar_subquery()
-    )
-    # A lead handed off twice is "accepted" if any verdict accepted it ('accepted' sorts
-    # before 'rejected').
-    verdict = (
-        select(func.min(HandoffItem.verdict, type_=String))
-        .where(HandoffItem.lead_id == Lead.id)
-        .scalar_subquery()
-    )
-    verdict_at = (
-        select(func.max(HandoffItem.verdict_at))
-        .where(HandoffItem.lead_id == Lead.id)
-        .scalar_subquery()
-    )
+    cohort = [
+        Lead.created_at >= f.start,
+        Lead.created_at < f.end,
+        *lead_conditions(f, Lead.owner_id),
+    ]
     per_lead = (
         select(
             key,
             epoch(Lead.created_at).label("arrived"),
-            epoch(first_call).label("first_call"),
-            epoch(first_connect).label("first_connect"),
-            epoch(ready_at).label("ready"),
-            epoch(handed_at).label("handed"),
-            verdict.label("verdict"),
-            epoch(verdict_at).label("verdict_at"),
+            epoch(_first_call(Lead.id)).label("first_call"),
+            epoch(_first_call(Lead.id, connected=True)).label("first_connect"),
         )
-        .where(
-            Lead.created_at >= f.start,
-            Lead.created_at < f.end,
-            *lead_conditions(f, Lead.owner_id),
-        )
-        .subquery()
+        .where(*cohort)
+        # Materialized: each lead's subqueries run once, not once per aggregate using them.
+        .cte("per_lead")
+        .prefix_with("MATERIALIZED")
     )
     c = per_lead.c
-    query = select(
-        c.key,
-        func.count(),
-        func.count(c.first_call),
-        func.count(c.first_connect),
-        func.count(c.ready),
-        func.count(c.handed),
-        func.sum(case((c.verdict == Verdict.ACCEPTED.value, 1), else_=0)),
-        func.sum(case((c.verdict == Verdict.REJECTED.value, 1), else_=0)),
-        func.avg(c.first_call - c.arrived),
-        func.avg(c.ready - c.first_call),
-        func.avg(c.handed - c.ready),
-        func.avg(case((c.verdict.is_not(None), c.verdict_at - c.handed))),
-    ).group_by(c.key)
+    calls = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(
+                c.key,
+                func.count(),
+                func.count(c.first_call),
+                func.count(c.first_connect),
+                func.avg(c.first_call - c.arrived),
+            ).group_by(c.key)
+        )
+    }
+    ready_leads = (
+        select(
+            key,
+            epoch(func.min(LeadHistory.at)).label("ready"),
+            epoch(_first_call(Lead.id)).label("first_call"),
+        )
+        .select_from(LeadHistory)
+        .join(Lead, Lead.id == LeadHistory.lead_id)
+        .where(*_made_sales_ready(), *cohort)
+        .group_by(Lead.id)
+        .subquery()
+    )
+    r = ready_leads.c
+    ready = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(r.key, func.count(), func.avg(r.ready - r.first_call)).group_by(r.key)
+        )
+    }
+    ready_at = (
+        select(func.min(LeadHistory.at))
+        .where(LeadHistory.lead_id == Lead.id, *_made_sales_ready())
+        .scalar_subquery()
+    )
+    handed_leads = (
+        select(
+            key,
+            epoch(func.min(HandoffBatch.created_at)).label("handed"),
+            # A lead handed off twice is "accepted" if any verdict accepted it
+            # ('accepted' sorts before 'rejected').
+            func.min(HandoffItem.verdict, type_=String).label("verdict"),
+            epoch(func.max(HandoffItem.verdict_at)).label("verdict_at"),
+            epoch(ready_at).label("ready"),
+        )
+        .select_from(HandoffItem)
+        .join(HandoffBatch, HandoffBatch.id == HandoffItem.batch_id)
+        .join(Lead, Lead.id == HandoffItem.lead_id)
+        .where(*cohort)
+        .group_by(Lead.id)
+        .subquery()
+    )
+    h = handed_leads.c
+    handed = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(
+                h.key,
+                func.count(),
+                func.sum(case((h.verdict == Verdict.ACCEPTED.value, 1), else_=0)),
+                func.sum(case((h.verdict == Verdict.REJECTED.value, 1), else_=0)),
+                func.avg(h.handed - h.ready),
+                func.avg(case((h.verdict.is_not(None), h.verdict_at - h.handed))),
+            ).group_by(h.key)
+        )
+    }
     labels = Labels(session)
     rows = []
-    for found in session.execute(query):
-        group, arrived, worked, connected, ready, handed = found[:6]
-        accepted, rejected = int(found[6] or 0), int(found[7] or 0)
+    for group, (arrived, worked, connected, to_first_call) in calls.items():
+        qualified, to_ready = ready.get(group, (0, None))
+        handed_off, accepted, rejected, to_handoff, to_verdict = handed.get(
+            group, (0, 0, 0, None, None)
+        )
+        accepted, rejected = int(accepted or 0), int(rejected or 0)
         rows.append(
             WaterfallRow(
                 labels.of(grouping, group),
                 arrived,
                 worked,
                 connected,
-                ready,
-                handed,
+                qualified,
+                handed_off,
                 accepted,
                 rejected,
                 None,
                 rate(worked, arrived),
                 rate(connected, worked),
-                rate(ready, connected),
-                rate(handed, ready),
+                rate(qualified, connected),
+                rate(handed_off, qualified),
                 rate(accepted, accepted + rejected),
-                *(_hours(found[i]) for i in range(8, 12)),
+                *(_hours(s) for s in (to_first_call, to_ready, to_handoff, to_verdict)),
             )
         )
     return tuple(sorted(rows, key=lambda r: (-r.arrived, r.group)))
+
+
+def _first_call(lead_id: Any, *, connected: bool = False) -> Any:
+    """When the lead was first dialled (or first reached): a seek in the index on
+    (lead_id, started_at, disposition), which holds both."""
+    outcome = (
+        Call.disposition == Disposition.CONNECTED.value
+        if connected
+        else Call.disposition.is_not(None)
+    )
+    return (
+        select(func.min(Call.started_at)).where(Call.lead_id == lead_id, outcome).scalar_subquery()
+    )
+
+
+def _made_sales_ready() -> list[Any]:
+    return [
+        LeadHistory.kind == HistoryKind.STATUS.value,
+        LeadHistory.to_value == LeadStatus.SALES_READY.value,
+    ]
