@@ -64,60 +64,54 @@ assert {d.value for d in OUTCOMES} <= set(ActivityRow.__dataclass_fields__)
 
 def activity_rows(session: Session, f: ReportFilter, grouping: Grouping) -> tuple[ActivityRow, ...]:
     started = epoch(Call.started_at)
-    bucket = period_bucket(grouping, started).label("bucket")
-    in_range = [
-        Call.started_at >= f.start,
-        Call.started_at < f.end,
-        Call.disposition.is_not(None),
-        *lead_conditions(f, Call.user_id),
-    ]
+    day = period_bucket(Grouping.DAY, started).label("day")
+    connected = Call.disposition == Disposition.CONNECTED.value
+    # One pass over the range's calls (read from the index on started_at alone) by rep and
+    # day, with each day's span from first dial to the end of the last call ("hours
+    # worked"); weeks add up their days.
+    per_day = (
+        select(
+            Call.user_id.label("user_id"),
+            day,
+            func.count().label("dials"),
+            func.sum(case((connected, 1), else_=0)).label("connects"),
+            func.sum(case((connected & (Call.duration_s > CONVERSATION_S), 1), else_=0)).label(
+                "talks"
+            ),
+            func.sum(func.coalesce(Call.duration_s, 0)).label("talk_s"),
+            (
+                func.max(epoch(func.coalesce(Call.ended_at, Call.started_at))) - func.min(started)
+            ).label("span"),
+            *(
+                func.sum(case((Call.disposition == d.value, 1), else_=0)).label(d.value)
+                for d in OUTCOMES
+            ),
+        )
+        .where(
+            Call.started_at >= f.start,
+            Call.started_at < f.end,
+            Call.disposition.is_not(None),
+            *lead_conditions(f, Call.user_id),
+        )
+        .group_by(Call.user_id, day)
+    )
+    if lead_conditions(f):
+        per_day = per_day.join(Lead, Lead.id == Call.lead_id)
+    p = per_day.subquery().c
+    bucket = p.day if grouping is Grouping.DAY else (p.day + EPOCH_WEEKDAY) // 7
     calls: dict[tuple[int, int], Any] = {
         (row[0], row[1]): row[2:]
         for row in session.execute(
             select(
-                Call.user_id,
+                p.user_id,
                 bucket,
-                func.count(),
-                func.sum(case((Call.disposition == Disposition.CONNECTED.value, 1), else_=0)),
-                func.sum(
-                    case(
-                        (
-                            (Call.disposition == Disposition.CONNECTED.value)
-                            & (Call.duration_s > CONVERSATION_S),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ),
-                func.sum(func.coalesce(Call.duration_s, 0)),
-                *(func.sum(case((Call.disposition == d.value, 1), else_=0)) for d in OUTCOMES),
-            )
-            .join(Lead, Lead.id == Call.lead_id)
-            .where(*in_range)
-            .group_by(Call.user_id, bucket)
-        )
-    }
-    # Hours worked: each day, from a rep's first dial to the end of their last call.
-    day = period_bucket(Grouping.DAY, started).label("day")
-    spans = (
-        select(
-            Call.user_id.label("user_id"),
-            day,
-            func.min(started).label("first"),
-            func.max(epoch(func.coalesce(Call.ended_at, Call.started_at))).label("last"),
-        )
-        .join(Lead, Lead.id == Call.lead_id)
-        .where(*in_range)
-        .group_by(Call.user_id, day)
-        .subquery()
-    )
-    span_bucket = spans.c.day if grouping is Grouping.DAY else (spans.c.day + EPOCH_WEEKDAY) // 7
-    worked = {
-        (row[0], row[1]): float(row[2] or 0)
-        for row in session.execute(
-            select(spans.c.user_id, span_bucket, func.sum(spans.c.last - spans.c.first)).group_by(
-                spans.c.user_id, span_bucket
-            )
+                func.sum(p.dials),
+                func.sum(p.connects),
+                func.sum(p.talks),
+                func.sum(p.talk_s),
+                *(func.sum(p[d.value]) for d in OUTCOMES),
+                func.sum(p.span),
+            ).group_by(p.user_id, bucket)
         )
     }
     verdict = (
@@ -162,9 +156,9 @@ def activity_rows(session: Session, f: ReportFilter, grouping: Grouping) -> tupl
     labels = Labels(session)
     by_key: dict[tuple[int, int], ActivityRow] = {}
     for key in set(calls) | set(ready):
-        dials, connects, talks, talk_s, *outcomes = calls.get(key, (0, 0, 0, 0, *[0] * 9))
+        dials, connects, talks, talk_s, *outcomes, span = calls.get(key, (0,) * 14)
         made_ready, accepted, rejected = ready.get(key, (0, 0, 0))
-        hours = round(worked.get(key, 0.0) / 3600, 2)
+        hours = round(float(span or 0) / 3600, 2)
         by_key[key] = ActivityRow(
             labels.user(key[0]),
             period_label(grouping, int(key[1])),
@@ -174,7 +168,7 @@ def activity_rows(session: Session, f: ReportFilter, grouping: Grouping) -> tupl
             int(talks),
             round(int(talk_s) / 60, 1),
             hours,
-            round(dials / hours, 1) if hours else None,
+            round(int(dials) / hours, 1) if hours else None,
             int(made_ready),
             int(accepted),
             int(rejected),
