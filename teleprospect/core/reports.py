@@ -27,6 +27,8 @@ __all__ = [
     "day_of",
     "offset_segments",
     "rate",
+    "utc_days",
+    "week_number",
     "week_of",
 ]
 
@@ -117,6 +119,23 @@ def day_of(days_since_epoch: int) -> date:
 def week_of(weeks: int) -> date:
     """The Monday that starts week number ``weeks`` (weeks since the epoch's Monday)."""
     return date(1970, 1, 1) + timedelta(days=weeks * 7 - EPOCH_WEEKDAY)
+
+
+def utc_days(f: ReportFilter) -> list[tuple[int, datetime, datetime]]:
+    """The UTC days the range touches: (days since 1970, from, until), cut to the range."""
+    found = []
+    day = f.start.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < f.end:
+        following = day + timedelta(days=1)
+        number = (day.date() - date(1970, 1, 1)).days
+        found.append((number, max(day, f.start), min(following, f.end)))
+        day = following
+    return found
+
+
+def week_number(day_number: int) -> int:
+    """The Monday-based week (since 1970) of a day since 1970."""
+    return (day_number + EPOCH_WEEKDAY) // 7
 
 
 def _zones(names: Iterable[str]) -> list[ZoneInfo]:

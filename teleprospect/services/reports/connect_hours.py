@@ -32,7 +32,7 @@ class ConnectHourRow:
 def connect_hour_rows(session: Session, f: ReportFilter) -> tuple[ConnectHourRow, ...]:
     # Counted per hour of local time since 1970 first (one conversion of each call's time),
     # then those few thousand hours folded into weekday and hour.
-    offset = utc_offset(session, f, lead_conditions(f), Call.started_at)
+    offset = utc_offset(session, f, Call.started_at)
     local_hour = ((epoch(Call.started_at) + offset) // 3600).label("local_hour")
     per_hour = (
         select(
