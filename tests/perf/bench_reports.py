@@ -52,7 +52,7 @@ def _case(expr: str, values: tuple[str, ...]) -> str:
 
 def _series(pg: bool, n: int) -> str:
     if pg:
-        return f"generate_series(1, {n}) AS s(i)"
+        return f"generate_series(1::bigint, {n}) AS s(i)"
     return f"(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s) AS s"
 
 
