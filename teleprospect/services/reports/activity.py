@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, case, func, literal_column, select, union_all
+from sqlalchemy import Select, String, case, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import Disposition, HistoryKind
@@ -152,7 +152,7 @@ def _calls_of_day(f: ReportFilter, number: int, start: datetime, end: datetime) 
     worked"). Each day a range of the index on (user_id, started_at, disposition,
     duration_s, ended_at), grouped in its order: no sort, no table read."""
     connected = Call.disposition == Disposition.CONNECTED.value
-    query = (
+    query: Select[*tuple[Any, ...]] = (
         select(
             Call.user_id,
             literal_column(str(int(number))),

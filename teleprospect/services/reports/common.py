@@ -205,9 +205,10 @@ def in_calling_hours(session: Session, f: ReportFilter, hours: CallingHours) -> 
         for opens, closes in calling_windows(zones, hours, f.start, f.end):
             points += [opens, closes]
         if points:
-            inside = [i % 2 for i in range(len(points) + 1)]
-            branches[zones] = _step(Lead.created_at, points, inside)
-    return _by_zone_set(Lead.call_zones, branches, literal_column("0")) == literal_column("1")
+            parity = [i % 2 for i in range(len(points) + 1)]
+            branches[zones] = _step(Lead.created_at, points, parity)
+    inside: ColumnElement[bool] = _by_zone_set(Lead.call_zones, branches, literal_column("0")) == 1
+    return inside
 
 
 def utc_offset(session: Session, f: ReportFilter, moment: Any) -> Any:

@@ -75,7 +75,7 @@ def speed_to_lead_rows(
     key = group_key(grouping).label("key")
     lead_filter = lead_conditions(f, Lead.owner_id)
     cohort = [Lead.created_at >= f.start, Lead.created_at < f.end, *lead_filter]
-    in_hours = in_calling_hours(session, f, hours)
+    arrived_in_hours = in_calling_hours(session, f, hours)
     arrived = epoch(Lead.created_at)
     first_call = (
         select(func.min(Call.started_at))
@@ -92,7 +92,7 @@ def speed_to_lead_rows(
             key,
             (epoch(first_call) - arrived).label("to_attempt"),
             (epoch(first_connect) - arrived).label("to_connect"),
-            in_hours.label("in_hours"),
+            arrived_in_hours.label("in_hours"),
         )
         .where(*cohort)
         # Materialized: each lead's subqueries run once, not once per use below.
