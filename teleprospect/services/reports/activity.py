@@ -68,10 +68,8 @@ DAYS_PER_STATEMENT = 400
 
 def activity_rows(session: Session, f: ReportFilter, grouping: Grouping) -> tuple[ActivityRow, ...]:
     calls: dict[tuple[int, int], list[int]] = {}
-    days = utc_days(f)
-    for first in range(0, len(days), DAYS_PER_STATEMENT):
-        parts = [_calls_of_day(f, *day) for day in days[first : first + DAYS_PER_STATEMENT]]
-        for user_id, number, *sums in session.execute(union_all(*parts)):
+    for statement in _calls_by_rep_and_day(session, f):
+        for user_id, number, *sums in session.execute(statement):
             key = (user_id, number if grouping is Grouping.DAY else week_number(number))
             found = calls.setdefault(key, [0] * len(sums))
             found[:] = [a + int(b or 0) for a, b in zip(found, sums, strict=True)]
@@ -146,31 +144,48 @@ def _period(row: ActivityRow) -> date:
     return row.period
 
 
-def _calls_of_day(f: ReportFilter, number: int, start: datetime, end: datetime) -> Any:
-    """One rep's calls of one UTC day, summed: dials, connects, conversations, talk time,
+def _calls_by_rep_and_day(session: Session, f: ReportFilter) -> list[Any]:
+    """Statements whose rows are (rep, day since 1970, sums of that rep's calls that day).
+
+    SQLite groups by sorting every call: there, each day is its own SELECT, a range of
+    the index on (user_id, started_at, disposition, duration_s, ended_at) grouped by rep
+    in the index's order (no sort, no table read), and the days are joined by UNION ALL.
+    PostgreSQL hashes the groups of one pass over the range."""
+    if session.get_bind().dialect.name != "sqlite":
+        day = period_bucket(Grouping.DAY, epoch(Call.started_at))
+        return [_calls_summed(f, day, f.start, f.end).group_by(Call.user_id, day)]
+    days = utc_days(f)
+    return [
+        union_all(
+            *(
+                _calls_summed(f, literal_column(str(number)), start, end).group_by(Call.user_id)
+                for number, start, end in days[first : first + DAYS_PER_STATEMENT]
+            )
+        )
+        for first in range(0, len(days), DAYS_PER_STATEMENT)
+    ]
+
+
+def _calls_summed(f: ReportFilter, day: Any, start: datetime, end: datetime) -> Select[Any]:
+    """A rep's calls in [start, end) summed: dials, connects, conversations, talk time,
     each outcome, and the span from first dial to the end of the last call ("hours
-    worked"). Each day a range of the index on (user_id, started_at, disposition,
-    duration_s, ended_at), grouped in its order: no sort, no table read."""
+    worked"); to be grouped by rep and ``day``."""
     connected = Call.disposition == Disposition.CONNECTED.value
-    query: Select[*tuple[Any, ...]] = (
-        select(
-            Call.user_id,
-            literal_column(str(int(number))),
-            func.count(),
-            func.sum(case((connected, 1), else_=0)),
-            func.sum(case((connected & (Call.duration_s > CONVERSATION_S), 1), else_=0)),
-            func.sum(func.coalesce(Call.duration_s, 0)),
-            *(func.sum(case((Call.disposition == d.value, 1), else_=0)) for d in OUTCOMES),
-            epoch(func.max(func.coalesce(Call.ended_at, Call.started_at)))
-            - epoch(func.min(Call.started_at)),
-        )
-        .where(
-            Call.started_at >= start,
-            Call.started_at < end,
-            Call.disposition.is_not(None),
-            *lead_conditions(f, Call.user_id),
-        )
-        .group_by(Call.user_id)
+    query: Select[*tuple[Any, ...]] = select(
+        Call.user_id,
+        day,
+        func.count(),
+        func.sum(case((connected, 1), else_=0)),
+        func.sum(case((connected & (Call.duration_s > CONVERSATION_S), 1), else_=0)),
+        func.sum(func.coalesce(Call.duration_s, 0)),
+        *(func.sum(case((Call.disposition == d.value, 1), else_=0)) for d in OUTCOMES),
+        epoch(func.max(func.coalesce(Call.ended_at, Call.started_at)))
+        - epoch(func.min(Call.started_at)),
+    ).where(
+        Call.started_at >= start,
+        Call.started_at < end,
+        Call.disposition.is_not(None),
+        *lead_conditions(f, Call.user_id),
     )
     if lead_conditions(f):
         query = query.join(Lead, Lead.id == Call.lead_id)
