@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, text
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
 
-__all__ = ["epoch_seconds", "stored_time"]
+__all__ = ["epoch_seconds", "stored_time", "tune_for_reports"]
 
 
 class epoch_seconds(FunctionElement[int]):  # noqa: N801 - reads as a SQL function
@@ -60,3 +61,13 @@ def _stored_time_sqlite(element: stored_time, compiler: Any, **kw: Any) -> str:
 @compiles(stored_time, "postgresql")
 def _stored_time_postgresql(element: stored_time, compiler: Any, **kw: Any) -> str:
     return f"TIMESTAMPTZ '{element.moment:%Y-%m-%d %H:%M:%S.%f}+00:00'"
+
+
+def tune_for_reports(session: Session) -> None:
+    """Settings for one report's transaction. PostgreSQL: no JIT compilation (a report's
+    search of calling windows is a large expression, which LLVM takes seconds to
+    optimise for a query that runs in less), and memory enough to sort or hash a range's
+    calls without spilling to disk. Nothing on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))

@@ -30,6 +30,7 @@ from teleprospect.services.reports.waterfall import WaterfallRow, waterfall_rows
 from teleprospect.services.settings.team_settings import CALLING_HOURS, read_setting
 from teleprospect.store.database import Database
 from teleprospect.store.models import Campaign, Lead, User
+from teleprospect.store.report_sql import tune_for_reports
 
 __all__ = [
     "REPORTS",
@@ -145,6 +146,7 @@ def run_report(
         )
     with db.read() as session:
         require_user(session, user_id, Action.VIEW_REPORTS)
+        tune_for_reports(session)
         rows = kind.compute(session, f, grouping)
     chosen = grouping or (kind.groupings[0] if kind.groupings else None)
     assert kind.row_type is not None
