@@ -31,6 +31,7 @@ from teleprospect.cli import (
     imports,
     journal,
     queue,
+    reports,
     search,
     settings,
     team,
@@ -67,6 +68,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     team.setup_parser,
     settings.setup_parser,
     audit.setup_parser,
+    reports.setup_parser,
     search.setup_parser,
     undo.setup_parser,
 )

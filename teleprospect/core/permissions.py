@@ -37,6 +37,7 @@ class Action(StrEnum):
     REASSIGN_OWN_LEADS = "reassign_own_leads"
     REASSIGN_OTHERS_LEADS = "reassign_others_leads"
     VIEW_WORKLOAD = "view_workload"
+    VIEW_REPORTS = "view_reports"
     EXPORT_TO_SALES = "export_to_sales"
     RECORD_VERDICTS = "record_verdicts"
     EDIT_SCRIPTS = "edit_scripts"
@@ -60,6 +61,7 @@ _LABELS = {
     Action.REASSIGN_OWN_LEADS: "reassign leads",
     Action.REASSIGN_OTHERS_LEADS: "reassign other people's leads",
     Action.VIEW_WORKLOAD: "see the team's workload",
+    Action.VIEW_REPORTS: "read the team's reports",
     Action.EXPORT_TO_SALES: "export leads to sales",
     Action.RECORD_VERDICTS: "record sales' verdicts",
     Action.EDIT_SCRIPTS: "edit qualification scripts",

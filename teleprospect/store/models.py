@@ -274,8 +274,19 @@ class Call(Base):
 
     __tablename__ = "call"
     __table_args__ = (
-        Index("ix_call_lead_id_started_at", "lead_id", "started_at"),
-        Index("ix_call_user_id_started_at", "user_id", "started_at"),
+        # Both with what the reports read, so that they never touch the table: a lead's
+        # first attempt and first connect; each rep's day with what rep activity sums.
+        Index("ix_call_lead_id_started_at", "lead_id", "started_at", "disposition"),
+        Index(
+            "ix_call_user_id_started_at",
+            "user_id",
+            "started_at",
+            "disposition",
+            "duration_s",
+            "ended_at",
+        ),
+        # The calls of a date range with their leads (connect rate by local hour).
+        Index("ix_call_report", "started_at", "lead_id", "disposition"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -307,7 +318,11 @@ class LeadHistory(Base):
     """Every status change and reassignment of a lead: who, when, from, to, why."""
 
     __tablename__ = "lead_history"
-    __table_args__ = (Index("ix_lead_history_lead_id_at", "lead_id", "at"),)
+    __table_args__ = (
+        Index("ix_lead_history_lead_id_at", "lead_id", "at"),
+        # The reports' "made sales-ready" (kind 'status', to 'sales_ready') in a range.
+        Index("ix_lead_history_report", "kind", "to_value", "at", "user_id", "lead_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))

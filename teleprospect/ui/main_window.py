@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.allowed_actions: frozenset[str] = frozenset()
         self.team_view: TeamView | None = None
         self.audit_page: AuditPage | None = None
+        self.reports_page: QWidget | None = None
         self.lead_tools: LeadTools | None = None
 
         self.setup_form()
@@ -460,6 +461,7 @@ class MainWindow(QMainWindow):
                 self.offline.set_context(self.db, user_id, team="view_workload" in actions)
             self.setup_audit_page()
             self.setup_settings_action()
+            self.setup_reports_page()
             self.setup_lead_tools()
             if self.workspace is not None and self.db is not None:
                 self.workspace.set_context(self.db, user_id, user.working_login)
@@ -775,6 +777,21 @@ class MainWindow(QMainWindow):
         dialog.settings_changed.connect(self.refresh)
         self.settings_dialog = dialog
         dialog.show()
+
+    def setup_reports_page(self) -> None:
+        """The Reports tab, for the users whose role lets them read the team's reports;
+        it computes the chosen report when first shown."""
+        db, user_id = self.db, self.queue_user_id
+        if db is None or user_id is None or "view_reports" not in self.allowed_actions:
+            return
+        if self.reports_page is not None:
+            return
+        from teleprospect.ui.reports.reports_page import ReportsPage
+
+        page = ReportsPage(db, user_id, self)
+        page.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.reports_page = page
+        self.ui.mainTabs.addTab(page, "Re&ports")
 
     def setup_lead_tools(self) -> None:
         """Merging two leads and the import history with undo, for those allowed."""
