@@ -450,6 +450,8 @@ class CallbackEntry(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Shown as the queue's reason instead of "callback due" ("responded to nurture …").
+    queue_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 # ----------------------------------------------------------------------------- call workspace
@@ -552,6 +554,12 @@ class NurtureEnrollment(Base):
     next_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Paused (a response, the lead, its track or its rep away): why, and since when.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    #: The newest response (reply, click, …) already acted on: older activity never
+    #: pauses the track again.
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     track: Mapped[NurtureTrack] = relationship()
     enrolled_by: Mapped[User | None] = relationship()
@@ -803,3 +811,8 @@ class OfflineAction(Base):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+# Nurture touches live in a module of their own; importing it here puts their table in
+# the metadata everyone reads (migrations, grants, tests).
+from teleprospect.store import nurture_models as _nurture_models  # noqa: E402, F401

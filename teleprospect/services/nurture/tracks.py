@@ -20,15 +20,24 @@ from sqlalchemy.orm import Session
 
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import NotFound
+from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import (
     TouchKind,
     Track,
     default_tracks,
-    next_call_step,
-    step_due_at,
     suggest_tracks,
 )
+from teleprospect.core.nurture_touches import TouchState
 from teleprospect.services.errors import LeadNotFound
+from teleprospect.services.nurture.schedule import (
+    cancel_live_touches,
+    live_touches,
+    resolve_touch,
+    schedule_due_steps,
+    settle_enrollment,
+    step_due,
+    track_of_enrollment,
+)
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadAnswer, LeadHistory, NurtureEnrollment, NurtureTrack
 from teleprospect.store.types import utcnow
@@ -40,7 +49,10 @@ __all__ = [
     "TrackNotFound",
     "best_track",
     "end_enrolment",
+    "after_nurture_call",
     "enrol",
+    "next_call_at",
+    "record_call_touch",
     "nurture_tracks",
     "open_enrolment",
     "seed_default_tracks",
@@ -188,12 +200,14 @@ def open_enrolment(session: Session, lead_id: int) -> NurtureEnrollment | None:
 def end_enrolment(
     session: Session, lead: Lead, *, reason: str, user_id: int | None, now: datetime
 ) -> bool:
-    """End the lead's open enrolment, if any, with a history row. True when one ended."""
+    """End the lead's open enrolment, if any, with a history row; its touches not made yet
+    are cancelled with the same reason. True when one ended."""
     current = open_enrolment(session, lead.id)
     if current is None:
         return False
     current.ended_at = now
     current.end_reason = reason
+    cancel_live_touches(session, current.id, now, f"track ended: {reason}")
     session.add(
         LeadHistory(
             lead=lead,
@@ -213,16 +227,6 @@ def _short(text: str) -> str:
     return text[:100]
 
 
-def _after_now(
-    track: Track, after_index: int, starts_at: datetime, now: datetime
-) -> tuple[int, datetime] | None:
-    """The next call step after ``after_index`` that falls due after ``now``."""
-    found = next_call_step(track, after_index, starts_at)
-    while found is not None and found[1] <= now:
-        found = next_call_step(track, found[0], starts_at)
-    return found
-
-
 def enrol(
     session: Session,
     lead: Lead,
@@ -232,40 +236,32 @@ def enrol(
     now: datetime,
     first_touch_at: datetime | None = None,
     reason: str = "",
+    call_id: int | None = None,
+    by_call: bool = True,
 ) -> Enrolment:
     """Put ``lead`` in the track (ending any enrolment it has), in the caller's transaction.
 
-    Day 0 of the track is ``first_touch_at`` (default: now). The lead's next action is the
-    track's first call step due after now: a call step on day 0 of a track that starts now
-    is the call just made. Writes a history row; the status change is the caller's.
+    Day 0 of the track is ``first_touch_at`` (default: now). ``by_call``: the lead is
+    enrolled at the end of a call (``call_id``), so a call step due at once is that call,
+    recorded as done. The steps due at once become touches; the lead's next action is its
+    next call step's due time. Writes a history row; the status change is the caller's.
     """
     track_id, track = track_by_key(session, track_key)
     current = open_enrolment(session, lead.id)
     if current is not None:
         current.ended_at = now
         current.end_reason = f"moved to the track {track.name}"
+        cancel_live_touches(session, current.id, now, f"moved to the track {track.name}")
         session.flush()  # the open-enrolment index allows one open row per lead
     starts_at = first_touch_at or now
-    upcoming = _after_now(track, -1, starts_at, now)
-    # The next touch of any kind. A track that starts now has its day-0 call made (this
-    # call); its other day-0 touches (the thank-you email) are due at once.
-    step_index = 0
-    while (
-        step_index < len(track.steps)
-        and track.steps[step_index].kind is TouchKind.CALL
-        and step_due_at(track, step_index, starts_at) <= now
-    ):
-        step_index += 1
     enrollment = NurtureEnrollment(
         lead_id=lead.id,
         track_id=track_id,
         enrolled_at=now,
         enrolled_by_id=user_id,
         starts_at=starts_at,
-        step_index=step_index,
-        next_touch_at=(
-            step_due_at(track, step_index, starts_at) if step_index < len(track.steps) else None
-        ),
+        step_index=0,
+        next_touch_at=None,
     )
     session.add(enrollment)
     session.add(
@@ -279,27 +275,137 @@ def enrol(
             reason=reason or f"enrolled in {track.name}",
         )
     )
-    lead.next_action_at = upcoming[1] if upcoming is not None else None
     session.flush()
-    return Enrolment(enrollment.id, track, lead.next_action_at)
+    made = schedule_due_steps(session, enrollment, lead, now=now, user_id=user_id)
+    if by_call:
+        # A day-0 call step of a track starting now is the call that sent the lead here.
+        for touch in made:
+            if touch.kind == TouchKind.CALL.value and touch.state == TouchState.OPEN.value:
+                resolve_touch(
+                    session,
+                    touch,
+                    lead,
+                    TouchState.DONE,
+                    now=now,
+                    user_id=user_id,
+                    outcome="the call that enrolled the lead",
+                    call_id=call_id,
+                )
+                break
+    return Enrolment(enrollment.id, track, next_call_at(session, lead))
 
 
-def advance_to_next_call(session: Session, lead: Lead, *, now: datetime) -> datetime | None:
-    """A nurture lead's call step is done (or given up): move its enrolment past every step
-    due by now, and its next action to the next call step. Returns that time (None: no call
-    left; the lead stays in nurture without a call ahead)."""
+def next_call_at(session: Session, lead: Lead) -> datetime | None:
+    """When the lead's track brings it back to a call (None: no call left, or no track)."""
+    current = open_enrolment(session, lead.id)
+    if current is None or current.ended_at is not None:
+        return None
+    calls = [
+        t.due_at
+        for t in live_touches(session, current.id)
+        if t.kind == TouchKind.CALL.value and t.state == TouchState.OPEN.value
+    ]
+    if calls:
+        return min(calls)
+    track = track_of_enrollment(session, current)
+    for index in range(current.step_index, len(track.steps)):
+        if track.steps[index].is_call:
+            return step_due(session, current, lead, index)
+    return None
+
+
+def _close_due_calls(
+    session: Session,
+    enrollment: NurtureEnrollment,
+    lead: Lead,
+    *,
+    now: datetime,
+    user_id: int | None,
+    call_id: int,
+    outcome: str,
+    settle: bool,
+) -> bool:
+    """The call just logged makes the lead's due call touches: the oldest done, any other
+    one due recorded as made by the same call. Whether there was one."""
+    schedule_due_steps(session, enrollment, lead, now=now, user_id=user_id)
+    due = [
+        t
+        for t in live_touches(session, enrollment.id)
+        if t.kind == TouchKind.CALL.value and t.state == TouchState.OPEN.value and t.due_at <= now
+    ]
+    for position, touch in enumerate(due):
+        resolve_touch(
+            session,
+            touch,
+            lead,
+            TouchState.DONE if position == 0 else TouchState.SKIPPED,
+            now=now,
+            user_id=user_id,
+            outcome=outcome if position == 0 else "",
+            reason="" if position == 0 else f"made by the same call ({outcome})",
+            call_id=call_id,
+            settle=settle and position == len(due) - 1,
+        )
+    return bool(due)
+
+
+def after_nurture_call(
+    session: Session,
+    lead: Lead,
+    *,
+    now: datetime,
+    user_id: int | None,
+    call_id: int,
+    outcome: str,
+) -> datetime | None:
+    """A nurture lead's call is over and nothing more will be tried for it: its due call
+    touches are recorded (after a response, the paused track resumes first). Touches of
+    other kinds that are due stay due. Returns when the next call falls due (None: none)."""
     current = open_enrolment(session, lead.id)
     if current is None:
         lead.next_action_at = None
         return None
-    track = _track_of(current.track.definition)
-    index = current.step_index
-    while index < len(track.steps) and step_due_at(track, index, current.starts_at) <= now:
-        index += 1
-    current.step_index = index
-    current.next_touch_at = (
-        step_due_at(track, index, current.starts_at) if index < len(track.steps) else None
+    if current.paused_at is not None:
+        from teleprospect.services.nurture.pauses import resume_enrollment
+
+        resume_enrollment(session, current, lead, now=now, user_id=user_id)
+    if not _close_due_calls(
+        session,
+        current,
+        lead,
+        now=now,
+        user_id=user_id,
+        call_id=call_id,
+        outcome=outcome,
+        settle=True,
+    ):
+        settle_enrollment(session, current, lead, now=now, user_id=user_id)
+    if LeadStatus(lead.status) is not LeadStatus.NURTURE:
+        return lead.next_action_at
+    return next_call_at(session, lead)
+
+
+def record_call_touch(
+    session: Session,
+    lead: Lead,
+    *,
+    now: datetime,
+    user_id: int | None,
+    call_id: int,
+    outcome: str,
+) -> bool:
+    """The call just logged made the lead's due call touches (a decision follows that ends
+    or moves the track): recorded, the track not settled. Whether there was one."""
+    current = open_enrolment(session, lead.id)
+    if current is None:
+        return False
+    return _close_due_calls(
+        session,
+        current,
+        lead,
+        now=now,
+        user_id=user_id,
+        call_id=call_id,
+        outcome=outcome,
+        settle=False,
     )
-    upcoming = _after_now(track, index - 1, current.starts_at, now)
-    lead.next_action_at = upcoming[1] if upcoming is not None else None
-    return lead.next_action_at
