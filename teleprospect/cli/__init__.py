@@ -29,6 +29,7 @@ from teleprospect.cli import (
     gui,
     imports,
     journal,
+    nurture,
     queue,
     team,
     users,
@@ -61,6 +62,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     users.setup_parser,
     team.setup_parser,
     audit.setup_parser,
+    nurture.setup_parser,
 )
 
 
