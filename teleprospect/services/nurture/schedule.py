@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -48,20 +47,19 @@ __all__ = [
     "track_of_enrollment",
 ]
 
-_parsed: dict[int, tuple[str, Track]] = {}
+_parsed: dict[tuple[int, datetime], Track] = {}
 
 
 def track_of_enrollment(session: Session, enrollment: NurtureEnrollment) -> Track:
-    """The enrolment's track definition (cached by the row's JSON text)."""
-    definition: dict[str, Any] = enrollment.track.definition
-    key = repr(sorted(definition.items()))
-    cached = _parsed.get(enrollment.track_id)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    track = Track.from_dict(definition)
-    if len(_parsed) > 256:
-        _parsed.clear()
-    _parsed[enrollment.track_id] = (key, track)
+    """The enrolment's track definition, parsed once per version of the track's row (its
+    ``updated_at`` changes whenever the definition does)."""
+    row = enrollment.track
+    key = (row.id, row.updated_at)
+    track = _parsed.get(key)
+    if track is None:
+        if len(_parsed) > 256:
+            _parsed.clear()
+        track = _parsed[key] = Track.from_dict(row.definition)
     return track
 
 
