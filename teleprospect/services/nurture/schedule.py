@@ -239,10 +239,8 @@ def settle_enrollment(
         enrollment.next_touch_at = None
         end_track(session, enrollment, lead, track, now=now, user_id=user_id)
         return
-    dues = [t.due_at for t in live if t.state == TouchState.OPEN.value]
-    enrollment.next_touch_at = min(
-        [*dues, upcoming] if upcoming is not None else dues, default=None
-    )
+    # When the next step without a touch falls due: what the daily job looks for.
+    enrollment.next_touch_at = upcoming
     if LeadStatus(lead.status) is not LeadStatus.NURTURE or enrollment.paused_at is not None:
         return
     calls = [
