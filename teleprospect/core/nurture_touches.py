@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from urllib.parse import quote
 
 from teleprospect.core.business_days import add_business_days
 from teleprospect.core.domain import EngagementKind
@@ -30,7 +29,6 @@ __all__ = [
     "TouchState",
     "TouchInvalid",
     "fill_template",
-    "mailto_url",
     "response_of_event",
     "spread_over_days",
     "touch_blocker",
@@ -182,16 +180,6 @@ def fill_template(template: str, values: Mapping[str, str]) -> Message:
     if first.lower().startswith("subject:"):
         return Message(first[len("subject:") :].strip(), rest.lstrip("\n"))
     return Message(values.get("step_title", ""), filled)
-
-
-def mailto_url(to: str, message: Message) -> str:
-    """A ``mailto:`` link (RFC 6068) that opens ``message`` to ``to`` in the mail client."""
-    if not to or "@" not in to:
-        raise TouchInvalid(f"{to or 'An empty address'} is no email address to write to.")
-    return (
-        f"mailto:{quote(to, safe='@')}?subject={quote(message.subject, safe='')}"
-        f"&body={quote(message.body, safe='')}"
-    )
 
 
 # ----------------------------------------------------------------------------- pauses

@@ -811,8 +811,3 @@ class OfflineAction(Base):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-
-# Nurture touches live in a module of their own; importing it here puts their table in
-# the metadata everyone reads (migrations, grants, tests).
-from teleprospect.store import nurture_models as _nurture_models  # noqa: E402, F401

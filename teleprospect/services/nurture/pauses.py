@@ -18,15 +18,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teleprospect.core.business_days import TOUCH_HOUR, touch_due_at
 from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import NotFound
-from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture_touches import (
     SPREAD_PER_DAY,
     TouchInvalid,
-    TouchState,
-    remaining_delay,
     spread_over_days,
 )
 from teleprospect.core.permissions import Action
@@ -36,9 +32,11 @@ from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.nurture.schedule import (
     lead_place,
     live_touches,
-    schedule_due_steps,
+    open_enrolment,
+    pause_enrollment,
+    resume_enrollment,
+    track_by_key,
 )
-from teleprospect.services.nurture.tracks import open_enrolment, track_by_key
 from teleprospect.store.database import Database
 from teleprospect.store.models import Lead, LeadHistory, NurtureEnrollment, User
 
@@ -79,66 +77,6 @@ def _history(session: Session, lead_id: int, user_id: int | None, now: datetime,
     session.add(
         LeadHistory(lead_id=lead_id, user_id=user_id, at=now, kind=HistoryKind.NURTURE, reason=why)
     )
-
-
-def pause_enrollment(
-    session: Session,
-    enrollment: NurtureEnrollment,
-    *,
-    now: datetime,
-    user_id: int | None,
-    reason: str,
-) -> bool:
-    """Set the enrolment aside (its live touch paused); False when it was paused already."""
-    if enrollment.paused_at is not None:
-        return False
-    enrollment.paused_at = now
-    enrollment.pause_reason = reason
-    for touch in live_touches(session, enrollment.id):
-        touch.state = TouchState.PAUSED.value
-    lead = session.get(Lead, enrollment.lead_id)
-    if lead is not None and LeadStatus(lead.status) is LeadStatus.NURTURE:
-        lead.next_action_at = None  # the call steps wait too
-    _history(session, enrollment.lead_id, user_id, now, f"nurture paused: {reason}")
-    session.flush()
-    return True
-
-
-def resume_enrollment(
-    session: Session,
-    enrollment: NurtureEnrollment,
-    lead: Lead,
-    *,
-    now: datetime,
-    user_id: int | None,
-    overdue_on: date | None = None,
-) -> bool:
-    """Take the enrolment up again: its live touch due after the delay it still had (or on
-    ``overdue_on`` when it was due already), the later steps moved by the pause's length."""
-    paused_at = enrollment.paused_at
-    if paused_at is None:
-        return False
-    enrollment.starts_at = enrollment.starts_at + (now - paused_at)
-    enrollment.paused_at = None
-    reason = enrollment.pause_reason or ""
-    enrollment.pause_reason = None
-    place = lead_place(session, lead)
-    for touch in live_touches(session, enrollment.id):
-        delay = remaining_delay(touch.due_at, paused_at)
-        if delay.total_seconds() > 0:
-            due = touch_due_at(now + delay, 0, place.zone, place.country)
-        elif overdue_on is not None:
-            local = datetime.combine(overdue_on, TOUCH_HOUR, tzinfo=place.zone)
-            due = max(touch_due_at(local, 0, place.zone, place.country), now)
-        else:
-            due = touch_due_at(now, 0, place.zone, place.country)
-        touch.due_at = due
-        touch.state = TouchState.OPEN.value
-    session.flush()
-    schedule_due_steps(session, enrollment, lead, now=now, user_id=user_id)
-    _history(session, lead.id, user_id, now, f"nurture resumed (paused: {reason})")
-    session.flush()
-    return True
 
 
 # ----------------------------------------------------------------------------- use cases

@@ -31,9 +31,13 @@ from teleprospect.core.permissions import Action
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
-from teleprospect.services.nurture.pauses import RESPONSE, pause_enrollment
-from teleprospect.services.nurture.schedule import track_of_enrollment
-from teleprospect.services.nurture.tracks import end_enrolment, open_enrolment
+from teleprospect.services.nurture.pauses import RESPONSE
+from teleprospect.services.nurture.schedule import (
+    end_enrolment,
+    open_enrolment,
+    pause_enrollment,
+    track_of_enrollment,
+)
 from teleprospect.store.database import Database
 from teleprospect.store.models import (
     CallbackEntry,

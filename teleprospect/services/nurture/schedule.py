@@ -10,18 +10,26 @@ steps still fall due on their dates.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teleprospect.core.business_days import local_zone, touch_due_at
+from teleprospect.core.business_days import TOUCH_HOUR, local_zone, touch_due_at
 from teleprospect.core.domain import HistoryKind
+from teleprospect.core.errors import NotFound
 from teleprospect.core.lifecycle import LeadStatus, can_transition
 from teleprospect.core.nurture import EndAction, TouchKind, Track
-from teleprospect.core.nurture_touches import LeadFacts, TouchState, touch_blocker
+from teleprospect.core.nurture_touches import (
+    LeadFacts,
+    TouchState,
+    remaining_delay,
+    touch_blocker,
+)
 from teleprospect.store.models import (
     Campaign,
     DoNotCallEntry,
@@ -34,11 +42,21 @@ from teleprospect.store.models import (
 from teleprospect.store.nurture_models import NurtureTouch
 
 __all__ = [
+    "Enrolment",
     "LeadPlace",
+    "TrackNotFound",
+    "end_enrolment",
+    "enrol",
+    "open_enrolment",
+    "pause_enrollment",
+    "resume_enrollment",
+    "track_by_key",
+    "tracks_in_session",
     "cancel_live_touches",
     "end_track",
     "lead_facts",
     "lead_place",
+    "next_call_at",
     "live_touches",
     "resolve_touch",
     "schedule_due_steps",
@@ -120,10 +138,12 @@ def live_touches(session: Session, enrollment_id: int) -> list[NurtureTouch]:
     )
 
 
-def _history(session: Session, lead: Lead, user_id: int | None, now: datetime, reason: str) -> None:
+def _history(
+    session: Session, lead: Lead | int, user_id: int | None, now: datetime, reason: str
+) -> None:
     session.add(
         LeadHistory(
-            lead_id=lead.id,
+            lead_id=lead if isinstance(lead, int) else lead.id,
             user_id=user_id,
             at=now,
             kind=HistoryKind.NURTURE,
@@ -311,7 +331,6 @@ def end_track(
     """Every step made: the enrolment ends and the track's end rule decides what next.
     Returns one phrase saying what happened."""
     from teleprospect.services.leads.lifecycle import apply_status
-    from teleprospect.services.nurture.tracks import enrol
     from teleprospect.services.scoring.scores import rescore_lead
 
     rule = track.end
@@ -357,3 +376,246 @@ def end_track(
         lead.next_action_at = touch_due_at(now, 0, place.zone, place.country)
         rescore_lead(session, lead, now=now)  # fewer attempts: a new priority
     return "back to the call queue for a re-qualification call"
+
+
+# ----------------------------------------------------------------------------- tracks
+
+
+class TrackNotFound(NotFound):
+    def __init__(self, key: str, known: list[str]) -> None:
+        super().__init__(
+            f"There is no nurture track {key!r}; the tracks are: {', '.join(known) or 'none'}."
+        )
+        self.key = key
+
+
+_definitions: dict[str, Track] = {}
+
+
+def _track_of(definition: dict[str, Any]) -> Track:
+    key = json.dumps(definition, sort_keys=True)
+    track = _definitions.get(key)
+    if track is None:
+        if len(_definitions) > 64:
+            _definitions.clear()
+        track = _definitions[key] = Track.from_dict(definition)
+    return track
+
+
+def _rows(session: Session) -> list[tuple[int, Track]]:
+    rows = session.execute(
+        select(NurtureTrack.id, NurtureTrack.definition).order_by(NurtureTrack.id)
+    ).all()
+    return [(row.id, _track_of(row.definition)) for row in rows]
+
+
+def tracks_in_session(session: Session) -> list[tuple[int, Track]]:
+    """(row id, track) of every track, in the order they were added."""
+    return _rows(session)
+
+
+def track_by_key(session: Session, key: str) -> tuple[int, Track]:
+    rows = tracks_in_session(session)
+    for row_id, track in rows:
+        if track.key == key:
+            return row_id, track
+    raise TrackNotFound(key, [track.key for _, track in rows])
+
+
+# ----------------------------------------------------------------------------- enrolments
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    enrollment_id: int
+    track: Track
+    #: When the lead's next call step falls due (None: no call left in the track).
+    next_call_at: datetime | None
+
+
+def open_enrolment(session: Session, lead_id: int) -> NurtureEnrollment | None:
+    return session.scalar(
+        select(NurtureEnrollment).where(
+            NurtureEnrollment.lead_id == lead_id, NurtureEnrollment.ended_at.is_(None)
+        )
+    )
+
+
+def end_enrolment(
+    session: Session, lead: Lead, *, reason: str, user_id: int | None, now: datetime
+) -> bool:
+    """End the lead's open enrolment, if any, with a history row; its touches not made yet
+    are cancelled with the same reason. True when one ended."""
+    current = open_enrolment(session, lead.id)
+    if current is None:
+        return False
+    current.ended_at = now
+    current.end_reason = reason
+    cancel_live_touches(session, current.id, now, f"track ended: {reason}")
+    session.add(
+        LeadHistory(
+            lead=lead,
+            user_id=user_id,
+            at=now,
+            kind=HistoryKind.NURTURE,
+            from_value=_short(current.track.key),
+            to_value=None,
+            reason=f"left the track: {reason}",
+        )
+    )
+    session.flush()
+    return True
+
+
+def _short(text: str) -> str:
+    return text[:100]
+
+
+def enrol(
+    session: Session,
+    lead: Lead,
+    track_key: str,
+    *,
+    user_id: int | None,
+    now: datetime,
+    first_touch_at: datetime | None = None,
+    reason: str = "",
+    call_id: int | None = None,
+    by_call: bool = True,
+) -> Enrolment:
+    """Put ``lead`` in the track (ending any enrolment it has), in the caller's transaction.
+
+    Day 0 of the track is ``first_touch_at`` (default: now). ``by_call``: the lead is
+    enrolled at the end of a call (``call_id``), so a call step due at once is that call,
+    recorded as done. The steps due at once become touches; the lead's next action is its
+    next call step's due time. Writes a history row; the status change is the caller's.
+    """
+    track_id, track = track_by_key(session, track_key)
+    current = open_enrolment(session, lead.id)
+    if current is not None:
+        current.ended_at = now
+        current.end_reason = f"moved to the track {track.name}"
+        cancel_live_touches(session, current.id, now, f"moved to the track {track.name}")
+        session.flush()  # the open-enrolment index allows one open row per lead
+    starts_at = first_touch_at or now
+    enrollment = NurtureEnrollment(
+        lead_id=lead.id,
+        track_id=track_id,
+        enrolled_at=now,
+        enrolled_by_id=user_id,
+        starts_at=starts_at,
+        step_index=0,
+        next_touch_at=None,
+    )
+    session.add(enrollment)
+    session.add(
+        LeadHistory(
+            lead=lead,
+            user_id=user_id,
+            at=now,
+            kind=HistoryKind.NURTURE,
+            from_value=_short(current.track.key) if current is not None else None,
+            to_value=_short(track.key),
+            reason=reason or f"enrolled in {track.name}",
+        )
+    )
+    session.flush()
+    made = schedule_due_steps(session, enrollment, lead, now=now, user_id=user_id)
+    if by_call:
+        # A day-0 call step of a track starting now is the call that sent the lead here.
+        for touch in made:
+            if touch.kind == TouchKind.CALL.value and touch.state == TouchState.OPEN.value:
+                resolve_touch(
+                    session,
+                    touch,
+                    lead,
+                    TouchState.DONE,
+                    now=now,
+                    user_id=user_id,
+                    outcome="the call that enrolled the lead",
+                    call_id=call_id,
+                )
+                break
+    return Enrolment(enrollment.id, track, next_call_at(session, lead))
+
+
+def next_call_at(session: Session, lead: Lead) -> datetime | None:
+    """When the lead's track brings it back to a call (None: no call left, or no track)."""
+    current = open_enrolment(session, lead.id)
+    if current is None or current.ended_at is not None:
+        return None
+    calls = [
+        t.due_at
+        for t in live_touches(session, current.id)
+        if t.kind == TouchKind.CALL.value and t.state == TouchState.OPEN.value
+    ]
+    if calls:
+        return min(calls)
+    track = track_of_enrollment(session, current)
+    for index in range(current.step_index, len(track.steps)):
+        if track.steps[index].is_call:
+            return step_due(session, current, lead, index)
+    return None
+
+
+# ----------------------------------------------------------------------------- pauses
+
+
+def pause_enrollment(
+    session: Session,
+    enrollment: NurtureEnrollment,
+    *,
+    now: datetime,
+    user_id: int | None,
+    reason: str,
+) -> bool:
+    """Set the enrolment aside (its live touch paused); False when it was paused already."""
+    if enrollment.paused_at is not None:
+        return False
+    enrollment.paused_at = now
+    enrollment.pause_reason = reason
+    for touch in live_touches(session, enrollment.id):
+        touch.state = TouchState.PAUSED.value
+    lead = session.get(Lead, enrollment.lead_id)
+    if lead is not None and LeadStatus(lead.status) is LeadStatus.NURTURE:
+        lead.next_action_at = None  # the call steps wait too
+    _history(session, enrollment.lead_id, user_id, now, f"nurture paused: {reason}")
+    session.flush()
+    return True
+
+
+def resume_enrollment(
+    session: Session,
+    enrollment: NurtureEnrollment,
+    lead: Lead,
+    *,
+    now: datetime,
+    user_id: int | None,
+    overdue_on: date | None = None,
+) -> bool:
+    """Take the enrolment up again: its live touch due after the delay it still had (or on
+    ``overdue_on`` when it was due already), the later steps moved by the pause's length."""
+    paused_at = enrollment.paused_at
+    if paused_at is None:
+        return False
+    enrollment.starts_at = enrollment.starts_at + (now - paused_at)
+    enrollment.paused_at = None
+    reason = enrollment.pause_reason or ""
+    enrollment.pause_reason = None
+    place = lead_place(session, lead)
+    for touch in live_touches(session, enrollment.id):
+        delay = remaining_delay(touch.due_at, paused_at)
+        if delay.total_seconds() > 0:
+            due = touch_due_at(now + delay, 0, place.zone, place.country)
+        elif overdue_on is not None:
+            local = datetime.combine(overdue_on, TOUCH_HOUR, tzinfo=place.zone)
+            due = max(touch_due_at(local, 0, place.zone, place.country), now)
+        else:
+            due = touch_due_at(now, 0, place.zone, place.country)
+        touch.due_at = due
+        touch.state = TouchState.OPEN.value
+    session.flush()
+    schedule_due_steps(session, enrollment, lead, now=now, user_id=user_id)
+    _history(session, lead.id, user_id, now, f"nurture resumed (paused: {reason})")
+    session.flush()
+    return True

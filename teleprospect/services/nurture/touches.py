@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select, text, union_all
 from sqlalchemy.orm import Session
@@ -28,7 +29,6 @@ from teleprospect.core.nurture_touches import (
     TouchOutcome,
     TouchState,
     fill_template,
-    mailto_url,
 )
 from teleprospect.core.permissions import Action
 from teleprospect.services.clock import decision_time
@@ -321,6 +321,16 @@ def postpone_touch(
             )
         )
         return touch.due_at
+
+
+def mailto_url(to: str, message: Message) -> str:
+    """A ``mailto:`` link (RFC 6068) that opens ``message`` to ``to`` in the mail client."""
+    if not to or "@" not in to:
+        raise TouchInvalid(f"{to or 'An empty address'} is no email address to write to.")
+    return (
+        f"mailto:{quote(to, safe='@')}?subject={quote(message.subject, safe='')}"
+        f"&body={quote(message.body, safe='')}"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,15 +10,11 @@ back to a rep's queue (see :mod:`teleprospect.services.queue.claims`).
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from teleprospect.core.domain import HistoryKind
 from teleprospect.core.errors import NotFound
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.nurture import (
@@ -30,16 +26,22 @@ from teleprospect.core.nurture import (
 from teleprospect.core.nurture_touches import TouchState
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.nurture.schedule import (
-    cancel_live_touches,
+    Enrolment,
+    TrackNotFound,
+    end_enrolment,
+    enrol,
     live_touches,
+    next_call_at,
+    open_enrolment,
     resolve_touch,
+    resume_enrollment,
     schedule_due_steps,
     settle_enrollment,
-    step_due,
-    track_of_enrollment,
+    track_by_key,
+    tracks_in_session,
 )
 from teleprospect.store.database import Database
-from teleprospect.store.models import Lead, LeadAnswer, LeadHistory, NurtureEnrollment, NurtureTrack
+from teleprospect.store.models import Lead, LeadAnswer, NurtureEnrollment, NurtureTrack
 from teleprospect.store.types import utcnow
 
 __all__ = [
@@ -65,33 +67,12 @@ __all__ = [
 BUYING_ROLE_QUESTION = "authority"
 
 
-class TrackNotFound(NotFound):
-    def __init__(self, key: str, known: list[str]) -> None:
-        super().__init__(
-            f"There is no nurture track {key!r}; the tracks are: {', '.join(known) or 'none'}."
-        )
-        self.key = key
-
-
 class NoNurtureTracks(NotFound):
     def __init__(self) -> None:
         super().__init__(
             "The team has no nurture tracks; a team lead adds one (opening the database"
             " stores the shipped ones when there are none)."
         )
-
-
-_parsed: dict[str, Track] = {}
-
-
-def _track_of(definition: dict[str, Any]) -> Track:
-    key = json.dumps(definition, sort_keys=True)
-    track = _parsed.get(key)
-    if track is None:
-        if len(_parsed) > 64:
-            _parsed.clear()
-        track = _parsed[key] = Track.from_dict(definition)
-    return track
 
 
 def seed_default_tracks(session: Session, *, now: datetime | None = None) -> bool:
@@ -114,30 +95,10 @@ def seed_default_tracks(session: Session, *, now: datetime | None = None) -> boo
     return True
 
 
-def _rows(session: Session) -> list[tuple[int, Track]]:
-    rows = session.execute(
-        select(NurtureTrack.id, NurtureTrack.definition).order_by(NurtureTrack.id)
-    ).all()
-    return [(row.id, _track_of(row.definition)) for row in rows]
-
-
-def tracks_in_session(session: Session) -> list[tuple[int, Track]]:
-    """(row id, track) of every track, in the order they were added."""
-    return _rows(session)
-
-
-def track_by_key(session: Session, key: str) -> tuple[int, Track]:
-    rows = tracks_in_session(session)
-    for row_id, track in rows:
-        if track.key == key:
-            return row_id, track
-    raise TrackNotFound(key, [track.key for _, track in rows])
-
-
 def nurture_tracks(db: Database) -> list[Track]:
     """Every nurture track, in the order they were added."""
     with db.read() as session:
-        return [track for _, track in _rows(session)]
+        return [track for _, track in tracks_in_session(session)]
 
 
 def buying_role(session: Session, lead_id: int) -> str | None:
@@ -179,139 +140,6 @@ def suggested_tracks(db: Database, lead_id: int) -> list[Track]:
 
 
 # ----------------------------------------------------------------------------- enrolments
-
-
-@dataclass(frozen=True)
-class Enrolment:
-    enrollment_id: int
-    track: Track
-    #: When the lead's next call step falls due (None: no call left in the track).
-    next_call_at: datetime | None
-
-
-def open_enrolment(session: Session, lead_id: int) -> NurtureEnrollment | None:
-    return session.scalar(
-        select(NurtureEnrollment).where(
-            NurtureEnrollment.lead_id == lead_id, NurtureEnrollment.ended_at.is_(None)
-        )
-    )
-
-
-def end_enrolment(
-    session: Session, lead: Lead, *, reason: str, user_id: int | None, now: datetime
-) -> bool:
-    """End the lead's open enrolment, if any, with a history row; its touches not made yet
-    are cancelled with the same reason. True when one ended."""
-    current = open_enrolment(session, lead.id)
-    if current is None:
-        return False
-    current.ended_at = now
-    current.end_reason = reason
-    cancel_live_touches(session, current.id, now, f"track ended: {reason}")
-    session.add(
-        LeadHistory(
-            lead=lead,
-            user_id=user_id,
-            at=now,
-            kind=HistoryKind.NURTURE,
-            from_value=_short(current.track.key),
-            to_value=None,
-            reason=f"left the track: {reason}",
-        )
-    )
-    session.flush()
-    return True
-
-
-def _short(text: str) -> str:
-    return text[:100]
-
-
-def enrol(
-    session: Session,
-    lead: Lead,
-    track_key: str,
-    *,
-    user_id: int | None,
-    now: datetime,
-    first_touch_at: datetime | None = None,
-    reason: str = "",
-    call_id: int | None = None,
-    by_call: bool = True,
-) -> Enrolment:
-    """Put ``lead`` in the track (ending any enrolment it has), in the caller's transaction.
-
-    Day 0 of the track is ``first_touch_at`` (default: now). ``by_call``: the lead is
-    enrolled at the end of a call (``call_id``), so a call step due at once is that call,
-    recorded as done. The steps due at once become touches; the lead's next action is its
-    next call step's due time. Writes a history row; the status change is the caller's.
-    """
-    track_id, track = track_by_key(session, track_key)
-    current = open_enrolment(session, lead.id)
-    if current is not None:
-        current.ended_at = now
-        current.end_reason = f"moved to the track {track.name}"
-        cancel_live_touches(session, current.id, now, f"moved to the track {track.name}")
-        session.flush()  # the open-enrolment index allows one open row per lead
-    starts_at = first_touch_at or now
-    enrollment = NurtureEnrollment(
-        lead_id=lead.id,
-        track_id=track_id,
-        enrolled_at=now,
-        enrolled_by_id=user_id,
-        starts_at=starts_at,
-        step_index=0,
-        next_touch_at=None,
-    )
-    session.add(enrollment)
-    session.add(
-        LeadHistory(
-            lead=lead,
-            user_id=user_id,
-            at=now,
-            kind=HistoryKind.NURTURE,
-            from_value=_short(current.track.key) if current is not None else None,
-            to_value=_short(track.key),
-            reason=reason or f"enrolled in {track.name}",
-        )
-    )
-    session.flush()
-    made = schedule_due_steps(session, enrollment, lead, now=now, user_id=user_id)
-    if by_call:
-        # A day-0 call step of a track starting now is the call that sent the lead here.
-        for touch in made:
-            if touch.kind == TouchKind.CALL.value and touch.state == TouchState.OPEN.value:
-                resolve_touch(
-                    session,
-                    touch,
-                    lead,
-                    TouchState.DONE,
-                    now=now,
-                    user_id=user_id,
-                    outcome="the call that enrolled the lead",
-                    call_id=call_id,
-                )
-                break
-    return Enrolment(enrollment.id, track, next_call_at(session, lead))
-
-
-def next_call_at(session: Session, lead: Lead) -> datetime | None:
-    """When the lead's track brings it back to a call (None: no call left, or no track)."""
-    current = open_enrolment(session, lead.id)
-    if current is None or current.ended_at is not None:
-        return None
-    calls = [
-        t.due_at
-        for t in live_touches(session, current.id)
-        if t.kind == TouchKind.CALL.value and t.state == TouchState.OPEN.value
-    ]
-    if calls:
-        return min(calls)
-    track = track_of_enrollment(session, current)
-    for index in range(current.step_index, len(track.steps)):
-        if track.steps[index].is_call:
-            return step_due(session, current, lead, index)
-    return None
 
 
 def _close_due_calls(
@@ -366,8 +194,6 @@ def after_nurture_call(
         lead.next_action_at = None
         return None
     if current.paused_at is not None:
-        from teleprospect.services.nurture.pauses import resume_enrollment
-
         resume_enrollment(session, current, lead, now=now, user_id=user_id)
     if not _close_due_calls(
         session,
