@@ -30,6 +30,7 @@ from teleprospect.cli import (
     gui,
     imports,
     journal,
+    nurture,
     queue,
     reports,
     search,
@@ -71,6 +72,7 @@ AREAS: tuple[Callable[[Commands], None], ...] = (
     reports.setup_parser,
     search.setup_parser,
     undo.setup_parser,
+    nurture.setup_parser,
 )
 
 

@@ -412,6 +412,9 @@ class Callback:
 
     due_at: datetime
     owner_id: int | None = None
+    #: Why the callback exists when the system made it ("responded to nurture (replied,
+    #: 12 Mar 10:30)"): shown as the lead's queue reason instead of "callback due".
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,6 +664,8 @@ def queue_reason(
     """Why the lead is where it is: "callback due 10:30", "new inbound 4 min ago",
     "score 82, 1 attempt". Times are shown in ``display_zone`` (the rep's)."""
     tier = queue_tier(candidate, user_id, now, weights)
+    if tier <= QueueTier.TEAM_CALLBACK and candidate.callback.reason:  # type: ignore[union-attr]
+        return candidate.callback.reason  # type: ignore[union-attr]
     if tier <= QueueTier.TEAM_CALLBACK:
         due = candidate.callback.due_at.astimezone(display_zone)  # type: ignore[union-attr]
         when = (

@@ -543,6 +543,8 @@ class CallbackEntry(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Shown as the queue's reason instead of "callback due" ("responded to nurture …").
+    queue_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 # ----------------------------------------------------------------------------- call workspace
@@ -645,6 +647,12 @@ class NurtureEnrollment(Base):
     next_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Paused (a response, the lead, its track or its rep away): why, and since when.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    #: The newest response (reply, click, …) already acted on: older activity never
+    #: pauses the track again.
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     track: Mapped[NurtureTrack] = relationship()
     enrolled_by: Mapped[User | None] = relationship()

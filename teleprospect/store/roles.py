@@ -90,6 +90,7 @@ TABLE_RIGHTS: Mapping[str, tuple[str, str]] = {
     "callback": (_RIU, _RIUD),
     "do_not_call": (_RI, _RIUD),
     "nurture_enrollment": (_RIU, _RIUD),
+    "nurture_touch": (_RIU, _RIUD),
     "import_batch": (_RIU, _RIUD),
     "saved_mapping": (_RIU, _RIUD),
     "engagement_event": (_RI, _RIUD),
@@ -168,6 +169,9 @@ _REP_POLICIES: tuple[tuple[str, str, str | None, str | None], ...] = (
     ("callback", "UPDATE", _LEAD_OF_ROW, _LEAD_OF_ROW),
     ("nurture_enrollment", "INSERT", None, _LEAD_OF_ROW),
     ("nurture_enrollment", "UPDATE", _LEAD_OF_ROW, _LEAD_OF_ROW),
+    ("nurture_touch", "INSERT", None, _LEAD_OF_ROW),
+    # A touch a track gives to a user of its own (marketing) is theirs to record.
+    ("nurture_touch", "UPDATE", f"({_LEAD_OF_ROW} OR owner_id = {_ME})", None),
     ("lead_phone", "INSERT", None, _LEAD_OF_ROW),
     ("lead_phone", "UPDATE", _LEAD_OF_ROW, _LEAD_OF_ROW),
     ("lead_phone", "DELETE", _LEAD_OF_ROW, None),

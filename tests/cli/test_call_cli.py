@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from teleprospect.cli import main
+from teleprospect.core.nurture import default_tracks, step_due_at
 from teleprospect.services.database import open_database
 from tests.services.call_fixtures import add_lead, add_users, claim
 
@@ -105,14 +106,13 @@ def test_every_decision_kind_from_the_command_line(desk, capsys) -> None:  # noq
     assert code == 0, err
     assert json.loads(out)["status"] == "nurture"
     enrolment = lead_json(capsys, url, leads[0])["enrollment"]
-    # A date without a time is midnight of the rep's own time zone; the call is due at the
-    # first good slot from then on: inside the lead's calling hours (Berlin), on a weekday.
+    # A date without a time is midnight of the rep's own time zone.
     first_touch = datetime.fromisoformat(touch).astimezone()
-    due = datetime.fromisoformat(enrolment["next_call_at"])
     assert enrolment["track_key"] == "twelve-touch"
-    assert first_touch <= due < first_touch + timedelta(days=4)
-    in_berlin = due.astimezone(ZoneInfo("Europe/Berlin"))
-    assert in_berlin.weekday() < 5 and 9 <= in_berlin.hour < 17
+    # The track's day-0 call falls due at 09:00 of that business day in the lead's zone.
+    twelve = next(t for t in default_tracks() if t.key == "twelve-touch")
+    expected = step_due_at(twelve, 0, first_touch, zone=BERLIN, country="DE")
+    assert datetime.fromisoformat(enrolment["next_call_at"]) == expected
 
     code, _, err = log(leads[1], "--decide", f"callback:{berlin_weekday_at(23)}")
     assert code == 3 and "never allowed before 08:00 or after 21:00" in err

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from teleprospect.core.business_days import add_business_days
 from teleprospect.core.nurture import (
     TouchKind,
     Track,
@@ -25,6 +26,14 @@ from teleprospect.core.nurture import (
 
 T = TouchKind
 DAY0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+def due(business_days: int) -> datetime:
+    """09:00 UTC ``business_days`` weekdays after DAY0 (day 0: DAY0 itself)."""
+    if business_days == 0:
+        return DAY0
+    day = add_business_days(DAY0.date(), business_days, None)
+    return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
 def track(key: str = "t", *steps: TrackStep, **match: tuple[str, ...]) -> Track:
@@ -175,8 +184,9 @@ def test_functions_match_whole_words_of_the_title_ignoring_case_and_accents() ->
 def test_next_call_step_skips_touches_without_a_call() -> None:
     twelve = default_tracks()[0]
     assert next_call_step(twelve, -1, DAY0) == (0, DAY0)
-    assert next_call_step(twelve, 0, DAY0) == (3, DAY0 + timedelta(days=30))
-    assert next_call_step(twelve, 3, DAY0) == (7, DAY0 + timedelta(days=150))
+    # Business days at 09:00: day 21 after Monday 2 March 2026 is Tuesday 31 March.
+    assert next_call_step(twelve, 0, DAY0) == (3, datetime(2026, 3, 31, 9, 0, tzinfo=UTC))
+    assert next_call_step(twelve, 3, DAY0) == (7, due(107))
     assert next_call_step(twelve, 10, DAY0) is None
     assert next_call_step(twelve, 11, DAY0) is None
 
@@ -201,5 +211,5 @@ def test_next_call_step_is_the_first_call_after_the_index(
     if not calls:
         assert found is None
     else:
-        assert found == (calls[0], DAY0 + timedelta(days=t.steps[calls[0]].day_offset))
+        assert found == (calls[0], due(t.steps[calls[0]].day_offset))
     assert Track.from_dict(json.loads(json.dumps(t.to_dict()))) == t

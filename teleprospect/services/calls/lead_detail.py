@@ -23,7 +23,7 @@ from teleprospect.core.dedupe_keys import match_key, person_key
 from teleprospect.core.domain import Disposition, EngagementKind, HistoryKind
 from teleprospect.core.lifecycle import LeadStatus
 from teleprospect.core.normalise import clean_text, normalise_email
-from teleprospect.core.nurture import Track, step_due_at
+from teleprospect.core.nurture import Track
 from teleprospect.core.phones import parse_phone
 from teleprospect.core.queue_policy import is_callable_now
 from teleprospect.core.scripts import AnswerError, AnswerValue, Script, answer_text, from_json
@@ -32,7 +32,8 @@ from teleprospect.services.calls.scripts import active_script_in_session
 from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound, UnknownUser
 from teleprospect.services.leads.merge import merged_into
-from teleprospect.services.nurture.tracks import open_enrolment
+from teleprospect.services.nurture.schedule import live_touches, step_due
+from teleprospect.services.nurture.tracks import next_call_at, open_enrolment
 from teleprospect.services.scoring.scores import rescore_lead, rules_in_session, stored_breakdown
 from teleprospect.services.settings.team_settings import load_queue_settings
 from teleprospect.store.database import Database
@@ -351,8 +352,14 @@ def _enrollment(session: Session, lead: Lead) -> EnrollmentSummary | None:
     if current is None:
         return None
     track = Track.from_dict(current.track.definition)
-    index = current.step_index
-    step = track.steps[index] if index < len(track.steps) else None
+    live = [t for t in live_touches(session, current.id) if t.state == "open"]
+    if live:
+        index, title, due = live[0].step_index, live[0].title, live[0].due_at
+    elif current.step_index < len(track.steps):
+        index, title = current.step_index, track.steps[current.step_index].title
+        due = step_due(session, current, lead, index)
+    else:
+        index, title, due = len(track.steps), None, None
     return EnrollmentSummary(
         track_key=track.key,
         track_name=track.name,
@@ -360,9 +367,9 @@ def _enrollment(session: Session, lead: Lead) -> EnrollmentSummary | None:
         enrolled_by_name=current.enrolled_by.name if current.enrolled_by else None,
         step_index=index,
         steps_total=len(track.steps),
-        next_touch_at=step_due_at(track, index, current.starts_at) if step else None,
-        next_touch_title=step.title if step else None,
-        next_call_at=lead.next_action_at if LeadStatus(lead.status) is LeadStatus.NURTURE else None,
+        next_touch_at=due,
+        next_touch_title=title,
+        next_call_at=next_call_at(session, lead),
     )
 
 

@@ -55,7 +55,12 @@ from teleprospect.services.clock import decision_time
 from teleprospect.services.errors import LeadNotFound
 from teleprospect.services.identity.permissions import require_user
 from teleprospect.services.leads.lifecycle import apply_status, audit_status_change
-from teleprospect.services.nurture.tracks import advance_to_next_call, best_track, enrol
+from teleprospect.services.nurture.tracks import (
+    after_nurture_call,
+    best_track,
+    enrol,
+    record_call_touch,
+)
 from teleprospect.services.queue.claims import ClaimNotHeld
 from teleprospect.services.scoring.scores import known_answers, rescore_lead
 from teleprospect.store.database import Database
@@ -282,6 +287,7 @@ def _no_decision(
     retry: RetryDecision,
     disposition: Disposition,
     user_id: int,
+    call_id: int,
 ) -> str:
     """What follows a call without a decision: the retry rule, or attempts run out."""
     lead, now = ctx.lead, ctx.now
@@ -290,9 +296,18 @@ def _no_decision(
         if retry.next_action_at is not None and not retry.exhausted:
             lead.next_action_at = retry.next_action_at
             return f"{retry.reason} ({when(retry.next_action_at)})"
-        # The call step is made (or given up): the next one brings the lead back.
+        # The call step is made (or given up): recorded, and the next touch scheduled.
         lead.attempts = 0
-        upcoming = advance_to_next_call(session, lead, now=now)
+        upcoming = after_nurture_call(
+            session,
+            lead,
+            now=now,
+            user_id=user_id,
+            call_id=call_id,
+            outcome=disposition.label.lower(),
+        )
+        if LeadStatus(lead.status) is not LeadStatus.NURTURE:
+            return "track finished: back to the call queue for a re-qualification call"
         if upcoming is None:
             return "stays in nurture; no call step left in its track"
         return f"stays in nurture; next call step {when(upcoming)}"
@@ -310,7 +325,7 @@ def _no_decision(
                 reason=f"{retry.reason}: back to nurture ({track.name})",
             ).at = now
             lead.attempts = 0
-            enrolled = enrol(session, lead, track.key, user_id=user_id, now=now)
+            enrolled = enrol(session, lead, track.key, user_id=user_id, now=now, call_id=call_id)
             ahead = f", next call {when(enrolled.next_call_at)}" if enrolled.next_call_at else ""
             return f"{retry.reason}: back to nurture in {track.name}{ahead}"
         apply_status(
@@ -466,6 +481,16 @@ def log_call_in_session(
             session, lead, LeadStatus.WORKING, user_id=user_id, reason="first call"
         ).at = now
     if decision is not None:
+        if status_before is LeadStatus.NURTURE:
+            # The track's call step is made by this call, whatever is decided now.
+            record_call_touch(
+                session,
+                lead,
+                now=now,
+                user_id=user_id,
+                call_id=call.id,
+                outcome=disposition.label.lower(),
+            )
         outcome, stored_reason = apply_decision(session, ctx, decision, user_id)
         call.decision_kind = DecisionKind(decision.kind)
         call.decision_reason = stored_reason
@@ -473,7 +498,7 @@ def log_call_in_session(
         suppress(session, lead, user_id=user_id, now=now, reason="asked not to be called")
         outcome = "on the do-not-call list for good"
     else:
-        outcome = _no_decision(session, ctx, retry, disposition, user_id)
+        outcome = _no_decision(session, ctx, retry, disposition, user_id, call.id)
     kept_callbacks = 0
     if decision is None or DecisionKind(decision.kind) is not DecisionKind.CALLBACK:
         # Calling after a callback fell due keeps that promise.

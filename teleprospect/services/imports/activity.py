@@ -312,6 +312,10 @@ def apply_rescores(session: Session, changes: list[tuple[int, dict[str, Any]]]) 
     now = database_now(session)
     for lead in session.scalars(select(Lead).where(Lead.id.in_([i for i, _ in changes]))):
         rescore_lead(session, lead, now=now, rules=rules, weights=weights)
+    # A reply, a click, a registration… pauses the lead's track and calls it at once.
+    from teleprospect.services.nurture.responses import respond_to_activity
+
+    respond_to_activity(session, [i for i, _ in changes], now)
 
 
 def _activity_summary_text(summary: ActivitySummary, reject_file: Path | None) -> str:

@@ -246,7 +246,7 @@ def _claimed(
                 callback_query(ctx, claiming=False).where(Lead.id == lead_id).limit(1)
             ).first()
             if row is not None:
-                callback = (row[1], Callback(row[2], row[3]))
+                callback = (row[1], Callback(row[2], row[3], row[4] or ""))
         entries = queue_entries(
             session, ctx, [lead_id], {lead_id: callback} if callback else {}, display_zone
         )

@@ -326,7 +326,13 @@ def callback_query(ctx: QueueContext, *, claiming: bool) -> AnySelect:
     now: Any = bindparam("now", ctx.now)
     mine_first = case((CallbackEntry.owner_id == me, 0), else_=1)
     query: AnySelect = (
-        select(Lead.id, CallbackEntry.id, CallbackEntry.due_at, CallbackEntry.owner_id)
+        select(
+            Lead.id,
+            CallbackEntry.id,
+            CallbackEntry.due_at,
+            CallbackEntry.owner_id,
+            CallbackEntry.queue_reason,
+        )
         .select_from(CallbackEntry)
         .join(Lead, CallbackEntry.lead_id == Lead.id)
         # SQLite: walk the due callbacks and look each lead up by id, never the other way.
@@ -656,11 +662,11 @@ def _page_ids(
     if not ctx.open_zones and not ctx.legal_zones:
         return [], callbacks
     ids: list[int] = []
-    for lead_id, callback_id, due_at, owner_id in session.execute(
+    for lead_id, callback_id, due_at, owner_id, why in session.execute(
         callback_query(ctx, claiming=False)
     ):
         if lead_id not in callbacks:  # a lead's oldest due callback places it
-            callbacks[lead_id] = (callback_id, Callback(due_at, owner_id))
+            callbacks[lead_id] = (callback_id, Callback(due_at, owner_id, why or ""))
             ids.append(lead_id)
     if ctx.open_zones and offset + limit > len(ids):
         inbound = inbound_query(ctx, claiming=False).limit(offset + limit - len(ids))
@@ -699,7 +705,7 @@ def queue_entry_of_lead(
             callback_query(ctx, claiming=False).where(Lead.id == lead_id).limit(1)
         ).first()
         if row is not None:
-            callbacks[lead_id] = (row[1], Callback(row[2], row[3]))
+            callbacks[lead_id] = (row[1], Callback(row[2], row[3], row[4] or ""))
             found = True
     if not found and ctx.open_zones:
         for query in (

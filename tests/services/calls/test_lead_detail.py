@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -115,8 +115,8 @@ def test_the_panel_shows_context_calls_answers_history_and_what_comes_next(db: D
     assert later.claimed_by_name == "Rep Two" and later.open_callbacks == []
     assert later.enrollment is not None
     assert later.enrollment.track_key == "twelve-touch"
-    # Day 30 of the track is Saturday 26 December: the call is on Monday, 09:00 in Berlin.
-    assert later.enrollment.next_call_at == NOW + timedelta(days=32, hours=17)
+    # The case study with its follow-up call: 21 business days on, 09:00 in Berlin.
+    assert later.enrollment.next_call_at == datetime(2026, 12, 28, 8, 0, tzinfo=UTC)
     assert "Thank-you email" in later.enrollment.text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from teleprospect.core.decisions import DecisionKind
 from teleprospect.core.domain import Disposition
 from teleprospect.core.lifecycle import LeadStatus
+from teleprospect.core.nurture import default_tracks, step_due_at
 from teleprospect.core.queue_policy import ExhaustedOutcome, QueueTier, RetryRules
 from teleprospect.core.scripts import AnswerError
 from teleprospect.services.calls.decisions import Decision, DecisionRefused, check_decision
@@ -361,15 +363,22 @@ def test_nurture_enrols_in_the_track_and_its_call_step_brings_the_lead_back(desk
         decision=Decision(DecisionKind.NURTURE, track_key="twelve-touch", note="Next year."),
         now=NOW,
     )
-    # The day-0 call is this one; the case study with a follow-up call comes on day 30.
-    due = NOW + timedelta(days=30)
+    # The day-0 call is this one; the case study with a follow-up call comes 21 business
+    # days later, at 09:00 in the lead's zone.
+    twelve = next(t for t in default_tracks() if t.key == "twelve-touch")
+    berlin = ZoneInfo("Europe/Berlin")
+    due = step_due_at(twelve, 3, NOW, zone=berlin, country="DE")
     assert (logged.status, logged.next_action_at) == (LeadStatus.NURTURE, due)
     with db.read() as s:
         enrolment = s.scalar(select(NurtureEnrollment).where(NurtureEnrollment.lead_id == lead_id))
         assert enrolment is not None and enrolment.ended_at is None
         assert s.get(NurtureTrack, enrolment.track_id).key == "twelve-touch"  # type: ignore[union-attr]
-        assert (enrolment.step_index, enrolment.next_touch_at) == (1, NOW)
-    assert history(db, lead_id)[-2:] == [
+        # Steps 0 and 1 (day 0) are touches already; step 2 is the next to fall due.
+        assert (enrolment.step_index, enrolment.next_touch_at) == (
+            2,
+            step_due_at(twelve, 2, NOW, zone=berlin, country="DE"),
+        )
+    assert history(db, lead_id)[-3:] == [
         (
             "status",
             "working",
@@ -377,6 +386,8 @@ def test_nurture_enrols_in_the_track_and_its_call_step_brings_the_lead_back(desk
             "back to nurture: 12-touch nurture (one year) — Next year.",
         ),
         ("nurture", None, "twelve-touch", "enrolled in 12-touch nurture (one year)"),
+        # The track's day-0 call step is this call, recorded as done.
+        ("nurture", None, None, "touch done: First-contact call (the call that enrolled the lead)"),
     ]
     # Out of the queue until the call step is due, then back by itself.
     assert lead_id not in [e.lead_id for e in queue_page(db, me, now=due - timedelta(days=1))]
@@ -387,8 +398,7 @@ def test_nurture_enrols_in_the_track_and_its_call_step_brings_the_lead_back(desk
     # The call step made, no decision: the lead stays in nurture until the next call step.
     again = log_call(db, lead_id, me, disposition="connected", now=due + timedelta(minutes=5))
     assert again.status is LeadStatus.NURTURE
-    # Day 150 is a Saturday: the call step falls due on Monday at 09:00 in Berlin.
-    assert again.next_action_at == NOW + timedelta(days=151, hours=16)
+    assert again.next_action_at == step_due_at(twelve, 7, NOW, zone=berlin, country="DE")
 
 
 def test_nurture_defaults_to_the_first_suggested_track_and_a_chosen_first_touch(desk: Desk) -> None:
@@ -410,8 +420,11 @@ def test_nurture_defaults_to_the_first_suggested_track_and_a_chosen_first_touch(
             .where(NurtureEnrollment.lead_id == lead_id)
         )
     assert key == "executive", "a CTO who decides gets the executive track"
-    # The executive track's first call comes with its day-10 ROI study.
-    assert logged.next_action_at == first_touch + timedelta(days=10)
+    # The executive track's first call comes with its ROI study, 7 business days on.
+    executive = next(t for t in default_tracks() if t.key == "executive")
+    assert logged.next_action_at == step_due_at(
+        executive, 1, first_touch, zone=ZoneInfo("Europe/Berlin"), country="DE"
+    )
     with pytest.raises(DecisionRefused, match="no nurture track 'nope'"):
         check_decision(db, lead_id, Decision(DecisionKind.NURTURE, track_key="nope"), now=NOW)
     with pytest.raises(DecisionRefused, match="in the past"):
