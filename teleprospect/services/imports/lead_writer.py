@@ -60,9 +60,14 @@ HISTORY_TABLE = cast(Table, LeadHistory.__table__)
 DUPLICATES_LISTED = 500
 #: SQLite writes a chunk's new leads in steps (short transactions), sized by how long the
 #: ones before took (see ChunkSizer): the first step's rows, the fewest and the most.
-STEP_FIRST_ROWS = 200
+STEP_FIRST_ROWS = 400
 STEP_LEAST_ROWS = 20
 STEP_MOST_ROWS = 5_000
+#: How long a step of new leads holds SQLite's write lock, aimed at: half the ~200 ms of
+#: DESIGN.md rule 9. Every commit writes the pages its rows touched in the lead table's
+#: indexes and search index, most of them again in the next step: steps of 40 ms cost
+#: each row about twice what steps of 100 ms do.
+STEP_TARGET_S = 0.1
 #: About how many leads of the file are remembered by key for finding later duplicates;
 #: older ones are found through the database, so memory stays flat on any file size.
 FILE_KEYS_KEPT = 50_000
@@ -224,7 +229,9 @@ class LeadWriter:
         #: Changes to leads that existed before the import were kept aside.
         self.kept_changes = False
         #: Rows per write step (SQLite), learnt from the steps before.
-        self.sizer = ChunkSizer(STEP_FIRST_ROWS, least=STEP_LEAST_ROWS, most=STEP_MOST_ROWS)
+        self.sizer = ChunkSizer(
+            STEP_FIRST_ROWS, target=STEP_TARGET_S, least=STEP_LEAST_ROWS, most=STEP_MOST_ROWS
+        )
 
     @property
     def forgot_some(self) -> bool:
