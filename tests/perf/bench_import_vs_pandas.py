@@ -245,7 +245,8 @@ def memory(sides: Sides, rows: int, seed: int) -> None:
     big = sides.folder / "big.csv"
     started = time.perf_counter()
     write_file(big, rows, seed, keep_numbers=False, countries=COUNTRIES)
-    print(f"file: {rows:,} rows, {big.stat().st_size / 1e6:.0f} MB ({time.perf_counter() - started:.0f} s)")
+    took = time.perf_counter() - started
+    print(f"file: {rows:,} rows, {big.stat().st_size / 1e6:.0f} MB ({took:.0f} s)")
     db = sides.fresh_db("now", "big.sqlite3")
     command = [sys.executable, "-m", "teleprospect", "--db", str(db), "import", str(big)]
     command += ["--json"]
@@ -263,8 +264,9 @@ def memory(sides: Sides, rows: int, seed: int) -> None:
     print(f"MEMORY {rows:,} rows: {run.wall:.0f} s wall ({rows / run.wall:,.0f} rows/s)")
     if own:
         tenths = [own[min(len(own) - 1, len(own) * i // 10)] for i in range(1, 11)]
-        print("  RSS of the importer at each tenth: " + ", ".join(f"{k / 1024:.0f}" for k in tenths))
-        print(f"  RSS in the second half grew by {(max(own[len(own) // 2:]) - own[len(own) // 2]) / 1024:.0f} MiB")
+        print("  importer RSS (MiB) at each tenth: " + ", ".join(f"{k // 1024}" for k in tenths))
+        half = own[len(own) // 2 :]
+        print(f"  RSS in the second half grew by {(max(half) - half[0]) / 1024:.0f} MiB")
     print(f"  summary: {_summary_of(run)}")
     peaks = json.loads(run.stderr.strip().splitlines()[-1])
     importer, workers = peaks["self_kib"] / 1024, peaks["workers_kib"] / 1024
