@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Table, func, insert, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from teleprospect.core.column_mapping import MappingPlan
 from teleprospect.core.csv_reader import CsvRow
@@ -34,20 +34,27 @@ from teleprospect.services.imports.import_changes import (
     PRIMARY_PHONE,
     PRIMARY_PHONE_FIELDS,
     ReplacedValue,
-    record_replaced,
+    replaced_rows,
 )
 from teleprospect.services.imports.reports import DuplicateFound, ImportReports, ImportSummary
 from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, PreparedRow
 from teleprospect.services.scoring.scores import (
     ActiveRules,
     LeadScorer,
-    rescore_lead,
+    rescore_leads,
     rules_in_session,
 )
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.store.bulk import BulkInsert
 from teleprospect.store.clock import database_now
-from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
+from teleprospect.store.models import (
+    DoNotCallEntry,
+    ImportBatch,
+    ImportChange,
+    Lead,
+    LeadHistory,
+    LeadPhone,
+)
 from teleprospect.store.staging import ChunkSizer, LongWrite
 from teleprospect.store.visibility import hidden_writes
 
@@ -228,6 +235,8 @@ class LeadWriter:
         self.hidden = set(hidden_writes(session)) if self.is_sqlite else set()
         #: Changes to leads that existed before the import were kept aside.
         self.kept_changes = False
+        #: Those of the step under way, kept aside together at its end.
+        self.kept: list[tuple[int, dict[str, Any]]] = []
         #: Rows per write step (SQLite), learnt from the steps before.
         self.sizer = ChunkSizer(
             STEP_FIRST_ROWS, target=STEP_TARGET_S, least=STEP_LEAST_ROWS, most=STEP_MOST_ROWS
@@ -353,6 +362,10 @@ class LeadWriter:
                 self._insert_pending()  # the lead filled in may be among them
                 self._update(*update_)
         self._insert_pending()
+        if self.kept:
+            # Kept aside in one statement per step, in file order.
+            self.write.keep_changes(self.session, self.kept)
+            self.kept = []
 
     def _new_lead_ids(self, count: int) -> list[int]:
         """Ids for the next ``count`` leads, in order, known before they are inserted.
@@ -536,7 +549,7 @@ class LeadWriter:
             if on_dnc and not seen.do_not_call:
                 seen.do_not_call = True
                 self.summary.dnc += 1
-            self.write.keep_changes(self.session, [(seen.lead_id, change)])
+            self.kept.append((seen.lead_id, change))
             self.kept_changes = True
             return
         if apply_fill_in(
@@ -580,8 +593,7 @@ def apply_fill_ins(session: Session, changes: list[tuple[int, dict[str, Any]]]) 
     now = database_now(session)
     rules = rules_in_session(session)
     weights = read_setting(session, PRIORITY_WEIGHTS)
-    for lead_id, change in changes:
-        apply_fill_in(session, lead_id, change, now=now, rules=rules, weights=weights)
+    fill_in_leads(session, changes, now=now, rules=rules, weights=weights)
 
 
 def apply_fill_in(
@@ -596,9 +608,86 @@ def apply_fill_in(
     """Fill the lead in with ``change`` (see :func:`_fill_in_change`) in the session's
     transaction and score it again at ``now``; whether it went on do-not-call. A lead gone
     meanwhile is skipped."""
-    existing = session.get(Lead, lead_id)
-    if existing is None:
-        return False
+    went = fill_in_leads(session, [(lead_id, change)], now=now, rules=rules, weights=weights)
+    return bool(went)
+
+
+def fill_in_leads(
+    session: Session,
+    changes: list[tuple[int, dict[str, Any]]],
+    *,
+    now: datetime,
+    rules: ActiveRules,
+    weights: PriorityWeights,
+) -> set[int]:
+    """Fill leads in with ``changes`` ((lead id, change), … in order; see
+    :func:`_fill_in_change`) in the session's transaction and score them again at ``now``;
+    the ids of those that went on do-not-call. Leads gone meanwhile are skipped. The leads
+    and their numbers are read in one query, what the changes replaced is written in one
+    statement per table, and the leads are scored together."""
+    wanted = list({lead_id for lead_id, _ in changes})
+    leads: dict[int, Lead] = {}
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        query = (
+            select(Lead)
+            .where(Lead.id.in_(wanted[start : start + _IDS_PER_QUERY]))
+            .options(selectinload(Lead.phones))
+        )
+        leads.update((lead.id, lead) for lead in session.scalars(query))
+    went_on_dnc: set[int] = set()
+    touched: dict[int, Lead] = {}
+    import_changes: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    for lead_id, change in changes:
+        existing = leads.get(lead_id)
+        if existing is None:
+            continue
+        touched[lead_id] = existing
+        replaced, went = _fill_in(existing, change)
+        if went:
+            went_on_dnc.add(lead_id)
+        if change.get("batch") is None:
+            continue
+        rows, lines = replaced_rows(
+            lead_id,
+            replaced,
+            batch_id=change["batch"],
+            user_id=change.get("by"),
+            about=change.get("about", ""),
+            at=now,
+        )
+        import_changes += rows
+        history += lines
+        if went:
+            history.append(
+                {
+                    "lead_id": lead_id,
+                    "user_id": change.get("by"),
+                    "at": now,
+                    "kind": HistoryKind.DO_NOT_CALL,
+                    "from_value": None,
+                    "to_value": "do_not_call",
+                    "reason": f"on the do-not-call list when updated by {change.get('about')}",
+                }
+            )
+    session.flush()  # the new numbers before their history
+    if import_changes:
+        session.execute(insert(ImportChange), import_changes)
+    if history:
+        session.execute(insert(HISTORY_TABLE), history)
+    # What the file filled in feeds the score (title, industry, size, country, phone).
+    rescore_leads(session, list(touched.values()), now=now, rules=rules, weights=weights)
+    session.flush()
+    return went_on_dnc
+
+
+#: Leads one query of :func:`fill_in_leads` reads at most.
+_IDS_PER_QUERY = 5_000
+
+
+def _fill_in(existing: Lead, change: dict[str, Any]) -> tuple[list[ReplacedValue], bool]:
+    """Apply one change to a loaded lead: what it replaced, and whether the lead went on
+    do-not-call."""
     replaced: list[ReplacedValue] = []
     for name, value in change["fields"].items():
         old = getattr(existing, name)
@@ -637,32 +726,7 @@ def apply_fill_in(
     went_on_dnc = bool(change["do_not_call"]) and not existing.do_not_call
     if went_on_dnc:
         existing.do_not_call = True
-    if change.get("batch") is not None:
-        session.flush()  # the new numbers before their history
-        record_replaced(
-            session,
-            lead_id,
-            replaced,
-            batch_id=change["batch"],
-            user_id=change.get("by"),
-            about=change.get("about", ""),
-            at=now,
-        )
-        if went_on_dnc:
-            session.add(
-                LeadHistory(
-                    lead_id=lead_id,
-                    user_id=change.get("by"),
-                    at=now,
-                    kind=HistoryKind.DO_NOT_CALL,
-                    to_value="do_not_call",
-                    reason=f"on the do-not-call list when updated by {change.get('about')}",
-                )
-            )
-    # What the file filled in feeds the score (title, industry, size, country, phone).
-    rescore_lead(session, existing, now=now, rules=rules, weights=weights)
-    session.flush()
-    return went_on_dnc
+    return replaced, went_on_dnc
 
 
 def _same_person(seen: _Seen, where: str) -> str:
