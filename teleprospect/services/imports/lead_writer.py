@@ -292,6 +292,8 @@ class LeadWriter:
             # Both as written and as keys: stored emails are lower-cased but may keep a +tag.
             emails = {p.email for p in prepared if p.email}
             emails.update(p.key_email for p in prepared if p.key_email)
+            emails.update(key for p in prepared for key in p.other_emails)
+            emails.update(address for p in prepared for address in p.other_addresses)
             numbers = {number for p in prepared for number in p.numbers}
             if self.query_leads:
                 matches = {p.key_match for p in prepared if p.key_match}
@@ -328,6 +330,8 @@ class LeadWriter:
             key_email = lead.key_email
             on_dnc = bool(
                 (key_email and (key_email in dnc_emails or lead.email in dnc_emails))
+                or (dnc_emails and any(key in dnc_emails for key in lead.other_emails))
+                or (dnc_emails and any(a in dnc_emails for a in lead.other_addresses))
                 or (dnc_phones and any(number in dnc_phones for number in lead.numbers))
             )
             if match is not None:
@@ -484,13 +488,13 @@ class LeadWriter:
     def _match(self, lead: PreparedRow, existing: _Existing) -> tuple[_Seen, str] | None:
         db_emails, db_phones, db_people = existing
         key_email = lead.key_email
-        if key_email:
-            seen = db_emails.get(key_email)
+        for key in (key_email, *lead.other_emails) if key_email else lead.other_emails:
+            seen = db_emails.get(key)
             if seen is not None:
-                return seen, f"same email {key_email} as {seen.where}"
-            seen = self.file_emails.get(key_email)
+                return seen, f"same email {key} as {seen.where}"
+            seen = self.file_emails.get(key)
             if seen is not None:
-                return seen, f"same email {key_email} as an earlier row of this file"
+                return seen, f"same email {key} as an earlier row of this file"
         for number in lead.numbers:
             seen = db_phones.get(number)
             if seen is not None:
@@ -513,6 +517,8 @@ class LeadWriter:
     def _remember(self, seen: _Seen, lead: PreparedRow) -> None:
         if lead.key_email:
             self.file_emails.setdefault(lead.key_email, seen)
+        for key in lead.other_emails:
+            self.file_emails.setdefault(key, seen)
         for number in lead.numbers:
             self.file_phones.setdefault(number, seen)
         if lead.key_match:  # no name or no company key: matched by email or phone only
@@ -776,4 +782,10 @@ def _problems_of(lead: PreparedRow) -> str:
 def _on_dnc(lead: PreparedRow, emails: set[str], phones: set[str]) -> str:
     if lead.email and (lead.email in emails or lead.key_email in emails):
         return repr(lead.email)
-    return ", ".join(repr(number) for number in lead.numbers if number in phones)
+    listed = [
+        address
+        for address, key in zip(lead.other_addresses, lead.other_emails, strict=True)
+        if address in emails or key in emails
+    ]
+    listed += [number for number in lead.numbers if number in phones]
+    return ", ".join(repr(value) for value in listed)
