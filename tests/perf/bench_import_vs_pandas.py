@@ -3,7 +3,8 @@
     pip install .[bench]                       # pandas, for the yardstick only
     python tests/perf/bench_import_vs_pandas.py                     # 100,000 rows, 5 turns
     python tests/perf/bench_import_vs_pandas.py --turns 7 --update-turns 3
-    python tests/perf/bench_import_vs_pandas.py --memory-rows 1000000 --turns 0 --update-turns 0
+    python tests/perf/bench_import_vs_pandas.py --memory-rows 1000000 --turns 0 --update-turns 0 \
+        --memory-file /tmp/leads-1m.csv    # generating a million rows takes minutes: keep it
     python tests/perf/bench_import_vs_pandas.py --before COMMIT     # that commit's import too
 
 One generated file (tests/perf/bench_import.py's realistic rows: large name pools, phones
@@ -239,27 +240,29 @@ def update_against_first(sides: Sides, csv_path: Path, turns: int, labels: list[
         print(f"SUMMARY {label}: update/first={ratio:.2f} (target <= 1.5)")
 
 
-def memory(sides: Sides, rows: int, seed: int) -> None:
+def memory(sides: Sides, rows: int, seed: int, given: Path | None) -> None:
     from bench_import import write_file
 
-    big = sides.folder / "big.csv"
-    started = time.perf_counter()
-    write_file(big, rows, seed, keep_numbers=False, countries=COUNTRIES)
-    took = time.perf_counter() - started
-    print(f"file: {rows:,} rows, {big.stat().st_size / 1e6:.0f} MB ({took:.0f} s)")
+    big = given or sides.folder / "big.csv"
+    if given is None or not given.exists():
+        started = time.perf_counter()
+        write_file(big, rows, seed, keep_numbers=False, countries=COUNTRIES)
+        took = time.perf_counter() - started
+        print(f"file: {rows:,} rows, {big.stat().st_size / 1e6:.0f} MB ({took:.0f} s)")
     db = sides.fresh_db("now", "big.sqlite3")
     command = [sys.executable, "-m", "teleprospect", "--db", str(db), "import", str(big)]
     command += ["--json"]
     # ru_maxrss of the importing process alone: its workers report theirs apart.
     probe = (
-        "import resource, runpy, sys, json; sys.argv = sys.argv[1:]\n"
+        "import resource, runpy, sys, json; sys.argv = ['teleprospect', *sys.argv[1:]]\n"
         "try:\n    runpy.run_module('teleprospect', run_name='__main__')\n"
         "finally:\n    print(json.dumps({'self_kib': resource.getrusage(resource.RUSAGE_SELF)"
         ".ru_maxrss, 'workers_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}),"
         " file=sys.stderr)\n"
     )
-    run = measure([sys.executable, "-c", probe, *command[1:]], sides.env(ROOT))
-    big.unlink()
+    run = measure([sys.executable, "-c", probe, *command[3:]], sides.env(ROOT))
+    if big != given:
+        big.unlink()
     own = [kib for _, kib in run.rss]
     print(f"MEMORY {rows:,} rows: {run.wall:.0f} s wall ({rows / run.wall:,.0f} rows/s)")
     if own:
@@ -290,6 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=int, default=5, help="turns of import vs pandas")
     parser.add_argument("--update-turns", type=int, default=3, help="turns of update vs first")
     parser.add_argument("--memory-rows", type=int, metavar="N", help="peak RSS of an N-row import")
+    parser.add_argument(
+        "--memory-file",
+        type=Path,
+        metavar="CSV",
+        help="the --memory-rows file: written there if missing, kept, used again next time",
+    )
     parser.add_argument("--before", metavar="COMMIT", help="also run that commit's import")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
@@ -314,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.update_turns:
                 update_against_first(sides, csv_path, args.update_turns, labels)
         if args.memory_rows:
-            memory(sides, args.memory_rows, args.seed)
+            memory(sides, args.memory_rows, args.seed, args.memory_file)
     return 0
 
 
