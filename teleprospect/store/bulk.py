@@ -125,12 +125,18 @@ class BulkInsert:
                 cursor.executemany(self._insert_sql, [row + constants for row in rows])
             return
         values = [row + constants for row in rows]
-        step = self._sqlite_rows
-        for start in range(0, len(values), step):
-            part = values[start : start + step]
+        start = 0
+        while start < len(values):
+            # Full statements, then the rest by powers of two: a handful of statement
+            # shapes, so that the prepared statements SQLite keeps stay few (one per
+            # count of rows would keep hundreds of large ones, and memory would grow).
+            left = len(values) - start
+            count = self._sqlite_rows if left >= self._sqlite_rows else 1 << (left.bit_length() - 1)
+            part = values[start : start + count]
             self.connection.exec_driver_sql(
-                self._sqlite_statement(len(part)), tuple(v for row in part for v in row)
+                self._sqlite_statement(count), tuple(v for row in part for v in row)
             )
+            start += count
 
     def _sqlite_statement(self, rows: int) -> str:
         sql = self._sqlite_sql.get(rows)
