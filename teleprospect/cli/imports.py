@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from teleprospect.cli.common import (
+    PROG,
     CommandError,
     ExitCode,
     TerminalProgress,
@@ -29,6 +30,7 @@ from teleprospect.core.text import printable, shorten
 if TYPE_CHECKING:
     from teleprospect.cli.common import Commands
     from teleprospect.services.imports.proposal import MappingProposal
+    from teleprospect.services.imports.reports import ImportSummary
 
 
 def _campaign_type(text: str) -> CampaignChannel:
@@ -202,7 +204,7 @@ def run_import(args: argparse.Namespace) -> int:
             progress.finish()
     if args.json:
         print_json(summary.as_json())
-        return ExitCode.OK
+        return _import_exit_code(summary, args.file)
     if summary.campaign_created:
         say(f"Created the campaign {summary.campaign!r}.")
     verb = "Would import" if summary.dry_run else "Imported"
@@ -221,6 +223,20 @@ def run_import(args: argparse.Namespace) -> int:
         say(f"Rejected rows: {summary.reject_file}")
     if summary.summary_file:
         say(f"Summary: {summary.summary_file}")
+    return _import_exit_code(summary, args.file)
+
+
+def _import_exit_code(summary: ImportSummary, file: Path) -> int:
+    """A file whose every row was rejected imported nothing a script can go on with: it
+    fails (exit code 1), saying so in one sentence on stderr."""
+    if summary.rows and summary.rejected == summary.rows:
+        where = f" (reasons in {summary.reject_file})" if summary.reject_file else ""
+        print(
+            f"{PROG}: error: every one of the {summary.rows:,} rows of {file.name} was "
+            f"rejected, so no lead was imported{where}.",
+            file=sys.stderr,
+        )
+        return ExitCode.FAILURE
     return ExitCode.OK
 
 

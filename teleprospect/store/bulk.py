@@ -3,8 +3,14 @@
 SQLAlchemy's ``insert()`` with a list of dicts converts every value of every row through
 the column types; at a million rows that is most of an import's time. :class:`BulkInsert`
 names the columns once, converts the values that are the same for every row (and the
-columns' defaults) once, and hands plain tuples to the driver: ``executemany`` on SQLite,
-``COPY`` on PostgreSQL. It writes in the caller's transaction.
+columns' defaults) once, and hands plain tuples to the driver: INSERTs of many rows each
+on SQLite, ``COPY`` on PostgreSQL. It writes in the caller's transaction.
+
+On SQLite one statement carries many rows (``VALUES (…), (…), …``), not one per row by
+``executemany``: a statement that fires a trigger writing into a full-text table (the
+search index of the leads and their numbers) makes the FTS5 table flush what it holds
+at the statement's end, so a statement per row writes a segment per row and merges
+them over and over — five times the cost of the insert itself.
 
 PostgreSQL refuses ``COPY FROM`` into a table whose row-level security applies to the
 session (a person's own login role, see :mod:`teleprospect.store.roles`): there the rows
@@ -20,7 +26,17 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, Table
 from sqlalchemy.engine import Dialect
 
-__all__ = ["BulkInsert", "sqlite_bulk_settings"]
+__all__ = ["SQLITE_ROWS_PER_STATEMENT", "BulkInsert", "sqlite_bulk_settings"]
+
+#: SQLite: rows one INSERT statement carries at most.
+SQLITE_ROWS_PER_STATEMENT = 500
+
+
+def _sqlite_values() -> int:
+    """How many values SQLite binds to one statement at most (999 before 3.32)."""
+    import sqlite3
+
+    return 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 class BulkInsert:
@@ -80,6 +96,11 @@ class BulkInsert:
         column_list = ", ".join(preparer.quote(name) for name in names)
         marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
         self._insert_sql = f"INSERT INTO {target} ({column_list}) VALUES ({marks})"
+        # SQLite: rows per statement, within its limit of bound values per statement.
+        self._sqlite_rows = max(1, min(SQLITE_ROWS_PER_STATEMENT, _sqlite_values() // len(names)))
+        self._sqlite_head = f"INSERT INTO {target} ({column_list}) VALUES "
+        self._sqlite_row = f"({marks})"
+        self._sqlite_sql: dict[int, str] = {}
         self._copy_sql = f"COPY {target} ({column_list}) FROM STDIN"
         self._table_name = target
         self._may_copy: bool | None = None
@@ -104,8 +125,24 @@ class BulkInsert:
                 cursor.executemany(self._insert_sql, [row + constants for row in rows])
             return
         values = [row + constants for row in rows]
-        if values:
-            self.connection.exec_driver_sql(self._insert_sql, values)
+        start = 0
+        while start < len(values):
+            # Full statements, then the rest by powers of two: a handful of statement
+            # shapes, so that the prepared statements SQLite keeps stay few (one per
+            # count of rows would keep hundreds of large ones, and memory would grow).
+            left = len(values) - start
+            count = self._sqlite_rows if left >= self._sqlite_rows else 1 << (left.bit_length() - 1)
+            part = values[start : start + count]
+            self.connection.exec_driver_sql(
+                self._sqlite_statement(count), tuple(v for row in part for v in row)
+            )
+            start += count
+
+    def _sqlite_statement(self, rows: int) -> str:
+        sql = self._sqlite_sql.get(rows)
+        if sql is None:
+            sql = self._sqlite_sql[rows] = self._sqlite_head + ", ".join([self._sqlite_row] * rows)
+        return sql
 
     def _converted(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         processors = self._processors

@@ -635,13 +635,16 @@ class LongWrite:
             insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
         ).all()
 
-    def apply_changes(self, apply: ApplyChanges) -> int:
+    def apply_changes(
+        self, apply: ApplyChanges, *, first: int = 100, target: float = STEP_TARGET_S
+    ) -> int:
         """Apply the changes kept aside, in order, in short steps: ``apply(session, changes)``
         with each step's ((lead id, change), …); each is forgotten in the step that applied
         it, so a write whose process dies here is finished by the next start. Returns how
-        many were applied."""
+        many were applied. ``first``: changes in the first step; ``target``: how long a
+        step may hold SQLite's write lock (see :class:`ChunkSizer`)."""
         table = cast(Table, StagedLeadChange.__table__)
-        sizer = ChunkSizer(100)
+        sizer = ChunkSizer(first, target=target)
         applied = taken = 0
         while True:
             with self.step() as session:

@@ -226,3 +226,32 @@ def test_missing_phone_and_email_columns_are_warned_before_importing(
     code, out, err = run(capsys, "--db", sqlite_url, "import", str(path), "--dry-run")
     assert code == 0
     assert "500 leads will have no phone" in err and "500 leads will have no email" in err
+
+
+def test_a_file_whose_every_row_is_rejected_fails_with_one_sentence(
+    sqlite_url, tmp_path, capsys
+) -> None:
+    path = tmp_path / "titles.csv"
+    path.write_text("First Name,Last Name,Email,Job Title\n,,,CEO\n,,,Intern\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", sqlite_url, "import", str(path))
+    assert code == 1
+    assert "Imported 0 new leads from 2 rows" in out
+    errors = [line for line in err.splitlines() if line.startswith("teleprospect: error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "teleprospect: error: every one of the 2 rows of titles.csv was rejected, so no lead "
+        "was imported (reasons in "
+    )
+    code, out, err = run(capsys, "--db", sqlite_url, "import", str(path), "--again", "--json")
+    assert code == 1 and json.loads(out)["rejected"] == 2 and "every one of the 2 rows" in err
+
+
+def test_a_file_with_one_good_row_among_rejected_ones_succeeds(
+    sqlite_url, tmp_path, capsys
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "First Name,Last Name,Email,Job Title\n,,,CEO\nAna,Ruiz,ana@acme.com,\n", encoding="utf-8"
+    )
+    code, out, err = run(capsys, "--db", sqlite_url, "import", str(path))
+    assert code == 0 and "1 rejected" in out and "error" not in err

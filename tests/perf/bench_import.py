@@ -64,8 +64,11 @@ BROKEN_PHONES = ("12", "n/a", "555-01", "call reception", "+999 1234", "00000000
 SIZES = ("1-10", "11-50", "51-200", "201-500", "1,000+", "5000", "")
 
 
-def generate_rows(count: int, seed: int) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
-    """The file's rows, each with the (raw number, region) pairs the import will parse."""
+def generate_rows(
+    count: int, seed: int, countries: tuple[str, ...] = ()
+) -> Iterator[tuple[list[str], list[tuple[str, str]]]]:
+    """The file's rows, each with the (raw number, region) pairs the import will parse;
+    with ``countries`` (ISO codes), people of those countries only."""
     from teleprospect.demo.leads import DEMO_CAMPAIGNS, DemoLeadFactory, PhoneBook
 
     class NoParsing(PhoneBook):
@@ -86,11 +89,11 @@ def generate_rows(count: int, seed: int) -> Iterator[tuple[list[str], list[tuple
     for _ in range(count):
         draw = rng.random()
         if draw < BAD_SHARE:
-            row, numbers = _bad_row(rng, factory)
+            row, numbers = _bad_row(rng, factory, countries)
         elif draw < BAD_SHARE + DUPLICATE_SHARE and recent:
             row, numbers = _duplicate_row(rng, rng.choice(recent))
         else:
-            row, numbers = _good_row(rng, factory)
+            row, numbers = _good_row(rng, factory, countries)
             if len(recent) < RECENT_ROWS:
                 recent.append((row, numbers))
             else:
@@ -98,10 +101,14 @@ def generate_rows(count: int, seed: int) -> Iterator[tuple[list[str], list[tuple
         yield row, numbers
 
 
-def _good_row(rng: random.Random, factory: Any) -> tuple[list[str], list[tuple[str, str]]]:
+def _good_row(
+    rng: random.Random, factory: Any, countries: tuple[str, ...] = ()
+) -> tuple[list[str], list[tuple[str, str]]]:
     from teleprospect.demo.people import COUNTRY_BY_CODE
 
     lead, _ = factory.lead()
+    while countries and lead["country"] not in countries:
+        lead, _ = factory.lead()
     country = COUNTRY_BY_CODE[lead["country"]]
     style = rng.random()
     if style < 0.1:
@@ -147,22 +154,26 @@ def _duplicate_row(
     return row, numbers
 
 
-def _bad_row(rng: random.Random, factory: Any) -> tuple[list[str], list[tuple[str, str]]]:
+def _bad_row(
+    rng: random.Random, factory: Any, countries: tuple[str, ...] = ()
+) -> tuple[list[str], list[tuple[str, str]]]:
     if rng.random() < 0.5:
         # Nothing to go on: rejected with its reason.
         row = ["", "", "", "", rng.choice(("CEO", "", "Intern")), "", "", "", "Retail", ""]
         return row, []
-    row, numbers = _good_row(rng, factory)
+    row, numbers = _good_row(rng, factory, countries)
     row[5], row[6] = rng.choice(BROKEN_PHONES), ""
     return row, [(row[5], numbers[0][1])]
 
 
-def write_file(path: Path, count: int, seed: int, keep_numbers: bool) -> list[tuple[str, str]]:
+def write_file(
+    path: Path, count: int, seed: int, keep_numbers: bool, countries: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     numbers: list[tuple[str, str]] = []
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(HEADER)
-        for row, row_numbers in generate_rows(count, seed):
+        for row, row_numbers in generate_rows(count, seed, countries):
             writer.writerow(row)
             if keep_numbers:
                 numbers.extend(row_numbers)

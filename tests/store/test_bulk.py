@@ -118,3 +118,19 @@ def test_bulk_settings_are_put_back_afterwards(sqlite_url: str) -> None:
         assert raw.execute("PRAGMA cache_size").fetchone()[0] == before
         assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1_000
     database.dispose()
+
+
+@pytest.mark.parametrize("count", [1, 7, 500, 1_037])
+def test_every_row_arrives_once_in_order_whatever_their_number(db: Database, count: int) -> None:
+    # SQLite takes many rows per statement, the rest in smaller statements.
+    with db.write() as session:
+        rows = BulkInsert(
+            session.connection(),
+            Lead.__table__,
+            ("id", "first_name"),
+            {"created_at": WHEN, "updated_at": WHEN, "next_action_at": WHEN},
+        )
+        rows.insert([(n, f"Lead {n}") for n in range(1, count + 1)])
+    with db.read() as session:
+        names = session.execute(select(Lead.id, Lead.first_name).order_by(Lead.id)).all()
+    assert [tuple(row) for row in names] == [(n, f"Lead {n}") for n in range(1, count + 1)]

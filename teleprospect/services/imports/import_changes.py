@@ -23,6 +23,7 @@ __all__ = [
     "PRIMARY_PHONE_FIELDS",
     "ReplacedValue",
     "record_replaced",
+    "replaced_rows",
     "value_text",
 ]
 
@@ -89,37 +90,56 @@ def record_replaced(
     """Record ``replaced`` values of one lead: as ``import_change`` rows of ``batch_id``
     (not for an undo, which marks those rows instead) and as history rows saying
     ``about`` (``import #12 (leads.csv)``)."""
+    changes, history = replaced_rows(
+        lead_id, replaced, batch_id=batch_id, user_id=user_id, about=about, at=at, undo=undo
+    )
+    if changes:
+        session.execute(insert(ImportChange), changes)
+    if history:
+        session.execute(insert(LeadHistory), history)
+
+
+def replaced_rows(
+    lead_id: int,
+    replaced: list[ReplacedValue],
+    *,
+    batch_id: int,
+    user_id: int | None,
+    about: str,
+    at: datetime,
+    undo: bool = False,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``import_change`` rows and the history rows :func:`record_replaced` writes, for
+    a caller that writes those of many leads in one statement each."""
     if not replaced:
-        return
-    if not undo:
-        session.execute(
-            insert(ImportChange),
-            [
-                {
-                    "batch_id": batch_id,
-                    "lead_id": lead_id,
-                    "field": field,
-                    "old": old,
-                    "new": new,
-                    "at": at,
-                    "undone": False,
-                }
-                for field, old, new in replaced
-            ],
-        )
-    verb = "put back by the undo of" if undo else "by"
-    session.execute(
-        insert(LeadHistory),
-        [
+        return [], []
+    changes = (
+        []
+        if undo
+        else [
             {
+                "batch_id": batch_id,
                 "lead_id": lead_id,
-                "user_id": user_id,
+                "field": field,
+                "old": old,
+                "new": new,
                 "at": at,
-                "kind": HistoryKind.IMPORT,
-                "from_value": value_text(field, old)[:_HISTORY_VALUE_LENGTH],
-                "to_value": value_text(field, new)[:_HISTORY_VALUE_LENGTH],
-                "reason": f"{FIELD_LABELS.get(field, field)}, {verb} {about}",
+                "undone": False,
             }
             for field, old, new in replaced
-        ],
+        ]
     )
+    verb = "put back by the undo of" if undo else "by"
+    history = [
+        {
+            "lead_id": lead_id,
+            "user_id": user_id,
+            "at": at,
+            "kind": HistoryKind.IMPORT,
+            "from_value": value_text(field, old)[:_HISTORY_VALUE_LENGTH],
+            "to_value": value_text(field, new)[:_HISTORY_VALUE_LENGTH],
+            "reason": f"{FIELD_LABELS.get(field, field)}, {verb} {about}",
+        }
+        for field, old, new in replaced
+    ]
+    return changes, history

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Table, func, insert, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from teleprospect.core.column_mapping import MappingPlan
 from teleprospect.core.csv_reader import CsvRow
@@ -34,20 +34,27 @@ from teleprospect.services.imports.import_changes import (
     PRIMARY_PHONE,
     PRIMARY_PHONE_FIELDS,
     ReplacedValue,
-    record_replaced,
+    replaced_rows,
 )
 from teleprospect.services.imports.reports import DuplicateFound, ImportReports, ImportSummary
 from teleprospect.services.imports.rows import LEAD_COLUMNS, PHONE_COLUMNS, PreparedRow
 from teleprospect.services.scoring.scores import (
     ActiveRules,
     LeadScorer,
-    rescore_lead,
+    rescore_leads,
     rules_in_session,
 )
 from teleprospect.services.settings.team_settings import PRIORITY_WEIGHTS, read_setting
 from teleprospect.store.bulk import BulkInsert
 from teleprospect.store.clock import database_now
-from teleprospect.store.models import DoNotCallEntry, ImportBatch, Lead, LeadHistory, LeadPhone
+from teleprospect.store.models import (
+    DoNotCallEntry,
+    ImportBatch,
+    ImportChange,
+    Lead,
+    LeadHistory,
+    LeadPhone,
+)
 from teleprospect.store.staging import ChunkSizer, LongWrite
 from teleprospect.store.visibility import hidden_writes
 
@@ -60,9 +67,14 @@ HISTORY_TABLE = cast(Table, LeadHistory.__table__)
 DUPLICATES_LISTED = 500
 #: SQLite writes a chunk's new leads in steps (short transactions), sized by how long the
 #: ones before took (see ChunkSizer): the first step's rows, the fewest and the most.
-STEP_FIRST_ROWS = 200
+STEP_FIRST_ROWS = 400
 STEP_LEAST_ROWS = 20
 STEP_MOST_ROWS = 5_000
+#: How long a step of new leads holds SQLite's write lock, aimed at: half the ~200 ms of
+#: DESIGN.md rule 9. Every commit writes the pages its rows touched in the lead table's
+#: indexes and search index, most of them again in the next step: steps of 40 ms cost
+#: each row about twice what steps of 100 ms do.
+STEP_TARGET_S = 0.1
 #: About how many leads of the file are remembered by key for finding later duplicates;
 #: older ones are found through the database, so memory stays flat on any file size.
 FILE_KEYS_KEPT = 50_000
@@ -223,8 +235,12 @@ class LeadWriter:
         self.hidden = set(hidden_writes(session)) if self.is_sqlite else set()
         #: Changes to leads that existed before the import were kept aside.
         self.kept_changes = False
+        #: Those of the step under way, kept aside together at its end.
+        self.kept: list[tuple[int, dict[str, Any]]] = []
         #: Rows per write step (SQLite), learnt from the steps before.
-        self.sizer = ChunkSizer(STEP_FIRST_ROWS, least=STEP_LEAST_ROWS, most=STEP_MOST_ROWS)
+        self.sizer = ChunkSizer(
+            STEP_FIRST_ROWS, target=STEP_TARGET_S, least=STEP_LEAST_ROWS, most=STEP_MOST_ROWS
+        )
 
     @property
     def forgot_some(self) -> bool:
@@ -276,6 +292,8 @@ class LeadWriter:
             # Both as written and as keys: stored emails are lower-cased but may keep a +tag.
             emails = {p.email for p in prepared if p.email}
             emails.update(p.key_email for p in prepared if p.key_email)
+            emails.update(key for p in prepared for key in p.other_emails)
+            emails.update(address for p in prepared for address in p.other_addresses)
             numbers = {number for p in prepared for number in p.numbers}
             if self.query_leads:
                 matches = {p.key_match for p in prepared if p.key_match}
@@ -312,6 +330,8 @@ class LeadWriter:
             key_email = lead.key_email
             on_dnc = bool(
                 (key_email and (key_email in dnc_emails or lead.email in dnc_emails))
+                or (dnc_emails and any(key in dnc_emails for key in lead.other_emails))
+                or (dnc_emails and any(a in dnc_emails for a in lead.other_addresses))
                 or (dnc_phones and any(number in dnc_phones for number in lead.numbers))
             )
             if match is not None:
@@ -346,6 +366,10 @@ class LeadWriter:
                 self._insert_pending()  # the lead filled in may be among them
                 self._update(*update_)
         self._insert_pending()
+        if self.kept:
+            # Kept aside in one statement per step, in file order.
+            self.write.keep_changes(self.session, self.kept)
+            self.kept = []
 
     def _new_lead_ids(self, count: int) -> list[int]:
         """Ids for the next ``count`` leads, in order, known before they are inserted.
@@ -464,13 +488,13 @@ class LeadWriter:
     def _match(self, lead: PreparedRow, existing: _Existing) -> tuple[_Seen, str] | None:
         db_emails, db_phones, db_people = existing
         key_email = lead.key_email
-        if key_email:
-            seen = db_emails.get(key_email)
+        for key in (key_email, *lead.other_emails) if key_email else lead.other_emails:
+            seen = db_emails.get(key)
             if seen is not None:
-                return seen, f"same email {key_email} as {seen.where}"
-            seen = self.file_emails.get(key_email)
+                return seen, f"same email {key} as {seen.where}"
+            seen = self.file_emails.get(key)
             if seen is not None:
-                return seen, f"same email {key_email} as an earlier row of this file"
+                return seen, f"same email {key} as an earlier row of this file"
         for number in lead.numbers:
             seen = db_phones.get(number)
             if seen is not None:
@@ -493,6 +517,8 @@ class LeadWriter:
     def _remember(self, seen: _Seen, lead: PreparedRow) -> None:
         if lead.key_email:
             self.file_emails.setdefault(lead.key_email, seen)
+        for key in lead.other_emails:
+            self.file_emails.setdefault(key, seen)
         for number in lead.numbers:
             self.file_phones.setdefault(number, seen)
         if lead.key_match:  # no name or no company key: matched by email or phone only
@@ -529,7 +555,7 @@ class LeadWriter:
             if on_dnc and not seen.do_not_call:
                 seen.do_not_call = True
                 self.summary.dnc += 1
-            self.write.keep_changes(self.session, [(seen.lead_id, change)])
+            self.kept.append((seen.lead_id, change))
             self.kept_changes = True
             return
         if apply_fill_in(
@@ -573,8 +599,7 @@ def apply_fill_ins(session: Session, changes: list[tuple[int, dict[str, Any]]]) 
     now = database_now(session)
     rules = rules_in_session(session)
     weights = read_setting(session, PRIORITY_WEIGHTS)
-    for lead_id, change in changes:
-        apply_fill_in(session, lead_id, change, now=now, rules=rules, weights=weights)
+    fill_in_leads(session, changes, now=now, rules=rules, weights=weights)
 
 
 def apply_fill_in(
@@ -589,9 +614,86 @@ def apply_fill_in(
     """Fill the lead in with ``change`` (see :func:`_fill_in_change`) in the session's
     transaction and score it again at ``now``; whether it went on do-not-call. A lead gone
     meanwhile is skipped."""
-    existing = session.get(Lead, lead_id)
-    if existing is None:
-        return False
+    went = fill_in_leads(session, [(lead_id, change)], now=now, rules=rules, weights=weights)
+    return bool(went)
+
+
+def fill_in_leads(
+    session: Session,
+    changes: list[tuple[int, dict[str, Any]]],
+    *,
+    now: datetime,
+    rules: ActiveRules,
+    weights: PriorityWeights,
+) -> set[int]:
+    """Fill leads in with ``changes`` ((lead id, change), … in order; see
+    :func:`_fill_in_change`) in the session's transaction and score them again at ``now``;
+    the ids of those that went on do-not-call. Leads gone meanwhile are skipped. The leads
+    and their numbers are read in one query, what the changes replaced is written in one
+    statement per table, and the leads are scored together."""
+    wanted = list({lead_id for lead_id, _ in changes})
+    leads: dict[int, Lead] = {}
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        query = (
+            select(Lead)
+            .where(Lead.id.in_(wanted[start : start + _IDS_PER_QUERY]))
+            .options(selectinload(Lead.phones))
+        )
+        leads.update((lead.id, lead) for lead in session.scalars(query))
+    went_on_dnc: set[int] = set()
+    touched: dict[int, Lead] = {}
+    import_changes: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    for lead_id, change in changes:
+        existing = leads.get(lead_id)
+        if existing is None:
+            continue
+        touched[lead_id] = existing
+        replaced, went = _fill_in(existing, change)
+        if went:
+            went_on_dnc.add(lead_id)
+        if change.get("batch") is None:
+            continue
+        rows, lines = replaced_rows(
+            lead_id,
+            replaced,
+            batch_id=change["batch"],
+            user_id=change.get("by"),
+            about=change.get("about", ""),
+            at=now,
+        )
+        import_changes += rows
+        history += lines
+        if went:
+            history.append(
+                {
+                    "lead_id": lead_id,
+                    "user_id": change.get("by"),
+                    "at": now,
+                    "kind": HistoryKind.DO_NOT_CALL,
+                    "from_value": None,
+                    "to_value": "do_not_call",
+                    "reason": f"on the do-not-call list when updated by {change.get('about')}",
+                }
+            )
+    session.flush()  # the new numbers before their history
+    if import_changes:
+        session.execute(insert(ImportChange), import_changes)
+    if history:
+        session.execute(insert(HISTORY_TABLE), history)
+    # What the file filled in feeds the score (title, industry, size, country, phone).
+    rescore_leads(session, list(touched.values()), now=now, rules=rules, weights=weights)
+    session.flush()
+    return went_on_dnc
+
+
+#: Leads one query of :func:`fill_in_leads` reads at most.
+_IDS_PER_QUERY = 5_000
+
+
+def _fill_in(existing: Lead, change: dict[str, Any]) -> tuple[list[ReplacedValue], bool]:
+    """Apply one change to a loaded lead: what it replaced, and whether the lead went on
+    do-not-call."""
     replaced: list[ReplacedValue] = []
     for name, value in change["fields"].items():
         old = getattr(existing, name)
@@ -630,32 +732,7 @@ def apply_fill_in(
     went_on_dnc = bool(change["do_not_call"]) and not existing.do_not_call
     if went_on_dnc:
         existing.do_not_call = True
-    if change.get("batch") is not None:
-        session.flush()  # the new numbers before their history
-        record_replaced(
-            session,
-            lead_id,
-            replaced,
-            batch_id=change["batch"],
-            user_id=change.get("by"),
-            about=change.get("about", ""),
-            at=now,
-        )
-        if went_on_dnc:
-            session.add(
-                LeadHistory(
-                    lead_id=lead_id,
-                    user_id=change.get("by"),
-                    at=now,
-                    kind=HistoryKind.DO_NOT_CALL,
-                    to_value="do_not_call",
-                    reason=f"on the do-not-call list when updated by {change.get('about')}",
-                )
-            )
-    # What the file filled in feeds the score (title, industry, size, country, phone).
-    rescore_lead(session, existing, now=now, rules=rules, weights=weights)
-    session.flush()
-    return went_on_dnc
+    return replaced, went_on_dnc
 
 
 def _same_person(seen: _Seen, where: str) -> str:
@@ -705,4 +782,10 @@ def _problems_of(lead: PreparedRow) -> str:
 def _on_dnc(lead: PreparedRow, emails: set[str], phones: set[str]) -> str:
     if lead.email and (lead.email in emails or lead.key_email in emails):
         return repr(lead.email)
-    return ", ".join(repr(number) for number in lead.numbers if number in phones)
+    listed = [
+        address
+        for address, key in zip(lead.other_addresses, lead.other_emails, strict=True)
+        if address in emails or key in emails
+    ]
+    listed += [number for number in lead.numbers if number in phones]
+    return ", ".join(repr(value) for value in listed)

@@ -46,7 +46,12 @@ from teleprospect.services.imports.errors import (
     ImportInvalid,
 )
 from teleprospect.services.imports.files import read_rows, sniff
-from teleprospect.services.imports.lead_writer import LeadWriter, apply_fill_ins
+from teleprospect.services.imports.lead_writer import (
+    STEP_FIRST_ROWS,
+    STEP_TARGET_S,
+    LeadWriter,
+    apply_fill_ins,
+)
 from teleprospect.services.imports.mappings import load_mapping
 from teleprospect.services.imports.reports import ImportReports, ImportSummary
 from teleprospect.services.imports.rows import (
@@ -269,7 +274,7 @@ def import_leads(
                 recorded.staged_write_id = None
             # Leads that existed before are filled in now, each whole, right after the new
             # leads appeared (a killed process leaves them to the next start).
-            write.apply_changes(apply_fill_ins)
+            write.apply_changes(apply_fill_ins, first=STEP_FIRST_ROWS, target=STEP_TARGET_S)
             write.finish()
             summary.batch_id = batch_id
     except DryRunDone:

@@ -97,6 +97,12 @@ class PreparedRow(NamedTuple):
     lead: tuple[Any, ...]
     #: Values of :data:`PHONE_COLUMNS` for each number of the row.
     phones: tuple[tuple[Any, ...], ...]
+    #: The row's other email addresses (kept among the extras, "Email (home)"), as keys:
+    #: checked against do-not-call and used to find duplicates like the lead's own.
+    other_emails: tuple[str, ...] = ()
+    #: The same addresses as the file wrote them (lower-cased): the database is asked
+    #: about both forms, as for the lead's own email.
+    other_addresses: tuple[str, ...] = ()
 
 
 #: A row as sent to a worker: its cells and the problems reading it found.
@@ -225,6 +231,7 @@ def _prepare(
     if problems:
         extras["Import problems"] = "; ".join(problems)
     key_match = match_key(key_person, company)
+    other_keys, other_addresses = _other_emails(lead)
     if primary is None:
         values.update(
             phone_raw="", phone_e164=None, phone_extension=None, phone_valid=False,
@@ -261,7 +268,23 @@ def _prepare(
             phone_values(position, str(raw.label), info)
             for position, (raw, info) in enumerate(zip(lead.phones, infos, strict=True))
         ),
+        other_emails=other_keys,
+        other_addresses=other_addresses,
     )
+
+
+def _other_emails(lead: MappedLead) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Keys of the row's email addresses other than the lead's own, in the row's order,
+    and those addresses as written (lower-cased), one for each key."""
+    if len(lead.emails) < 2:
+        return (), ()
+    own = email_key(lead.email)
+    found: dict[str, str] = {}
+    for email in lead.emails:
+        key = email_key(email.address)
+        if key and key != own and key not in found:
+            found[key] = email.address
+    return tuple(found), tuple(found.values())
 
 
 def phone_values(position: int, label: str, info: PhoneInfo) -> tuple[Any, ...]:
